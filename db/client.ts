@@ -1,0 +1,61 @@
+import "server-only";
+import path from "node:path";
+import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { env } from "@/lib/env";
+import { startEmbeddedPostgres } from "./embedded";
+import { migrateDatabase } from "./migrate";
+import * as schema from "./schema";
+import { seedDemo } from "./seed";
+
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+/** Query functions take this first, so the same function runs inside a transaction or outside. */
+export type DbOrTx = Db | Tx;
+
+type Ready = { db: Db; close: () => Promise<void> };
+
+// One bootstrap per process, kept on globalThis so Next.js' module reloading does not start a
+// second embedded cluster or connection pool.
+const g = globalThis as unknown as { __spotkeeperDb?: Promise<Ready> };
+
+async function bootstrap(): Promise<Ready> {
+  const e = env();
+  let url = e.DATABASE_URL;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!url) {
+    const embedded = await startEmbeddedPostgres({
+      dir: e.EMBEDDED_PG_DIR ?? path.join(process.cwd(), ".data/postgres"),
+      port: e.EMBEDDED_PG_PORT,
+      persistent: true,
+    });
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
+    console.log(`[spotkeeper] demo mode: embedded PostgreSQL on port ${e.EMBEDDED_PG_PORT}`);
+  }
+  await migrateDatabase(url);
+  const sql = postgres(url, { max: Number(process.env.DB_POOL_SIZE ?? 10), onnotice: () => {} });
+  const db = drizzle(sql, { schema });
+  if (e.demo) await seedDemo(db, { driverToken: e.DEMO_DRIVER_TOKEN, operatorToken: e.DEMO_OPERATOR_TOKEN });
+  return {
+    db,
+    close: async () => {
+      await sql.end({ timeout: 5 });
+      await stopEmbedded?.();
+    },
+  };
+}
+
+export function getDb(): Promise<Db> {
+  g.__spotkeeperDb ??= bootstrap().catch((err) => {
+    g.__spotkeeperDb = undefined; // let the next request try again rather than caching the failure
+    throw err;
+  });
+  return g.__spotkeeperDb.then((r) => r.db);
+}
+
+export async function closeDb() {
+  const ready = g.__spotkeeperDb;
+  g.__spotkeeperDb = undefined;
+  if (ready) await (await ready).close();
+}

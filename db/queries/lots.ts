@@ -1,0 +1,55 @@
+import { and, asc, count, eq, inArray } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { lots, spots, type Lot, type NewSpot, type SpotCounts, type VehicleType } from "../schema";
+
+export const VEHICLE_TYPES: VehicleType[] = ["compact", "large", "ev", "handicapped"];
+export const emptyCounts = (): SpotCounts => ({ compact: 0, large: 0, ev: 0, handicapped: 0 });
+
+export async function listLots(db: DbOrTx) {
+  return db.select().from(lots).orderBy(asc(lots.name), asc(lots.id));
+}
+
+export async function findLot(db: DbOrTx, id: string) {
+  const [row] = await db.select().from(lots).where(eq(lots.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** Active spots per vehicle type, for every lot asked for. */
+export async function activeSpotCounts(db: DbOrTx, lotIds: string[]) {
+  const result = new Map<string, SpotCounts>(lotIds.map((id) => [id, emptyCounts()]));
+  if (lotIds.length === 0) return result;
+  const rows = await db
+    .select({ lotId: spots.lotId, vehicleType: spots.vehicleType, n: count() })
+    .from(spots)
+    .where(and(eq(spots.active, true), inArray(spots.lotId, lotIds)))
+    .groupBy(spots.lotId, spots.vehicleType);
+  for (const r of rows) result.get(r.lotId)![r.vehicleType] = Number(r.n);
+  return result;
+}
+
+export async function listSpots(db: DbOrTx, lotId: string) {
+  return db.select().from(spots).where(eq(spots.lotId, lotId)).orderBy(asc(spots.level), asc(spots.label));
+}
+
+/**
+ * Labels like "C-001" per type, continuing after the highest existing number, so spots added later
+ * never collide with the ones already painted on the floor.
+ */
+export async function spotsFromCounts(db: DbOrTx, lot: Pick<Lot, "id">, counts: Partial<SpotCounts>, level: string) {
+  const prefix: Record<VehicleType, string> = { compact: "C", large: "L", ev: "E", handicapped: "H" };
+  const existing = await db.select({ label: spots.label }).from(spots).where(eq(spots.lotId, lot.id));
+  const taken = new Set(existing.map((s) => s.label));
+  const out: NewSpot[] = [];
+  let x = 0;
+  for (const type of VEHICLE_TYPES) {
+    let n = 0;
+    for (let i = 0; i < (counts[type] ?? 0); i++) {
+      let label: string;
+      do label = `${level}-${prefix[type]}${String(++n).padStart(3, "0")}`;
+      while (taken.has(label));
+      taken.add(label);
+      out.push({ lotId: lot.id, label, level, vehicleType: type, x: x++ % 20, y: Math.floor(out.length / 20) });
+    }
+  }
+  return out;
+}

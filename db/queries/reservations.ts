@@ -1,0 +1,99 @@
+import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { reservations, spots, type ReservationStatus, type VehicleType } from "../schema";
+
+export const ACTIVE_STATUSES: ReservationStatus[] = ["pending_payment", "confirmed", "checked_in"];
+
+const overlaps = (start: Date, end: Date) =>
+  sql`${reservations.period} && tstzrange(${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz, '[)')`;
+
+/** Active spots of a type with no active reservation overlapping [start, end), lowest label first. */
+export async function freeSpotCandidates(
+  db: DbOrTx,
+  q: { lotId: string; vehicleType: VehicleType; start: Date; end: Date; limit: number },
+) {
+  return db
+    .select({ id: spots.id, label: spots.label })
+    .from(spots)
+    .where(
+      and(
+        eq(spots.lotId, q.lotId),
+        eq(spots.vehicleType, q.vehicleType),
+        eq(spots.active, true),
+        sql`not exists (select 1 from ${reservations} where ${reservations.spotId} = ${spots.id}
+            and ${inArray(reservations.status, ACTIVE_STATUSES)} and ${overlaps(q.start, q.end)})`,
+      ),
+    )
+    .orderBy(asc(spots.label))
+    .limit(q.limit);
+}
+
+export async function spotIsFree(db: DbOrTx, spotId: string, start: Date, end: Date, exceptId?: string) {
+  const rows = await db
+    .select({ id: reservations.id })
+    .from(reservations)
+    .where(
+      and(
+        eq(reservations.spotId, spotId),
+        inArray(reservations.status, ACTIVE_STATUSES),
+        overlaps(start, end),
+        exceptId ? sql`${reservations.id} <> ${exceptId}` : undefined,
+      ),
+    )
+    .limit(1);
+  return rows.length === 0;
+}
+
+/** Free active spots per type for a window: one grouped query for the whole lot. */
+export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date) {
+  return db
+    .select({
+      vehicleType: spots.vehicleType,
+      total: sql<number>`count(*)::int`,
+      free: sql<number>`count(*) filter (where not exists (select 1 from ${reservations}
+        where ${reservations.spotId} = ${spots.id} and ${inArray(reservations.status, ACTIVE_STATUSES)}
+        and ${overlaps(start, end)}))::int`,
+    })
+    .from(spots)
+    .where(and(eq(spots.lotId, lotId), eq(spots.active, true)))
+    .groupBy(spots.vehicleType);
+}
+
+const withSpot = { ...getTableColumns(reservations), spotLabel: spots.label };
+
+export async function findReservation(db: DbOrTx, id: string, opts: { forUpdate?: boolean } = {}) {
+  const q = db
+    .select(withSpot)
+    .from(reservations)
+    .innerJoin(spots, eq(spots.id, reservations.spotId))
+    .where(eq(reservations.id, id))
+    .limit(1);
+  const [row] = opts.forUpdate ? await q.for("update", { of: reservations }) : await q;
+  return row ?? null;
+}
+
+export type ReservationWithSpot = NonNullable<Awaited<ReturnType<typeof findReservation>>>;
+
+/** Newest first; the cursor is the last row's (created_at, id). */
+export async function listReservations(
+  db: DbOrTx,
+  q: { userId?: string; lotId?: string; status?: ReservationStatus; limit: number; cursor?: { createdAt: Date; id: string } },
+) {
+  const conds: (SQL | undefined)[] = [
+    q.userId ? eq(reservations.userId, q.userId) : undefined,
+    q.lotId ? eq(reservations.lotId, q.lotId) : undefined,
+    q.status ? eq(reservations.status, q.status) : undefined,
+  ];
+  // JavaScript dates hold milliseconds, PostgreSQL microseconds: order and compare at the cursor's precision.
+  const createdMs = sql`date_trunc('milliseconds', ${reservations.createdAt})`;
+  if (q.cursor) {
+    conds.push(sql`(${createdMs}, ${reservations.id}) < (${q.cursor.createdAt.toISOString()}::timestamptz, ${q.cursor.id}::uuid)`);
+  }
+  return db
+    .select(withSpot)
+    .from(reservations)
+    .innerJoin(spots, eq(spots.id, reservations.spotId))
+    .where(and(...conds))
+    .orderBy(desc(createdMs), desc(reservations.id))
+    .limit(q.limit + 1);
+}

@@ -1,0 +1,212 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export const vehicleTypeEnum = pgEnum("vehicle_type", ["compact", "large", "ev", "handicapped"]);
+export const userRoleEnum = pgEnum("user_role", ["driver", "operator"]);
+export const reservationStatusEnum = pgEnum("reservation_status", [
+  "pending_payment",
+  "confirmed",
+  "checked_in",
+  "completed",
+  "cancelled",
+  "no_show",
+  "expired",
+]);
+export const paymentKindEnum = pgEnum("payment_kind", ["charge", "refund", "penalty", "adjustment"]);
+export const paymentStatusEnum = pgEnum("payment_status", ["pending", "succeeded", "failed"]);
+export const gateDirectionEnum = pgEnum("gate_direction", ["entry", "exit"]);
+
+export type VehicleType = (typeof vehicleTypeEnum.enumValues)[number];
+export type ReservationStatus = (typeof reservationStatusEnum.enumValues)[number];
+
+const tstzrange = customType<{ data: string }>({ dataType: () => "tstzrange" });
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp("updated_at", { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull().unique("users_email_key"),
+  name: text("name").notNull(),
+  role: userRoleEnum("role").notNull().default("driver"),
+  passwordHash: text("password_hash"),
+  createdAt: createdAt(),
+});
+
+/** Personal API tokens: only the SHA-256 of the token is stored; the token itself is shown once. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique("api_tokens_token_hash_key"),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [index("api_tokens_user_id_idx").on(t.userId)],
+);
+
+export type SpotCounts = Record<VehicleType, number>;
+
+export const lots = pgTable("lots", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  address: text("address").notNull(),
+  timeZone: text("time_zone").notNull(),
+  currency: text("currency").notNull(),
+  graceMinutes: integer("grace_minutes").notNull().default(30),
+  noShowPenalty: integer("no_show_penalty").notNull().default(0),
+  /** Minutes before start until which a cancellation is refunded in full (0 = until the start). */
+  cancelFullRefundMinutesBefore: integer("cancel_full_refund_minutes_before").notNull().default(0),
+  /** Share (0–100) refunded for a cancellation after that cut-off. */
+  cancelLateRefundPercent: integer("cancel_late_refund_percent").notNull().default(0),
+  maxReservationMinutes: integer("max_reservation_minutes").notNull().default(30 * 24 * 60),
+  /** Hourly rate per vehicle type in minor units; the pricing issue replaces this with a rate plan. */
+  hourlyRates: jsonb("hourly_rates").$type<SpotCounts>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const spots = pgTable(
+  "spots",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    lotId: uuid("lot_id")
+      .notNull()
+      .references(() => lots.id, { onDelete: "cascade" }),
+    label: text("label").notNull(),
+    level: text("level").notNull().default("G"),
+    vehicleType: vehicleTypeEnum("vehicle_type").notNull(),
+    x: integer("x").notNull().default(0),
+    y: integer("y").notNull().default(0),
+    active: boolean("active").notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("spots_lot_id_label_key").on(t.lotId, t.label),
+    index("spots_lot_id_vehicle_type_idx").on(t.lotId, t.vehicleType, t.label),
+  ],
+);
+
+export const reservations = pgTable(
+  "reservations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    lotId: uuid("lot_id")
+      .notNull()
+      .references(() => lots.id),
+    spotId: uuid("spot_id")
+      .notNull()
+      .references(() => spots.id),
+    vehicleType: vehicleTypeEnum("vehicle_type").notNull(),
+    licensePlate: text("license_plate"),
+    startTime: timestamp("start_time", { withTimezone: true }).notNull(),
+    endTime: timestamp("end_time", { withTimezone: true }).notNull(),
+    // Half-open so back-to-back bookings (10:00–12:00, 12:00–14:00) do not conflict.
+    period: tstzrange("period")
+      .notNull()
+      .generatedAlwaysAs(sql`tstzrange(start_time, end_time, '[)')`),
+    status: reservationStatusEnum("status").notNull(),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    holdExpiresAt: timestamp("hold_expires_at", { withTimezone: true }),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    checkedInAt: timestamp("checked_in_at", { withTimezone: true }),
+    checkedOutAt: timestamp("checked_out_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("reservations_user_id_idx").on(t.userId, t.createdAt),
+    index("reservations_lot_id_idx").on(t.lotId, t.startTime),
+    index("reservations_license_plate_idx").on(t.licensePlate),
+  ],
+);
+
+/** The money ledger: one row per movement; the idempotency key makes retries move money once. */
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reservationId: uuid("reservation_id")
+      .notNull()
+      .references(() => reservations.id),
+    kind: paymentKindEnum("kind").notNull(),
+    status: paymentStatusEnum("status").notNull().default("pending"),
+    amount: integer("amount").notNull(),
+    currency: text("currency").notNull(),
+    stripePaymentIntentId: text("stripe_payment_intent_id"),
+    stripeRefundId: text("stripe_refund_id"),
+    idempotencyKey: text("idempotency_key").notNull().unique("payments_idempotency_key_key"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("payments_reservation_id_idx").on(t.reservationId)],
+);
+
+export const gateDevices = pgTable(
+  "gate_devices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    lotId: uuid("lot_id")
+      .notNull()
+      .references(() => lots.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    direction: gateDirectionEnum("direction").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("gate_devices_lot_id_idx").on(t.lotId)],
+);
+
+export const gateEvents = pgTable(
+  "gate_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    gateId: uuid("gate_id")
+      .notNull()
+      .references(() => gateDevices.id),
+    lotId: uuid("lot_id")
+      .notNull()
+      .references(() => lots.id),
+    reservationId: uuid("reservation_id").references(() => reservations.id),
+    identifier: text("identifier").notNull(),
+    action: text("action").notNull(),
+    reason: text("reason"),
+    latencyMs: integer("latency_ms"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("gate_events_lot_id_idx").on(t.lotId, t.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+export type Lot = typeof lots.$inferSelect;
+export type NewLot = typeof lots.$inferInsert;
+export type Spot = typeof spots.$inferSelect;
+export type NewSpot = typeof spots.$inferInsert;
+export type Reservation = typeof reservations.$inferSelect;
+export type NewReservation = typeof reservations.$inferInsert;
+export type Payment = typeof payments.$inferSelect;
+export type GateDevice = typeof gateDevices.$inferSelect;
+export type GateEvent = typeof gateEvents.$inferSelect;

@@ -1,0 +1,83 @@
+import { and, eq, sql } from "drizzle-orm";
+import { hashPassword, hashToken } from "@/lib/auth/secrets";
+import type { Db } from "./client";
+import { spotsFromCounts } from "./queries/lots";
+import { apiTokens, lots, spots, users, type NewLot, type SpotCounts } from "./schema";
+
+export const DEMO_PASSWORD = "spotkeeper-demo";
+export const DEMO_USERS = [
+  { email: "driver@spotkeeper.demo", name: "Dana Driver", role: "driver" as const },
+  { email: "operator@spotkeeper.demo", name: "Omar Operator", role: "operator" as const },
+];
+
+type DemoLot = Omit<NewLot, "hourlyRates"> & { hourlyRates: SpotCounts; counts: SpotCounts; levels: string[] };
+
+// Three lots in three time zones; Shibuya is tiny on purpose, so a full lot is easy to see.
+export const DEMO_LOTS: DemoLot[] = [
+  {
+    name: "Canal Street Garage",
+    address: "Prinsengracht 263, 1016 GV Amsterdam, NL",
+    timeZone: "Europe/Amsterdam",
+    currency: "EUR",
+    noShowPenalty: 500,
+    hourlyRates: { compact: 350, large: 500, ev: 450, handicapped: 300 },
+    counts: { compact: 12, large: 6, ev: 6, handicapped: 4 },
+    levels: ["P1", "P2"],
+  },
+  {
+    name: "Mission Bay Lot",
+    address: "1 Warriors Way, San Francisco, CA 94158, US",
+    timeZone: "America/Los_Angeles",
+    currency: "USD",
+    noShowPenalty: 1000,
+    cancelFullRefundMinutesBefore: 60,
+    cancelLateRefundPercent: 50,
+    hourlyRates: { compact: 400, large: 600, ev: 550, handicapped: 400 },
+    counts: { compact: 10, large: 5, ev: 4, handicapped: 3 },
+    levels: ["G"],
+  },
+  {
+    name: "Shibuya Mini Park",
+    address: "2-21-1 Shibuya, Tokyo 150-0002, JP",
+    timeZone: "Asia/Tokyo",
+    currency: "JPY",
+    noShowPenalty: 500,
+    hourlyRates: { compact: 400, large: 600, ev: 500, handicapped: 400 },
+    counts: { compact: 2, large: 2, ev: 2, handicapped: 2 },
+    levels: ["B1"],
+  },
+];
+
+/**
+ * Demo data, idempotent: users and their API tokens are (re)written on every start, so the tokens
+ * always match DEMO_DRIVER_TOKEN / DEMO_OPERATOR_TOKEN; lots are created once.
+ */
+export async function seedDemo(db: Db, tokens: { driverToken: string; operatorToken: string }) {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(727004)`);
+    for (const u of DEMO_USERS) {
+      const [user] = await tx
+        .insert(users)
+        .values({ ...u, passwordHash })
+        .onConflictDoUpdate({ target: users.email, set: { role: u.role } })
+        .returning({ id: users.id });
+      const token = u.role === "operator" ? tokens.operatorToken : tokens.driverToken;
+      await tx.delete(apiTokens).where(and(eq(apiTokens.userId, user!.id), eq(apiTokens.name, "demo")));
+      await tx.delete(apiTokens).where(eq(apiTokens.tokenHash, hashToken(token)));
+      await tx.insert(apiTokens).values({ userId: user!.id, name: "demo", tokenHash: hashToken(token) });
+    }
+    const existing = await tx.select({ name: lots.name }).from(lots);
+    for (const { counts, levels, ...values } of DEMO_LOTS) {
+      if (existing.some((l) => l.name === values.name)) continue;
+      const [lot] = await tx.insert(lots).values(values).returning();
+      for (const [i, level] of levels.entries()) {
+        // Split the counts over the levels, the first level taking the remainder.
+        const share = Object.fromEntries(
+          Object.entries(counts).map(([t, n]) => [t, Math.floor(n / levels.length) + (i === 0 ? n % levels.length : 0)]),
+        ) as SpotCounts;
+        await tx.insert(spots).values(await spotsFromCounts(tx, lot!, share, level));
+      }
+    }
+  });
+}

@@ -1,0 +1,9 @@
+// Runs once when the server starts: validate the environment, then bring the database up (embedded
+// PostgreSQL in demo mode), migrate and seed before the first request rather than during it.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { env } = await import("@/lib/env");
+  env();
+  const { getDb } = await import("@/db/client");
+  await getDb();
+}

@@ -1,0 +1,147 @@
+import { z } from "zod";
+import * as S from "./schemas";
+
+// GET /v1/openapi.json is generated from the same zod schemas the handlers parse with.
+
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const body = (id: string) => ({ required: true, content: { "application/json": { schema: ref(id) } } });
+const ok = (description: string, schema: object, status = "200") => ({
+  [status]: { description, content: { "application/json": { schema } } },
+});
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [String(s), { description: ERROR_TEXT[s], content: { "application/json": { schema: ref("Error") } } }]),
+  );
+const ERROR_TEXT: Record<number, string> = {
+  400: "Malformed request",
+  401: "Missing or unknown credentials",
+  403: "Not allowed for this caller",
+  404: "Not found",
+  409: "Conflict (e.g. `no_spot_available`, `invalid_state`)",
+  422: "Validation failed",
+};
+const list = (id: string) => ({
+  type: "object",
+  required: ["data", "next_cursor"],
+  properties: { data: { type: "array", items: ref(id) }, next_cursor: { type: ["string", "null"] } },
+});
+
+function queryParams(schema: z.ZodObject) {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as {
+    properties: Record<string, object>;
+    required?: string[];
+  };
+  return Object.entries(json.properties).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: json.required?.includes(name) ?? false,
+    schema: s,
+  }));
+}
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const secured = [{ bearerAuth: [] }, { sessionCookie: [] }];
+
+export function openApiDocument() {
+  const components = z.toJSONSchema(z.globalRegistry, {
+    io: "input",
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, object> };
+  // Output shapes are documented as the server sends them (defaults applied, transforms done).
+  for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut]) {
+    const id = z.globalRegistry.get(s)?.id as string;
+    const out = z.toJSONSchema(s, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
+    delete out.$schema;
+    components.schemas[id] = out;
+  }
+  for (const v of Object.values(components.schemas)) delete (v as Record<string, unknown>).$schema;
+
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Spotkeeper API",
+      version: "1.0.0",
+      description:
+        "Reserve a parking spot by vehicle type, pay, and drive through automated gates. Times are ISO 8601 in UTC; money is integer minor units with an ISO currency. Errors are `{ error: { code, message, details } }`.",
+    },
+    servers: [{ url: "/" }],
+    components: {
+      schemas: components.schemas,
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "Personal API token" },
+        sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+      },
+    },
+    paths: {
+      "/v1/reservations": {
+        post: {
+          summary: "Book a spot",
+          security: secured,
+          requestBody: body("CreateReservationInput"),
+          responses: { ...ok("Booked", ref("Reservation"), "201"), ...errors(400, 401, 403, 404, 409, 422) },
+        },
+        get: {
+          summary: "List the caller's reservations (operators: any, filterable by lot and user)",
+          security: secured,
+          parameters: queryParams(S.ListReservationsQuery),
+          responses: { ...ok("A page of reservations", list("Reservation")), ...errors(400, 401, 403, 422) },
+        },
+      },
+      "/v1/reservations/{id}": {
+        get: {
+          summary: "One reservation",
+          security: secured,
+          parameters: [idParam],
+          responses: { ...ok("The reservation", ref("Reservation")), ...errors(401, 404) },
+        },
+      },
+      "/v1/reservations/{id}/cancel": {
+        put: {
+          summary: "Cancel a reservation; refunds per the lot's policy",
+          security: secured,
+          parameters: [idParam],
+          responses: { ...ok("Cancelled", ref("CancelResult")), ...errors(401, 404, 409) },
+        },
+      },
+      "/v1/lots": {
+        get: { summary: "All lots", responses: ok("Lots", list("Lot")) },
+        post: {
+          summary: "Create a lot with its spots (operators)",
+          security: secured,
+          requestBody: body("CreateLotInput"),
+          responses: { ...ok("Created", ref("LotDetail"), "201"), ...errors(400, 401, 403, 409, 422) },
+        },
+      },
+      "/v1/lots/{id}": {
+        get: { summary: "One lot", parameters: [idParam], responses: { ...ok("The lot", ref("LotDetail")), ...errors(404) } },
+        patch: {
+          summary: "Edit a lot (operators)",
+          security: secured,
+          parameters: [idParam],
+          requestBody: body("UpdateLotInput"),
+          responses: { ...ok("Updated", ref("LotDetail")), ...errors(400, 401, 403, 404, 422) },
+        },
+      },
+      "/v1/lots/{id}/spots": {
+        get: { summary: "The lot's spots", parameters: [idParam], responses: { ...ok("Spots", list("Spot")), ...errors(404) } },
+        post: {
+          summary: "Add spots by count per type or as a list (operators)",
+          security: secured,
+          parameters: [idParam],
+          requestBody: body("AddSpotsInput"),
+          responses: { ...ok("Added", list("Spot"), "201"), ...errors(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      "/v1/lots/{id}/availability": {
+        get: {
+          summary: "Free spots per vehicle type for a window, with the price",
+          parameters: [idParam, ...queryParams(S.AvailabilityQuery)],
+          responses: { ...ok("Availability", ref("Availability")), ...errors(404, 422) },
+        },
+      },
+      "/v1/me": {
+        get: { summary: "The caller", security: secured, responses: { ...ok("The caller", ref("Me")), ...errors(401) } },
+      },
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import { z } from "zod";
+import { normalizePlate, PLATE_PATTERN } from "@/lib/plates";
+
+// Every input of the public API and the server actions is parsed with these schemas, and
+// GET /v1/openapi.json is generated from them, so the contract and the code cannot drift apart.
+
+export const VEHICLE_TYPES = ["compact", "large", "ev", "handicapped"] as const;
+export const RESERVATION_STATUSES = [
+  "pending_payment",
+  "confirmed",
+  "checked_in",
+  "completed",
+  "cancelled",
+  "no_show",
+  "expired",
+] as const;
+
+export const VehicleType = z.enum(VEHICLE_TYPES).meta({ id: "VehicleType" });
+export const ReservationStatus = z.enum(RESERVATION_STATUSES).meta({ id: "ReservationStatus" });
+const Uuid = z.uuid();
+const Instant = z.iso.datetime({ offset: true }).describe("ISO 8601 instant with a UTC offset");
+
+export const LicensePlate = z
+  .string()
+  .transform(normalizePlate)
+  .refine((p) => PLATE_PATTERN.test(p), { message: "License plate must be 2–12 letters or digits" });
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+export const TimeZone = z.string().refine(isTimeZone, { message: "Unknown IANA time zone" });
+export const Currency = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, "ISO 4217 currency code")
+  .transform((c) => c.toUpperCase());
+
+export const CreateReservationInput = z
+  .object({
+    user_id: Uuid.optional().describe("Defaults to the caller; operators may book for anyone"),
+    lot_id: Uuid,
+    vehicle_type: VehicleType,
+    start_time: Instant,
+    end_time: Instant,
+    license_plate: LicensePlate.optional(),
+  })
+  .meta({ id: "CreateReservationInput" });
+
+export const TimeWindowQuery = z.object({
+  start_time: Instant,
+  end_time: Instant,
+});
+
+export const AvailabilityQuery = TimeWindowQuery.extend({ vehicle_type: VehicleType.optional() });
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const ListReservationsQuery = ListQuery.extend({
+  lot_id: Uuid.optional(),
+  status: ReservationStatus.optional(),
+  user_id: Uuid.optional(),
+});
+
+export const SpotsByType = z
+  .object({ compact: z.number().int(), large: z.number().int(), ev: z.number().int(), handicapped: z.number().int() })
+  .meta({ id: "SpotsByType" });
+
+const RateMinor = z.number().int().min(0).max(10_000_000);
+export const HourlyRates = z.object({ compact: RateMinor, large: RateMinor, ev: RateMinor, handicapped: RateMinor });
+
+const SpotCountsInput = z.object({
+  compact: z.number().int().min(0).max(5000).default(0),
+  large: z.number().int().min(0).max(5000).default(0),
+  ev: z.number().int().min(0).max(5000).default(0),
+  handicapped: z.number().int().min(0).max(5000).default(0),
+});
+
+export const SpotInput = z.object({
+  label: z.string().trim().min(1).max(32),
+  vehicle_type: VehicleType,
+  level: z.string().trim().min(1).max(16).default("G"),
+  x: z.number().int().min(0).max(100_000).default(0),
+  y: z.number().int().min(0).max(100_000).default(0),
+  active: z.boolean().default(true),
+});
+
+export const AddSpotsInput = z
+  .union([
+    z.object({ counts: SpotCountsInput, level: z.string().trim().min(1).max(16).default("G") }),
+    z.object({ spots: z.array(SpotInput).min(1).max(5000) }),
+  ])
+  .meta({ id: "AddSpotsInput" });
+
+const LotFields = {
+  name: z.string().trim().min(1).max(120),
+  address: z.string().trim().min(1).max(300),
+  time_zone: TimeZone,
+  currency: Currency,
+  grace_minutes: z.number().int().min(0).max(24 * 60),
+  no_show_penalty: RateMinor,
+  cancel_full_refund_minutes_before: z.number().int().min(0).max(30 * 24 * 60),
+  cancel_late_refund_percent: z.number().int().min(0).max(100),
+  max_reservation_minutes: z.number().int().min(15).max(366 * 24 * 60),
+  hourly_rates: HourlyRates,
+};
+
+export const CreateLotInput = z
+  .object({
+    ...LotFields,
+    grace_minutes: LotFields.grace_minutes.default(30),
+    no_show_penalty: LotFields.no_show_penalty.default(0),
+    cancel_full_refund_minutes_before: LotFields.cancel_full_refund_minutes_before.default(0),
+    cancel_late_refund_percent: LotFields.cancel_late_refund_percent.default(0),
+    max_reservation_minutes: LotFields.max_reservation_minutes.default(30 * 24 * 60),
+    hourly_rates: HourlyRates.default({ compact: 300, large: 450, ev: 400, handicapped: 300 }),
+    spots: AddSpotsInput.optional(),
+  })
+  .meta({ id: "CreateLotInput" });
+
+export const UpdateLotInput = z
+  .object(LotFields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: "Nothing to update" })
+  .meta({ id: "UpdateLotInput" });
+
+// ---- Responses ----------------------------------------------------------------------------------
+
+export const ReservationOut = z
+  .object({
+    reservation_id: Uuid,
+    user_id: Uuid,
+    lot_id: Uuid,
+    spot_id: Uuid,
+    spot_label: z.string(),
+    vehicle_type: VehicleType,
+    license_plate: z.string().nullable(),
+    start_time: Instant,
+    end_time: Instant,
+    status: ReservationStatus,
+    amount: z.number().int().describe("Quoted price in minor units of `currency`"),
+    currency: z.string(),
+  })
+  .meta({ id: "Reservation" });
+
+export const LotOut = z
+  .object({
+    id: Uuid,
+    name: z.string(),
+    address: z.string(),
+    time_zone: z.string(),
+    currency: z.string(),
+    grace_minutes: z.number().int(),
+    spots_by_type: SpotsByType,
+  })
+  .meta({ id: "Lot" });
+
+export const LotDetailOut = LotOut.extend({
+  no_show_penalty: z.number().int(),
+  cancel_full_refund_minutes_before: z.number().int(),
+  cancel_late_refund_percent: z.number().int(),
+  max_reservation_minutes: z.number().int(),
+  hourly_rates: HourlyRates,
+}).meta({ id: "LotDetail" });
+
+export const SpotOut = z
+  .object({
+    id: Uuid,
+    label: z.string(),
+    level: z.string(),
+    vehicle_type: VehicleType,
+    x: z.number().int(),
+    y: z.number().int(),
+    active: z.boolean(),
+  })
+  .meta({ id: "Spot" });
+
+export const AvailabilityOut = z
+  .object({
+    lot_id: Uuid,
+    start_time: Instant,
+    end_time: Instant,
+    availability: z.array(
+      z.object({
+        vehicle_type: VehicleType,
+        total_spots: z.number().int(),
+        available_spots: z.number().int(),
+        amount: z.number().int().describe("Price of this window in minor units"),
+        currency: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: "Availability" });
+
+export const CancelOut = z
+  .object({ reservation_id: Uuid, status: ReservationStatus, refund_amount: z.number().int(), currency: z.string() })
+  .meta({ id: "CancelResult" });
+
+export const MeOut = z
+  .object({ id: Uuid, email: z.string(), name: z.string(), role: z.enum(["driver", "operator"]) })
+  .meta({ id: "Me" });
+
+export const ErrorOut = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  })
+  .meta({ id: "Error" });
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() });

@@ -1,0 +1,103 @@
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import type { DbOrTx, Db } from "@/db/client";
+import { reservations, spots, type VehicleType } from "@/db/schema";
+import { env } from "@/lib/env";
+import { getRedis } from "@/lib/redis";
+import { memoryAvailabilityStore } from "./memory-store";
+import { redisAvailabilityStore } from "./redis-store";
+import type { AvailabilityStore, Booking } from "./store";
+
+export const ACTIVE_STATUSES = ["pending_payment", "confirmed", "checked_in"] as const;
+
+const g = globalThis as unknown as { __spotkeeperAvailability?: AvailabilityStore };
+
+export function availabilityStore(): AvailabilityStore {
+  if (!g.__spotkeeperAvailability) {
+    const redis = getRedis();
+    g.__spotkeeperAvailability = redis ? redisAvailabilityStore(redis, env().REDIS_PREFIX) : memoryAvailabilityStore();
+  }
+  return g.__spotkeeperAvailability;
+}
+
+/** Advisory-lock key for one lot+type's cache; releases take it shared, rebuilds exclusive. */
+const lockKey = (lotId: string, type: VehicleType) => sql`727002, hashtext(${`${lotId}:${type}`})`;
+
+// The cache is an accelerator: if Redis fails, the request goes on to PostgreSQL.
+async function quietly<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    console.warn(`[spotkeeper] availability cache ${what} failed:`, (err as Error).message);
+    return null;
+  }
+}
+
+const inflightRebuilds = new Map<string, Promise<void>>();
+
+/** Recompute one lot+type from PostgreSQL. Single-flight per process. */
+export function rebuildAvailability(db: Db, lotId: string, type: VehicleType): Promise<void> {
+  const key = `${lotId}:${type}`;
+  let p = inflightRebuilds.get(key);
+  if (!p) {
+    p = db
+      .transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${lockKey(lotId, type)})`);
+        const [{ n }] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(spots)
+          .where(and(eq(spots.lotId, lotId), eq(spots.vehicleType, type), eq(spots.active, true)));
+        const rows = await tx
+          .select({ id: reservations.id, start: reservations.startTime, end: reservations.endTime })
+          .from(reservations)
+          .innerJoin(spots, eq(spots.id, reservations.spotId))
+          .where(
+            and(
+              eq(reservations.lotId, lotId),
+              eq(reservations.vehicleType, type),
+              eq(spots.active, true),
+              inArray(reservations.status, [...ACTIVE_STATUSES]),
+              gt(reservations.endTime, sql`now()`),
+            ),
+          );
+        await availabilityStore().replace(lotId, type, n!, rows);
+      })
+      .catch((err) => console.warn("[spotkeeper] availability rebuild failed:", (err as Error).message))
+      .finally(() => inflightRebuilds.delete(key));
+    inflightRebuilds.set(key, p);
+  }
+  return p;
+}
+
+/** Fast rejection: true only when PostgreSQL would certainly refuse. Kicks off a rebuild on a miss. */
+export async function certainlyFull(db: Db, lotId: string, type: VehicleType, start: Date, end: Date) {
+  const verdict = await quietly("lookup", () => availabilityStore().certainlyFull(lotId, type, start, end));
+  if (verdict === null) void rebuildAvailability(db, lotId, type);
+  return verdict === true;
+}
+
+export async function noteBooked(lotId: string, type: VehicleType, booking: Booking) {
+  await quietly("booked", () => availabilityStore().booked(lotId, type, booking));
+}
+
+/**
+ * Call inside the transaction that takes a reservation out of an active status, before commit.
+ * The shared lock keeps a rebuild from reading a snapshot that still contains this reservation.
+ */
+export async function noteReleased(tx: DbOrTx, lotId: string, type: VehicleType, booking: Booking) {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${lockKey(lotId, type)})`);
+  const ok = await quietly("released", () => availabilityStore().released(lotId, type, booking));
+  // Could not tell the cache: make it forget the lot+type instead (no data = no rejection).
+  if (ok === null) await quietly("invalidate", () => availabilityStore().invalidate(lotId, type));
+}
+
+/**
+ * Inside a transaction that changes a lot's spots, before commit: forget the capacity (no capacity =
+ * no verdict). The shared lock makes a concurrent rebuild wait for the commit, so it cannot write
+ * back the old, smaller capacity. Rebuild after the commit.
+ */
+export async function noteCapacityChange(tx: DbOrTx, lotId: string, types: readonly VehicleType[]) {
+  for (const t of types) {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(${lockKey(lotId, t)})`);
+    await quietly("invalidate", () => availabilityStore().invalidate(lotId, t));
+  }
+}

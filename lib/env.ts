@@ -1,0 +1,43 @@
+import { z } from "zod";
+
+// Validated once, at start-up (instrumentation.ts and the first database call): a bad value fails
+// with a message naming the variable instead of surfacing later as an obscure runtime error.
+const optionalUrl = z.url().optional().or(z.literal("").transform(() => undefined));
+
+const schema = z.object({
+  DATABASE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  REDIS_PREFIX: z.string().default("sk:"),
+  UPSTASH_REDIS_REST_URL: optionalUrl,
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  SPOTKEEPER_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  EMBEDDED_PG_DIR: z.string().optional(),
+  DEMO_DRIVER_TOKEN: z.string().min(8).default("demo-driver-token"),
+  DEMO_OPERATOR_TOKEN: z.string().min(8).default("demo-operator-token"),
+});
+
+export type Env = z.infer<typeof schema> & { demo: boolean };
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment variables: ${problems}`);
+  }
+  const e = parsed.data;
+  if (e.UPSTASH_REDIS_REST_URL && !e.UPSTASH_REDIS_REST_TOKEN) {
+    throw new Error("Invalid environment variables: UPSTASH_REDIS_REST_TOKEN is required with UPSTASH_REDIS_REST_URL");
+  }
+  // Demo mode: no database configured (embedded PostgreSQL), or explicitly asked for demo data.
+  const demo = !e.DATABASE_URL || e.SPOTKEEPER_DEMO === "1" || e.SPOTKEEPER_DEMO === "true";
+  if (!demo && !e.NEXTAUTH_SECRET && process.env.NODE_ENV === "production") {
+    throw new Error("Invalid environment variables: NEXTAUTH_SECRET is required outside demo mode");
+  }
+  cached = { ...e, demo };
+  return cached;
+}

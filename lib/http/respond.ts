@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { ApiError, PG, pgCode } from "@/lib/errors";
+
+export function json(body: unknown, status = 200, headers?: HeadersInit) {
+  return Response.json(body, { status, headers });
+}
+
+/** The one place an error becomes a response: `{ error: { code, message, details } }`. */
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ApiError) {
+    return json({ error: { code: err.code, message: err.message, details: err.details } }, err.status);
+  }
+  if (err instanceof z.ZodError) {
+    return json(
+      {
+        error: {
+          code: "validation_failed",
+          message: err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "),
+          details: err.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+        },
+      },
+      422,
+    );
+  }
+  // Constraint violations that slipped past validation are the client's conflict, not our crash.
+  const code = pgCode(err);
+  if (code === PG.exclusionViolation) {
+    return json({ error: { code: "no_spot_available", message: "That spot is already booked for an overlapping time" } }, 409);
+  }
+  if (code === PG.uniqueViolation) {
+    return json({ error: { code: "conflict", message: "A record with these values already exists" } }, 409);
+  }
+  console.error("[spotkeeper] unhandled error", err);
+  return json({ error: { code: "internal_error", message: "Something went wrong on our side" } }, 500);
+}
+
+export async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (!text.trim()) throw new ApiError("bad_request", "Request body must be a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "Request body is not valid JSON");
+  }
+}
+
+export async function parseBody<T extends z.ZodType>(req: Request, schema: T): Promise<z.output<T>> {
+  return schema.parse(await readJson(req));
+}
+
+export function parseQuery<T extends z.ZodType>(req: Request, schema: T): z.output<T> {
+  const params = Object.fromEntries(new URL(req.url).searchParams);
+  return schema.parse(params);
+}
+
+const UuidParam = z.uuid();
+/** Path ids that are not UUIDs are simply unknown records: 404, not a database cast error. */
+export function parseId(raw: string | string[] | undefined, what: string): string {
+  const r = UuidParam.safeParse(raw);
+  if (!r.success) throw new ApiError("not_found", `${what} not found`);
+  return r.data;
+}

@@ -1,0 +1,89 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { z } from "zod";
+import type { Db, DbOrTx } from "@/db/client";
+import { activeSpotCounts, findLot, spotsFromCounts } from "@/db/queries/lots";
+import { lots, spots, type Lot, type NewSpot, type VehicleType } from "@/db/schema";
+import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
+import type { AddSpotsInput, CreateLotInput, UpdateLotInput } from "@/lib/api/schemas";
+import { ApiError } from "@/lib/errors";
+
+type AddSpots = z.output<typeof AddSpotsInput>;
+
+async function insertSpots(tx: DbOrTx, lot: Lot, input: AddSpots) {
+  const rows: NewSpot[] =
+    "counts" in input
+      ? await spotsFromCounts(tx, lot, input.counts, input.level)
+      : input.spots.map((s) => ({ lotId: lot.id, label: s.label, level: s.level, vehicleType: s.vehicle_type, x: s.x, y: s.y, active: s.active }));
+  if (rows.length === 0) return [];
+  const labels = rows.map((r) => r.label);
+  if (new Set(labels).size !== labels.length) throw new ApiError("validation_failed", "Spot labels must be unique");
+  const clash = await tx
+    .select({ label: spots.label })
+    .from(spots)
+    .where(and(eq(spots.lotId, lot.id), inArray(spots.label, labels)));
+  if (clash.length) {
+    throw new ApiError("conflict", "Some spot labels already exist in this lot", { labels: clash.map((c) => c.label) });
+  }
+  const types = [...new Set(rows.map((r) => r.vehicleType))] as VehicleType[];
+  await noteCapacityChange(tx, lot.id, types);
+  // Batches keep a 5000-spot lot under PostgreSQL's bind-parameter limit.
+  const out = [];
+  for (let i = 0; i < rows.length; i += 1000) out.push(...(await tx.insert(spots).values(rows.slice(i, i + 1000)).returning()));
+  return out;
+}
+
+async function afterSpotChange(db: Db, lotId: string, added: { vehicleType: VehicleType }[]) {
+  for (const t of new Set(added.map((s) => s.vehicleType))) await rebuildAvailability(db, lotId, t);
+}
+
+export async function createLot(db: Db, input: z.output<typeof CreateLotInput>) {
+  const { lot, added } = await db.transaction(async (tx) => {
+    const [lot] = await tx
+      .insert(lots)
+      .values({
+        name: input.name,
+        address: input.address,
+        timeZone: input.time_zone,
+        currency: input.currency,
+        graceMinutes: input.grace_minutes,
+        noShowPenalty: input.no_show_penalty,
+        cancelFullRefundMinutesBefore: input.cancel_full_refund_minutes_before,
+        cancelLateRefundPercent: input.cancel_late_refund_percent,
+        maxReservationMinutes: input.max_reservation_minutes,
+        hourlyRates: input.hourly_rates,
+      })
+      .returning();
+    const added = input.spots ? await insertSpots(tx, lot!, input.spots) : [];
+    return { lot: lot!, added };
+  });
+  await afterSpotChange(db, lot.id, added);
+  return { lot, counts: (await activeSpotCounts(db, [lot.id])).get(lot.id)! };
+}
+
+export async function updateLot(db: Db, id: string, input: z.output<typeof UpdateLotInput>) {
+  const patch: Partial<typeof lots.$inferInsert> = {
+    name: input.name,
+    address: input.address,
+    timeZone: input.time_zone,
+    currency: input.currency,
+    graceMinutes: input.grace_minutes,
+    noShowPenalty: input.no_show_penalty,
+    cancelFullRefundMinutesBefore: input.cancel_full_refund_minutes_before,
+    cancelLateRefundPercent: input.cancel_late_refund_percent,
+    maxReservationMinutes: input.max_reservation_minutes,
+    hourlyRates: input.hourly_rates,
+  };
+  const [lot] = await db.update(lots).set(patch).where(eq(lots.id, id)).returning();
+  if (!lot) throw new ApiError("not_found", "Lot not found");
+  return { lot, counts: (await activeSpotCounts(db, [lot.id])).get(lot.id)! };
+}
+
+export async function addSpots(db: Db, lotId: string, input: AddSpots) {
+  const added = await db.transaction(async (tx) => {
+    const lot = await findLot(tx, lotId);
+    if (!lot) throw new ApiError("not_found", "Lot not found");
+    return insertSpots(tx, lot, input);
+  });
+  await afterSpotChange(db, lotId, added);
+  return added;
+}

@@ -1,0 +1,56 @@
+import { Redis as Upstash } from "@upstash/redis";
+import IORedis from "ioredis";
+
+/**
+ * The few Redis operations Spotkeeper needs, over either transport: ioredis (TCP, REDIS_URL) or
+ * @upstash/redis (HTTPS REST, UPSTASH_REDIS_REST_URL). Multi-key changes go through Lua scripts so
+ * they are atomic on both.
+ */
+export interface RedisLike {
+  eval(script: string, keys: string[], args: (string | number)[]): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  del(...keys: string[]): Promise<void>;
+  quit(): Promise<void>;
+}
+
+export function ioredisClient(url: string): RedisLike {
+  const r = new IORedis(url, {
+    // Fail fast: every caller treats Redis as an accelerator and falls back to PostgreSQL.
+    maxRetriesPerRequest: 1,
+    connectTimeout: 1000,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  });
+  r.on("error", () => {}); // surfaced per command; without a listener ioredis logs every reconnect
+  return {
+    eval: (script, keys, args) => r.eval(script, keys.length, ...keys, ...args),
+    get: (key) => r.get(key),
+    set: async (key, value, ttl) => {
+      if (ttl) await r.set(key, value, "EX", ttl);
+      else await r.set(key, value);
+    },
+    del: async (...keys) => {
+      if (keys.length) await r.del(...keys);
+    },
+    quit: async () => {
+      await r.quit().catch(() => r.disconnect());
+    },
+  };
+}
+
+export function upstashClient(url: string, token: string): RedisLike {
+  const r = new Upstash({ url, token, automaticDeserialization: false });
+  return {
+    eval: (script, keys, args) => r.eval(script, keys, args.map(String)),
+    get: (key) => r.get<string>(key),
+    set: async (key, value, ttl) => {
+      if (ttl) await r.set(key, value, { ex: ttl });
+      else await r.set(key, value);
+    },
+    del: async (...keys) => {
+      if (keys.length) await r.del(...keys);
+    },
+    quit: async () => {},
+  };
+}
