@@ -4,6 +4,10 @@ import { reservations, spots, type ReservationStatus, type VehicleType } from ".
 
 export const ACTIVE_STATUSES: ReservationStatus[] = ["pending_payment", "confirmed", "checked_in"];
 
+// Drizzle leaves columns unqualified in a one-table select; inside a correlated subquery that would
+// bind to the inner table, so the outer spot id is written out.
+const outerSpotId = sql.raw(`"spots"."id"`);
+
 const overlaps = (start: Date, end: Date) =>
   sql`${reservations.period} && tstzrange(${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz, '[)')`;
 
@@ -20,7 +24,7 @@ export async function freeSpotCandidates(
         eq(spots.lotId, q.lotId),
         eq(spots.vehicleType, q.vehicleType),
         eq(spots.active, true),
-        sql`not exists (select 1 from ${reservations} where ${reservations.spotId} = ${spots.id}
+        sql`not exists (select 1 from ${reservations} where ${reservations.spotId} = ${outerSpotId}
             and ${inArray(reservations.status, ACTIVE_STATUSES)} and ${overlaps(q.start, q.end)})`,
       ),
     )
@@ -51,7 +55,7 @@ export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end
       vehicleType: spots.vehicleType,
       total: sql<number>`count(*)::int`,
       free: sql<number>`count(*) filter (where not exists (select 1 from ${reservations}
-        where ${reservations.spotId} = ${spots.id} and ${inArray(reservations.status, ACTIVE_STATUSES)}
+        where ${reservations.spotId} = ${outerSpotId} and ${inArray(reservations.status, ACTIVE_STATUSES)}
         and ${overlaps(start, end)}))::int`,
     })
     .from(spots)
