@@ -45,6 +45,8 @@ export const users = pgTable("users", {
   name: text("name").notNull(),
   role: userRoleEnum("role").notNull().default("driver"),
   passwordHash: text("password_hash"),
+  /** The payment processor's customer, created on the first payment; holds saved payment methods. */
+  stripeCustomerId: text("stripe_customer_id"),
   createdAt: createdAt(),
 });
 
@@ -79,6 +81,10 @@ export const lots = pgTable("lots", {
   /** Share (0–100) refunded for a cancellation after that cut-off. */
   cancelLateRefundPercent: integer("cancel_late_refund_percent").notNull().default(0),
   maxReservationMinutes: integer("max_reservation_minutes").notNull().default(30 * 24 * 60),
+  /** How long an unpaid booking holds its spot. */
+  holdMinutes: integer("hold_minutes").notNull().default(10),
+  /** Check-out this long after end_time is not yet an overstay (shown to the driver). */
+  overstayToleranceMinutes: integer("overstay_tolerance_minutes").notNull().default(10),
   /** Hourly rate per vehicle type in minor units; the pricing issue replaces this with a rate plan. */
   hourlyRates: jsonb("hourly_rates").$type<SpotCounts>().notNull(),
   createdAt: createdAt(),
@@ -131,6 +137,12 @@ export const reservations = pgTable(
     amount: integer("amount").notNull(),
     currency: text("currency").notNull(),
     holdExpiresAt: timestamp("hold_expires_at", { withTimezone: true }),
+    /** The quote the driver booked at (plan, occupancy, line items): later refunds use the same plan. */
+    pricing: jsonb("pricing").$type<Record<string, unknown>>(),
+    stripePaymentIntentId: text("stripe_payment_intent_id"),
+    /** Saved on payment, for off-session charges (overstay, extension, no-show penalty). */
+    paymentMethodId: text("payment_method_id"),
+    paymentAttempts: integer("payment_attempts").notNull().default(0),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
     checkedInAt: timestamp("checked_in_at", { withTimezone: true }),
     checkedOutAt: timestamp("checked_out_at", { withTimezone: true }),
@@ -158,11 +170,27 @@ export const payments = pgTable(
     currency: text("currency").notNull(),
     stripePaymentIntentId: text("stripe_payment_intent_id"),
     stripeRefundId: text("stripe_refund_id"),
+    /** Why the money moved, for operators reconciling ("Cancellation refund", "Overstay 40 min"). */
+    description: text("description"),
+    failureCode: text("failure_code"),
     idempotencyKey: text("idempotency_key").notNull().unique("payments_idempotency_key_key"),
     createdAt: createdAt(),
   },
-  (t) => [index("payments_reservation_id_idx").on(t.reservationId)],
+  (t) => [
+    index("payments_reservation_id_idx").on(t.reservationId),
+    index("payments_stripe_payment_intent_id_idx").on(t.stripePaymentIntentId),
+    // Pending rows are money movements decided but not yet confirmed by the processor: a sweeper
+    // re-drives them with the same idempotency key.
+    index("payments_pending_idx").on(t.createdAt).where(sql`status = 'pending'`),
+  ],
 );
+
+/** Stripe webhook events already handled: a replayed event id changes nothing. */
+export const stripeEvents = pgTable("stripe_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const gateDevices = pgTable(
   "gate_devices",

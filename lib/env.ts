@@ -14,6 +14,10 @@ const schema = z.object({
   SPOTKEEPER_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   EMBEDDED_PG_DIR: z.string().optional(),
+  STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
+  /** Another Stripe API host (stripe-mock, or the tests' local server), e.g. http://127.0.0.1:12111. */
+  STRIPE_API_BASE: optionalUrl,
   DEMO_DRIVER_TOKEN: z.string().min(8).default("demo-driver-token"),
   DEMO_OPERATOR_TOKEN: z.string().min(8).default("demo-operator-token"),
 });

@@ -7,6 +7,11 @@ export type ErrorCode =
   | "conflict"
   | "no_spot_available"
   | "invalid_state"
+  | "hold_expired"
+  | "amount_mismatch"
+  | "payment_declined"
+  | "payment_failed"
+  | "payments_unavailable"
   | "rate_limited"
   | "internal_error";
 
@@ -19,6 +24,11 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   no_spot_available: 409,
   invalid_state: 409,
+  hold_expired: 409,
+  amount_mismatch: 409,
+  payment_declined: 402,
+  payment_failed: 402,
+  payments_unavailable: 503,
   rate_limited: 429,
   internal_error: 500,
 };

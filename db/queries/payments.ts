@@ -1,6 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { payments } from "../schema";
+import { payments, type Payment } from "../schema";
 
 /** What the driver has paid net of refunds, from the ledger's succeeded rows. */
 export async function netPaid(db: DbOrTx, reservationId: string): Promise<number> {
@@ -11,4 +11,44 @@ export async function netPaid(db: DbOrTx, reservationId: string): Promise<number
     .from(payments)
     .where(and(eq(payments.reservationId, reservationId), eq(payments.status, "succeeded")));
   return row?.net ?? 0;
+}
+
+export async function ledgerFor(db: DbOrTx, reservationId: string): Promise<Payment[]> {
+  return db.select().from(payments).where(eq(payments.reservationId, reservationId)).orderBy(asc(payments.createdAt));
+}
+
+/**
+ * Inserts a ledger row unless one with the same idempotency key exists; returns the row either way.
+ * This is what makes every money path safe to run twice.
+ */
+export async function insertLedgerRow(db: DbOrTx, row: typeof payments.$inferInsert): Promise<{ row: Payment; created: boolean }> {
+  const [created] = await db.insert(payments).values(row).onConflictDoNothing({ target: payments.idempotencyKey }).returning();
+  if (created) return { row: created, created: true };
+  const [existing] = await db.select().from(payments).where(eq(payments.idempotencyKey, row.idempotencyKey));
+  return { row: existing!, created: false };
+}
+
+/**
+ * How much of each succeeded charge is still refundable, oldest first: a refund is split over the
+ * PaymentIntents it came from (the booking, then extensions and overstays).
+ */
+export async function refundableCharges(db: DbOrTx, reservationId: string) {
+  const rows = await ledgerFor(db, reservationId);
+  const byIntent = new Map<string, number>();
+  for (const r of rows) {
+    if (!r.stripePaymentIntentId) continue;
+    const delta =
+      r.kind === "refund" ? (r.status === "failed" ? 0 : -r.amount) : r.status === "succeeded" ? r.amount : 0;
+    byIntent.set(r.stripePaymentIntentId, (byIntent.get(r.stripePaymentIntentId) ?? 0) + delta);
+  }
+  return [...byIntent].filter(([, left]) => left > 0).map(([paymentIntentId, refundable]) => ({ paymentIntentId, refundable }));
+}
+
+export async function pendingLedgerRows(db: DbOrTx, olderThanSeconds: number, limit = 100) {
+  return db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.status, "pending"), sql`${payments.createdAt} < now() - make_interval(secs => ${olderThanSeconds})`))
+    .orderBy(asc(payments.createdAt))
+    .limit(limit);
 }

@@ -14,6 +14,9 @@ export type AllocateRequest = Omit<NewReservation, "spotId" | "id" | "period" | 
 const CANDIDATES_PER_ROUND = 16;
 const MAX_ROUNDS = 64;
 
+/** The per-spot advisory lock every writer of a spot's bookings takes (allocation, extension). */
+export const spotLockKey = (spotId: string) => sql`727003, hashtext(${spotId})`;
+
 const noSpot = () => new ApiError("no_spot_available", "No spot of that type is free for the whole requested time");
 
 /**
@@ -64,7 +67,7 @@ async function finish(db: Db, id: string, req: AllocateRequest) {
 async function tryBook(db: Db, spotId: string, req: AllocateRequest, wait: boolean): Promise<string | "busy" | "taken"> {
   try {
     return await db.transaction(async (tx) => {
-      const key = sql`727003, hashtext(${spotId})`;
+      const key = spotLockKey(spotId);
       if (wait) {
         await tx.execute(sql`select pg_advisory_xact_lock(${key})`);
       } else {

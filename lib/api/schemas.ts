@@ -55,6 +55,10 @@ export const TimeWindowQuery = z.object({
   end_time: Instant,
 });
 
+export const ExtendReservationInput = z.object({ end_time: Instant }).meta({ id: "ExtendReservationInput" });
+
+export const QuoteQuery = TimeWindowQuery.extend({ lot_id: Uuid, vehicle_type: VehicleType });
+
 export const AvailabilityQuery = TimeWindowQuery.extend({ vehicle_type: VehicleType.optional() });
 
 export const ListQuery = z.object({
@@ -130,6 +134,19 @@ export const UpdateLotInput = z
   .refine((v) => Object.keys(v).length > 0, { message: "Nothing to update" })
   .meta({ id: "UpdateLotInput" });
 
+export const PaymentInput = z
+  .object({
+    reservation_id: Uuid,
+    amount: z.number().int().min(0).describe("Must equal the reservation's quoted amount, in minor units"),
+    payment_method_id: z
+      .string()
+      .trim()
+      .min(3)
+      .max(255)
+      .describe("A Stripe PaymentMethod id (pm_…); in the keyless demo also a test card number"),
+  })
+  .meta({ id: "PaymentInput" });
+
 // ---- Responses ----------------------------------------------------------------------------------
 
 export const ReservationOut = z
@@ -201,6 +218,31 @@ export const AvailabilityOut = z
 export const CancelOut = z
   .object({ reservation_id: Uuid, status: ReservationStatus, refund_amount: z.number().int(), currency: z.string() })
   .meta({ id: "CancelResult" });
+
+export const QuoteOut = z
+  .object({
+    lot_id: Uuid,
+    vehicle_type: VehicleType,
+    start_time: Instant,
+    end_time: Instant,
+    total: z.number().int().describe("Minor units of `currency`"),
+    currency: z.string(),
+    occupancy: z.number().describe("Share of this type's spots already booked for the window, 0–1"),
+    line_items: z.array(
+      z.object({
+        from: Instant,
+        to: Instant,
+        rate: z.number().nullable().describe("Minor units per hour after multipliers; null on adjustments"),
+        amount: z.number().int(),
+        reason: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: "Quote" });
+
+export const PaymentOut = z
+  .object({ transaction_id: Uuid, reservation_id: Uuid, status: z.enum(["succeeded"]) })
+  .meta({ id: "PaymentResult" });
 
 export const MeOut = z
   .object({ id: Uuid, email: z.string(), name: z.string(), role: z.enum(["driver", "operator"]) })

@@ -1,12 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
-import { netPaid } from "@/db/queries/payments";
+import { ledgerFor, netPaid } from "@/db/queries/payments";
 import { findReservation } from "@/db/queries/reservations";
 import { reservations } from "@/db/schema";
 import { noteReleased } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
 import type { Caller } from "@/lib/http/with-auth";
+import { queueRefund, settleAll } from "@/lib/payments/money-movements";
 import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
 
 const CANCELLABLE = new Set(["pending_payment", "confirmed"]);
@@ -16,23 +17,28 @@ const CANCELLABLE = new Set(["pending_payment", "confirmed"]);
  * cannot both act. Cancelling an already-cancelled reservation answers the same result again.
  */
 export async function cancelReservation(db: Db, caller: Caller, id: string, now = new Date()) {
-  return db.transaction(async (tx) => {
+  const { result, refunds } = await db.transaction(async (tx) => {
     const r = await findReservation(tx, id, { forUpdate: true });
     if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
     const lot = (await findLot(tx, r.lotId))!;
-    const paid = await netPaid(tx, r.id);
     if (r.status === "cancelled") {
-      return { reservation_id: r.id, status: r.status, refund_amount: 0, currency: r.currency };
+      const refunded = (await ledgerFor(tx, r.id)).filter((p) => p.kind === "refund" && p.idempotencyKey.startsWith(`refund:cancel:${r.id}`));
+      const amount = refunded.reduce((s, p) => s + (p.status === "failed" ? 0 : p.amount), 0);
+      return { result: { reservation_id: r.id, status: r.status, refund_amount: amount, currency: r.currency }, refunds: refunded };
     }
     if (!CANCELLABLE.has(r.status)) {
       throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be cancelled`, { status: r.status });
     }
-    const refund = cancellationRefund(paid, r.startTime, now, {
+    const refund = cancellationRefund(await netPaid(tx, r.id), r.startTime, now, {
       fullRefundMinutesBefore: lot.cancelFullRefundMinutesBefore,
       lateRefundPercent: lot.cancelLateRefundPercent,
     });
     await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: r.endTime });
-    await tx.update(reservations).set({ status: "cancelled", cancelledAt: now }).where(eq(reservations.id, r.id));
-    return { reservation_id: r.id, status: "cancelled" as const, refund_amount: refund, currency: r.currency };
+    await tx.update(reservations).set({ status: "cancelled", cancelledAt: now, holdExpiresAt: null }).where(eq(reservations.id, r.id));
+    const refunds = await queueRefund(tx, r, refund, `refund:cancel:${r.id}`, "Cancellation refund");
+    return { result: { reservation_id: r.id, status: "cancelled" as const, refund_amount: refund, currency: r.currency }, refunds };
   });
+  // After the commit: the refund rows exist, so a crash here is finished by the sweeper.
+  await settleAll(db, refunds);
+  return result;
 }

@@ -1,0 +1,140 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { insertLedgerRow } from "@/db/queries/payments";
+import { findReservation } from "@/db/queries/reservations";
+import { payments, reservations, users } from "@/db/schema";
+import { ApiError } from "@/lib/errors";
+import type { Caller } from "@/lib/http/with-auth";
+import { expireReservation } from "@/lib/reservations/expire-holds";
+import { paymentProvider } from ".";
+import { queueRefund, settleAll } from "./money-movements";
+import { PaymentRejectedError, PaymentUnavailableError, type ChargeResult, type PaymentProvider } from "./provider";
+
+export type PayInput = { reservation_id: string; amount: number; payment_method_id: string };
+
+/**
+ * POST /v1/payments: pays a reservation's hold with the driver's payment method.
+ * One PaymentIntent per reservation (created with a key derived from the reservation), so however
+ * often the driver retries, at most one charge can succeed. Success confirms the reservation.
+ */
+export async function payReservation(db: Db, caller: Caller, input: PayInput, now = new Date()) {
+  const provider = paymentProvider();
+  if (!provider) throw new ApiError("payments_unavailable", "Payments are not configured on this server");
+
+  const ctx = await db.transaction(async (tx) => {
+    const r = await findReservation(tx, input.reservation_id, { forUpdate: true });
+    if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+    const [paid] = await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.reservationId, r.id), eq(payments.kind, "charge"), eq(payments.status, "succeeded")))
+      .limit(1);
+    if (paid) return { done: paid };
+    if (r.status !== "pending_payment") {
+      throw new ApiError("invalid_state", `This reservation is ${r.status.replace("_", " ")} and cannot be paid`, { status: r.status });
+    }
+    if (r.holdExpiresAt && r.holdExpiresAt <= now) {
+      const inFlight = await tx
+        .select({ id: payments.id })
+        .from(payments)
+        .where(and(eq(payments.reservationId, r.id), eq(payments.status, "pending")))
+        .limit(1);
+      if (inFlight.length === 0) {
+        await expireReservation(tx, r, now);
+        return { expired: true as const };
+      }
+    }
+    if (input.amount !== r.amount) {
+      throw new ApiError("amount_mismatch", `The amount does not match the quoted price of this reservation`, {
+        expected: r.amount,
+        currency: r.currency,
+      });
+    }
+    const [attempt] = await tx
+      .update(reservations)
+      .set({ paymentAttempts: sql`${reservations.paymentAttempts} + 1` })
+      .where(eq(reservations.id, r.id))
+      .returning({ n: reservations.paymentAttempts });
+    const [user] = await tx.select().from(users).where(eq(users.id, r.userId));
+    return { r, user: user!, attempt: attempt!.n };
+  });
+  if ("expired" in ctx) throw new ApiError("hold_expired", "The hold on this spot expired before payment; please book again");
+  if ("done" in ctx) return { transaction_id: ctx.done!.id, status: "succeeded" as const, reservation_id: input.reservation_id };
+  const { r, user, attempt } = ctx;
+
+  try {
+    let customerId = user.stripeCustomerId;
+    if (!customerId) {
+      customerId = await provider.ensureCustomer(user, `customer:${user.id}`);
+      await db.update(users).set({ stripeCustomerId: customerId }).where(and(eq(users.id, user.id), isNull(users.stripeCustomerId)));
+    }
+    let piId = r.stripePaymentIntentId;
+    if (!piId) {
+      piId = await provider.createPaymentIntent({ amount: r.amount, currency: r.currency, customerId, reservationId: r.id, idempotencyKey: `pi:${r.id}` });
+      await db.update(reservations).set({ stripePaymentIntentId: piId }).where(eq(reservations.id, r.id));
+    }
+    const { row } = await insertLedgerRow(db, {
+      reservationId: r.id,
+      kind: "charge",
+      amount: r.amount,
+      currency: r.currency,
+      stripePaymentIntentId: piId,
+      idempotencyKey: `charge:${piId}`,
+      description: "Booking payment",
+    });
+    if (row.status === "failed") await db.update(payments).set({ status: "pending", failureCode: null }).where(eq(payments.id, row.id));
+
+    const result = await confirm(provider, piId, input.payment_method_id, `confirm:${r.id}:${attempt}`);
+    await applyChargeResult(db, piId, result);
+    if (result.status === "succeeded") return { transaction_id: row.id, status: "succeeded" as const, reservation_id: r.id };
+    if (result.status === "declined") {
+      throw new ApiError("payment_declined", result.message, { decline_code: result.declineCode, reservation_status: "pending_payment" });
+    }
+    throw new ApiError("payment_failed", result.message, { code: "authentication_required" });
+  } catch (err) {
+    if (err instanceof PaymentUnavailableError) {
+      throw new ApiError("payments_unavailable", "The payment processor did not answer; retrying is safe", { retryable: true });
+    }
+    if (err instanceof PaymentRejectedError) throw new ApiError("payment_failed", err.message, { code: err.code });
+    throw err;
+  }
+}
+
+async function confirm(provider: PaymentProvider, piId: string, pm: string, key: string): Promise<ChargeResult> {
+  try {
+    return await provider.confirmPaymentIntent(piId, { paymentMethodId: pm, idempotencyKey: key });
+  } catch (err) {
+    // An earlier attempt already succeeded (its answer was lost): take the intent's real state.
+    if (err instanceof PaymentRejectedError && err.code === "payment_intent_unexpected_state") {
+      const state = await provider.retrievePaymentIntent(piId);
+      if (state.status !== "open") return state;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Records a PaymentIntent's outcome for a booking payment; called by POST /v1/payments and by the
+ * payment_intent.* webhooks, in either order, any number of times.
+ */
+export async function applyChargeResult(db: Db, piId: string, result: ChargeResult) {
+  const refunds = await db.transaction(async (tx) => {
+    const [row] = await tx.select().from(payments).where(eq(payments.idempotencyKey, `charge:${piId}`)).for("update");
+    if (!row || row.status === "succeeded") return [];
+    if (result.status !== "succeeded") {
+      const code = result.status === "declined" ? result.declineCode : "authentication_required";
+      await tx.update(payments).set({ status: "failed", failureCode: code }).where(eq(payments.id, row.id));
+      return [];
+    }
+    await tx.update(payments).set({ status: "succeeded", failureCode: null }).where(eq(payments.id, row.id));
+    const [confirmed] = await tx
+      .update(reservations)
+      .set({ status: "confirmed", holdExpiresAt: null, paymentMethodId: result.paymentMethodId || null })
+      .where(and(eq(reservations.id, row.reservationId), eq(reservations.status, "pending_payment")))
+      .returning({ id: reservations.id });
+    if (confirmed) return [];
+    // The money arrived for a booking that no longer holds a spot (cancelled while paying): give it back.
+    return queueRefund(tx, { id: row.reservationId, currency: row.currency }, row.amount, `refund:orphaned:${piId}`, "Refund of a payment for a cancelled booking");
+  });
+  await settleAll(db, refunds);
+}

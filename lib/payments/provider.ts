@@ -1,0 +1,48 @@
+/** What Spotkeeper needs from a payment processor; Stripe in production, a Stripe look-alike in the demo. */
+export type ChargeResult =
+  | { status: "succeeded"; paymentIntentId: string; paymentMethodId: string }
+  | { status: "declined"; paymentIntentId: string | null; declineCode: string; message: string }
+  | { status: "requires_action"; paymentIntentId: string; message: string };
+
+export type RefundResult = { refundId: string; status: "succeeded" | "pending" | "failed" };
+
+export interface PaymentProvider {
+  readonly name: "stripe" | "demo";
+  /** The processor's customer for a user, created once (the key makes retries return the same one). */
+  ensureCustomer(user: { id: string; email: string; name: string }, idempotencyKey: string): Promise<string>;
+  /** One PaymentIntent per reservation; created once, confirmed with the driver's payment method. */
+  createPaymentIntent(p: {
+    amount: number;
+    currency: string;
+    customerId: string;
+    reservationId: string;
+    idempotencyKey: string;
+  }): Promise<string>;
+  confirmPaymentIntent(id: string, p: { paymentMethodId: string; idempotencyKey: string }): Promise<ChargeResult>;
+  /** The PaymentIntent's current outcome (after a timeout, or a confirm that found it already paid). */
+  retrievePaymentIntent(id: string): Promise<ChargeResult | { status: "open"; paymentIntentId: string }>;
+  /** Charges a saved payment method without the driver present (overstay, no-show penalty). */
+  chargeOffSession(p: {
+    amount: number;
+    currency: string;
+    customerId: string;
+    paymentMethodId: string;
+    reservationId: string;
+    description: string;
+    idempotencyKey: string;
+  }): Promise<ChargeResult>;
+  refund(p: { paymentIntentId: string; amount: number; reservationId: string; idempotencyKey: string }): Promise<RefundResult>;
+}
+
+/** Thrown when the processor cannot be reached or answers with a server error: safe to retry. */
+export class PaymentUnavailableError extends Error {}
+
+/** The processor refused the request itself (unknown payment method, wrong state): not retryable. */
+export class PaymentRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}

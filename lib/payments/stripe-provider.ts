@@ -1,0 +1,146 @@
+import Stripe from "stripe";
+import type { ChargeResult, PaymentProvider } from "./provider";
+import { PaymentRejectedError, PaymentUnavailableError } from "./provider";
+
+
+/** A Stripe client; `apiBase` points the SDK at another host (stripe-mock, the tests' local server). */
+export function stripeClient(secretKey: string, apiBase?: string) {
+  const base = apiBase ? new URL(apiBase) : undefined;
+  return new Stripe(secretKey, {
+    maxNetworkRetries: 2, // the SDK adds idempotency keys to retried POSTs; ours are passed explicitly
+    timeout: 10_000,
+    telemetry: false,
+    ...(base && {
+      host: base.hostname,
+      port: base.port || (base.protocol === "https:" ? 443 : 80),
+      protocol: base.protocol.replace(":", "") as "http" | "https",
+    }),
+  });
+}
+
+// Card declines are an answer (402 to the driver); connection trouble and 5xx are retryable; any
+// other error is a request we should not have made.
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError) {
+      throw new PaymentUnavailableError(err.message);
+    }
+    if (err instanceof Stripe.errors.StripeRateLimitError) throw new PaymentUnavailableError(err.message);
+    throw err;
+  }
+}
+
+function toResult(pi: Stripe.PaymentIntent): ChargeResult {
+  if (pi.status === "succeeded" || pi.status === "processing") {
+    const pm = typeof pi.payment_method === "string" ? pi.payment_method : (pi.payment_method?.id ?? "");
+    return { status: "succeeded", paymentIntentId: pi.id, paymentMethodId: pm };
+  }
+  if (pi.status === "requires_action") {
+    return { status: "requires_action", paymentIntentId: pi.id, message: "The card needs authentication (3-D Secure)" };
+  }
+  const err = pi.last_payment_error;
+  return {
+    status: "declined",
+    paymentIntentId: pi.id,
+    declineCode: err?.decline_code ?? err?.code ?? "card_declined",
+    message: err?.message ?? "The payment was declined",
+  };
+}
+
+function declined(err: unknown, fallbackPi: string | null): ChargeResult {
+  if (err instanceof Stripe.errors.StripeCardError) {
+    const pi = (err.raw as { payment_intent?: { id?: string } }).payment_intent;
+    return {
+      status: "declined",
+      paymentIntentId: pi?.id ?? fallbackPi,
+      declineCode: err.decline_code ?? err.code ?? "card_declined",
+      message: err.message,
+    };
+  }
+  if (err instanceof Stripe.errors.StripeInvalidRequestError) {
+    throw new PaymentRejectedError(err.message, err.code ?? "invalid_request");
+  }
+  throw err;
+}
+
+export function stripeProvider(stripe: Stripe): PaymentProvider {
+  return {
+    name: "stripe",
+    ensureCustomer: (user, idempotencyKey) =>
+      call(async () => {
+        const c = await stripe.customers.create(
+          { email: user.email, name: user.name, metadata: { user_id: user.id } },
+          { idempotencyKey },
+        );
+        return c.id;
+      }),
+    createPaymentIntent: (p) =>
+      call(async () => {
+        const pi = await stripe.paymentIntents.create(
+          {
+            amount: p.amount,
+            currency: p.currency.toLowerCase(),
+            customer: p.customerId,
+            // No redirect-based methods: confirmation happens server-side, without a return_url.
+            automatic_payment_methods: { enabled: true, allow_redirects: "never" },
+            // Saved for overstay and no-show charges made when the driver is not at a screen.
+            setup_future_usage: "off_session",
+            metadata: { reservation_id: p.reservationId },
+          },
+          { idempotencyKey: p.idempotencyKey },
+        );
+        return pi.id;
+      }),
+    confirmPaymentIntent: (id, p) =>
+      call(async () => {
+        try {
+          return toResult(
+            await stripe.paymentIntents.confirm(id, { payment_method: p.paymentMethodId }, { idempotencyKey: p.idempotencyKey }),
+          );
+        } catch (err) {
+          return declined(err, id);
+        }
+      }),
+    retrievePaymentIntent: (id) =>
+      call(async () => {
+        const pi = await stripe.paymentIntents.retrieve(id);
+        if (pi.status === "requires_payment_method" && !pi.last_payment_error) return { status: "open" as const, paymentIntentId: pi.id };
+        if (pi.status === "requires_confirmation") return { status: "open" as const, paymentIntentId: pi.id };
+        return toResult(pi);
+      }),
+    chargeOffSession: (p) =>
+      call(async () => {
+        try {
+          const pi = await stripe.paymentIntents.create(
+            {
+              amount: p.amount,
+              currency: p.currency.toLowerCase(),
+              customer: p.customerId,
+              payment_method: p.paymentMethodId,
+              // No redirect-based methods: confirmation happens server-side, without a return_url.
+            automatic_payment_methods: { enabled: true, allow_redirects: "never" },
+              off_session: true,
+              confirm: true,
+              description: p.description,
+              metadata: { reservation_id: p.reservationId },
+            },
+            { idempotencyKey: p.idempotencyKey },
+          );
+          return toResult(pi);
+        } catch (err) {
+          return declined(err, null);
+        }
+      }),
+    refund: (p) =>
+      call(async () => {
+        const r = await stripe.refunds.create(
+          { payment_intent: p.paymentIntentId, amount: p.amount, metadata: { reservation_id: p.reservationId } },
+          { idempotencyKey: p.idempotencyKey },
+        );
+        const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
+        return { refundId: r.id, status };
+      }),
+  };
+}

@@ -1,0 +1,84 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Db } from "@/db/client";
+import { insertLedgerRow } from "@/db/queries/payments";
+import { payments, stripeEvents } from "@/db/schema";
+import { applyChargeResult } from "./pay-reservation";
+
+export const HANDLED_EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"] as const;
+
+/**
+ * Applies one verified Stripe event. Every handler is idempotent on its own (it only moves pending
+ * rows, or inserts rows under unique keys); the processed-events table makes a replay a no-op
+ * without even looking. An exception propagates, the route answers 500 and Stripe retries.
+ */
+export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<"handled" | "duplicate" | "ignored"> {
+  const [seen] = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
+  if (seen) return "duplicate";
+  let outcome: "handled" | "ignored" = "handled";
+  switch (event.type) {
+    case "payment_intent.succeeded":
+      await onIntent(db, event.data.object, true);
+      break;
+    case "payment_intent.payment_failed":
+      await onIntent(db, event.data.object, false);
+      break;
+    case "charge.refunded":
+      await onChargeRefunded(db, event.data.object);
+      break;
+    default:
+      outcome = "ignored";
+  }
+  await db.insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing();
+  return outcome;
+}
+
+async function onIntent(db: Db, pi: Stripe.PaymentIntent, succeeded: boolean) {
+  const pm = typeof pi.payment_method === "string" ? pi.payment_method : (pi.payment_method?.id ?? "");
+  const err = pi.last_payment_error;
+  const result = succeeded
+    ? ({ status: "succeeded", paymentIntentId: pi.id, paymentMethodId: pm } as const)
+    : ({ status: "declined", paymentIntentId: pi.id, declineCode: err?.decline_code ?? err?.code ?? "card_declined", message: err?.message ?? "declined" } as const);
+  // The booking payment (keyed by its intent) confirms the reservation...
+  await applyChargeResult(db, pi.id, result);
+  // ...off-session charges (overstay, penalty) just complete their pending row.
+  await db
+    .update(payments)
+    .set(succeeded ? { status: "succeeded" } : { status: "failed", failureCode: result.status === "declined" ? result.declineCode : null })
+    .where(and(eq(payments.stripePaymentIntentId, pi.id), eq(payments.status, "pending"), inArray(payments.kind, ["adjustment", "penalty"])));
+}
+
+async function onChargeRefunded(db: Db, charge: Stripe.Charge) {
+  const piId = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
+  if (!piId) return;
+  await db.transaction(async (tx) => {
+    await tx
+      .update(payments)
+      .set({ status: "succeeded" })
+      .where(and(eq(payments.stripePaymentIntentId, piId), eq(payments.kind, "refund"), eq(payments.status, "pending")));
+    // A refund made outside Spotkeeper (e.g. in the Stripe dashboard) still belongs in the ledger.
+    const [charged] = await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.stripePaymentIntentId, piId), eq(payments.status, "succeeded"), sql`${payments.kind} <> 'refund'`))
+      .limit(1);
+    if (!charged) return;
+    const [{ refunded }] = (await tx
+      .select({ refunded: sql<number>`coalesce(sum(${payments.amount}), 0)::int` })
+      .from(payments)
+      .where(and(eq(payments.stripePaymentIntentId, piId), eq(payments.kind, "refund"), eq(payments.status, "succeeded")))) as [{ refunded: number }];
+    const missing = charge.amount_refunded - refunded;
+    if (missing > 0) {
+      await insertLedgerRow(tx, {
+        reservationId: charged.reservationId,
+        kind: "refund",
+        status: "succeeded",
+        amount: missing,
+        currency: charged.currency,
+        stripePaymentIntentId: piId,
+        idempotencyKey: `refund:external:${charge.id}:${charge.amount_refunded}`,
+        description: "Refund issued outside Spotkeeper",
+      });
+    }
+  });
+}

@@ -1,0 +1,76 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { findLot } from "@/db/queries/lots";
+import { netPaid } from "@/db/queries/payments";
+import { findReservation } from "@/db/queries/reservations";
+import { reservations } from "@/db/schema";
+import { noteReleased } from "@/lib/availability";
+import { ApiError } from "@/lib/errors";
+import { queueCharge, queueRefund, settleAll } from "@/lib/payments/money-movements";
+import { earlyDepartureRefund } from "@/lib/refunds/early-departure";
+import { overstayCharge } from "@/lib/refunds/overstay";
+import { bookedPlan } from "./price-booking";
+
+export type CheckOutResult = {
+  reservation_id: string;
+  status: "completed";
+  refund_amount: number;
+  pending_charges: number;
+  currency: string;
+  /** True when this call completed the reservation; false when it had already been completed. */
+  changed: boolean;
+};
+
+/**
+ * checked_in → completed when the car leaves. Before the booked end, the unused time is refunded
+ * (the used time re-priced with the plan the driver booked at); past end + tolerance, the overstay
+ * is charged off-session. The spot is free for new bookings from this commit on. The row lock and
+ * the status check make a concurrent cancel, a replayed exit event or a second call move no money.
+ */
+export async function checkOut(db: Db, reservationId: string, actualEnd: Date): Promise<CheckOutResult> {
+  const { result, movements } = await db.transaction(async (tx) => {
+    const r = await findReservation(tx, reservationId, { forUpdate: true });
+    if (!r) throw new ApiError("not_found", "Reservation not found");
+    if (r.status === "completed") {
+      return { result: { reservation_id: r.id, status: "completed" as const, refund_amount: 0, pending_charges: 0, currency: r.currency, changed: false }, movements: [] };
+    }
+    if (r.status !== "checked_in" && r.status !== "confirmed") {
+      throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be checked out`, { status: r.status });
+    }
+    const lot = (await findLot(tx, r.lotId))!;
+    const { plan, occupancy } = bookedPlan(r, lot);
+    const refund = earlyDepartureRefund({
+      plan,
+      vehicleType: r.vehicleType,
+      timeZone: lot.timeZone,
+      occupancy,
+      start: r.startTime,
+      end: r.endTime,
+      paidAmount: await netPaid(tx, r.id),
+      actualEnd,
+    });
+    const overstay = overstayCharge({
+      plan,
+      vehicleType: r.vehicleType,
+      timeZone: lot.timeZone,
+      end: r.endTime,
+      actualEnd,
+      toleranceMinutes: lot.overstayToleranceMinutes,
+    });
+    await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: r.endTime });
+    await tx
+      .update(reservations)
+      .set({ status: "completed", checkedOutAt: actualEnd })
+      .where(eq(reservations.id, r.id));
+    const movements = [
+      ...(await queueRefund(tx, r, refund, `refund:early:${r.id}`, "Early departure refund")),
+      await queueCharge(tx, r, "adjustment", overstay.amount, `overstay:${r.id}`, `Overstay until ${actualEnd.toISOString()}`),
+    ];
+    return {
+      result: { reservation_id: r.id, status: "completed" as const, refund_amount: refund, pending_charges: overstay.amount, currency: r.currency, changed: true },
+      movements,
+    };
+  });
+  await settleAll(db, movements);
+  return result;
+}

@@ -1,0 +1,75 @@
+import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { findLot } from "@/db/queries/lots";
+import { ACTIVE_STATUSES, findReservation } from "@/db/queries/reservations";
+import { reservations } from "@/db/schema";
+import { noteBooked, noteReleased } from "@/lib/availability";
+import { spotLockKey } from "@/lib/allocation/allocate-spot";
+import { ApiError } from "@/lib/errors";
+import type { Caller } from "@/lib/http/with-auth";
+import { queueCharge, settle } from "@/lib/payments/money-movements";
+import { validateWindow } from "./create-reservation";
+import { priceBooking } from "./price-booking";
+
+const EXTENDABLE = new Set(["confirmed", "checked_in"]);
+
+/**
+ * Moves a paid reservation's end later on the same spot, charging the extra time as a fresh quote
+ * (the lot's plan and occupancy now). The spot lock plus the EXCLUDE constraint make the extension
+ * and a new booking of the following window mutually exclusive; a declined charge undoes it.
+ */
+export async function extendReservation(db: Db, caller: Caller, id: string, newEndIso: string, now = new Date()) {
+  const { r, charge, newEnd } = await db.transaction(async (tx) => {
+    const r = await findReservation(tx, id, { forUpdate: true });
+    if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+    if (!EXTENDABLE.has(r.status)) {
+      throw new ApiError("invalid_state", `Only a paid, upcoming or active reservation can be extended (this one is ${r.status.replace("_", " ")})`, { status: r.status });
+    }
+    const lot = (await findLot(tx, r.lotId))!;
+    const { end: newEnd } = validateWindow(lot, r.startTime.toISOString(), newEndIso, { allowPast: true, now });
+    if (newEnd <= r.endTime) throw new ApiError("validation_failed", "The new end_time must be after the current one");
+    if (newEnd <= now) throw new ApiError("validation_failed", "The new end_time is already in the past");
+    await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(r.spotId)})`);
+    const [next] = await tx
+      .select({ start: reservations.startTime })
+      .from(reservations)
+      .where(
+        and(
+          eq(reservations.spotId, r.spotId),
+          ne(reservations.id, r.id),
+          inArray(reservations.status, ACTIVE_STATUSES),
+          gt(reservations.endTime, r.endTime),
+          sql`${reservations.startTime} < ${newEnd.toISOString()}::timestamptz`,
+        ),
+      )
+      .orderBy(asc(reservations.startTime))
+      .limit(1);
+    if (next) {
+      throw new ApiError("no_spot_available", `Spot ${r.spotLabel} is booked by someone else from ${next.start.toISOString()}`, {
+        available_until: next.start.toISOString(),
+      });
+    }
+    const extra = await priceBooking(tx, lot, r.vehicleType, r.endTime, newEnd);
+    await tx
+      .update(reservations)
+      .set({ endTime: newEnd, amount: r.amount + extra.quote.total })
+      .where(eq(reservations.id, r.id));
+    const charge = await queueCharge(tx, r, "adjustment", extra.quote.total, `extension:${r.id}:${newEnd.toISOString()}`, `Extension until ${newEnd.toISOString()}`);
+    return { r, charge, newEnd };
+  });
+
+  if (charge && (await settle(db, charge)) === "failed") {
+    await db.transaction(async (tx) => {
+      // Shrinking is a release for the cache; the tombstone it leaves only makes the cache count
+      // this reservation less from now on, which is the safe direction.
+      await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: newEnd });
+      await tx
+        .update(reservations)
+        .set({ endTime: r.endTime, amount: r.amount })
+        .where(and(eq(reservations.id, r.id), eq(reservations.endTime, newEnd)));
+    });
+    throw new ApiError("payment_declined", "The extension could not be charged to your saved payment method", { end_time: r.endTime.toISOString() });
+  }
+  await noteBooked(r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: newEnd });
+  return { reservation: (await findReservation(db, r.id))!, extensionAmount: charge?.amount ?? 0 };
+}

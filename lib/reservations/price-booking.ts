@@ -1,0 +1,41 @@
+import type { DbOrTx } from "@/db/client";
+import { freeSpotCounts } from "@/db/queries/reservations";
+import type { Lot, Reservation, VehicleType } from "@/db/schema";
+import { quote, type Quote } from "@/lib/pricing/quote";
+import { DEFAULT_RATE_PLAN, RatePlan } from "@/lib/pricing/rate-plan";
+
+export function lotRatePlan(lot: Lot): RatePlan {
+  return DEFAULT_RATE_PLAN(lot.hourlyRates);
+}
+
+/** The plan and occupancy a reservation was booked at (older rows: the lot's current plan). */
+export function bookedPlan(r: Pick<Reservation, "pricing">, lot: Lot): { plan: RatePlan; occupancy: number } {
+  const snap = r.pricing as Partial<PricingSnapshot> | null;
+  if (snap?.plan) return { plan: RatePlan.parse(snap.plan), occupancy: snap.occupancy ?? 0 };
+  return { plan: lotRatePlan(lot), occupancy: 0 };
+}
+
+/** What the reservation keeps of its price: enough to re-price used time with the same plan later. */
+export type PricingSnapshot = { plan: RatePlan; occupancy: number; time_zone: string; quote: Quote };
+
+/**
+ * Prices a window for a lot: the plan in force now and the occupancy of that vehicle type for the
+ * window (share of active spots already booked), which drives the plan's occupancy steps.
+ */
+export async function priceBooking(db: DbOrTx, lot: Lot, vehicleType: VehicleType, start: Date, end: Date): Promise<PricingSnapshot> {
+  return priceWithCounts(lot, vehicleType, start, end, await freeSpotCounts(db, lot.id, start, end));
+}
+
+/** The same, from counts already read (the availability page prices every type from one query). */
+export function priceWithCounts(
+  lot: Lot,
+  vehicleType: VehicleType,
+  start: Date,
+  end: Date,
+  counts: Awaited<ReturnType<typeof freeSpotCounts>>,
+): PricingSnapshot {
+  const row = counts.find((c) => c.vehicleType === vehicleType);
+  const occupancy = row && row.total > 0 ? (row.total - row.free) / row.total : 0;
+  const plan = lotRatePlan(lot);
+  return { plan, occupancy, time_zone: lot.timeZone, quote: quote(plan, { vehicleType, start, end, timeZone: lot.timeZone, occupancy }) };
+}

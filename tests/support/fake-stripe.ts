@@ -1,0 +1,166 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A small local stand-in for api.stripe.com, for the real `stripe` SDK (pointed here with its
+ * host/port/protocol options). It implements only the endpoints Spotkeeper calls, answers with
+ * Stripe's object shapes, honours Idempotency-Key like Stripe (same key → same response; same key
+ * with other parameters → 400 idempotency_error) and records every request so tests can assert
+ * amounts, currencies and keys. Test payment methods behave like Stripe's.
+ */
+export type Recorded = { method: string; path: string; body: Record<string, unknown>; idempotencyKey?: string };
+
+const DECLINES: Record<string, { decline_code: string; message: string }> = {
+  pm_card_chargeDeclined: { decline_code: "generic_decline", message: "Your card was declined." },
+  pm_card_chargeDeclinedInsufficientFunds: { decline_code: "insufficient_funds", message: "Your card has insufficient funds." },
+};
+const SUCCEEDS = new Set(["pm_card_visa", "pm_card_mastercard"]);
+
+const newId = (p: string) => `${p}_${randomBytes(12).toString("hex")}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Stripe's form encoding (a[b][c]=v, a[0]=v) back into objects. */
+function decodeForm(raw: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    const path = key.replace(/\]/g, "").split("[");
+    let node = out as Record<string, unknown>;
+    path.forEach((part, i) => {
+      if (i === path.length - 1) node[part] = value;
+      else node = (node[part] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return out;
+}
+
+const read = (req: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let s = "";
+    req.on("data", (c) => (s += c)).on("end", () => resolve(s));
+  });
+
+export async function startFakeStripe() {
+  const requests: Recorded[] = [];
+  const intents = new Map<string, Record<string, any>>();
+  const refunds = new Map<string, Record<string, any>>();
+  const idempotent = new Map<string, { body: string; status: number; response: unknown }>();
+  let failNext = 0; // make the next N requests answer 500, to test retries
+
+  function confirm(pi: Record<string, any>, pm: string): [number, unknown] {
+    pi.payment_method = pm;
+    if (SUCCEEDS.has(pm)) {
+      Object.assign(pi, { status: "succeeded", amount_received: pi.amount, latest_charge: newId("ch"), last_payment_error: null });
+      return [200, pi];
+    }
+    const d = DECLINES[pm];
+    if (!d) {
+      return [400, { error: { type: "invalid_request_error", code: "resource_missing", param: "payment_method", message: `No such PaymentMethod: '${pm}'` } }];
+    }
+    const error = { type: "card_error", code: "card_declined", decline_code: d.decline_code, message: d.message, payment_method: { id: pm, object: "payment_method" } };
+    Object.assign(pi, { status: "requires_payment_method", payment_method: null, last_payment_error: error });
+    return [402, { error: { ...error, payment_intent: pi } }];
+  }
+
+  function route(method: string, path: string, body: Record<string, any>): [number, unknown] {
+    if (method === "POST" && path === "/v1/customers") {
+      return [200, { id: newId("cus"), object: "customer", email: body.email ?? null, name: body.name ?? null, metadata: body.metadata ?? {}, created: now(), livemode: false }];
+    }
+    if (method === "POST" && path === "/v1/payment_intents") {
+      const pi: Record<string, any> = {
+        id: newId("pi"),
+        object: "payment_intent",
+        amount: Number(body.amount),
+        amount_received: 0,
+        currency: body.currency,
+        customer: body.customer ?? null,
+        description: body.description ?? null,
+        metadata: body.metadata ?? {},
+        payment_method: body.payment_method ?? null,
+        setup_future_usage: body.setup_future_usage ?? null,
+        status: "requires_payment_method",
+        last_payment_error: null,
+        latest_charge: null,
+        client_secret: `${newId("pi")}_secret_${randomBytes(8).toString("hex")}`,
+        created: now(),
+        livemode: false,
+      };
+      pi.client_secret = `${pi.id}_secret_${randomBytes(8).toString("hex")}`;
+      intents.set(pi.id, pi);
+      if (body.confirm === "true") return confirm(pi, String(body.payment_method));
+      return [200, pi];
+    }
+    const confirmMatch = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(path);
+    if (method === "POST" && confirmMatch) {
+      const pi = intents.get(confirmMatch[1]!);
+      if (!pi) return [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } }];
+      if (pi.status === "succeeded") {
+        return [400, { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: "This PaymentIntent has already succeeded." } }];
+      }
+      return confirm(pi, String(body.payment_method));
+    }
+    const getMatch = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
+    if (method === "GET" && getMatch) {
+      const pi = intents.get(getMatch[1]!);
+      return pi ? [200, pi] : [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } }];
+    }
+    if (method === "POST" && path === "/v1/refunds") {
+      const pi = intents.get(String(body.payment_intent));
+      if (!pi || pi.status !== "succeeded") {
+        return [400, { error: { type: "invalid_request_error", code: "charge_not_refundable", message: "This PaymentIntent has no successful charge to refund." } }];
+      }
+      const already = [...refunds.values()].filter((r) => r.payment_intent === pi.id).reduce((s, r) => s + r.amount, 0);
+      const amount = body.amount ? Number(body.amount) : pi.amount - already;
+      if (already + amount > pi.amount) {
+        return [400, { error: { type: "invalid_request_error", code: "charge_already_refunded", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${pi.amount - already})` } }];
+      }
+      const refund = { id: newId("re"), object: "refund", amount, currency: pi.currency, payment_intent: pi.id, charge: pi.latest_charge, status: "succeeded", metadata: body.metadata ?? {}, created: now() };
+      refunds.set(refund.id, refund);
+      return [200, refund];
+    }
+    return [404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path})` } }];
+  }
+
+  const server: Server = createServer(async (req, res) => {
+    const raw = await read(req);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const key = req.headers["idempotency-key"] as string | undefined;
+    const body = decodeForm(req.method === "GET" ? url.search.slice(1) : raw);
+    requests.push({ method: req.method!, path: url.pathname, body, idempotencyKey: key });
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { "content-type": "application/json", "request-id": newId("req") });
+      res.end(JSON.stringify(payload));
+    };
+    if (failNext > 0) {
+      failNext--;
+      return send(500, { error: { type: "api_error", message: "Something went wrong on Stripe's end." } });
+    }
+    if (key && req.method === "POST") {
+      const seen = idempotent.get(`${url.pathname}|${key}`);
+      if (seen) {
+        if (seen.body !== raw) {
+          return send(400, { error: { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." } });
+        }
+        return send(seen.status, seen.response);
+      }
+    }
+    const [status, payload] = route(req.method!, url.pathname, body);
+    // Stripe snapshots the response at the time of the first request.
+    const snapshot = JSON.parse(JSON.stringify(payload));
+    if (key && req.method === "POST") idempotent.set(`${url.pathname}|${key}`, { body: raw, status, response: snapshot });
+    send(status, snapshot);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    intents,
+    refunds,
+    failNextRequests(n: number) {
+      failNext = n;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+export type FakeStripe = Awaited<ReturnType<typeof startFakeStripe>>;
