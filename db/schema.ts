@@ -156,6 +156,25 @@ export const reservations = pgTable(
   ],
 );
 
+/** Every lifecycle transition, with what caused it: the reservation's audit trail. */
+export const reservationTransitions = pgTable(
+  "reservation_transitions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reservationId: uuid("reservation_id")
+      .notNull()
+      .references(() => reservations.id),
+    fromStatus: reservationStatusEnum("from_status").notNull(),
+    toStatus: reservationStatusEnum("to_status").notNull(),
+    /** What caused it: driver, operator, payment, webhook, gate, scheduler, inngest. */
+    cause: text("cause").notNull(),
+    actorId: uuid("actor_id"),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("reservation_transitions_reservation_id_idx").on(t.reservationId, t.createdAt)],
+);
+
 /** The money ledger: one row per movement; the idempotency key makes retries move money once. */
 export const payments = pgTable(
   "payments",
@@ -236,5 +255,6 @@ export type NewSpot = typeof spots.$inferInsert;
 export type Reservation = typeof reservations.$inferSelect;
 export type NewReservation = typeof reservations.$inferInsert;
 export type Payment = typeof payments.$inferSelect;
+export type ReservationTransition = typeof reservationTransitions.$inferSelect;
 export type GateDevice = typeof gateDevices.$inferSelect;
 export type GateEvent = typeof gateEvents.$inferSelect;

@@ -5,7 +5,7 @@ import { findReservation } from "@/db/queries/reservations";
 import { payments, reservations, users } from "@/db/schema";
 import { ApiError } from "@/lib/errors";
 import type { Caller } from "@/lib/http/with-auth";
-import { expireReservation } from "@/lib/reservations/expire-holds";
+import { confirmPaid, expireHold } from "@/lib/lifecycle/transitions";
 import { paymentProvider } from ".";
 import { queueRefund, settleAll } from "./money-movements";
 import { PaymentRejectedError, PaymentUnavailableError, type ChargeResult, type PaymentProvider } from "./provider";
@@ -40,7 +40,7 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
         .where(and(eq(payments.reservationId, r.id), eq(payments.status, "pending")))
         .limit(1);
       if (inFlight.length === 0) {
-        await expireReservation(tx, r, now);
+        await expireHold(tx, r, { cause: "payment", at: now, note: "Payment attempted after the hold ended" });
         return { expired: true as const };
       }
     }
@@ -85,7 +85,7 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
     if (row.status === "failed") await db.update(payments).set({ status: "pending", failureCode: null }).where(eq(payments.id, row.id));
 
     const result = await confirm(provider, piId, input.payment_method_id, `confirm:${r.id}:${attempt}`);
-    await applyChargeResult(db, piId, result);
+    await applyChargeResult(db, piId, result, "payment");
     if (result.status === "succeeded") return { transaction_id: row.id, status: "succeeded" as const, reservation_id: r.id };
     if (result.status === "declined") {
       throw new ApiError("payment_declined", result.message, { decline_code: result.declineCode, reservation_status: "pending_payment" });
@@ -117,7 +117,7 @@ async function confirm(provider: PaymentProvider, piId: string, pm: string, key:
  * Records a PaymentIntent's outcome for a booking payment; called by POST /v1/payments and by the
  * payment_intent.* webhooks, in either order, any number of times.
  */
-export async function applyChargeResult(db: Db, piId: string, result: ChargeResult) {
+export async function applyChargeResult(db: Db, piId: string, result: ChargeResult, cause: "payment" | "webhook" | "scheduler") {
   const refunds = await db.transaction(async (tx) => {
     const [row] = await tx.select().from(payments).where(eq(payments.idempotencyKey, `charge:${piId}`)).for("update");
     if (!row || row.status === "succeeded") return [];
@@ -127,12 +127,12 @@ export async function applyChargeResult(db: Db, piId: string, result: ChargeResu
       return [];
     }
     await tx.update(payments).set({ status: "succeeded", failureCode: null }).where(eq(payments.id, row.id));
-    const [confirmed] = await tx
-      .update(reservations)
-      .set({ status: "confirmed", holdExpiresAt: null, paymentMethodId: result.paymentMethodId || null })
-      .where(and(eq(reservations.id, row.reservationId), eq(reservations.status, "pending_payment")))
-      .returning({ id: reservations.id });
-    if (confirmed) return [];
+    const r = (await findReservation(tx, row.reservationId, { forUpdate: true }))!;
+    if (r.status === "pending_payment") {
+      await confirmPaid(tx, r, { cause }, result.paymentMethodId || null);
+      return [];
+    }
+    if (r.status !== "cancelled" && r.status !== "expired") return [];
     // The money arrived for a booking that no longer holds a spot (cancelled while paying): give it back.
     return queueRefund(tx, { id: row.reservationId, currency: row.currency }, row.amount, `refund:orphaned:${piId}`, "Refund of a payment for a cancelled booking");
   });

@@ -40,7 +40,7 @@ async function onIntent(db: Db, pi: Stripe.PaymentIntent, succeeded: boolean) {
     ? ({ status: "succeeded", paymentIntentId: pi.id, paymentMethodId: pm } as const)
     : ({ status: "declined", paymentIntentId: pi.id, declineCode: err?.decline_code ?? err?.code ?? "card_declined", message: err?.message ?? "declined" } as const);
   // The booking payment (keyed by its intent) confirms the reservation...
-  await applyChargeResult(db, pi.id, result);
+  await applyChargeResult(db, pi.id, result, "webhook");
   // ...off-session charges (overstay, penalty) just complete their pending row.
   await db
     .update(payments)

@@ -27,7 +27,7 @@ export async function sweepPendingPayments(db: Db, olderThanSeconds = 30) {
       // Never confirmed (the driver went away mid-payment): nothing moved.
       await db.update(payments).set({ status: "failed", failureCode: "abandoned" }).where(and(eq(payments.id, row.id), eq(payments.status, "pending")));
     } else {
-      await applyChargeResult(db, row.stripePaymentIntentId, state);
+      await applyChargeResult(db, row.stripePaymentIntentId, state, "scheduler");
     }
     settled++;
   }

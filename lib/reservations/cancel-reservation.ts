@@ -1,16 +1,13 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { ledgerFor, netPaid } from "@/db/queries/payments";
 import { findReservation } from "@/db/queries/reservations";
-import { reservations } from "@/db/schema";
-import { noteReleased } from "@/lib/availability";
+import { canTransition } from "@/lib/lifecycle/state-machine";
+import { cancel } from "@/lib/lifecycle/transitions";
 import { ApiError } from "@/lib/errors";
 import type { Caller } from "@/lib/http/with-auth";
 import { queueRefund, settleAll } from "@/lib/payments/money-movements";
 import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
-
-const CANCELLABLE = new Set(["pending_payment", "confirmed"]);
 
 /**
  * Cancels in one transaction with the row locked, so two cancels (or a cancel racing a gate entry)
@@ -26,15 +23,14 @@ export async function cancelReservation(db: Db, caller: Caller, id: string, now 
       const amount = refunded.reduce((s, p) => s + (p.status === "failed" ? 0 : p.amount), 0);
       return { result: { reservation_id: r.id, status: r.status, refund_amount: amount, currency: r.currency }, refunds: refunded };
     }
-    if (!CANCELLABLE.has(r.status)) {
+    if (!canTransition(r.status, "cancelled")) {
       throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be cancelled`, { status: r.status });
     }
     const refund = cancellationRefund(await netPaid(tx, r.id), r.startTime, now, {
       fullRefundMinutesBefore: lot.cancelFullRefundMinutesBefore,
       lateRefundPercent: lot.cancelLateRefundPercent,
     });
-    await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: r.endTime });
-    await tx.update(reservations).set({ status: "cancelled", cancelledAt: now, holdExpiresAt: null }).where(eq(reservations.id, r.id));
+    await cancel(tx, r, { cause: caller.role, actorId: caller.id, at: now });
     const refunds = await queueRefund(tx, r, refund, `refund:cancel:${r.id}`, "Cancellation refund");
     return { result: { reservation_id: r.id, status: "cancelled" as const, refund_amount: refund, currency: r.currency }, refunds };
   });

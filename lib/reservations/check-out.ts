@@ -1,10 +1,8 @@
-import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { netPaid } from "@/db/queries/payments";
 import { findReservation } from "@/db/queries/reservations";
-import { reservations } from "@/db/schema";
-import { noteReleased } from "@/lib/availability";
+import { checkIn, complete, type TransitionContext } from "@/lib/lifecycle/transitions";
 import { ApiError } from "@/lib/errors";
 import { queueCharge, queueRefund, settleAll } from "@/lib/payments/money-movements";
 import { earlyDepartureRefund } from "@/lib/refunds/early-departure";
@@ -27,7 +25,7 @@ export type CheckOutResult = {
  * is charged off-session. The spot is free for new bookings from this commit on. The row lock and
  * the status check make a concurrent cancel, a replayed exit event or a second call move no money.
  */
-export async function checkOut(db: Db, reservationId: string, actualEnd: Date): Promise<CheckOutResult> {
+export async function checkOut(db: Db, reservationId: string, actualEnd: Date, ctx: Omit<TransitionContext, "at">): Promise<CheckOutResult> {
   const { result, movements } = await db.transaction(async (tx) => {
     const r = await findReservation(tx, reservationId, { forUpdate: true });
     if (!r) throw new ApiError("not_found", "Reservation not found");
@@ -57,11 +55,11 @@ export async function checkOut(db: Db, reservationId: string, actualEnd: Date): 
       actualEnd,
       toleranceMinutes: lot.overstayToleranceMinutes,
     });
-    await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: r.endTime });
-    await tx
-      .update(reservations)
-      .set({ status: "completed", checkedOutAt: actualEnd })
-      .where(eq(reservations.id, r.id));
+    if (r.status === "confirmed") {
+      // The exit was read before the entry event was processed: record the entry first.
+      await checkIn(tx, r, { cause: ctx.cause, at: r.checkedInAt ?? actualEnd, note: "Entry recorded at exit" });
+    }
+    await complete(tx, r, { ...ctx, at: actualEnd });
     const movements = [
       ...(await queueRefund(tx, r, refund, `refund:early:${r.id}`, "Early departure refund")),
       await queueCharge(tx, r, "adjustment", overstay.amount, `overstay:${r.id}`, `Overstay until ${actualEnd.toISOString()}`),

@@ -1,16 +1,8 @@
 import { and, eq, lte, sql } from "drizzle-orm";
-import type { Db, DbOrTx } from "@/db/client";
-import { payments, reservations, type Reservation, type VehicleType } from "@/db/schema";
-import { noteReleased } from "@/lib/availability";
+import type { Db } from "@/db/client";
+import { payments, reservations, type VehicleType } from "@/db/schema";
+import { expireHold } from "@/lib/lifecycle/transitions";
 
-/** pending_payment → expired, releasing the spot. Call inside a transaction holding the row. */
-export async function expireReservation(tx: DbOrTx, r: Pick<Reservation, "id" | "lotId" | "vehicleType" | "startTime" | "endTime">, now: Date) {
-  await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: r.endTime });
-  await tx
-    .update(reservations)
-    .set({ status: "expired", holdExpiresAt: null, updatedAt: now })
-    .where(and(eq(reservations.id, r.id), eq(reservations.status, "pending_payment")));
-}
 
 /**
  * Expires unpaid holds past their deadline, except those with a payment in flight (a pending ledger
@@ -35,7 +27,7 @@ export async function expireStaleHolds(db: Db, scope: { lotId?: string; vehicleT
       )
       .for("update", { skipLocked: true })
       .limit(200);
-    for (const r of due) await expireReservation(tx, r, now);
+    for (const r of due) await expireHold(tx, r, { cause: "scheduler", at: now, note: "Not paid before the hold ended" });
     return due.map((r) => r.id);
   });
 }

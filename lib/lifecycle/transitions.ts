@@ -1,0 +1,58 @@
+import { and, eq } from "drizzle-orm";
+import type { DbOrTx } from "@/db/client";
+import { reservations, reservationTransitions, type Reservation, type ReservationStatus } from "@/db/schema";
+import { noteReleased } from "@/lib/availability";
+import { ApiError } from "@/lib/errors";
+import { canTransition, HOLDS_SPOT, type Cause } from "./state-machine";
+
+export type TransitionContext = { cause: Cause; actorId?: string | null; note?: string; at?: Date };
+type Row = Pick<Reservation, "id" | "status" | "lotId" | "vehicleType" | "startTime" | "endTime">;
+type Patch = Partial<Pick<typeof reservations.$inferInsert, "holdExpiresAt" | "cancelledAt" | "checkedInAt" | "checkedOutAt" | "paymentMethodId">>;
+
+/**
+ * Moves a reservation along one lifecycle edge inside the caller's transaction (which should hold
+ * the row, e.g. findReservation(..., { forUpdate: true })). Returns false when the reservation is
+ * already in the target status — so a retried step or a replayed event is a no-op — and refuses
+ * any edge the state machine does not have. Leaving a spot-holding status tells the availability
+ * cache before the commit, as its invariant requires.
+ */
+export async function transition(tx: DbOrTx, r: Row, to: ReservationStatus, ctx: TransitionContext, patch: Patch = {}) {
+  if (r.status === to) return false;
+  if (!canTransition(r.status, to)) {
+    throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot become ${to.replace("_", " ")}`, {
+      status: r.status,
+      requested: to,
+    });
+  }
+  if (HOLDS_SPOT.includes(r.status) && !HOLDS_SPOT.includes(to)) {
+    await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: r.endTime });
+  }
+  const at = ctx.at ?? new Date();
+  const [moved] = await tx
+    .update(reservations)
+    .set({ ...patch, status: to, updatedAt: at })
+    .where(and(eq(reservations.id, r.id), eq(reservations.status, r.status)))
+    .returning({ id: reservations.id });
+  if (!moved) throw new ApiError("conflict", "The reservation changed meanwhile; please retry");
+  await tx.insert(reservationTransitions).values({
+    reservationId: r.id,
+    fromStatus: r.status,
+    toStatus: to,
+    cause: ctx.cause,
+    actorId: ctx.actorId ?? null,
+    note: ctx.note,
+    createdAt: at,
+  });
+  r.status = to;
+  return true;
+}
+
+// One function per edge, so call sites read as the lifecycle does.
+export const confirmPaid = (tx: DbOrTx, r: Row, ctx: TransitionContext, paymentMethodId: string | null) =>
+  transition(tx, r, "confirmed", ctx, { holdExpiresAt: null, paymentMethodId });
+export const expireHold = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "expired", ctx, { holdExpiresAt: null });
+export const cancel = (tx: DbOrTx, r: Row, ctx: TransitionContext) =>
+  transition(tx, r, "cancelled", ctx, { holdExpiresAt: null, cancelledAt: ctx.at ?? new Date() });
+export const checkIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "checked_in", ctx, { checkedInAt: ctx.at ?? new Date() });
+export const markNoShow = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "no_show", ctx);
+export const complete = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "completed", ctx, { checkedOutAt: ctx.at ?? new Date() });
