@@ -20,6 +20,12 @@ export const GET = withAuth(async ({ req, db, caller }) => {
     throw new ApiError("forbidden", "Drivers can only list their own reservations");
   }
   const userId = caller.role === "operator" ? q.user_id : caller.id;
-  const rows = await listReservations(db, { ...q, userId, cursor: decodeCursor(q.cursor) });
+  const rows = await listReservations(db, {
+    userId,
+    lotId: q.lot_id,
+    status: q.status,
+    limit: q.limit,
+    cursor: decodeCursor(q.cursor),
+  });
   return json(pageOf(rows, q.limit, reservationOut));
 });
