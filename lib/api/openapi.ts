@@ -31,28 +31,32 @@ function queryParams(schema: z.ZodObject) {
     properties: Record<string, object>;
     required?: string[];
   };
+  // Registered sub-schemas (VehicleType, ReservationStatus) come back as `#/$defs/…` refs into this
+  // one conversion's $defs, which the document drops; the same ids live under components.schemas.
+  const toComponents = (s: object) => JSON.parse(JSON.stringify(s).replaceAll('"#/$defs/', '"#/components/schemas/')) as object;
   return Object.entries(json.properties).map(([name, s]) => ({
     name,
     in: "query",
     required: json.required?.includes(name) ?? false,
-    schema: s,
+    schema: toComponents(s),
   }));
 }
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const secured = [{ bearerAuth: [] }, { sessionCookie: [] }];
 
 export function openApiDocument() {
-  const components = z.toJSONSchema(z.globalRegistry, {
-    io: "input",
-    unrepresentable: "any",
-    uri: (id) => `#/components/schemas/${id}`,
-  }) as { schemas: Record<string, object> };
-  // Output shapes are documented as the server sends them (defaults applied, transforms done).
+  const registry = (io: "input" | "output") =>
+    z.toJSONSchema(z.globalRegistry, { io, unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` }) as {
+      schemas: Record<string, object>;
+    };
+  const components = registry("input");
+  // Output shapes are documented as the server sends them (defaults applied, transforms done). They
+  // come from the registry too: converting one registered schema alone yields `{ $ref: "#/$defs/…" }`,
+  // a pointer that does not resolve inside an OpenAPI document.
+  const outputs = registry("output").schemas;
   for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut]) {
     const id = z.globalRegistry.get(s)?.id as string;
-    const out = z.toJSONSchema(s, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
-    delete out.$schema;
-    components.schemas[id] = out;
+    components.schemas[id] = outputs[id]!;
   }
   for (const v of Object.values(components.schemas)) delete (v as Record<string, unknown>).$schema;
 
