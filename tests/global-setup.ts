@@ -1,0 +1,74 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import IORedis from "ioredis";
+import postgres from "postgres";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "@/db/embedded";
+import { migrateDatabase } from "@/db/migrate";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    /** "" when REDIS_URL is unset and the in-process availability store is used. */
+    redisPrefix: string;
+  }
+}
+
+const TEST_DATABASE = "spotkeeper_test";
+
+/**
+ * One database per run: a fresh `spotkeeper_test` on the server DATABASE_URL names (CI), or an
+ * embedded PostgreSQL in a temporary folder when none is configured. Migrated once, here, so the
+ * workers start against a ready schema. Workers receive the URL through `provide`/`inject` (see
+ * tests/setup-env.ts), vitest's documented channel: that process.env changes made here reach the
+ * workers is an accident of the pool (true for vitest 4.1 forks, not promised for threads).
+ */
+export default async function setup(project: TestProject) {
+  let databaseUrl: string;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+
+  if (process.env.DATABASE_URL) {
+    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`drop database if exists "${TEST_DATABASE}" with (force)`);
+      await admin.unsafe(`create database "${TEST_DATABASE}"`);
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${TEST_DATABASE}`;
+    databaseUrl = url.toString();
+  } else {
+    const dir = path.join(os.tmpdir(), `spotkeeper-test-pg-${randomBytes(4).toString("hex")}`);
+    const embedded = await startEmbeddedPostgres({ dir, port: 54359, persistent: false, database: TEST_DATABASE });
+    databaseUrl = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  await migrateDatabase(databaseUrl);
+
+  // A prefix per run keeps parallel runs (and leftovers of earlier ones) apart on a shared Redis.
+  const redisPrefix = process.env.REDIS_URL ? `sk:test:${randomBytes(6).toString("hex")}:` : "";
+
+  project.provide("databaseUrl", databaseUrl);
+  project.provide("redisPrefix", redisPrefix);
+
+  return async () => {
+    if (redisPrefix) await deleteKeys(process.env.REDIS_URL!, redisPrefix);
+    await stopEmbedded?.();
+  };
+}
+
+async function deleteKeys(redisUrl: string, prefix: string) {
+  const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}

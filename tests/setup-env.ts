@@ -1,0 +1,24 @@
+import { afterAll, inject } from "vitest";
+
+// Runs in every worker before its test file is imported: point lib/env.ts (which reads process.env
+// once, lazily) at the database and Redis prefix the global setup prepared for this run.
+process.env.DATABASE_URL = inject("databaseUrl");
+const redisPrefix = inject("redisPrefix");
+if (redisPrefix) process.env.REDIS_PREFIX = redisPrefix;
+else delete process.env.REDIS_PREFIX;
+
+// db/client.ts, lib/redis and lib/availability keep their singletons on globalThis; close what this
+// file opened so a worker that runs another file next starts clean and no socket keeps it alive.
+const g = globalThis as { __spotkeeperDb?: unknown; __spotkeeperRedis?: unknown; __spotkeeperAvailability?: unknown };
+
+afterAll(async () => {
+  if (g.__spotkeeperRedis !== undefined) {
+    const { closeRedis } = await import("@/lib/redis");
+    await closeRedis();
+  }
+  g.__spotkeeperAvailability = undefined;
+  if (g.__spotkeeperDb !== undefined) {
+    const { closeDb } = await import("@/db/client");
+    await closeDb();
+  }
+});
