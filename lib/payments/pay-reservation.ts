@@ -30,6 +30,9 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
       .where(and(eq(payments.reservationId, r.id), eq(payments.kind, "charge"), eq(payments.status, "succeeded")))
       .limit(1);
     if (paid) return { done: paid };
+    // Whoever noticed the lapsed hold first (the scheduler, a booking, this payment), the driver is
+    // told the same thing: the hold ended, book again.
+    if (r.status === "expired") return { expired: true as const };
     if (r.status !== "pending_payment") {
       throw new ApiError("invalid_state", `This reservation is ${r.status.replace("_", " ")} and cannot be paid`, { status: r.status });
     }
