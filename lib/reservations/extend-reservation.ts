@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, like, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { ACTIVE_STATUSES, findReservation } from "@/db/queries/reservations";
-import { reservations } from "@/db/schema";
+import { payments, reservations } from "@/db/schema";
 import { noteBooked, noteReleased } from "@/lib/availability";
 import { spotLockKey } from "@/lib/allocation/allocate-spot";
 import { ApiError } from "@/lib/errors";
@@ -54,7 +54,15 @@ export async function extendReservation(db: Db, caller: Caller, id: string, newE
       .update(reservations)
       .set({ endTime: newEnd, amount: r.amount + extra.quote.total })
       .where(eq(reservations.id, r.id));
-    const charge = await queueCharge(tx, r, "adjustment", extra.quote.total, `extension:${r.id}:${newEnd.toISOString()}`, `Extension until ${newEnd.toISOString()}`);
+    // A declined attempt keeps its ledger row, and Stripe its answer, under the key it used: asking
+    // again for the same end needs a fresh key, or the driver is refused without Stripe being asked.
+    const key = `extension:${r.id}:${newEnd.toISOString()}`;
+    const [declined] = await tx
+      .select({ n: count() })
+      .from(payments)
+      .where(and(eq(payments.reservationId, r.id), eq(payments.status, "failed"), like(payments.idempotencyKey, `${key}%`)));
+    const attemptKey = declined!.n > 0 ? `${key}:retry-${declined!.n}` : key;
+    const charge = await queueCharge(tx, r, "adjustment", extra.quote.total, attemptKey, `Extension until ${newEnd.toISOString()}`);
     return { r, charge, newEnd };
   });
 
