@@ -4,6 +4,7 @@ import { findReservation, freeSpotCandidates, spotIsFree } from "@/db/queries/re
 import { reservations, type NewReservation, type VehicleType } from "@/db/schema";
 import { certainlyFull, noteBooked } from "@/lib/availability";
 import { ApiError, PG, pgCode } from "@/lib/errors";
+import { runEffects } from "@/lib/lifecycle/effects";
 
 export type AllocateRequest = Omit<NewReservation, "spotId" | "id" | "period" | "vehicleType" | "startTime" | "endTime"> & {
   vehicleType: VehicleType;
@@ -60,6 +61,7 @@ export async function allocateSpot(db: Db, req: AllocateRequest) {
 
 async function finish(db: Db, id: string, req: AllocateRequest) {
   await noteBooked(req.lotId, req.vehicleType, { id, start: req.startTime, end: req.endTime });
+  await runEffects(db, [{ kind: "created", reservationId: id, at: new Date() }]);
   const row = await findReservation(db, id);
   return row!;
 }

@@ -3,6 +3,7 @@ import type { DbOrTx } from "@/db/client";
 import { reservations, reservationTransitions, type Reservation, type ReservationStatus } from "@/db/schema";
 import { noteReleased } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
+import { recordChange } from "./effects";
 import { canTransition, HOLDS_SPOT, type Cause } from "./state-machine";
 
 export type TransitionContext = { cause: Cause; actorId?: string | null; note?: string; at?: Date };
@@ -43,6 +44,7 @@ export async function transition(tx: DbOrTx, r: Row, to: ReservationStatus, ctx:
     note: ctx.note,
     createdAt: at,
   });
+  recordChange(tx, { kind: "transition", reservationId: r.id, from: r.status, to, cause: ctx.cause, at });
   r.status = to;
   return true;
 }

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
+import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { insertLedgerRow } from "@/db/queries/payments";
 import { findReservation } from "@/db/queries/reservations";
@@ -21,7 +22,7 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
   const provider = paymentProvider();
   if (!provider) throw new ApiError("payments_unavailable", "Payments are not configured on this server");
 
-  const ctx = await db.transaction(async (tx) => {
+  const ctx = await lifecycleTransaction(db, async (tx) => {
     const r = await findReservation(tx, input.reservation_id, { forUpdate: true });
     if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
     const [paid] = await tx
@@ -121,7 +122,7 @@ async function confirm(provider: PaymentProvider, piId: string, pm: string, key:
  * payment_intent.* webhooks, in either order, any number of times.
  */
 export async function applyChargeResult(db: Db, piId: string, result: ChargeResult, cause: "payment" | "webhook" | "scheduler") {
-  const refunds = await db.transaction(async (tx) => {
+  const refunds = await lifecycleTransaction(db, async (tx) => {
     const [row] = await tx.select().from(payments).where(eq(payments.idempotencyKey, `charge:${piId}`)).for("update");
     if (!row || row.status === "succeeded") return [];
     if (result.status !== "succeeded") {

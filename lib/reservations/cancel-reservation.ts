@@ -1,3 +1,4 @@
+import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { ledgerFor, netPaid } from "@/db/queries/payments";
@@ -14,7 +15,7 @@ import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
  * cannot both act. Cancelling an already-cancelled reservation answers the same result again.
  */
 export async function cancelReservation(db: Db, caller: Caller, id: string, now = new Date()) {
-  const { result, refunds } = await db.transaction(async (tx) => {
+  const { result, refunds } = await lifecycleTransaction(db, async (tx) => {
     const r = await findReservation(tx, id, { forUpdate: true });
     if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
     const lot = (await findLot(tx, r.lotId))!;

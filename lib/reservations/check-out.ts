@@ -1,3 +1,4 @@
+import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { netPaid } from "@/db/queries/payments";
@@ -26,7 +27,7 @@ export type CheckOutResult = {
  * the status check make a concurrent cancel, a replayed exit event or a second call move no money.
  */
 export async function checkOut(db: Db, reservationId: string, actualEnd: Date, ctx: Omit<TransitionContext, "at">): Promise<CheckOutResult> {
-  const { result, movements } = await db.transaction(async (tx) => {
+  const { result, movements } = await lifecycleTransaction(db, async (tx) => {
     const r = await findReservation(tx, reservationId, { forUpdate: true });
     if (!r) throw new ApiError("not_found", "Reservation not found");
     if (r.status === "completed") {

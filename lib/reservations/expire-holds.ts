@@ -1,4 +1,5 @@
 import { and, eq, lte, sql } from "drizzle-orm";
+import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { payments, reservations, type VehicleType } from "@/db/schema";
 import { expireHold } from "@/lib/lifecycle/transitions";
@@ -10,7 +11,7 @@ import { expireHold } from "@/lib/lifecycle/transitions";
  * Runs before allocation (so a lapsed hold never blocks a new booking) and from the scheduler.
  */
 export async function expireStaleHolds(db: Db, scope: { lotId?: string; vehicleType?: VehicleType } = {}, now = new Date()) {
-  return db.transaction(async (tx) => {
+  return lifecycleTransaction(db, async (tx) => {
     const due = await tx
       .select()
       .from(reservations)

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, gt, inArray, like, ne, sql } from "drizzle-orm";
+import { lifecycleTransaction, recordChange } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { ACTIVE_STATUSES, findReservation } from "@/db/queries/reservations";
@@ -19,7 +20,7 @@ const EXTENDABLE = new Set(["confirmed", "checked_in"]);
  * and a new booking of the following window mutually exclusive; a declined charge undoes it.
  */
 export async function extendReservation(db: Db, caller: Caller, id: string, newEndIso: string, now = new Date()) {
-  const { r, charge, newEnd } = await db.transaction(async (tx) => {
+  const { r, charge, newEnd } = await lifecycleTransaction(db, async (tx) => {
     const r = await findReservation(tx, id, { forUpdate: true });
     if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
     if (!EXTENDABLE.has(r.status)) {
@@ -62,12 +63,13 @@ export async function extendReservation(db: Db, caller: Caller, id: string, newE
       .from(payments)
       .where(and(eq(payments.reservationId, r.id), eq(payments.status, "failed"), like(payments.idempotencyKey, `${key}%`)));
     const attemptKey = declined!.n > 0 ? `${key}:retry-${declined!.n}` : key;
+    recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
     const charge = await queueCharge(tx, r, "adjustment", extra.quote.total, attemptKey, `Extension until ${newEnd.toISOString()}`);
     return { r, charge, newEnd };
   });
 
   if (charge && (await settle(db, charge)) === "failed") {
-    await db.transaction(async (tx) => {
+    await lifecycleTransaction(db, async (tx) => {
       // Shrinking is a release for the cache; the tombstone it leaves only makes the cache count
       // this reservation less from now on, which is the safe direction.
       await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: newEnd });
@@ -75,6 +77,7 @@ export async function extendReservation(db: Db, caller: Caller, id: string, newE
         .update(reservations)
         .set({ endTime: r.endTime, amount: r.amount })
         .where(and(eq(reservations.id, r.id), eq(reservations.endTime, newEnd)));
+      recordChange(tx, { kind: "edited", reservationId: r.id, at: new Date() });
     });
     throw new ApiError("payment_declined", "The extension could not be charged to your saved payment method", { end_time: r.endTime.toISOString() });
   }
