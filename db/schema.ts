@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   boolean,
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -27,6 +28,15 @@ export const reservationStatusEnum = pgEnum("reservation_status", [
 export const paymentKindEnum = pgEnum("payment_kind", ["charge", "refund", "penalty", "adjustment"]);
 export const paymentStatusEnum = pgEnum("payment_status", ["pending", "succeeded", "failed"]);
 export const gateDirectionEnum = pgEnum("gate_direction", ["entry", "exit"]);
+export const gateEventKindEnum = pgEnum("gate_event_kind", ["entry", "exit", "manual_open"]);
+/** What became of an exit's charges; operators reconcile the offline ones ("unable to collect"). */
+export const gateCollectionEnum = pgEnum("gate_collection", [
+  "nothing_due",
+  "collected",
+  "pending",
+  "collected_offline",
+  "unable_to_collect",
+]);
 
 export type VehicleType = (typeof vehicleTypeEnum.enumValues)[number];
 export type ReservationStatus = (typeof reservationStatusEnum.enumValues)[number];
@@ -85,6 +95,12 @@ export const lots = pgTable("lots", {
   holdMinutes: integer("hold_minutes").notNull().default(10),
   /** Check-out this long after end_time is not yet an overstay (shown to the driver). */
   overstayToleranceMinutes: integer("overstay_tolerance_minutes").notNull().default(10),
+  /** Gates open this many minutes before a reservation's start (until start + grace). */
+  gateEntryMarginMinutes: integer("gate_entry_margin_minutes").notNull().default(15),
+  /** Camera plate reads below this confidence (0–1) ask the driver for the QR pass instead. */
+  lprConfidenceThreshold: doublePrecision("lpr_confidence_threshold").notNull().default(0.8),
+  /** Anti-passback: a second entry while checked in is refused unless this is set. */
+  allowReentry: boolean("allow_reentry").notNull().default(false),
   /** Hourly rate per vehicle type in minor units; the pricing issue replaces this with a rate plan. */
   hourlyRates: jsonb("hourly_rates").$type<SpotCounts>().notNull(),
   createdAt: createdAt(),
@@ -220,16 +236,20 @@ export const gateDevices = pgTable(
       .references(() => lots.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     direction: gateDirectionEnum("direction").notNull(),
-    secretHash: text("secret_hash").notNull(),
+    /** SHA-256 of the gate's secret (`gk_…`), which is shown once on creation or rotation. */
+    secretHash: text("secret_hash").notNull().unique("gate_devices_secret_hash_key"),
+    secretRotatedAt: timestamp("secret_rotated_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index("gate_devices_lot_id_idx").on(t.lotId)],
+  (t) => [index("gate_devices_lot_id_idx").on(t.lotId), uniqueIndex("gate_devices_lot_id_name_key").on(t.lotId, t.name)],
 );
 
 export const gateEvents = pgTable(
   "gate_events",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    /** The bridge's id for the read (or ours): a replayed offline event with the same id is recorded once. */
+    eventId: uuid("event_id").notNull().defaultRandom().unique("gate_events_event_id_key"),
     gateId: uuid("gate_id")
       .notNull()
       .references(() => gateDevices.id),
@@ -237,13 +257,48 @@ export const gateEvents = pgTable(
       .notNull()
       .references(() => lots.id),
     reservationId: uuid("reservation_id").references(() => reservations.id),
+    kind: gateEventKindEnum("kind").notNull(),
     identifier: text("identifier").notNull(),
     action: text("action").notNull(),
     reason: text("reason"),
     latencyMs: integer("latency_ms"),
+    /** When the car was at the barrier; for an offline replay, the bridge's clock. */
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Decided by the bridge alone while the server was unreachable, reported later. */
+    offline: boolean("offline").notNull().default(false),
+    pendingCharges: integer("pending_charges"),
+    currency: text("currency"),
+    collection: gateCollectionEnum("collection"),
+    /** The operator who opened the barrier by hand. */
+    actorId: uuid("actor_id").references(() => users.id),
+    /** The answer the gate got, returned again for a duplicate read or a replay of the same event id. */
+    response: jsonb("response").$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
-  (t) => [index("gate_events_lot_id_idx").on(t.lotId, t.createdAt)],
+  (t) => [
+    index("gate_events_lot_id_idx").on(t.lotId, t.createdAt),
+    index("gate_events_gate_id_idx").on(t.gateId, t.createdAt),
+    index("gate_events_collection_idx").on(t.lotId, t.collection).where(sql`collection = 'unable_to_collect'`),
+  ],
+);
+
+/** Commands for a gate (an operator opening the barrier by hand); the bridge polls and acknowledges them. */
+export const gateCommands = pgTable(
+  "gate_commands",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    gateId: uuid("gate_id")
+      .notNull()
+      .references(() => gateDevices.id, { onDelete: "cascade" }),
+    command: text("command").notNull(),
+    reason: text("reason").notNull(),
+    actorId: uuid("actor_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    ackedAt: timestamp("acked_at", { withTimezone: true }),
+  },
+  (t) => [index("gate_commands_pending_idx").on(t.gateId, t.createdAt).where(sql`acked_at is null`)],
 );
 
 export type User = typeof users.$inferSelect;
@@ -258,3 +313,6 @@ export type Payment = typeof payments.$inferSelect;
 export type ReservationTransition = typeof reservationTransitions.$inferSelect;
 export type GateDevice = typeof gateDevices.$inferSelect;
 export type GateEvent = typeof gateEvents.$inferSelect;
+export type NewGateEvent = typeof gateEvents.$inferInsert;
+export type GateCommand = typeof gateCommands.$inferSelect;
+export type GateCollection = (typeof gateCollectionEnum.enumValues)[number];
