@@ -101,3 +101,14 @@ export async function listReservations(
     .orderBy(desc(createdMs), desc(reservations.id))
     .limit(q.limit + 1);
 }
+
+/** A lot's reservations of any status overlapping [start, end), earliest first: the operator's day view. */
+export async function listLotReservationsBetween(db: DbOrTx, q: { lotId: string; start: Date; end: Date; limit: number }) {
+  return db
+    .select(withSpot)
+    .from(reservations)
+    .innerJoin(spots, eq(spots.id, reservations.spotId))
+    .where(and(eq(reservations.lotId, q.lotId), overlaps(q.start, q.end)))
+    .orderBy(asc(reservations.startTime), asc(spots.label))
+    .limit(q.limit);
+}
