@@ -1,0 +1,89 @@
+"use server";
+
+import { refresh } from "next/cache";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { findLot } from "@/db/queries/lots";
+import { CreateReservationInput, PaymentInput } from "@/lib/api/schemas";
+import { ApiError } from "@/lib/errors";
+import { payReservation } from "@/lib/payments/pay-reservation";
+import { cancelReservation } from "@/lib/reservations/cancel-reservation";
+import { createReservation } from "@/lib/reservations/create-reservation";
+import { localToInstant } from "@/lib/time/zoned-time";
+import { formatMoney } from "@/components/format";
+import { validatedAction } from "./validated-action";
+
+const text = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === "string" ? v.trim() : "";
+};
+
+// POST form on /lots/[id] – book a spot, same schema and lib function as POST /v1/reservations
+export const bookSpot = validatedAction(
+  CreateReservationInput,
+  async (input, { db, caller }) => {
+    const reservation = await createReservation(db, caller, input);
+    redirect(`/reservations?booked=${reservation.id}`);
+  },
+  {
+    // The inputs are wall-clock times at the lot; the schema wants instants. The zone is the lot's as
+    // stored, not one the page sent, so a booking always means what the lot's clock will say.
+    fromForm: async (form, db) => {
+      const lotId = text(form, "lot_id");
+      const lot = z.uuid().safeParse(lotId).success ? await findLot(db, lotId) : null;
+      if (!lot) throw new ApiError("not_found", "This lot no longer exists.");
+      const start = localToInstant(text(form, "start_local"), lot.timeZone);
+      const end = localToInstant(text(form, "end_local"), lot.timeZone);
+      const missing = [
+        !start && { path: "start_time", message: "Choose when you arrive" },
+        !end && { path: "end_time", message: "Choose when you leave" },
+      ].filter(Boolean);
+      if (missing.length) throw new ApiError("validation_failed", "Choose a start and an end time", missing);
+      return {
+        lot_id: lot.id,
+        vehicle_type: text(form, "vehicle_type") || undefined,
+        start_time: start!.toISOString(),
+        end_time: end!.toISOString(),
+        license_plate: text(form, "license_plate") || undefined,
+      };
+    },
+    returnTo: (form) => `/lots/${encodeURIComponent(text(form, "lot_id"))}`,
+  },
+);
+
+const CancelForm = z.object({ reservation_id: z.uuid() });
+
+// POST form on /reservations – cancel, same lib function as PUT /v1/reservations/{id}/cancel
+export const cancelBooking = validatedAction(
+  CancelForm,
+  async ({ reservation_id }, { db, caller }) => {
+    const result = await cancelReservation(db, caller, reservation_id);
+    refresh();
+    return {
+      success:
+        result.refund_amount > 0
+          ? `Cancelled. ${formatMoney(result.refund_amount, result.currency)} will be refunded.`
+          : `Cancelled. Refund: ${formatMoney(0, result.currency)}.`,
+    };
+  },
+  { returnTo: () => "/reservations" },
+);
+
+// POST form on /reservations – pay a held booking, same schema and lib function as POST /v1/payments
+export const payBooking = validatedAction(
+  PaymentInput,
+  async (input, { db, caller }) => {
+    await payReservation(db, caller, input);
+    refresh();
+    return { success: "Paid. Your spot is confirmed." };
+  },
+  {
+    // The amount is the one the page showed: a price that changed since is refused, not charged.
+    fromForm: (form) => ({
+      reservation_id: text(form, "reservation_id"),
+      amount: Number(text(form, "amount")),
+      payment_method_id: text(form, "payment_method_id"),
+    }),
+    returnTo: () => "/reservations",
+  },
+);

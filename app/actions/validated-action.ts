@@ -1,0 +1,91 @@
+import "server-only";
+import { redirect, unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { getDb, type Db } from "@/db/client";
+import { getSessionCaller } from "@/lib/auth/session";
+import { errorResponse } from "@/lib/http/respond";
+import type { Caller } from "@/lib/http/with-auth";
+import { humanise } from "@/components/format";
+
+/** What every form action hands back to `useActionState`. */
+export type ActionState = {
+  error?: string;
+  /** The API's error code (`no_spot_available`, `validation_failed`, …), for styling and tests. */
+  code?: string;
+  /** Messages per input name, from the schema's issue paths ("hourly_rates.ev"). */
+  fieldErrors?: Record<string, string>;
+  success?: string;
+  /** The submitted text fields, so a form React has reset after the action can show them again. */
+  values?: Record<string, string>;
+};
+
+type Context = { db: Db; caller: Caller; form: FormData };
+
+type Options = {
+  /** Builds the schema's input from the form; the default is the form's fields as strings. */
+  fromForm?: (form: FormData, db: Db) => unknown;
+  operatorOnly?: boolean;
+  /** Where to come back to after signing in when the session is missing or expired. */
+  returnTo?: (form: FormData) => string;
+};
+
+function submittedValues(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of form) {
+    if (typeof v === "string" && !k.startsWith("$ACTION") && !/password/i.test(k)) out[k] = v;
+  }
+  return out;
+}
+
+
+// "hourly_rates.ev" → "hourly rates (ev)"
+const humanPath = (path: string) => {
+  const [head, ...rest] = path.replaceAll("_", " ").split(".");
+  return rest.length ? `${head} (${rest.join(" ")})` : head!;
+};
+
+function fieldErrorsOf(details: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(details)) return undefined;
+  const out: Record<string, string> = {};
+  for (const d of details as { path?: unknown; message?: unknown }[]) {
+    if (typeof d?.path !== "string" || typeof d.message !== "string") continue;
+    // Form inputs are text: a number field that did not parse reaches the schema as NaN.
+    out[d.path] ??= /received NaN/.test(d.message) ? "Enter a number" : humanise(d.message);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * saas-starter's `validatedAction`: checks the session, parses the form with the same zod schema the
+ * REST API uses, runs the same lib/ function, and turns any failure into `{ error }`. Errors go
+ * through the API's one error mapping (`errorResponse`), so the site and the API name a failure alike.
+ */
+export function validatedAction<S extends z.ZodType>(
+  schema: S,
+  action: (input: z.output<S>, ctx: Context) => Promise<ActionState | void>,
+  opts: Options = {},
+) {
+  return async (_prev: ActionState, form: FormData): Promise<ActionState> => {
+    const values = submittedValues(form);
+    const caller = await getSessionCaller();
+    if (!caller) redirect(`/sign-in?callbackUrl=${encodeURIComponent(opts.returnTo?.(form) ?? "/")}`);
+    if (opts.operatorOnly && caller.role !== "operator") {
+      return { error: "Only operators can do this.", code: "forbidden", values };
+    }
+    try {
+      const db = await getDb();
+      const input = opts.fromForm ? await opts.fromForm(form, db) : values;
+      const result = await action(schema.parse(input), { db, caller, form });
+      return result ?? {};
+    } catch (err) {
+      unstable_rethrow(err); // redirect() and notFound() are control flow, not failures
+      const { error } = (await errorResponse(err).json()) as { error: { code: string; message: string; details?: unknown } };
+      const fieldErrors = fieldErrorsOf(error.details);
+      const message =
+        error.code === "validation_failed" && fieldErrors
+          ? `Please check ${Object.keys(fieldErrors).map(humanPath).join(", ")}.`
+          : humanise(error.message);
+      return { error: message, code: error.code, fieldErrors, values };
+    }
+  };
+}
