@@ -1,0 +1,88 @@
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+const PORT = 3100;
+const baseURL = `http://localhost:${PORT}`;
+const SYSTEM_CHROMIUM = "/usr/bin/chromium";
+const E2E_DATABASE = "spotkeeper_e2e";
+const EMBEDDED_DIR = ".data/e2e-pg";
+
+/**
+ * The server under test always starts from an empty database that the app migrates and seeds with
+ * the demo data (SPOTKEEPER_DEMO=1): with DATABASE_URL, a `spotkeeper_e2e` database on that server;
+ * without, an embedded PostgreSQL in its own folder and port, so a running demo is left alone.
+ * Playwright starts webServer before globalSetup, so the database is prepared by the server command
+ * itself (e2e/prepare-db.mjs) rather than by a globalSetup.
+ */
+function serverEnv(): Record<string, string> {
+  const common = {
+    SPOTKEEPER_DEMO: "1",
+    NEXTAUTH_SECRET: "e2e-only-secret-not-for-production",
+    NEXTAUTH_URL: baseURL,
+  };
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) {
+    const url = new URL(adminUrl);
+    url.pathname = `/${E2E_DATABASE}`;
+    return { ...common, DATABASE_URL: url.toString(), E2E_ADMIN_DATABASE_URL: adminUrl, E2E_DATABASE };
+  }
+  return { ...common, EMBEDDED_PG_DIR: EMBEDDED_DIR, EMBEDDED_PG_PORT: "54339", E2E_EMBEDDED_DIR: EMBEDDED_DIR };
+}
+
+// Payments run on the in-process demo processor (its test cards), never a real or mocked Stripe a
+// developer's shell happens to point at. Playwright merges this over process.env, and Node drops
+// variables whose value is undefined, which unsets them for the server.
+const unset = { STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, STRIPE_API_BASE: undefined } as unknown as Record<
+  string,
+  string
+>;
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [["dot"], ["html", { open: "never" }]] : "list",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    trace: "on-first-retry",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          // The distribution's Chromium where there is one (CI images, this container); otherwise
+          // the browser `npx playwright install chromium` downloads.
+          executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
+          args: [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // `npm test` runs `next build` first; this serves that build.
+    command: `node e2e/prepare-db.mjs && npx next start -p ${PORT}`,
+    url: baseURL,
+    reuseExistingServer: false,
+    // First start: initialise the embedded cluster (or create the database), migrate, seed.
+    timeout: 180_000,
+    env: { ...unset, ...serverEnv() },
+    // SIGTERM lets the app stop its embedded PostgreSQL instead of leaving it running.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});
