@@ -18,6 +18,10 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
   /** Another Stripe API host (stripe-mock, or the tests' local server), e.g. http://127.0.0.1:12111. */
   STRIPE_API_BASE: optionalUrl,
+  /** Inngest Cloud (event key) or the Inngest dev server (INNGEST_DEV=1 or its URL) runs the workflows; without either, the in-process scheduler does. */
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().optional(),
+  INNGEST_DEV: z.string().optional(),
   DEMO_DRIVER_TOKEN: z.string().min(8).default("demo-driver-token"),
   DEMO_OPERATOR_TOKEN: z.string().min(8).default("demo-operator-token"),
 });

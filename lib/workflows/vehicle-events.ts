@@ -1,0 +1,57 @@
+import type { Db } from "@/db/client";
+import { findReservation } from "@/db/queries/reservations";
+import type { ReservationStatus } from "@/db/schema";
+import type { VehicleMovementData } from "@/inngest/events";
+import { ApiError } from "@/lib/errors";
+import { lifecycleTransaction } from "@/lib/lifecycle/effects";
+import type { Cause } from "@/lib/lifecycle/state-machine";
+import { checkIn } from "@/lib/lifecycle/transitions";
+import { checkOut, type CheckOutResult } from "@/lib/reservations/check-out";
+
+export type EntryOutcome =
+  | { outcome: "checked_in" | "already_checked_in"; status: ReservationStatus }
+  | { outcome: "ignored"; status: ReservationStatus | "missing"; reason: string };
+
+export type ExitOutcome =
+  | ({ outcome: "completed" | "already_completed" } & CheckOutResult)
+  | { outcome: "ignored"; status: ReservationStatus | "missing"; reason: string };
+
+const gateNote = (e: VehicleMovementData) => `Gate ${e.gate_id}, read ${e.event_id}`;
+
+/**
+ * A car entered (the gate already opened from Redis): confirmed → checked_in in PostgreSQL, which
+ * also ends the no-show wait. A replayed or late event is a no-op; an entry for a reservation that
+ * can no longer check in is logged, not retried — retrying cannot change it.
+ */
+export async function recordVehicleEntry(db: Db, e: VehicleMovementData, cause: Cause): Promise<EntryOutcome> {
+  const result = await lifecycleTransaction(db, async (tx): Promise<EntryOutcome> => {
+    const r = await findReservation(tx, e.reservation_id, { forUpdate: true });
+    if (!r) return { outcome: "ignored", status: "missing", reason: "No such reservation" };
+    if (r.lotId !== e.lot_id) return { outcome: "ignored", status: r.status, reason: `The reservation is for another lot (${r.lotId})` };
+    if (r.status === "checked_in" || r.status === "completed") return { outcome: "already_checked_in", status: r.status };
+    if (r.status !== "confirmed") {
+      return { outcome: "ignored", status: r.status, reason: `A ${r.status.replace("_", " ")} reservation cannot check in` };
+    }
+    await checkIn(tx, r, { cause, at: new Date(e.occurred_at), note: gateNote(e) });
+    return { outcome: "checked_in", status: "checked_in" };
+  });
+  if (result.outcome === "ignored") console.warn(`[spotkeeper] entry ${e.event_id} for reservation ${e.reservation_id} ignored: ${result.reason}`);
+  return result;
+}
+
+/**
+ * A car left: completes the reservation at `occurred_at` through checkOut, which refunds the unused
+ * time of an early departure or charges an overstay, and frees the spot at once. checkOut is
+ * idempotent (a second exit moves no money), so a replayed event answers `already_completed`.
+ */
+export async function recordVehicleExit(db: Db, e: VehicleMovementData, cause: Cause): Promise<ExitOutcome> {
+  try {
+    const r = await checkOut(db, e.reservation_id, new Date(e.occurred_at), { cause, note: gateNote(e) });
+    return { outcome: r.changed ? "completed" : "already_completed", ...r };
+  } catch (err) {
+    if (!(err instanceof ApiError) || (err.code !== "invalid_state" && err.code !== "not_found")) throw err;
+    const status = err.code === "not_found" ? "missing" : ((err.details as { status?: ReservationStatus } | undefined)?.status ?? "missing");
+    console.warn(`[spotkeeper] exit ${e.event_id} for reservation ${e.reservation_id} ignored: ${err.message}`);
+    return { outcome: "ignored", status, reason: err.message };
+  }
+}
