@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { RatePlan } from "@/lib/pricing/rate-plan";
 
 export const vehicleTypeEnum = pgEnum("vehicle_type", ["compact", "large", "ev", "handicapped"]);
 export const userRoleEnum = pgEnum("user_role", ["driver", "operator"]);
@@ -101,8 +102,8 @@ export const lots = pgTable("lots", {
   lprConfidenceThreshold: doublePrecision("lpr_confidence_threshold").notNull().default(0.8),
   /** Anti-passback: a second entry while checked in is refused unless this is set. */
   allowReentry: boolean("allow_reentry").notNull().default(false),
-  /** Hourly rate per vehicle type in minor units; the pricing issue replaces this with a rate plan. */
-  hourlyRates: jsonb("hourly_rates").$type<SpotCounts>().notNull(),
+  /** The price list (lib/pricing/rate-plan.ts), validated on write; bookings keep a copy of it. */
+  ratePlan: jsonb("rate_plan").$type<RatePlan>().notNull(),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

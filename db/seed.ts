@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { hashPassword, hashToken } from "@/lib/auth/secrets";
+import { RatePlan, type RatePlanInput } from "@/lib/pricing/rate-plan";
 import type { Db } from "./client";
 import { spotsFromCounts } from "./queries/lots";
 import { apiTokens, lots, spots, users, type NewLot, type SpotCounts } from "./schema";
@@ -10,7 +11,7 @@ export const DEMO_USERS = [
   { email: "operator@spotkeeper.demo", name: "Omar Operator", role: "operator" as const },
 ];
 
-type DemoLot = Omit<NewLot, "hourlyRates"> & { hourlyRates: SpotCounts; counts: SpotCounts; levels: string[] };
+type DemoLot = Omit<NewLot, "ratePlan"> & { ratePlan: RatePlanInput; counts: SpotCounts; levels: string[] };
 
 // Three lots in three time zones; Shibuya is tiny on purpose, so a full lot is easy to see.
 export const DEMO_LOTS: DemoLot[] = [
@@ -20,7 +21,23 @@ export const DEMO_LOTS: DemoLot[] = [
     timeZone: "Europe/Amsterdam",
     currency: "EUR",
     noShowPenalty: 500,
-    hourlyRates: { compact: 350, large: 500, ev: 450, handicapped: 300 },
+    // A city-centre garage: commuter peak, cheap nights, demand pricing and a daily cap.
+    ratePlan: {
+      base_hourly: { compact: 350, large: 500, ev: 450, handicapped: 300 },
+      ev_surcharge_hourly: 100,
+      bands: [
+        { label: "Weekday peak", days: [1, 2, 3, 4, 5], from: "07:00", to: "10:00", multiplier: 1.5 },
+        { label: "Night", days: [1, 2, 3, 4, 5, 6, 7], from: "22:00", to: "06:00", multiplier: 0.6 },
+      ],
+      occupancy_steps: [
+        { above_percent: 80, multiplier: 1.2 },
+        { above_percent: 90, multiplier: 1.5 },
+      ],
+      occupancy_cap_multiplier: 1.5,
+      billing_increment_minutes: 15,
+      minimum_charge: 200,
+      daily_max: 3000,
+    },
     counts: { compact: 12, large: 6, ev: 6, handicapped: 4 },
     levels: ["P1", "P2"],
   },
@@ -32,7 +49,13 @@ export const DEMO_LOTS: DemoLot[] = [
     noShowPenalty: 1000,
     cancelFullRefundMinutesBefore: 60,
     cancelLateRefundPercent: 50,
-    hourlyRates: { compact: 400, large: 600, ev: 550, handicapped: 400 },
+    ratePlan: {
+      base_hourly: { compact: 400, large: 600, ev: 550, handicapped: 400 },
+      bands: [{ label: "Weekend", days: [6, 7], from: "00:00", to: "24:00", multiplier: 1.25 }],
+      billing_increment_minutes: 30,
+      minimum_charge: 500,
+      daily_max: 4000,
+    },
     counts: { compact: 10, large: 5, ev: 4, handicapped: 3 },
     levels: ["G"],
   },
@@ -42,7 +65,7 @@ export const DEMO_LOTS: DemoLot[] = [
     timeZone: "Asia/Tokyo",
     currency: "JPY",
     noShowPenalty: 500,
-    hourlyRates: { compact: 400, large: 600, ev: 500, handicapped: 400 },
+    ratePlan: { base_hourly: { compact: 400, large: 600, ev: 500, handicapped: 400 }, daily_max: 3000 },
     counts: { compact: 2, large: 2, ev: 2, handicapped: 2 },
     levels: ["B1"],
   },
@@ -70,7 +93,7 @@ export async function seedDemo(db: Db, tokens: { driverToken: string; operatorTo
     const existing = await tx.select({ name: lots.name }).from(lots);
     for (const { counts, levels, ...values } of DEMO_LOTS) {
       if (existing.some((l) => l.name === values.name)) continue;
-      const [lot] = await tx.insert(lots).values(values).returning();
+      const [lot] = await tx.insert(lots).values({ ...values, ratePlan: RatePlan.parse(values.ratePlan) }).returning();
       for (const [i, level] of levels.entries()) {
         // Split the counts over the levels, the first level taking the remainder.
         const share = Object.fromEntries(

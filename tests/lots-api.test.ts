@@ -17,7 +17,9 @@ type LotDetail = LotBody & {
   cancel_full_refund_minutes_before: number;
   cancel_late_refund_percent: number;
   max_reservation_minutes: number;
-  hourly_rates: Counts;
+  hold_minutes: number;
+  overstay_tolerance_minutes: number;
+  rate_plan: { base_hourly: Counts; billing_increment_minutes: number } & Record<string, unknown>;
 };
 type Spot = { id: string; label: string; level: string; vehicle_type: string; x: number; y: number; active: boolean };
 type Availability = {
@@ -84,7 +86,18 @@ describe("GET /v1/lots and /v1/lots/{id}", () => {
       cancel_full_refund_minutes_before: 60,
       cancel_late_refund_percent: 50,
       max_reservation_minutes: 30 * 24 * 60,
-      hourly_rates: { compact: 400, large: 600, ev: 500, handicapped: 300 },
+      hold_minutes: 10,
+      overstay_tolerance_minutes: 10,
+      rate_plan: {
+        base_hourly: { compact: 400, large: 600, ev: 500, handicapped: 300 },
+        ev_surcharge_hourly: 0,
+        bands: [],
+        occupancy_steps: [],
+        occupancy_cap_multiplier: 2,
+        billing_increment_minutes: 15,
+        minimum_charge: 0,
+        daily_max: null,
+      },
     });
   });
 
@@ -146,7 +159,7 @@ describe("POST /v1/lots", () => {
       time_zone: "America/Los_Angeles",
       currency: "USD",
       spots_by_type: { compact: 4, large: 0, ev: 2, handicapped: 0 },
-      hourly_rates: { compact: 300, large: 450, ev: 400, handicapped: 300 },
+      rate_plan: { base_hourly: { compact: 300, large: 450, ev: 400, handicapped: 300 } },
     });
     expect(res.headers.get("location")).toBe(`/v1/lots/${lot.id}`);
     expect(await fetchLot(lot.id)).toEqual(lot);

@@ -20,7 +20,7 @@ export function SpotCountList({ counts }: { counts: SpotCounts }) {
 
 export function LotCard({ lot, counts, now }: { lot: Lot; counts: SpotCounts; now: Date }) {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  const cheapest = Math.min(...VEHICLE_TYPES.map((t) => lot.hourlyRates[t]));
+  const cheapest = Math.min(...VEHICLE_TYPES.map((t) => lot.ratePlan.base_hourly[t]));
   return (
     <li className="card lot-card">
       <div className="lot-card-head">

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normalizePlate, PLATE_PATTERN } from "@/lib/plates";
+import { RatePlan } from "@/lib/pricing/rate-plan";
 
 // Every input of the public API and the server actions is parsed with these schemas, and
 // GET /v1/openapi.json is generated from them, so the contract and the code cannot drift apart.
@@ -112,7 +113,10 @@ const LotFields = {
   cancel_full_refund_minutes_before: z.number().int().min(0).max(30 * 24 * 60),
   cancel_late_refund_percent: z.number().int().min(0).max(100),
   max_reservation_minutes: z.number().int().min(15).max(366 * 24 * 60),
-  hourly_rates: HourlyRates,
+  hold_minutes: z.number().int().min(1).max(120),
+  overstay_tolerance_minutes: z.number().int().min(0).max(240),
+  rate_plan: RatePlan,
+  hourly_rates: HourlyRates.describe("Shorthand: sets rate_plan.base_hourly"),
 };
 
 export const CreateLotInput = z
@@ -123,6 +127,9 @@ export const CreateLotInput = z
     cancel_full_refund_minutes_before: LotFields.cancel_full_refund_minutes_before.default(0),
     cancel_late_refund_percent: LotFields.cancel_late_refund_percent.default(0),
     max_reservation_minutes: LotFields.max_reservation_minutes.default(30 * 24 * 60),
+    hold_minutes: LotFields.hold_minutes.default(10),
+    overstay_tolerance_minutes: LotFields.overstay_tolerance_minutes.default(10),
+    rate_plan: RatePlan.optional().describe("Defaults to a flat plan at hourly_rates"),
     hourly_rates: HourlyRates.default({ compact: 300, large: 450, ev: 400, handicapped: 300 }),
     spots: AddSpotsInput.optional(),
   })
@@ -183,7 +190,9 @@ export const LotDetailOut = LotOut.extend({
   cancel_full_refund_minutes_before: z.number().int(),
   cancel_late_refund_percent: z.number().int(),
   max_reservation_minutes: z.number().int(),
-  hourly_rates: HourlyRates,
+  hold_minutes: z.number().int(),
+  overstay_tolerance_minutes: z.number().int(),
+  rate_plan: RatePlan,
 }).meta({ id: "LotDetail" });
 
 export const SpotOut = z

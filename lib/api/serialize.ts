@@ -38,7 +38,9 @@ export function lotDetailOut(l: Lot, counts: SpotCounts) {
     cancel_full_refund_minutes_before: l.cancelFullRefundMinutesBefore,
     cancel_late_refund_percent: l.cancelLateRefundPercent,
     max_reservation_minutes: l.maxReservationMinutes,
-    hourly_rates: l.hourlyRates,
+    hold_minutes: l.holdMinutes,
+    overstay_tolerance_minutes: l.overstayToleranceMinutes,
+    rate_plan: l.ratePlan,
   };
 }
 

@@ -6,6 +6,7 @@ import { lots, spots, type Lot, type NewSpot, type VehicleType } from "@/db/sche
 import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import type { AddSpotsInput, CreateLotInput, UpdateLotInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
+import { DEFAULT_RATE_PLAN } from "@/lib/pricing/rate-plan";
 
 type AddSpots = z.output<typeof AddSpotsInput>;
 
@@ -50,7 +51,9 @@ export async function createLot(db: Db, input: z.output<typeof CreateLotInput>) 
         cancelFullRefundMinutesBefore: input.cancel_full_refund_minutes_before,
         cancelLateRefundPercent: input.cancel_late_refund_percent,
         maxReservationMinutes: input.max_reservation_minutes,
-        hourlyRates: input.hourly_rates,
+        holdMinutes: input.hold_minutes,
+        overstayToleranceMinutes: input.overstay_tolerance_minutes,
+        ratePlan: input.rate_plan ?? DEFAULT_RATE_PLAN(input.hourly_rates),
       })
       .returning();
     const added = input.spots ? await insertSpots(tx, lot!, input.spots) : [];
@@ -61,6 +64,9 @@ export async function createLot(db: Db, input: z.output<typeof CreateLotInput>) 
 }
 
 export async function updateLot(db: Db, id: string, input: z.output<typeof UpdateLotInput>) {
+  const current = await findLot(db, id);
+  if (!current) throw new ApiError("not_found", "Lot not found");
+  const plan = input.rate_plan ?? current.ratePlan;
   const patch: Partial<typeof lots.$inferInsert> = {
     name: input.name,
     address: input.address,
@@ -71,7 +77,10 @@ export async function updateLot(db: Db, id: string, input: z.output<typeof Updat
     cancelFullRefundMinutesBefore: input.cancel_full_refund_minutes_before,
     cancelLateRefundPercent: input.cancel_late_refund_percent,
     maxReservationMinutes: input.max_reservation_minutes,
-    hourlyRates: input.hourly_rates,
+    holdMinutes: input.hold_minutes,
+    overstayToleranceMinutes: input.overstay_tolerance_minutes,
+    // Bookings already made keep the plan they were priced with (reservations.pricing).
+    ratePlan: input.hourly_rates ? { ...plan, base_hourly: input.hourly_rates } : plan,
   };
   const [lot] = await db.update(lots).set(patch).where(eq(lots.id, id)).returning();
   if (!lot) throw new ApiError("not_found", "Lot not found");

@@ -2,10 +2,11 @@ import type { DbOrTx } from "@/db/client";
 import { freeSpotCounts } from "@/db/queries/reservations";
 import type { Lot, Reservation, VehicleType } from "@/db/schema";
 import { quote, type Quote } from "@/lib/pricing/quote";
-import { DEFAULT_RATE_PLAN, RatePlan } from "@/lib/pricing/rate-plan";
+import { RatePlan } from "@/lib/pricing/rate-plan";
 
+/** Plans are validated on write; parsing again fills defaults a plan stored by an older version lacks. */
 export function lotRatePlan(lot: Lot): RatePlan {
-  return DEFAULT_RATE_PLAN(lot.hourlyRates);
+  return RatePlan.parse(lot.ratePlan);
 }
 
 /** The plan and occupancy a reservation was booked at (older rows: the lot's current plan). */

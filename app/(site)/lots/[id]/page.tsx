@@ -10,7 +10,7 @@ import { VEHICLE_TYPES } from "@/lib/api/schemas";
 import { getSessionCaller } from "@/lib/auth/session";
 import { ApiError } from "@/lib/errors";
 import { validateWindow } from "@/lib/reservations/create-reservation";
-import { priceWithCounts } from "@/lib/reservations/price-booking";
+import { lotRatePlan, priceWithCounts } from "@/lib/reservations/price-booking";
 import { instantToLocalInput, localToInstant } from "@/lib/time/zoned-time";
 import {
   currencySymbol,
@@ -25,7 +25,7 @@ import {
 import { BookingForm, type TypeAvailability } from "@/components/lots/booking-form";
 import { SpotCountList } from "@/components/lots/lot-card";
 import { SPOT_MAP_LIMIT, SpotMap } from "@/components/lots/spot-map";
-import { VehicleIcon } from "@/components/ui/vehicle-icon";
+import { RatePlanSummary } from "@/components/lots/rate-plan-summary";
 
 export const dynamic = "force-dynamic";
 
@@ -199,20 +199,8 @@ export default async function LotPage({ params, searchParams }: Props) {
             </dl>
           </section>
           <section className="card" aria-labelledby="rates-heading">
-            <h2 id="rates-heading">Hourly rates</h2>
-            <table className="rates">
-              <tbody>
-                {VEHICLE_TYPES.map((t) => (
-                  <tr key={t}>
-                    <th scope="row">
-                      <VehicleIcon type={t} size={16} /> {VEHICLE_LABELS[t]}
-                    </th>
-                    <td>{formatMoney(lot.hourlyRates[t], lot.currency)}/h</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <p className="muted small">Billed per started 15 minutes.</p>
+            <h2 id="rates-heading">Prices</h2>
+            <RatePlanSummary plan={lotRatePlan(lot)} currency={lot.currency} />
           </section>
           <section className="card" aria-labelledby="spots-heading">
             <h2 id="spots-heading">Spots</h2>
