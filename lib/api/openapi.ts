@@ -19,6 +19,8 @@ const ERROR_TEXT: Record<number, string> = {
   404: "Not found",
   409: "Conflict (e.g. `no_spot_available`, `invalid_state`)",
   422: "Validation failed",
+  402: "Payment declined (`payment_declined`, with the processor's decline code)",
+  503: "Payment processor unavailable (`payments_unavailable`); retrying is safe",
 };
 const list = (id: string) => ({
   type: "object",
@@ -54,7 +56,7 @@ export function openApiDocument() {
   // come from the registry too: converting one registered schema alone yields `{ $ref: "#/$defs/…" }`,
   // a pointer that does not resolve inside an OpenAPI document.
   const outputs = registry("output").schemas;
-  for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut]) {
+  for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut, S.QuoteOut, S.PaymentOut]) {
     const id = z.globalRegistry.get(s)?.id as string;
     components.schemas[id] = outputs[id]!;
   }
@@ -145,6 +147,30 @@ export function openApiDocument() {
       },
       "/v1/me": {
         get: { summary: "The caller", security: secured, responses: { ...ok("The caller", ref("Me")), ...errors(401) } },
+      },
+      "/v1/quotes": {
+        get: {
+          summary: "Price a stay: total and line items per band, day and adjustment (public)",
+          parameters: queryParams(S.QuoteQuery),
+          responses: { ...ok("The quote", ref("Quote")), ...errors(404, 422) },
+        },
+      },
+      "/v1/payments": {
+        post: {
+          summary: "Pay a reservation's hold; success confirms the reservation",
+          security: secured,
+          requestBody: body("PaymentInput"),
+          responses: { ...ok("Paid", ref("PaymentResult"), "201"), ...errors(400, 401, 402, 404, 409, 422, 503) },
+        },
+      },
+      "/v1/reservations/{id}/extend": {
+        post: {
+          summary: "Extend a paid reservation on the same spot; the extra time is charged to the saved card",
+          security: secured,
+          parameters: [idParam],
+          requestBody: body("ExtendReservationInput"),
+          responses: { ...ok("Extended (with extension_amount)", ref("Reservation")), ...errors(401, 402, 404, 409, 422) },
+        },
       },
     },
   };
