@@ -6,4 +6,9 @@ export async function register() {
   env();
   const { getDb } = await import("@/db/client");
   await getDb();
+  // Not while `next build` prerenders: a build must not sweep a database or hold timers open.
+  if (process.env.NEXT_PHASE !== "phase-production-build") {
+    const { startWorkflows } = await import("@/lib/workflows/start-workflows");
+    startWorkflows();
+  }
 }

@@ -1,5 +1,7 @@
 import type { Db, DbOrTx } from "@/db/client";
 import type { ReservationStatus } from "@/db/schema";
+import { syncGatePassEffect } from "@/lib/gates/sync-gate-pass";
+import { emitLifecycleEvents } from "@/lib/workflows/lifecycle-events";
 import type { Cause } from "./state-machine";
 
 /** A committed change to a reservation: a lifecycle transition, or an edit of its window. */
@@ -16,7 +18,12 @@ export type LifecycleEffect = (db: Db, changes: LifecycleChange[]) => Promise<vo
  * order-independent (it re-reads the reservation), because a crash can skip one: the scheduler's
  * backstop and the next change repair what a skipped effect left behind.
  */
-const EFFECTS: LifecycleEffect[] = [];
+const EFFECTS: LifecycleEffect[] = [
+  // parking/reservation.* workflow events (Inngest, or the in-process scheduler).
+  emitLifecycleEvents,
+  // Gate pass keys in Redis (plate/rid → reservation), the gates' fast path.
+  syncGatePassEffect,
+];
 
 const pending = new WeakMap<object, LifecycleChange[]>();
 

@@ -15,10 +15,14 @@ export type NoShowCheck =
   | { outcome: "not_due"; status: "confirmed"; deadline: string }
   | { outcome: "not_confirmed"; status: ReservationStatus | "missing" };
 
-/** The no-show deadline of a reservation still waiting for its car, read from the database. */
-export async function pendingNoShowDeadline(db: Db, reservationId: string): Promise<string | null> {
+/**
+ * The no-show deadline, read from the database, of a reservation the no-show workflow still has
+ * work for: one waiting for its car, or one already marked (its penalty may still be owed — a
+ * duplicate run then converges on the same single charge). Null for anything else.
+ */
+export async function noShowDeadlineOf(db: Db, reservationId: string): Promise<string | null> {
   const r = await findReservation(db, reservationId);
-  if (!r || r.status !== "confirmed") return null;
+  if (!r || (r.status !== "confirmed" && r.status !== "no_show")) return null;
   const lot = (await findLot(db, r.lotId))!;
   return noShowDeadline(r.startTime, lot.graceMinutes).toISOString();
 }

@@ -1,0 +1,21 @@
+import { cron } from "inngest";
+import { getDb } from "@/db/client";
+import { sweepPendingPayments } from "@/lib/payments/sweep-pending";
+import { chargeOutstandingPenalties, expireDueHolds, markDueNoShows } from "@/lib/workflows/sweep-due";
+import { inngest } from "../client";
+
+/**
+ * Every minute, whatever a lost event or a failed run left past its deadline: unpaid holds, no-shows
+ * and their penalties, and money movements still pending. The same functions the event-driven
+ * workflows use, so the outcome is the same whichever gets there first.
+ */
+export const lifecycleBackstopFunction = inngest.createFunction(
+  { id: "lifecycle-backstop", triggers: [cron("* * * * *")], concurrency: 1 },
+  async ({ step }) => {
+    const expired = await step.run("expire-stale-holds", async () => expireDueHolds(await getDb(), new Date()));
+    const noShows = await step.run("mark-overdue-no-shows", async () => markDueNoShows(await getDb(), new Date(), "inngest"));
+    const penalties = await step.run("charge-outstanding-penalties", async () => chargeOutstandingPenalties(await getDb(), new Date()));
+    const payments = await step.run("sweep-pending-payments", async () => sweepPendingPayments(await getDb()));
+    return { expired, noShows, penalties, paymentsSettled: payments.settled };
+  },
+);
