@@ -1,0 +1,37 @@
+import { env } from "@/lib/env";
+import { getRedis } from "@/lib/redis";
+import type { RedisLike } from "@/lib/redis/client";
+import { memoryGateKv, redisGateKv, type GateKv } from "./kv";
+
+type Stores = { redis: RedisLike | null; shared: GateKv; local: GateKv };
+const g = globalThis as unknown as { __spotkeeperGateKv?: Stores; __spotkeeperGateKvOverride?: GateKv };
+
+/**
+ * `shared` is Redis when configured (else process memory); `local` is this process's memory, which
+ * stands in for duplicate suppression while Redis is down. Rebuilt when lib/redis hands out a new
+ * client (after closeRedis), so a closed connection is never reused.
+ */
+export function gateStores(): { shared: GateKv; local: GateKv } {
+  const override = g.__spotkeeperGateKvOverride;
+  const redis = getRedis();
+  if (!g.__spotkeeperGateKv || g.__spotkeeperGateKv.redis !== redis) {
+    const local = g.__spotkeeperGateKv?.local ?? memoryGateKv();
+    g.__spotkeeperGateKv = { redis, local, shared: redis ? redisGateKv(redis) : local };
+  }
+  const { shared, local } = g.__spotkeeperGateKv;
+  return { shared: override ?? shared, local };
+}
+
+/** Points the gates at another store (tests: a Redis on a closed port); undefined restores the default. */
+export function overrideGateKv(kv: GateKv | undefined) {
+  g.__spotkeeperGateKvOverride = kv;
+}
+
+const prefix = () => `${env().REDIS_PREFIX}gate:`;
+
+export const gateKeys = {
+  plate: (lotId: string, plate: string) => `${prefix()}plate:${lotId}:${plate}`,
+  reservation: (id: string) => `${prefix()}rid:${id}`,
+  recent: (gateId: string, identity: string) => `${prefix()}recent:${gateId}:${identity}`,
+  event: (eventId: string) => `${prefix()}event:${eventId}`,
+};
