@@ -37,9 +37,11 @@ export async function listSpots(db: DbOrTx, lotId: string) {
  */
 export async function spotsFromCounts(db: DbOrTx, lot: Pick<Lot, "id">, counts: Partial<SpotCounts>, level: string) {
   const prefix: Record<VehicleType, string> = { compact: "C", large: "L", ev: "E", handicapped: "H" };
-  const existing = await db.select({ label: spots.label }).from(spots).where(eq(spots.lotId, lot.id));
+  const existing = await db.select({ label: spots.label, y: spots.y }).from(spots).where(eq(spots.lotId, lot.id));
   const taken = new Set(existing.map((s) => s.label));
   const out: NewSpot[] = [];
+  // New spots go on rows after the existing ones, so the map never stacks two spots on one place.
+  const firstRow = existing.length ? Math.max(...existing.map((s) => s.y)) + 1 : 0;
   let x = 0;
   for (const type of VEHICLE_TYPES) {
     let n = 0;
@@ -48,7 +50,7 @@ export async function spotsFromCounts(db: DbOrTx, lot: Pick<Lot, "id">, counts: 
       do label = `${level}-${prefix[type]}${String(++n).padStart(3, "0")}`;
       while (taken.has(label));
       taken.add(label);
-      out.push({ lotId: lot.id, label, level, vehicleType: type, x: x++ % 20, y: Math.floor(out.length / 20) });
+      out.push({ lotId: lot.id, label, level, vehicleType: type, x: x++ % 20, y: firstRow + Math.floor(out.length / 20) });
     }
   }
   return out;

@@ -5,7 +5,8 @@ import { getDb } from "@/db/client";
 import { listLots } from "@/db/queries/lots";
 import { netPaid } from "@/db/queries/payments";
 import { listReservations, type ReservationWithSpot } from "@/db/queries/reservations";
-import type { Lot } from "@/db/schema";
+import type { Lot, ReservationStatus } from "@/db/schema";
+import { canTransition } from "@/lib/lifecycle/state-machine";
 import { getSessionCaller } from "@/lib/auth/session";
 import { paymentProvider } from "@/lib/payments";
 import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
@@ -28,7 +29,7 @@ export const metadata: Metadata = { title: "My reservations" };
 
 const PAGE_SIZE = 50;
 // Mirrors cancelReservation's rule, which decides; this only chooses whether to offer the button.
-const CANCELLABLE = new Set(["pending_payment", "confirmed"]);
+const cancellable = (status: ReservationStatus) => canTransition(status, "cancelled");
 // The demo processor's cards (lib/payments/demo-provider.ts), so a visitor can try the whole flow.
 const DEMO_CARDS: TestCard[] = [
   { number: "4242 4242 4242 4242", outcome: "pays" },
@@ -60,7 +61,7 @@ export default async function ReservationsPage({
   const items = rows.slice(0, PAGE_SIZE);
   const now = new Date();
   const notes = await Promise.all(
-    items.map((r) => (CANCELLABLE.has(r.status) ? refundNote(r, lotById.get(r.lotId)!, now) : Promise.resolve(""))),
+    items.map((r) => (cancellable(r.status) ? refundNote(r, lotById.get(r.lotId)!, now) : Promise.resolve(""))),
   );
   const justBooked = items.find((r) => r.id === booked);
   const provider = paymentProvider();
@@ -150,7 +151,7 @@ export default async function ReservationsPage({
                     paid={r.status === "confirmed"}
                     testCards={testCards}
                   />
-                  <CancelControl reservationId={r.id} cancellable={CANCELLABLE.has(r.status)} refundNote={notes[i]!} />
+                  <CancelControl reservationId={r.id} cancellable={cancellable(r.status)} refundNote={notes[i]!} />
                 </div>
               </li>
             );
