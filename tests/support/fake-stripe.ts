@@ -45,7 +45,10 @@ export async function startFakeStripe() {
   const intents = new Map<string, Record<string, any>>();
   const refunds = new Map<string, Record<string, any>>();
   const idempotent = new Map<string, { body: string; status: number; response: unknown }>();
-  let failNext = 0; // make the next N requests answer 500, to test retries
+  // Outage simulation: the next `left` requests matching `path` answer 500. `afterProcessing` models
+  // an answer lost on the way back: Stripe did the work (and keeps the idempotent result), the
+  // client only saw a server error.
+  let outage = { left: 0, path: undefined as RegExp | undefined, afterProcessing: false, shouldRetry: undefined as boolean | undefined };
 
   function confirm(pi: Record<string, any>, pm: string): [number, unknown] {
     pi.payment_method = pm;
@@ -127,29 +130,40 @@ export async function startFakeStripe() {
     const key = req.headers["idempotency-key"] as string | undefined;
     const body = decodeForm(req.method === "GET" ? url.search.slice(1) : raw);
     requests.push({ method: req.method!, path: url.pathname, body, idempotencyKey: key });
-    const send = (status: number, payload: unknown) => {
-      res.writeHead(status, { "content-type": "application/json", "request-id": newId("req") });
+    const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
+      res.writeHead(status, { "content-type": "application/json", "request-id": newId("req"), ...extra });
       res.end(JSON.stringify(payload));
     };
-    if (failNext > 0) {
-      failNext--;
-      return send(500, { error: { type: "api_error", message: "Something went wrong on Stripe's end." } });
-    }
-    if (key && req.method === "POST") {
-      const seen = idempotent.get(`${url.pathname}|${key}`);
+    const failing = outage.left > 0 && (!outage.path || outage.path.test(`${req.method} ${url.pathname}`));
+    if (failing) outage.left--;
+    const serverError = () =>
+      send(
+        500,
+        { error: { type: "api_error", message: "Something went wrong on Stripe's end." } },
+        outage.shouldRetry === undefined ? {} : { "stripe-should-retry": String(outage.shouldRetry) },
+      );
+    if (failing && !outage.afterProcessing) return serverError();
+    const [status, payload] = answer(req.method!, url.pathname, body, raw, key);
+    if (failing) return serverError();
+    send(status, payload);
+  });
+
+  function answer(method: string, path: string, body: Record<string, any>, raw: string, key: string | undefined): [number, unknown] {
+    if (key && method === "POST") {
+      const seen = idempotent.get(`${path}|${key}`);
       if (seen) {
         if (seen.body !== raw) {
-          return send(400, { error: { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." } });
+          return [400, { error: { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." } }];
         }
-        return send(seen.status, seen.response);
+        return [seen.status, seen.response];
       }
     }
-    const [status, payload] = route(req.method!, url.pathname, body);
+    const [status, payload] = route(method, path, body);
     // Stripe snapshots the response at the time of the first request.
     const snapshot = JSON.parse(JSON.stringify(payload));
-    if (key && req.method === "POST") idempotent.set(`${url.pathname}|${key}`, { body: raw, status, response: snapshot });
-    send(status, snapshot);
-  });
+    if (key && method === "POST") idempotent.set(`${path}|${key}`, { body: raw, status, response: snapshot });
+    return [status, snapshot];
+  }
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   return {
@@ -157,10 +171,55 @@ export async function startFakeStripe() {
     requests,
     intents,
     refunds,
-    failNextRequests(n: number) {
-      failNext = n;
+    /**
+     * The next `n` requests (only those whose "METHOD /path" matches `opts.path`, when given) answer
+     * 500. With `afterProcessing`, each is carried out first and only its answer is lost.
+     * `shouldRetry` sends Stripe's Stripe-Should-Retry header, which the SDK obeys (false: no
+     * retries, so no back-off wait, when a test only needs the failure and not the SDK's retrying).
+     */
+    failNextRequests(n: number, opts: { path?: RegExp; afterProcessing?: boolean; shouldRetry?: boolean } = {}) {
+      outage = { left: n, path: opts.path, afterProcessing: opts.afterProcessing ?? false, shouldRetry: opts.shouldRetry };
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    /** POST requests to `path`, e.g. every confirm of one PaymentIntent. */
+    posts(path: string | RegExp) {
+      return requests.filter((r) => r.method === "POST" && (typeof path === "string" ? r.path === path : path.test(r.path)));
+    },
+    /** The PaymentIntents created for a reservation (from their metadata), oldest first. */
+    intentsFor(reservationId: string) {
+      return [...intents.values()].filter((pi) => pi.metadata?.reservation_id === reservationId);
+    },
+    refundsFor(paymentIntentId: string) {
+      return [...refunds.values()].filter((r) => r.payment_intent === paymentIntentId);
+    },
+    /** The Charge behind a succeeded PaymentIntent as Stripe sends it in charge.* events. */
+    chargeOf(paymentIntentId: string) {
+      const pi = intents.get(paymentIntentId);
+      if (!pi?.latest_charge) throw new Error(`PaymentIntent ${paymentIntentId} has no charge`);
+      const refunded = [...refunds.values()].filter((r) => r.payment_intent === pi.id).reduce((s, r) => s + r.amount, 0);
+      return {
+        id: pi.latest_charge as string,
+        object: "charge",
+        amount: pi.amount as number,
+        amount_captured: pi.amount as number,
+        amount_refunded: refunded,
+        currency: pi.currency as string,
+        customer: pi.customer as string | null,
+        payment_intent: pi.id as string,
+        payment_method: pi.payment_method as string | null,
+        paid: true,
+        refunded: refunded >= pi.amount,
+        status: "succeeded",
+        metadata: pi.metadata,
+        created: now(),
+        livemode: false,
+      };
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        // The SDK keeps its sockets alive; without this, close() waits out the keep-alive timeout.
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 export type FakeStripe = Awaited<ReturnType<typeof startFakeStripe>>;
