@@ -1,0 +1,307 @@
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { mkdir } from "node:fs/promises";
+import type { Barrier } from "./barrier/barrier.js";
+import { CommandPoller } from "./command-poller.js";
+import type { BridgeConfig } from "./config.js";
+import type { BridgeStatus, Decision, GateRequestBody, ScanSource, ServerDecision } from "./decision.js";
+import { EventQueue } from "./event-queue.js";
+import { createBarrier, createInputs } from "./hardware.js";
+import { classifyIdentifier } from "./identifier.js";
+import type { ScanInput } from "./inputs/scan-input.js";
+import { decideLocally } from "./local-decision.js";
+import { createLogger, errorText, type Logger } from "./log.js";
+import { OfflineCache } from "./offline-cache.js";
+import { Replayer } from "./replayer.js";
+import type { BindingLoader } from "./serial/serial-port.js";
+import { ServerClient, ServerError } from "./server-client.js";
+import { startHttpServer, type HttpServerHandle } from "./http-server.js";
+
+export interface BridgeDeps {
+  log?: Logger;
+  barrier?: Barrier;
+  inputs?: ScanInput[];
+  loadBinding?: BindingLoader;
+}
+
+type BridgeEvents = { decision: [Decision]; status: [BridgeStatus] };
+
+/** A repeat is answered from memory only if the first read settled something; see handleScan. */
+const SETTLED = new Set(["open_barrier", "deny"]);
+
+/**
+ * The gate: every scan goes to the server with a short deadline; without an answer in time the gate
+ * decides from the signed offline cache, queues the event on disk and replays it later. Scans, the
+ * camera, the kiosk keypad and operator commands all end in the same place: a Decision on the
+ * screen and, for "open_barrier", a pulse on the relay.
+ */
+export class Bridge extends EventEmitter<BridgeEvents> {
+  readonly log: Logger;
+  readonly barrier: Barrier;
+  readonly client: ServerClient;
+  readonly cache: OfflineCache;
+  private readonly inputs: ScanInput[];
+  private queue!: EventQueue;
+  private replayer!: Replayer;
+  private commands!: CommandPoller;
+  private http: HttpServerHandle | null = null;
+  private timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+  private server: BridgeStatus["server"] = "offline";
+  private payments: BridgeStatus["payments"] = "up";
+  private lastStatus = "";
+  private readonly recent = new Map<string, { at: number; decision: Decision }>();
+  private readonly inflight = new Map<string, Promise<Decision>>();
+
+  constructor(
+    readonly config: BridgeConfig,
+    deps: BridgeDeps = {},
+  ) {
+    super();
+    this.log = deps.log ?? createLogger(config.logLevel);
+    this.barrier = deps.barrier ?? createBarrier(config, this.log, deps.loadBinding);
+    this.inputs = deps.inputs ?? createInputs(config, this.log, deps.loadBinding);
+    this.client = new ServerClient({
+      serverUrl: config.serverUrl,
+      gateSecret: config.gateSecret,
+      onPayments: (state) => {
+        this.payments = state;
+        this.emitStatus();
+      },
+    });
+    this.cache = new OfflineCache({ dir: config.queueDir, lotId: config.lotId, gateId: config.gateId, client: this.client, log: this.log });
+  }
+
+  /** The bridge's own HTTP address (for the kiosk page, the camera and tests). */
+  get url(): string {
+    if (!this.http) throw new Error("bridge not started");
+    return this.http.url;
+  }
+
+  get status(): BridgeStatus {
+    return {
+      server: this.server,
+      payments: this.payments,
+      queue: this.queue?.size ?? 0,
+      direction: this.config.direction,
+      lot_id: this.config.lotId,
+      gate_id: this.config.gateId,
+      cache_valid_until: this.cache.validUntil,
+    };
+  }
+
+  async start(): Promise<void> {
+    const { config, log } = this;
+    await mkdir(config.queueDir, { recursive: true });
+    this.queue = await EventQueue.open(config.queueDir, log);
+    this.queue.onChange = () => this.emitStatus();
+    await this.cache.load();
+    this.replayer = new Replayer({ queue: this.queue, client: this.client, timeoutMs: config.replayTimeoutMs, log, onServerReached: (r) => this.setServer(r) });
+    this.commands = new CommandPoller({
+      client: this.client,
+      timeoutMs: config.replayTimeoutMs,
+      log,
+      onServerReached: (r) => this.setServer(r),
+      openBarrier: (command) => this.operatorOpen(command),
+    });
+    this.http = await startHttpServer(this, config);
+    for (const input of this.inputs) input.start((text, source) => void this.handleScan(text, source));
+    this.loop("offline cache", () => this.refreshCache(), 0);
+    this.loop("operator commands", () => this.commands.poll().then(() => config.commandPollMs), 0);
+    this.loop("replay", () => (this.queue.size > 0 ? this.replayer.replay() : Promise.resolve()).then(() => config.replayIntervalMs), 0);
+    log.info("gate bridge started", { url: this.http.url, lot_id: config.lotId, gate_id: config.gateId, direction: config.direction });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.all(this.inputs.map((i) => i.stop()));
+    await this.http?.close();
+    await this.replayer?.idle();
+    await this.queue?.close();
+    await this.barrier.close();
+    this.log.info("gate bridge stopped");
+  }
+
+  /** One read from any input: a plate or a QR pass, and optionally the camera's confidence. */
+  async handleScan(raw: string, source: ScanSource, confidence?: number): Promise<Decision | null> {
+    const identifier = classifyIdentifier(raw);
+    if (!identifier) return null;
+    const key = `${identifier.kind}:${identifier.value}`;
+    // A camera reports the same plate many times while the car rolls up: that is one car. Reads
+    // during a pending decision share it; a settled one is shown again without a new event or pulse.
+    // An ask_for_qr is not settled: a clearer read a moment later deserves a real decision.
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const recent = this.recent.get(key);
+    if (recent && Date.now() - recent.at < this.config.dedupeWindowMs && SETTLED.has(recent.decision.action)) {
+      this.emit("decision", recent.decision);
+      return recent.decision;
+    }
+    const decision = this.decide(identifier, source, confidence).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, decision);
+    const result = await decision;
+    this.recent.set(key, { at: Date.now(), decision: result });
+    for (const [k, v] of this.recent) if (Date.now() - v.at > this.config.dedupeWindowMs) this.recent.delete(k);
+    return result;
+  }
+
+  private async decide(identifier: NonNullable<ReturnType<typeof classifyIdentifier>>, source: ScanSource, confidence?: number): Promise<Decision> {
+    const { config, log } = this;
+    const now = Date.now();
+    const kind = config.direction === "entry" ? "check-in" : "check-out";
+    const body: GateRequestBody = {
+      lot_id: config.lotId,
+      gate_id: config.gateId,
+      identifier: identifier.value,
+      ...(confidence === undefined ? {} : { confidence }),
+      // Sent live as well: if the answer is merely late, the replay of this very event is a repeat
+      // the server recognises, not a second entry.
+      event_id: randomUUID(),
+      occurred_at: new Date(now).toISOString(),
+    };
+    let decision: Decision;
+    try {
+      const answer = kind === "check-in" ? await this.client.checkIn(body, config.serverTimeoutMs) : await this.client.checkOut(body, config.serverTimeoutMs);
+      this.setServer(true);
+      decision = this.fromServer(answer, body.event_id, source);
+    } catch (err) {
+      // A refusal of this one request (a 4xx such as a malformed identifier) says nothing about the
+      // link; anything else (timeout, refused, 5xx, a rejected credential) means no decisions now.
+      if (!(err instanceof ServerError && err.permanent)) this.setServer(false);
+      log.warn("deciding locally", { event_id: body.event_id, error: errorText(err) });
+      const local = await decideLocally({
+        direction: config.direction,
+        identifier,
+        confidence,
+        cache: this.cache,
+        lotId: config.lotId,
+        now,
+        lprMinConfidence: config.lprMinConfidence,
+        clockToleranceS: config.clockToleranceS,
+      });
+      const queued: GateRequestBody = { ...body, offline_decision: local.action === "open_barrier" ? "open_barrier" : "deny" };
+      try {
+        // On disk before the barrier moves: an opening the server never hears of is the one thing
+        // the queue exists to prevent.
+        await this.queue.append({ event_id: body.event_id, kind, body: queued, queued_at: new Date().toISOString() });
+      } catch (qerr) {
+        log.error("could not queue an offline event", { event_id: body.event_id, error: errorText(qerr) });
+      }
+      decision = {
+        ...local,
+        direction: config.direction,
+        offline: true,
+        at: new Date().toISOString(),
+        event_id: body.event_id,
+        source,
+        pending_charges: null,
+        currency: null,
+      };
+    }
+    await this.act(decision);
+    return decision;
+  }
+
+  private fromServer(answer: ServerDecision, eventId: string, source: ScanSource): Decision {
+    return {
+      action: answer.action,
+      reason: answer.reason ?? null,
+      message: answer.message,
+      spot_label: answer.spot_label ?? null,
+      level: answer.level == null ? null : String(answer.level),
+      direction: this.config.direction,
+      offline: false,
+      at: new Date().toISOString(),
+      event_id: answer.event_id ?? eventId,
+      source,
+      reservation_id: answer.reservation_id ?? null,
+      pending_charges: answer.pending_charges ?? null,
+      currency: answer.currency ?? null,
+    };
+  }
+
+  private async operatorOpen(command: { id: string; reason?: string; by?: string }) {
+    await this.act({
+      action: "open_barrier",
+      reason: "operator",
+      message: command.reason ? `Opened by the attendant: ${command.reason}` : "Opened by the attendant.",
+      spot_label: null,
+      level: null,
+      direction: this.config.direction,
+      offline: false,
+      at: new Date().toISOString(),
+      event_id: command.id,
+      source: "operator",
+      reservation_id: null,
+      pending_charges: null,
+      currency: null,
+    });
+  }
+
+  private async act(decision: Decision) {
+    if (decision.action === "open_barrier") {
+      try {
+        await this.barrier.open(decision.reason ?? decision.action);
+      } catch (err) {
+        // The decision still reaches the screen, which tells the driver to call the attendant.
+        this.log.error("barrier did not open", { event_id: decision.event_id, error: errorText(err) });
+      }
+    }
+    this.log.info("decision", { decision });
+    this.emit("decision", decision);
+  }
+
+  private async refreshCache(): Promise<number> {
+    try {
+      await this.cache.refresh();
+      this.setServer(true);
+      this.emitStatus();
+      return this.config.cacheRefreshMs;
+    } catch (err) {
+      if (err instanceof ServerError && err.status === null) this.setServer(false);
+      this.log.warn("offline cache refresh failed", { error: errorText(err) });
+      return this.config.cacheRetryMs;
+    }
+  }
+
+  private setServer(reached: boolean) {
+    const next = reached ? "online" : "offline";
+    if (next === this.server) return;
+    this.server = next;
+    this.log.info(`server ${next}`);
+    this.emitStatus();
+    if (reached && this.queue.size > 0) void this.replayer.replay();
+  }
+
+  private emitStatus() {
+    if (!this.queue) return;
+    const status = this.status;
+    const text = JSON.stringify(status);
+    if (text === this.lastStatus) return;
+    this.lastStatus = text;
+    this.emit("status", status);
+  }
+
+  /** Runs `task` now and again after the delay it returns, never overlapping itself. */
+  private loop(name: string, task: () => Promise<number | void>, firstDelay: number) {
+    const run = async () => {
+      let next: number = this.config.replayIntervalMs;
+      try {
+        next = (await task()) ?? next;
+      } catch (err) {
+        this.log.error(`${name} failed`, { error: errorText(err) });
+      }
+      if (!this.stopped) schedule(next);
+    };
+    const schedule = (delay: number) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void run();
+      }, delay);
+      this.timers.add(timer);
+    };
+    schedule(firstDelay);
+  }
+}

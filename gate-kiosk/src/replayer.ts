@@ -1,0 +1,56 @@
+import type { EventQueue } from "./event-queue.js";
+import { errorText, type Logger } from "./log.js";
+import { ServerError, type ServerClient } from "./server-client.js";
+
+export type ReplayOutcome = "drained" | "server_unavailable" | "busy";
+
+/**
+ * Sends queued offline events to the server, oldest first, one at a time, and takes each off the
+ * queue only once the server answered 2xx. One pass at a time: a second trigger while a pass runs
+ * is a no-op rather than a second sender racing the first over the same events.
+ */
+export class Replayer {
+  private running: Promise<ReplayOutcome> | null = null;
+
+  constructor(
+    private readonly options: { queue: EventQueue; client: ServerClient; timeoutMs: number; log: Logger; onServerReached: (reached: boolean) => void },
+  ) {}
+
+  replay(): Promise<ReplayOutcome> {
+    if (this.running) return Promise.resolve("busy");
+    this.running = this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Resolves when the pass under way (if any) has finished. */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  private async pass(): Promise<ReplayOutcome> {
+    const { queue, client, timeoutMs, log } = this.options;
+    for (const event of queue.peek()) {
+      if (!queue.has(event.event_id)) continue;
+      try {
+        const send = event.kind === "check-in" ? client.checkIn.bind(client) : client.checkOut.bind(client);
+        const answer = await send(event.body, timeoutMs);
+        await queue.ack(event.event_id, 200);
+        this.options.onServerReached(true);
+        log.info("offline event replayed", { event_id: event.event_id, server_action: answer.action, local_action: event.body.offline_decision });
+      } catch (err) {
+        if (err instanceof ServerError && err.permanent) {
+          this.options.onServerReached(true);
+          log.error("server refused an offline event; kept in rejected.jsonl", { event_id: event.event_id, error: errorText(err) });
+          await queue.reject(event.event_id, err.status ?? 0, err.message);
+          continue;
+        }
+        this.options.onServerReached(false);
+        log.warn("replay paused: server unavailable", { event_id: event.event_id, pending: queue.size, error: errorText(err) });
+        return "server_unavailable";
+      }
+    }
+    return "drained";
+  }
+}
