@@ -21,8 +21,13 @@ export type SchedulerOptions = {
   now?: () => Date;
   intervalMs?: number;
   retryDelaysMs?: readonly number[];
+  /** setTimeout/clearTimeout, replaceable so a test can fire them itself. */
+  timers?: Timers;
   log?: Pick<Console, "warn" | "error">;
 };
+
+export type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
+const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
 
 export type InProcessScheduler = {
   /** Starts sweeping: one sweep now, then one `intervalMs` after each finishes. Idempotent. */
@@ -46,12 +51,13 @@ export function createInProcessScheduler(opts: SchedulerOptions): InProcessSched
   const intervalMs = opts.intervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   const retryDelays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const log = opts.log ?? console;
+  const timers = opts.timers ?? realTimers;
 
   let running = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
   let current: Promise<SweepResult> | undefined;
   const inFlight = new Set<Promise<unknown>>();
-  const retries = new Map<ReturnType<typeof setTimeout>, () => void>();
+  const retries = new Map<unknown, () => void>();
 
   const track = <T>(p: Promise<T>) => {
     inFlight.add(p);
@@ -79,7 +85,7 @@ export function createInProcessScheduler(opts: SchedulerOptions): InProcessSched
     } catch (err) {
       log.warn("[spotkeeper] scheduler sweep failed (the next one retries):", (err as Error).message);
     }
-    if (running) timer = setTimeout(loop, intervalMs);
+    if (running) timer = timers.set(() => void track(loop()), intervalMs);
   }
 
   async function consume(event: ParkingEvent) {
@@ -99,10 +105,10 @@ export function createInProcessScheduler(opts: SchedulerOptions): InProcessSched
         // A pending retry counts as work in flight, so idle() and stop() account for it.
         let settle!: () => void;
         track(new Promise<void>((resolve) => (settle = resolve)));
-        const t = setTimeout(() => {
+        const t = timers.set(() => {
           retries.delete(t);
-          settle();
           attempt(event, n + 1);
+          settle();
         }, delay);
         retries.set(t, settle);
       }),
@@ -116,14 +122,14 @@ export function createInProcessScheduler(opts: SchedulerOptions): InProcessSched
     start() {
       if (running) return;
       running = true;
-      timer = setTimeout(loop, 0);
+      timer = timers.set(() => void track(loop()), 0);
     },
     async stop() {
       running = false;
-      if (timer) clearTimeout(timer);
+      if (timer !== undefined) timers.clear(timer);
       timer = undefined;
       for (const [t, settle] of retries) {
-        clearTimeout(t);
+        timers.clear(t);
         settle();
       }
       retries.clear();

@@ -1,0 +1,135 @@
+import { InngestTestEngine } from "@inngest/test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { vehicleEnteredFunction } from "@/inngest/functions/vehicle-entered";
+import { vehicleExitedFunction } from "@/inngest/functions/vehicle-exited";
+import { at, createTestLot, createUser, type TestUser } from "./fixtures";
+import { bookOk, cancelOk, intentsFor, ledger, movement, paidBooking, refundsOf, statusOf, transitions, useStripe } from "./support/workflows";
+
+// The gate event consumers (inngest/functions/vehicle-entered.ts, vehicle-exited.ts) against the
+// real database and the fake Stripe API.
+const stripe = useStripe();
+
+let driver: TestUser;
+beforeAll(async () => {
+  driver = await createUser("driver");
+});
+
+type Movement = ReturnType<typeof movement>;
+const entered = (data: Movement) =>
+  new InngestTestEngine({ function: vehicleEnteredFunction, events: [{ name: "parking/vehicle.entered", data, id: `vehicle.entered:${data.event_id}` }] as never }).execute();
+const exited = (data: Movement) =>
+  new InngestTestEngine({ function: vehicleExitedFunction, events: [{ name: "parking/vehicle.exited", data, id: `vehicle.exited:${data.event_id}` }] as never }).execute();
+
+// The fixture lot's compact rate is €4.00 an hour, billed in started quarter hours; overstays are
+// charged past a 10-minute tolerance.
+async function parkedFrom9To13() {
+  const lot = await createTestLot({ counts: { compact: 1 } });
+  const r = await paidBooking(driver, lot.id, at(2, 9), at(2, 13));
+  expect(r.amount).toBe(1600);
+  await entered(movement(r, lot.id, at(2, 9, 2)));
+  return { ...r, lotId: lot.id };
+}
+
+describe("a car entering", () => {
+  it("checks the reservation in at the time the gate read it", async () => {
+    const lot = await createTestLot({ counts: { compact: 1 } });
+    const r = await paidBooking(driver, lot.id, at(2, 9), at(2, 11));
+    const { result } = await entered(movement(r, lot.id, at(2, 8, 55)));
+    expect(result).toEqual({ outcome: "checked_in", status: "checked_in" });
+    expect(await statusOf(driver, r.reservation_id)).toBe("checked_in");
+    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→checked_in (inngest)"]);
+  });
+
+  it("changes nothing when the same entry arrives twice", async () => {
+    const lot = await createTestLot({ counts: { compact: 1 } });
+    const r = await paidBooking(driver, lot.id, at(2, 12), at(2, 14));
+    const read = movement(r, lot.id, at(2, 12));
+    await entered(read);
+    const again = await entered(read);
+    expect(again.result).toEqual({ outcome: "already_checked_in", status: "checked_in" });
+    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→checked_in (inngest)"]);
+  });
+
+  it("ignores an entry for a reservation that cannot check in, without failing the run", async () => {
+    const lot = await createTestLot({ counts: { compact: 1 } });
+    const r = await paidBooking(driver, lot.id, at(2, 15), at(2, 16));
+    await cancelOk(driver, r.reservation_id);
+    const { result } = await entered(movement(r, lot.id, at(2, 15)));
+    expect(result).toMatchObject({ outcome: "ignored", status: "cancelled" });
+    expect(await statusOf(driver, r.reservation_id)).toBe("cancelled");
+  });
+
+  it("ignores an entry reported by another lot's gate", async () => {
+    const lot = await createTestLot({ counts: { compact: 1 } });
+    const elsewhere = await createTestLot({ counts: { compact: 1 } });
+    const r = await paidBooking(driver, lot.id, at(2, 17), at(2, 18));
+    const { result } = await entered(movement(r, elsewhere.id, at(2, 17)));
+    expect(result).toMatchObject({ outcome: "ignored", status: "confirmed" });
+    expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
+  });
+});
+
+describe("a car leaving", () => {
+  it("before the booked end: completes the stay and refunds the unused time", async () => {
+    const r = await parkedFrom9To13();
+    // 9:00–10:20 used → 6 quarter hours → €6.00 of the €16.00 paid; €10.00 back.
+    const { result } = await exited(movement(r, r.lotId, at(2, 10, 20)));
+    expect(result).toMatchObject({ outcome: "completed", status: "completed", refund_amount: 1000, pending_charges: 0, currency: "EUR" });
+    expect(await statusOf(driver, r.reservation_id)).toBe("completed");
+    expect(refundsOf(stripe(), r.reservation_id).map((x) => x.amount)).toEqual([1000]);
+    expect(await ledger(r.reservation_id)).toEqual([
+      ["charge", "succeeded", 1600],
+      ["refund", "succeeded", 1000],
+    ]);
+    // The spot is free for the rest of the booked window at once.
+    await bookOk(await createUser("driver"), r.lotId, at(2, 10, 30), at(2, 13));
+  });
+
+  it("changes nothing when the same exit arrives twice", async () => {
+    const r = await parkedFrom9To13();
+    const read = movement(r, r.lotId, at(2, 11));
+    await exited(read);
+    const again = await exited(read);
+    expect(again.result).toMatchObject({ outcome: "already_completed", refund_amount: 0, changed: false });
+    expect(refundsOf(stripe(), r.reservation_id).map((x) => x.amount)).toEqual([800]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→checked_in (inngest)",
+      "checked_in→completed (inngest)",
+    ]);
+  });
+
+  it("after the booked end and the tolerance: charges the overstay once", async () => {
+    const r = await parkedFrom9To13();
+    // 25 minutes over → 2 quarter hours → €2.00, off-session to the saved card.
+    const read = movement(r, r.lotId, at(2, 13, 25));
+    const { result } = await exited(read);
+    await exited(read);
+    expect(result).toMatchObject({ outcome: "completed", refund_amount: 0, pending_charges: 200 });
+    expect(intentsFor(stripe(), r.reservation_id).map((pi) => [pi.amount, pi.status])).toEqual([
+      [1600, "succeeded"],
+      [200, "succeeded"],
+    ]);
+    expect(await ledger(r.reservation_id)).toEqual([
+      ["charge", "succeeded", 1600],
+      ["adjustment", "succeeded", 200],
+    ]);
+  });
+
+  it("records the entry too when the exit is processed before it", async () => {
+    const lot = await createTestLot({ counts: { compact: 1 } });
+    const r = await paidBooking(driver, lot.id, at(2, 19), at(2, 21));
+    const { result } = await exited(movement(r, lot.id, at(2, 21)));
+    expect(result).toMatchObject({ outcome: "completed", refund_amount: 0 });
+    // The late entry event then changes nothing.
+    expect((await entered(movement(r, lot.id, at(2, 19)))).result).toEqual({ outcome: "already_checked_in", status: "completed" });
+  });
+
+  it("ignores an exit for a reservation that was never used, without failing the run", async () => {
+    const lot = await createTestLot({ counts: { compact: 1 } });
+    const r = await paidBooking(driver, lot.id, at(2, 22), at(2, 23));
+    await cancelOk(driver, r.reservation_id);
+    const { result } = await exited(movement(r, lot.id, at(2, 23)));
+    expect(result).toMatchObject({ outcome: "ignored", status: "cancelled" });
+  });
+});
