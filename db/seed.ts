@@ -3,7 +3,7 @@ import { hashPassword, hashToken } from "@/lib/auth/secrets";
 import { RatePlan, type RatePlanInput } from "@/lib/pricing/rate-plan";
 import type { Db } from "./client";
 import { spotsFromCounts } from "./queries/lots";
-import { apiTokens, lots, spots, users, type NewLot, type SpotCounts } from "./schema";
+import { apiTokens, gateDevices, lots, spots, users, type NewLot, type SpotCounts } from "./schema";
 
 export const DEMO_PASSWORD = "spotkeeper-demo";
 export const DEMO_USERS = [
@@ -71,6 +71,10 @@ export const DEMO_LOTS: DemoLot[] = [
   },
 ];
 
+/** The demo gates' fixed secrets (listed in lib/gates/README.md): `gk_demo_canal-street-garage_entry`, … */
+export const demoGateSecret = (lotName: string, direction: "entry" | "exit") =>
+  `gk_demo_${lotName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}_${direction}`;
+
 /**
  * Demo data, idempotent: users and their API tokens are (re)written on every start, so the tokens
  * always match DEMO_DRIVER_TOKEN / DEMO_OPERATOR_TOKEN; lots are created once.
@@ -100,6 +104,17 @@ export async function seedDemo(db: Db, tokens: { driverToken: string; operatorTo
           Object.entries(counts).map(([t, n]) => [t, Math.floor(n / levels.length) + (i === 0 ? n % levels.length : 0)]),
         ) as SpotCounts;
         await tx.insert(spots).values(await spotsFromCounts(tx, lot!, share, level));
+      }
+    }
+    // One entry and one exit gate per demo lot; like the tokens, their secrets are rewritten on every start.
+    for (const lot of await tx.select({ id: lots.id, name: lots.name }).from(lots)) {
+      if (!DEMO_LOTS.some((l) => l.name === lot.name)) continue;
+      for (const direction of ["entry", "exit"] as const) {
+        const secretHash = hashToken(demoGateSecret(lot.name, direction));
+        await tx
+          .insert(gateDevices)
+          .values({ lotId: lot.id, name: direction === "entry" ? "Entry" : "Exit", direction, secretHash })
+          .onConflictDoUpdate({ target: [gateDevices.lotId, gateDevices.name], set: { direction, secretHash } });
       }
     }
   });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isEd25519PrivateKey } from "@/lib/gates/key-format";
 
 // Validated once, at start-up (instrumentation.ts and the first database call): a bad value fails
 // with a message naming the variable instead of surfacing later as an obscure runtime error.
@@ -22,6 +23,11 @@ const schema = z.object({
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().optional(),
   INNGEST_DEV: z.string().optional(),
+  /** Signs QR gate passes and the gates' offline cache: an Ed25519 private JWK (JSON) or PKCS8 PEM. */
+  QR_SIGNING_KEY: z
+    .string()
+    .optional()
+    .refine((v) => !v || isEd25519PrivateKey(v), { message: "must be an Ed25519 private key, as a JWK (JSON) or PKCS8 PEM" }),
   DEMO_DRIVER_TOKEN: z.string().min(8).default("demo-driver-token"),
   DEMO_OPERATOR_TOKEN: z.string().min(8).default("demo-operator-token"),
 });

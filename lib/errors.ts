@@ -12,6 +12,7 @@ export type ErrorCode =
   | "payment_declined"
   | "payment_failed"
   | "payments_unavailable"
+  | "not_configured"
   | "rate_limited"
   | "internal_error";
 
@@ -29,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   payment_declined: 402,
   payment_failed: 402,
   payments_unavailable: 503,
+  not_configured: 503,
   rate_limited: 429,
   internal_error: 500,
 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import * as G from "./gate-schemas";
 import * as S from "./schemas";
 
 // GET /v1/openapi.json is generated from the same zod schemas the handlers parse with.
@@ -44,7 +45,12 @@ function queryParams(schema: z.ZodObject) {
   }));
 }
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const pathId = (name: string) => ({ name, in: "path", required: true, schema: { type: "string", format: "uuid" } });
 const secured = [{ bearerAuth: [] }, { sessionCookie: [] }];
+const gateSecured = [{ gateSecret: [] }];
+const gateUnconfigured = {
+  "503": { description: "QR passes are not set up on this server (`not_configured`: QR_SIGNING_KEY missing)", content: { "application/json": { schema: ref("Error") } } },
+};
 
 export function openApiDocument() {
   const registry = (io: "input" | "output") =>
@@ -56,7 +62,8 @@ export function openApiDocument() {
   // come from the registry too: converting one registered schema alone yields `{ $ref: "#/$defs/…" }`,
   // a pointer that does not resolve inside an OpenAPI document.
   const outputs = registry("output").schemas;
-  for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut, S.QuoteOut, S.PaymentOut]) {
+  for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut, S.QuoteOut, S.PaymentOut,
+    G.GateOut, G.GateCreatedOut, G.GateSecretOut, G.CheckInOut, G.CheckOutOut, G.OfflineCacheOut, G.JwksOut, G.PassOut, G.GateCommandOut, G.GateEventOut]) {
     const id = z.globalRegistry.get(s)?.id as string;
     components.schemas[id] = outputs[id]!;
   }
@@ -76,6 +83,7 @@ export function openApiDocument() {
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", description: "Personal API token" },
         sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+        gateSecret: { type: "http", scheme: "bearer", description: "A gate's own secret (`gk_…`), from POST /v1/lots/{id}/gates" },
       },
     },
     paths: {
@@ -170,6 +178,93 @@ export function openApiDocument() {
           parameters: [idParam],
           requestBody: body("ExtendReservationInput"),
           responses: { ...ok("Extended (with extension_amount)", ref("Reservation")), ...errors(401, 402, 404, 409, 422) },
+        },
+      },
+      "/v1/reservations/{id}/pass": {
+        get: {
+          summary: "The QR gate pass of a confirmed or checked-in reservation (its owner or an operator)",
+          security: secured,
+          parameters: [idParam],
+          responses: { ...ok("The pass", ref("GatePass")), ...errors(401, 404, 409), ...gateUnconfigured },
+        },
+      },
+      "/v1/lots/{id}/gates": {
+        get: { summary: "The lot's gates (operators)", security: secured, parameters: [idParam], responses: { ...ok("Gates", list("Gate")), ...errors(401, 403, 404) } },
+        post: {
+          summary: "Add a gate; the response holds its secret, shown this once (operators)",
+          security: secured,
+          parameters: [idParam],
+          requestBody: body("CreateGateInput"),
+          responses: { ...ok("Created", ref("GateCreated"), "201"), ...errors(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      "/v1/lots/{id}/gates/{gateId}/rotate-secret": {
+        post: {
+          summary: "Replace a gate's secret (operators)",
+          security: secured,
+          parameters: [idParam, pathId("gateId")],
+          responses: { ...ok("The new secret", ref("GateSecret")), ...errors(401, 403, 404) },
+        },
+      },
+      "/v1/lots/{id}/gate-events": {
+        get: {
+          summary: "The lot's barrier log, newest first; filter by collection outcome (operators)",
+          security: secured,
+          parameters: [idParam, ...queryParams(G.GateEventsQuery)],
+          responses: { ...ok("Gate events", list("GateEvent")), ...errors(401, 403, 404, 422) },
+        },
+      },
+      "/v1/gates/check-in": {
+        post: {
+          summary: "An entry gate read a plate or QR pass: open_barrier, deny or ask_for_qr (gate secret)",
+          security: gateSecured,
+          requestBody: body("GateReadInput"),
+          responses: { ...ok("The decision", ref("CheckInResult")), ...errors(400, 401, 403, 422), ...gateUnconfigured },
+        },
+      },
+      "/v1/gates/check-out": {
+        post: {
+          summary: "An exit gate read a plate or QR pass: always open_barrier, with the charges due (gate secret)",
+          security: gateSecured,
+          requestBody: body("GateReadInput"),
+          responses: { ...ok("The decision", ref("CheckOutResult")), ...errors(400, 401, 403, 422) },
+        },
+      },
+      "/v1/gates/offline-cache": {
+        get: {
+          summary: "The signed list of plates this gate may let through on its own for the next hours (gate secret)",
+          security: gateSecured,
+          responses: { ...ok("The cache", ref("OfflineCache")), ...errors(401, 403), ...gateUnconfigured },
+        },
+      },
+      "/v1/gates/keys": {
+        get: { summary: "Public keys (JWKS) verifying QR passes and offline caches", responses: ok("JWKS", ref("Jwks")) },
+      },
+      "/v1/gates/commands": {
+        get: {
+          summary: "Commands waiting for this gate (an operator's open), oldest first; poll every 1–2 s (gate secret)",
+          security: gateSecured,
+          responses: { ...ok("Commands", list("GateCommand")), ...errors(401, 403) },
+        },
+      },
+      "/v1/gates/commands/{commandId}/ack": {
+        post: {
+          summary: "Acknowledge a command once carried out (gate secret)",
+          security: gateSecured,
+          parameters: [pathId("commandId")],
+          responses: {
+            ...ok("Acknowledged", { type: "object", required: ["command_id", "acked_at"], properties: { command_id: { type: "string", format: "uuid" }, acked_at: { type: "string" } } }),
+            ...errors(401, 403, 404),
+          },
+        },
+      },
+      "/v1/gates/{gateId}/open": {
+        post: {
+          summary: "Open a barrier by hand; logged with the operator (operators)",
+          security: secured,
+          parameters: [pathId("gateId")],
+          requestBody: body("OpenGateInput"),
+          responses: { ...ok("Command queued for the gate", ref("GateCommand"), "201"), ...errors(401, 403, 404, 422) },
         },
       },
     },

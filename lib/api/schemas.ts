@@ -115,6 +115,9 @@ const LotFields = {
   max_reservation_minutes: z.number().int().min(15).max(366 * 24 * 60),
   hold_minutes: z.number().int().min(1).max(120),
   overstay_tolerance_minutes: z.number().int().min(0).max(240),
+  gate_entry_margin_minutes: z.number().int().min(0).max(24 * 60).describe("Gates let a car in this long before its start"),
+  lpr_confidence_threshold: z.number().min(0).max(1).describe("Plate reads below this confidence ask for the QR pass"),
+  allow_reentry: z.boolean().describe("Let a car that is checked in enter again (anti-passback off)"),
   rate_plan: RatePlan,
   hourly_rates: HourlyRates.describe("Shorthand: sets rate_plan.base_hourly"),
 };
@@ -129,6 +132,9 @@ export const CreateLotInput = z
     max_reservation_minutes: LotFields.max_reservation_minutes.default(30 * 24 * 60),
     hold_minutes: LotFields.hold_minutes.default(10),
     overstay_tolerance_minutes: LotFields.overstay_tolerance_minutes.default(10),
+    gate_entry_margin_minutes: LotFields.gate_entry_margin_minutes.default(15),
+    lpr_confidence_threshold: LotFields.lpr_confidence_threshold.default(0.8),
+    allow_reentry: LotFields.allow_reentry.default(false),
     rate_plan: RatePlan.optional().describe("Defaults to a flat plan at hourly_rates"),
     hourly_rates: HourlyRates.default({ compact: 300, large: 450, ev: 400, handicapped: 300 }),
     spots: AddSpotsInput.optional(),
@@ -192,6 +198,9 @@ export const LotDetailOut = LotOut.extend({
   max_reservation_minutes: z.number().int(),
   hold_minutes: z.number().int(),
   overstay_tolerance_minutes: z.number().int(),
+  gate_entry_margin_minutes: z.number().int(),
+  lpr_confidence_threshold: z.number(),
+  allow_reentry: z.boolean(),
   rate_plan: RatePlan,
 }).meta({ id: "LotDetail" });
 

@@ -40,6 +40,9 @@ export function lotDetailOut(l: Lot, counts: SpotCounts) {
     max_reservation_minutes: l.maxReservationMinutes,
     hold_minutes: l.holdMinutes,
     overstay_tolerance_minutes: l.overstayToleranceMinutes,
+    gate_entry_margin_minutes: l.gateEntryMarginMinutes,
+    lpr_confidence_threshold: l.lprConfidenceThreshold,
+    allow_reentry: l.allowReentry,
     rate_plan: l.ratePlan,
   };
 }

@@ -53,6 +53,9 @@ export async function createLot(db: Db, input: z.output<typeof CreateLotInput>) 
         maxReservationMinutes: input.max_reservation_minutes,
         holdMinutes: input.hold_minutes,
         overstayToleranceMinutes: input.overstay_tolerance_minutes,
+        gateEntryMarginMinutes: input.gate_entry_margin_minutes,
+        lprConfidenceThreshold: input.lpr_confidence_threshold,
+        allowReentry: input.allow_reentry,
         ratePlan: input.rate_plan ?? DEFAULT_RATE_PLAN(input.hourly_rates),
       })
       .returning();
@@ -79,6 +82,9 @@ export async function updateLot(db: Db, id: string, input: z.output<typeof Updat
     maxReservationMinutes: input.max_reservation_minutes,
     holdMinutes: input.hold_minutes,
     overstayToleranceMinutes: input.overstay_tolerance_minutes,
+    gateEntryMarginMinutes: input.gate_entry_margin_minutes,
+    lprConfidenceThreshold: input.lpr_confidence_threshold,
+    allowReentry: input.allow_reentry,
     // Bookings already made keep the plan they were priced with (reservations.pricing).
     ratePlan: input.hourly_rates ? { ...plan, base_hourly: input.hourly_rates } : plan,
   };

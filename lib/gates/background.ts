@@ -1,0 +1,48 @@
+import { after } from "next/server";
+
+// Work a gate answer does not wait for: recording the event, the lifecycle transition, the
+// workflow event. Inside a Next.js request it runs through after() (kept alive past the response
+// on serverless hosts); elsewhere (tests, the bench) it simply runs on its own.
+
+const g = globalThis as unknown as { __spotkeeperGateTasks?: Set<Promise<void>> };
+const inflight = (g.__spotkeeperGateTasks ??= new Set());
+
+// A PostgreSQL blip must not lose an entry (the car would later count as a no-show): retry a few times.
+const RETRY_DELAYS_MS = [250, 1_000, 4_000];
+
+async function withRetries(what: string, task: () => Promise<void>) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await task();
+    } catch (err) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined) {
+        console.error(`[spotkeeper] gate ${what} failed ${attempt + 1} times; giving up:`, (err as Error).message);
+        return;
+      }
+      console.warn(`[spotkeeper] gate ${what} failed; retrying in ${delay} ms:`, (err as Error).message);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+export function afterAnswer(what: string, task: () => Promise<void>) {
+  const run = () => {
+    const p: Promise<void> = withRetries(what, task).finally(() => inflight.delete(p));
+    inflight.add(p);
+    return p;
+  };
+  try {
+    after(run);
+  } catch {
+    // Outside a request scope (after() throws there): nothing would wait for it anyway.
+    void run();
+  }
+}
+
+/** Resolves once every gate task started in this process (and those they started) has finished. */
+export async function gateTasksIdle() {
+  while (inflight.size) await Promise.allSettled([...inflight]);
+}
+
+export const gateTasksPending = () => inflight.size;

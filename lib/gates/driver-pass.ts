@@ -1,0 +1,38 @@
+import "server-only";
+import QRCode from "qrcode";
+import type { Db } from "@/db/client";
+import { reservationsWithSpot } from "@/db/queries/gates";
+import { findLot } from "@/db/queries/lots";
+import { ApiError } from "@/lib/errors";
+import type { Caller } from "@/lib/http/with-auth";
+import { isPassStatus } from "./gate-pass";
+import { signPass } from "./pass-token";
+
+// Error correction M survives a scratched phone screen; the margin is the quiet zone scanners need.
+const QR_OPTIONS = { errorCorrectionLevel: "M", margin: 2 } as const;
+
+/** The driver's gate pass for a paid reservation: the signed token, as SVG and as a PNG to download. */
+export async function issueDriverPass(db: Db, caller: Pick<Caller, "id" | "role">, reservationId: string) {
+  const [r] = await reservationsWithSpot(db, [reservationId]);
+  // Someone else's reservation is reported as missing, not forbidden: ids are not to be probed.
+  if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+  if (!isPassStatus(r.status)) {
+    const message =
+      r.status === "pending_payment" ? "A gate pass is issued once the reservation is paid" : `A ${r.status.replace("_", " ")} reservation has no gate pass`;
+    throw new ApiError("invalid_state", message, { status: r.status });
+  }
+  const lot = (await findLot(db, r.lotId))!;
+  const { token, claims } = await signPass(r, lot);
+  const [svg, png] = await Promise.all([
+    QRCode.toString(token, { ...QR_OPTIONS, type: "svg" }),
+    QRCode.toDataURL(token, { ...QR_OPTIONS, type: "image/png", width: 512 }),
+  ]);
+  return {
+    reservation_id: r.id,
+    token,
+    qr_svg: svg,
+    qr_png_data_url: png,
+    valid_from: new Date(claims.nbf * 1000).toISOString(),
+    valid_until: new Date(claims.exp * 1000).toISOString(),
+  };
+}
