@@ -88,6 +88,9 @@ describe("GET /v1/lots and /v1/lots/{id}", () => {
       max_reservation_minutes: 30 * 24 * 60,
       hold_minutes: 10,
       overstay_tolerance_minutes: 10,
+      gate_entry_margin_minutes: 15,
+      lpr_confidence_threshold: 0.8,
+      allow_reentry: false,
       rate_plan: {
         base_hourly: { compact: 400, large: 600, ev: 500, handicapped: 300 },
         ev_surcharge_hourly: 0,
@@ -314,9 +317,15 @@ describe("GET /v1/openapi.json", () => {
         "POST /v1/lots/{id}/spots",
         "GET /v1/lots/{id}/availability",
         "GET /v1/me",
+        "POST /v1/gates/check-in",
+        "POST /v1/gates/check-out",
+        "GET /v1/gates/offline-cache",
+        "GET /v1/gates/keys",
+        "POST /v1/lots/{id}/gates",
+        "GET /v1/reservations/{id}/pass",
       ]),
     );
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearerAuth", "sessionCookie"]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["bearerAuth", "gateSecret", "sessionCookie"]);
   });
 
   it("resolves every $ref inside the document, and describes the reservation and error shapes", async () => {
