@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { normalizePlate, PLATE_PATTERN } from "@/lib/plates";
-import { RatePlan } from "@/lib/pricing/rate-plan";
+import { RatePlan as RatePlanSchema } from "@/lib/pricing/rate-plan";
 
 // Every input of the public API and the server actions is parsed with these schemas, and
 // GET /v1/openapi.json is generated from them, so the contract and the code cannot drift apart.
+
+// Modules under lib/api/ are loaded only by routes and pages, never by instrumentation.ts, so their
+// ids are registered once per process.
+const RatePlan = RatePlanSchema.meta({ id: "RatePlan" });
 
 export const VEHICLE_TYPES = ["compact", "large", "ev", "handicapped"] as const;
 export const RESERVATION_STATUSES = [

@@ -77,8 +77,10 @@ export const RatePlan = z
       .nullable()
       .default(null)
       .describe("Most charged per 24 hours counted from the start; null for no cap"),
-  })
-  .meta({ id: "RatePlan" });
+  });
+// Not registered for OpenAPI here: the server's instrumentation bundle loads this module too (the
+// seed parses plans), and a second copy registering the same id in zod's global registry breaks
+// the document. lib/api/schemas.ts registers its own clone.
 
 export type RatePlan = z.output<typeof RatePlan>;
 export type RatePlanInput = z.input<typeof RatePlan>;
