@@ -1,6 +1,6 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { payments, type Payment } from "../schema";
+import { payments, reservations, type Payment } from "../schema";
 
 /** What the driver has paid net of refunds, from the ledger's succeeded rows. */
 export async function netPaid(db: DbOrTx, reservationId: string): Promise<number> {
@@ -50,5 +50,22 @@ export async function pendingLedgerRows(db: DbOrTx, olderThanSeconds: number, li
     .from(payments)
     .where(and(eq(payments.status, "pending"), sql`${payments.createdAt} < now() - make_interval(secs => ${olderThanSeconds})`))
     .orderBy(asc(payments.createdAt))
+    .limit(limit);
+}
+
+/** A lot's ledger rows in [from, to), oldest first, for reconciliation against Stripe payouts. */
+export async function lotLedger(db: DbOrTx, lotId: string, from: Date, to: Date, limit: number) {
+  return db
+    .select(getTableColumns(payments))
+    .from(payments)
+    .innerJoin(reservations, eq(reservations.id, payments.reservationId))
+    .where(
+      and(
+        eq(reservations.lotId, lotId),
+        sql`${payments.createdAt} >= ${from.toISOString()}::timestamptz`,
+        sql`${payments.createdAt} < ${to.toISOString()}::timestamptz`,
+      ),
+    )
+    .orderBy(asc(payments.createdAt), asc(payments.id))
     .limit(limit);
 }

@@ -62,7 +62,7 @@ export function openApiDocument() {
   // come from the registry too: converting one registered schema alone yields `{ $ref: "#/$defs/…" }`,
   // a pointer that does not resolve inside an OpenAPI document.
   const outputs = registry("output").schemas;
-  for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut, S.QuoteOut, S.PaymentOut,
+  for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut, S.QuoteOut, S.PaymentOut, S.LedgerOut,
     G.GateOut, G.GateCreatedOut, G.GateSecretOut, G.CheckInOut, G.CheckOutOut, G.OfflineCacheOut, G.JwksOut, G.PassOut, G.GateCommandOut, G.GateEventOut]) {
     const id = z.globalRegistry.get(s)?.id as string;
     components.schemas[id] = outputs[id]!;
@@ -169,6 +169,26 @@ export function openApiDocument() {
           security: secured,
           requestBody: body("PaymentInput"),
           responses: { ...ok("Paid", ref("PaymentResult"), "201"), ...errors(400, 401, 402, 404, 409, 422, 503) },
+        },
+      },
+      "/v1/reservations/{id}/payments": {
+        get: {
+          summary: "The reservation's ledger: charges, refunds, penalties and adjustments, with the net paid",
+          security: secured,
+          parameters: [idParam],
+          responses: { ...ok("The ledger", ref("Ledger")), ...errors(401, 404) },
+        },
+      },
+      "/v1/lots/{id}/payments": {
+        get: {
+          summary: "The lot's money movements in a period with totals by kind, for reconciliation (operators)",
+          security: secured,
+          parameters: [
+            idParam,
+            { name: "from", in: "query", required: true, schema: { type: "string", format: "date-time" } },
+            { name: "to", in: "query", required: true, schema: { type: "string", format: "date-time" } },
+          ],
+          responses: { ...ok("Movements and totals", { type: "object" }), ...errors(401, 403, 404, 422) },
         },
       },
       "/v1/reservations/{id}/extend": {

@@ -262,6 +262,30 @@ export const QuoteOut = z
   })
   .meta({ id: "Quote" });
 
+export const LedgerEntryOut = z
+  .object({
+    id: Uuid,
+    reservation_id: Uuid,
+    kind: z.enum(["charge", "refund", "penalty", "adjustment"]),
+    status: z.enum(["pending", "succeeded", "failed"]),
+    amount: z.number().int().describe("Minor units; refunds are positive amounts of kind refund"),
+    currency: z.string(),
+    description: z.string().nullable(),
+    failure_code: z.string().nullable(),
+    stripe_payment_intent_id: z.string().nullable(),
+    stripe_refund_id: z.string().nullable(),
+    created_at: Instant,
+  })
+  .meta({ id: "LedgerEntry" });
+
+export const LedgerOut = z
+  .object({
+    data: z.array(LedgerEntryOut),
+    net_paid: z.number().int().describe("Succeeded charges, penalties and adjustments minus succeeded refunds"),
+    currency: z.string(),
+  })
+  .meta({ id: "Ledger" });
+
 export const PaymentOut = z
   .object({ transaction_id: Uuid, reservation_id: Uuid, status: z.enum(["succeeded"]) })
   .meta({ id: "PaymentResult" });

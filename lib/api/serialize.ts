@@ -1,4 +1,4 @@
-import type { Lot, Spot, SpotCounts } from "@/db/schema";
+import type { Lot, Payment, Spot, SpotCounts } from "@/db/schema";
 import type { ReservationWithSpot } from "@/db/queries/reservations";
 import { ApiError } from "@/lib/errors";
 
@@ -71,4 +71,20 @@ export function pageOf<T extends { createdAt: Date; id: string }, O>(rows: T[], 
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   return { data: items.map(map), next_cursor: more ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+export function ledgerEntryOut(p: Payment) {
+  return {
+    id: p.id,
+    reservation_id: p.reservationId,
+    kind: p.kind,
+    status: p.status,
+    amount: p.amount,
+    currency: p.currency,
+    description: p.description,
+    failure_code: p.failureCode,
+    stripe_payment_intent_id: p.stripePaymentIntentId,
+    stripe_refund_id: p.stripeRefundId,
+    created_at: p.createdAt.toISOString(),
+  };
 }
