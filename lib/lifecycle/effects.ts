@@ -19,10 +19,12 @@ export type LifecycleEffect = (db: Db, changes: LifecycleChange[]) => Promise<vo
  * backstop and the next change repair what a skipped effect left behind.
  */
 const EFFECTS: LifecycleEffect[] = [
-  // parking/reservation.* workflow events (Inngest, or the in-process scheduler).
-  emitLifecycleEvents,
-  // Gate pass keys in Redis (plate/rid → reservation), the gates' fast path.
+  // Gate pass keys in Redis (plate/rid → reservation), the gates' fast path. First: a car may be at
+  // the barrier right after paying, and this one is local and fast.
   syncGatePassEffect,
+  // parking/reservation.* workflow events (Inngest, or the in-process scheduler); the SDK retries
+  // for a while when Inngest is unreachable, which must not delay the gate pass.
+  emitLifecycleEvents,
 ];
 
 const pending = new WeakMap<object, LifecycleChange[]>();
