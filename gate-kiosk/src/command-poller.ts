@@ -9,7 +9,12 @@ const commandSchema = z.union([
     .object({ command_id: z.string(), command: z.string(), reason: z.string().nullish(), issued_by: z.string().nullish() })
     .transform((c) => ({ id: c.command_id, type: c.command, reason: c.reason, by: c.issued_by })),
 ]);
-const commandsSchema = z.union([z.array(commandSchema), z.object({ commands: z.array(commandSchema) }).transform((o) => o.commands)]);
+// A bare array, or a list envelope: the server's {data, next_cursor}, or {commands}.
+const commandsSchema = z.union([
+  z.array(commandSchema),
+  z.object({ data: z.array(commandSchema) }).transform((o) => o.data),
+  z.object({ commands: z.array(commandSchema) }).transform((o) => o.commands),
+]);
 
 type Command = z.output<typeof commandSchema>;
 

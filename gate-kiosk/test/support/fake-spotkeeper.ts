@@ -129,9 +129,15 @@ export class FakeSpotkeeper {
     if (req.headers.authorization !== `Bearer ${this.secret}`) {
       return reply(401, { error: { code: "unauthorized", message: "gate credential required" } });
     }
+    // Every gate response says whether the payment processor is up, so the kiosk band follows within a poll.
+    res.setHeader("x-spotkeeper-payments", this.payments);
     if (req.method === "GET" && path === "/v1/gates/offline-cache") return reply(200, await this.offlineCache());
     if (req.method === "GET" && path === "/v1/gates/commands") {
-      return reply(200, { commands: this.commands.filter((c) => !this.acked.includes(c.id)) });
+      // The server's list envelope and GateCommand shape (the contract sketched {id, type, reason, by}).
+      const data = this.commands
+        .filter((c) => !this.acked.includes(c.id))
+        .map((c) => ({ command_id: c.id, gate_id: this.gateId, command: c.type, reason: c.reason ?? "", issued_at: new Date().toISOString(), issued_by: c.by ?? "", acked_at: null }));
+      return reply(200, { data, next_cursor: null });
     }
     const ack = /^\/v1\/gates\/commands\/([^/]+)\/ack$/.exec(path);
     if (req.method === "POST" && ack) {
@@ -154,7 +160,6 @@ export class FakeSpotkeeper {
       }
       await this.hold?.(body);
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-      res.setHeader("x-spotkeeper-payments", this.payments);
       return reply(200, recorded.answer);
     }
     reply(404, { error: { code: "not_found", message: path } });
