@@ -27,16 +27,18 @@ async function withRetries(what: string, task: () => Promise<void>) {
 }
 
 export function afterAnswer(what: string, task: () => Promise<void>) {
-  const run = () => {
-    const p: Promise<void> = withRetries(what, task).finally(() => inflight.delete(p));
-    inflight.add(p);
-    return p;
-  };
+  let start!: () => void;
+  const p: Promise<void> = new Promise<void>((resolve) => (start = resolve)).then(() => withRetries(what, task)).finally(() => inflight.delete(p));
+  inflight.add(p);
   try {
-    after(run);
+    after(() => {
+      start();
+      return p;
+    });
   } catch {
-    // Outside a request scope (after() throws there): nothing would wait for it anyway.
-    void run();
+    // Outside a request scope (after() throws there): start on the next turn of the event loop,
+    // so the answer is on its way before this work competes with it, as after() would have it.
+    setImmediate(start);
   }
 }
 

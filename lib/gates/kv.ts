@@ -25,7 +25,7 @@ return redis.call('GET', KEYS[1])`;
  * at all, so an outage costs one timeout, not one per read, before PostgreSQL answers instead.
  */
 export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldownMs?: number } = {}): GateKv {
-  const timeoutMs = opts.timeoutMs ?? 100;
+  const timeoutMs = opts.timeoutMs ?? 150;
   const cooldownMs = opts.cooldownMs ?? 1000;
   let downUntil = 0;
   async function guarded<T>(op: () => Promise<T>): Promise<T> {

@@ -7,8 +7,20 @@ import { recordVehicleEntry, recordVehicleExit, type ExitOutcome } from "@/lib/w
 import type { CheckInAnswer, CheckOutAnswer } from "./answers";
 import type { GateContext } from "./gate-auth";
 import type { GatePass } from "./gate-pass";
-import type { Identity } from "./identify";
-import { identityLabel } from "./identify";
+import { identityLabel, type Identity } from "./identify";
+
+/**
+ * What a read does to its reservation (checked in, or checked out with refund/overstay) is done by
+ * the workflow consumers of parking/vehicle.entered|exited (lib/workflows/vehicle-events.ts):
+ *
+ * - A live read publishes the event and records the gate event; the consumer (Inngest, or the
+ *   in-process scheduler) applies it. Publishing comes first and is idempotent (the event id is
+ *   Inngest's idempotency key; the consumers are no-ops the second time), so a retry after a
+ *   failure in between repeats nothing harmful. If the event cannot be published (Inngest
+ *   unreachable), the same consumer function runs here, so a car is never left "not entered".
+ * - An offline replay applies it here first, because the bridge is told "recorded" only once it is
+ *   and operators must see what an offline exit's charges came to; the event follows.
+ */
 
 type Common = {
   ctx: GateContext;
@@ -20,6 +32,8 @@ type Common = {
   offline: boolean;
 };
 
+type Movement = "parking/vehicle.entered" | "parking/vehicle.exited";
+
 const movement = (r: Common, eventId: string, reservationId: string): VehicleMovementData => ({
   reservation_id: reservationId,
   lot_id: r.ctx.lot.id,
@@ -28,13 +42,16 @@ const movement = (r: Common, eventId: string, reservationId: string): VehicleMov
   occurred_at: r.occurredAt.toISOString(),
 });
 
-// The transition is made here already (so a gate works with Inngest unreachable); the workflow
-// event tells the workflows, whose consumers find it done and change nothing.
-async function publish(name: "parking/vehicle.entered" | "parking/vehicle.exited", data: VehicleMovementData) {
+const apply = (db: Db, name: Movement, data: VehicleMovementData) =>
+  name === "parking/vehicle.entered" ? recordVehicleEntry(db, data, "gate") : recordVehicleExit(db, data, "gate");
+
+/** Publishes the movement; if that fails and it was not applied here already, applies it here. */
+async function publish(db: Db, name: Movement, data: VehicleMovementData, applied: boolean) {
   try {
     await sendEvent({ name, data, id: data.event_id });
   } catch (err) {
-    console.warn(`[spotkeeper] ${name} ${data.event_id} not published (already recorded in PostgreSQL):`, (err as Error).message);
+    console.warn(`[spotkeeper] ${name} ${data.event_id} not published${applied ? "" : "; applying it here"}:`, (err as Error).message);
+    if (!applied) await apply(db, name, data);
   }
 }
 
@@ -55,48 +72,46 @@ function eventRow(r: Common, kind: "entry" | "exit", answer: CheckInAnswer | Che
   };
 }
 
-/**
- * Checks the reservation in at the moment of the read when the barrier opened for a booked car,
- * then records the decision once per event id. The transition goes first because it is idempotent
- * (a retry or a replay of the same read finds it done) while the event row is the "recorded"
- * mark: a failure in between leaves nothing that would stop a retry from finishing the job.
- * Returns the answer as first recorded.
- */
+/** Records an entry decision once per event id (see above for the check-in). Returns the answer as first recorded. */
 export async function recordEntry(db: Db, r: Common & { answer: CheckInAnswer }): Promise<CheckInAnswer> {
   const data = r.answer.action === "open_barrier" && r.pass ? movement(r, r.answer.event_id, r.pass.reservation_id) : null;
-  if (data) await recordVehicleEntry(db, data, "gate");
+  if (data && r.offline) await apply(db, "parking/vehicle.entered", data);
+  else if (data) await publish(db, "parking/vehicle.entered", data, false);
   const row = await insertGateEvent(db, eventRow(r, "entry", r.answer));
   if (!row) return (await findGateEvent(db, r.answer.event_id))!.response as unknown as CheckInAnswer;
-  if (data) await publish("parking/vehicle.entered", data);
+  if (data && r.offline) await publish(db, "parking/vehicle.entered", data, true);
   return r.answer;
 }
 
-async function collectionOf(db: Db, outcome: ExitOutcome | null, offline: boolean): Promise<GateCollection> {
+async function collectionOf(db: Db, outcome: ExitOutcome | null): Promise<GateCollection> {
   // A car that left while we could not tell who it was, or for a reservation that could not be
   // checked out, may owe something nobody can be charged for: operators reconcile these.
-  if (!outcome || outcome.outcome === "ignored") return offline ? "unable_to_collect" : "nothing_due";
+  if (!outcome || outcome.outcome === "ignored") return "unable_to_collect";
   if (outcome.outcome === "already_completed" || outcome.pending_charges === 0) return "nothing_due";
   const status = await overstayChargeStatus(db, outcome.reservation_id);
-  if (status === "succeeded") return offline ? "collected_offline" : "collected";
+  if (status === "succeeded") return "collected_offline";
   return status === "pending" ? "pending" : "unable_to_collect";
 }
 
 /**
- * Completes the reservation at the moment of the read (checkOut: a refund for leaving early, the
- * overstay charged off-session), then records the exit once per event id with what became of the
- * charges. Same order and reasons as recordEntry. Returns the answer as first recorded.
+ * Records an exit once per event id. A live exit's charges are the overstay stated at the barrier
+ * (the consumer's checkOut computes the same from the same inputs); an offline exit is checked out
+ * here first and marked with what became of its charges. Returns the answer as first recorded.
  */
 export async function recordExit(db: Db, r: Common & { answer: CheckOutAnswer }): Promise<CheckOutAnswer> {
   const data = r.pass ? movement(r, r.answer.event_id, r.pass.reservation_id) : null;
-  const outcome = data ? await recordVehicleExit(db, data, "gate") : null;
-  const charged = outcome?.outcome === "completed" ? outcome.pending_charges : r.answer.pending_charges;
-  const row = await insertGateEvent(db, {
-    ...eventRow(r, "exit", r.answer),
-    pendingCharges: charged,
-    currency: r.answer.currency,
-    collection: await collectionOf(db, outcome, r.offline),
-  });
+  let extra: { pendingCharges: number; collection?: GateCollection } = { pendingCharges: r.answer.pending_charges };
+  if (r.offline) {
+    const outcome = data ? ((await apply(db, "parking/vehicle.exited", data)) as ExitOutcome) : null;
+    extra = {
+      pendingCharges: outcome?.outcome === "completed" ? outcome.pending_charges : r.answer.pending_charges,
+      collection: await collectionOf(db, outcome),
+    };
+  } else if (data) {
+    await publish(db, "parking/vehicle.exited", data, false);
+  }
+  const row = await insertGateEvent(db, { ...eventRow(r, "exit", r.answer), ...extra, currency: r.answer.currency });
   if (!row) return (await findGateEvent(db, r.answer.event_id))!.response as unknown as CheckOutAnswer;
-  if (data) await publish("parking/vehicle.exited", data);
+  if (data && r.offline) await publish(db, "parking/vehicle.exited", data, true);
   return r.answer;
 }

@@ -3,23 +3,30 @@ import { getRedis } from "@/lib/redis";
 import type { RedisLike } from "@/lib/redis/client";
 import { memoryGateKv, redisGateKv, type GateKv } from "./kv";
 
-type Stores = { redis: RedisLike | null; shared: GateKv; local: GateKv };
+type Stores = { redis: RedisLike | null; shared: GateKv; writer: GateKv; local: GateKv };
 const g = globalThis as unknown as { __spotkeeperGateKv?: Stores; __spotkeeperGateKvOverride?: GateKv };
 
 /**
- * `shared` is Redis when configured (else process memory); `local` is this process's memory, which
- * stands in for duplicate suppression while Redis is down. Rebuilt when lib/redis hands out a new
- * client (after closeRedis), so a closed connection is never reused.
+ * `shared` is Redis when configured (else process memory), for the reads at the barrier: a slow
+ * answer counts as Redis being down. `writer` is the same Redis for keeping the passes in sync, off
+ * the barrier's path, so it waits longer and never trips the barrier's fallback. `local` is this
+ * process's memory, which stands in for duplicate suppression while Redis is down. Rebuilt when
+ * lib/redis hands out a new client (after closeRedis), so a closed connection is never reused.
  */
-export function gateStores(): { shared: GateKv; local: GateKv } {
+export function gateStores(): { shared: GateKv; writer: GateKv; local: GateKv } {
   const override = g.__spotkeeperGateKvOverride;
   const redis = getRedis();
   if (!g.__spotkeeperGateKv || g.__spotkeeperGateKv.redis !== redis) {
     const local = g.__spotkeeperGateKv?.local ?? memoryGateKv();
-    g.__spotkeeperGateKv = { redis, local, shared: redis ? redisGateKv(redis) : local };
+    g.__spotkeeperGateKv = {
+      redis,
+      local,
+      shared: redis ? redisGateKv(redis) : local,
+      writer: redis ? redisGateKv(redis, { timeoutMs: 2_000, cooldownMs: 0 }) : local,
+    };
   }
-  const { shared, local } = g.__spotkeeperGateKv;
-  return { shared: override ?? shared, local };
+  const { shared, writer, local } = g.__spotkeeperGateKv;
+  return { shared: override ?? shared, writer: override ?? writer, local };
 }
 
 /** Points the gates at another store (tests: a Redis on a closed port); undefined restores the default. */

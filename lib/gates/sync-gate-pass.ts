@@ -17,7 +17,7 @@ const plateLock = (lotId: string, plate: string) => sql`select pg_advisory_xact_
  * one that reads newer rows, and the last write is the current state.
  */
 export async function syncGatePass(db: Db, reservationIds: string[]) {
-  const { shared } = gateStores();
+  const { writer: kv } = gateStores();
   const plates = new Map<string, { lotId: string; plate: string }>();
   const notePlate = (lotId: string, plate: string | null) => {
     if (plate) plates.set(`${lotId}:${plate}`, { lotId, plate });
@@ -28,17 +28,17 @@ export async function syncGatePass(db: Db, reservationIds: string[]) {
       await tx.execute(ridLock(id));
       const key = gateKeys.reservation(id);
       // The plate the key was written with, in case the reservation's plate has changed since.
-      const before = await shared.get(key);
+      const before = await kv.get(key);
       if (before) {
         const old = JSON.parse(before) as GatePass;
         notePlate(old.lot_id, old.plate);
       }
       const [row] = await reservationsWithSpot(tx, [id]);
-      if (!row) return shared.remove(key);
+      if (!row) return kv.remove(key);
       notePlate(row.lotId, row.licensePlate);
       const pass = gatePassOf(row);
-      if (pass) await shared.put(key, JSON.stringify(pass), passTtlSeconds([pass]));
-      else await shared.remove(key);
+      if (pass) await kv.put(key, JSON.stringify(pass), passTtlSeconds([pass]));
+      else await kv.remove(key);
     });
   }
 
@@ -47,8 +47,8 @@ export async function syncGatePass(db: Db, reservationIds: string[]) {
       await tx.execute(plateLock(lotId, plate));
       const passes = (await activeReservationsForPlate(tx, lotId, plate)).map(gatePassOf).filter((p) => p !== null);
       const key = gateKeys.plate(lotId, plate);
-      if (passes.length) await shared.put(key, JSON.stringify(passes), passTtlSeconds(passes));
-      else await shared.remove(key);
+      if (passes.length) await kv.put(key, JSON.stringify(passes), passTtlSeconds(passes));
+      else await kv.remove(key);
     });
   }
 }
