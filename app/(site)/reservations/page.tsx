@@ -19,6 +19,7 @@ import {
   VEHICLE_LABELS,
   zoneAbbreviation,
 } from "@/components/format";
+import { GatePass } from "@/components/gates/gate-pass";
 import { CancelControl } from "@/components/reservations/cancel-control";
 import { PayControl, type TestCard } from "@/components/reservations/pay-control";
 import { StatusBadge } from "@/components/ui/status-badge";
@@ -139,6 +140,9 @@ export default async function ReservationsPage({
                         ? `Spot held until ${formatTime(r.holdExpiresAt, lot.timeZone)} (lot time). Pay before then to keep it.`
                         : "The hold on this spot ended before payment. Book again to get a spot."}
                     </p>
+                  )}
+                  {(r.status === "confirmed" || r.status === "checked_in") && (
+                    <GatePass reservationId={r.id} userId={caller.id} spotLabel={r.spotLabel} timeZone={lot.timeZone} />
                   )}
                 </div>
                 <div className="reservation-side">
