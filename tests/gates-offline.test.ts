@@ -95,6 +95,17 @@ describe("offline replays", () => {
     expect(await eventsFor({ reservationId: r.reservation_id })).toHaveLength(1);
   });
 
+  it("answers the replay of a duplicate read with the first read's answer", async () => {
+    const { entry, plate, r } = await bookedCar();
+    const first = await checkInOk(entry, { identifier: plate, event_id: randomUUID() });
+    // A second camera frame of the same car, under the bridge's own id, which it later replays.
+    const duplicateId = randomUUID();
+    expect(await checkInOk(entry, { identifier: plate, event_id: duplicateId })).toEqual(first);
+    expect(await checkInOk(entry, replay(plate, minutesFromNow(0), "open_barrier", duplicateId))).toEqual(first);
+    await gatesSettled();
+    expect(await eventsFor({ reservationId: r.reservation_id })).toHaveLength(1);
+  });
+
   it("applies a replayed exit at its time and marks an overstay charged afterwards as collected offline", async () => {
     const { entry, exit, plate, r } = await bookedCar();
     await checkInOk(entry, { identifier: plate });

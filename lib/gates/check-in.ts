@@ -4,7 +4,7 @@ import { ApiError } from "@/lib/errors";
 import { entryAnswer, type CheckInAnswer, type GateRead } from "./answers";
 import { afterAnswer } from "./background";
 import { entryVerdict, type GateReason } from "./decide";
-import { claimAnswer, readAnswer } from "./dedupe";
+import { claimAnswer, readAnswer, rememberAnswer } from "./dedupe";
 import { assertDirection, assertOwnGate, type GateContext } from "./gate-auth";
 import type { GatePass } from "./gate-pass";
 import { identify, identityKey } from "./identify";
@@ -41,7 +41,7 @@ export async function checkInAtGate(db: Db, ctx: GateContext, input: GateRead, s
     named ? passesFromStore(ctx.lot.id, named) : null,
   ]);
   if (earlier) return earlier;
-  if (recent) return recent;
+  if (recent) return rememberAnswer(eventKey, recent);
 
   let found: { passes: GatePass[]; refusal?: GateReason } | null = null;
   if (named) found = await findPasses(db, ctx.lot, named, now, stored ?? undefined);

@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import { exitAnswer, type CheckOutAnswer, type GateRead } from "./answers";
 import { afterAnswer } from "./background";
 import { exitCharges, exitPass, type GateReason } from "./decide";
-import { claimAnswer, readAnswer } from "./dedupe";
+import { claimAnswer, readAnswer, rememberAnswer } from "./dedupe";
 import { assertDirection, assertOwnGate, type GateContext } from "./gate-auth";
 import type { GatePass } from "./gate-pass";
 import { identify, identityKey, type Identity } from "./identify";
@@ -59,7 +59,7 @@ export async function checkOutAtGate(db: Db, ctx: GateContext, input: GateRead, 
     named ? passesFromStore(ctx.lot.id, named) : null,
   ]);
   if (earlier) return earlier;
-  if (recent) return recent;
+  if (recent) return rememberAnswer(eventKey, recent);
 
   const { pass, pendingCharges, reason } = await exitVerdict(db, ctx, identity, lowConfidence, now, stored);
   const answer = exitAnswer(pass, pendingCharges, ctx.lot, reason, input.event_id ?? randomUUID());

@@ -28,13 +28,25 @@ async function claim(key: string, value: string, ttl: number) {
 }
 
 /**
+ * A duplicate read came with an event id of the bridge's own: that id answers alike from now on,
+ * should the bridge replay the read later (it may have given up waiting for this answer).
+ */
+export async function rememberAnswer<A>(eventKey: string | null, answer: A): Promise<A> {
+  if (eventKey) await claim(eventKey, JSON.stringify(answer), EVENT_ANSWER_TTL_SECONDS);
+  return answer;
+}
+
+/**
  * Makes `answer` the answer for this read, unless a concurrent read of the same car (or the same
  * event id) got there first: then that one's answer is returned and this read is not an event.
  */
 export async function claimAnswer<A>(recentKey: string, eventKey: string | null, answer: A): Promise<A | null> {
   const json = JSON.stringify(answer);
   const first = await claim(recentKey, json, DUPLICATE_WINDOW_SECONDS);
-  if (first) return JSON.parse(first) as A;
+  if (first) {
+    if (eventKey) await claim(eventKey, first, EVENT_ANSWER_TTL_SECONDS);
+    return JSON.parse(first) as A;
+  }
   if (eventKey) {
     const earlier = await claim(eventKey, json, EVENT_ANSWER_TTL_SECONDS);
     if (earlier) return JSON.parse(earlier) as A;
