@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { mkdir } from "node:fs/promises";
+import { BackgroundLoops } from "./background-loops.js";
 import type { Barrier } from "./barrier/barrier.js";
 import { CommandPoller } from "./command-poller.js";
 import type { BridgeConfig } from "./config.js";
-import type { BridgeStatus, Decision, GateRequestBody, ScanSource, ServerDecision } from "./decision.js";
+import { decisionFromServer, type BridgeStatus, type Decision, type GateRequestBody, type ScanSource } from "./decision.js";
 import { EventQueue } from "./event-queue.js";
 import { createBarrier, createInputs } from "./hardware.js";
 import { classifyIdentifier } from "./identifier.js";
@@ -45,8 +46,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   private replayer!: Replayer;
   private commands!: CommandPoller;
   private http: HttpServerHandle | null = null;
-  private timers = new Set<NodeJS.Timeout>();
-  private stopped = false;
+  private loops!: BackgroundLoops;
   private server: BridgeStatus["server"] = "offline";
   private payments: BridgeStatus["payments"] = "up";
   private lastStatus = "";
@@ -105,17 +105,19 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       openBarrier: (command) => this.operatorOpen(command),
     });
     this.http = await startHttpServer(this, config);
-    for (const input of this.inputs) input.start((text, source) => void this.handleScan(text, source));
-    this.loop("offline cache", () => this.refreshCache(), 0);
-    this.loop("operator commands", () => this.commands.poll().then(() => config.commandPollMs), 0);
-    this.loop("replay", () => (this.queue.size > 0 ? this.replayer.replay() : Promise.resolve()).then(() => config.replayIntervalMs), 0);
+    for (const input of this.inputs) {
+      // A scanner has nobody to report an error to: log it, and never let it end the process.
+      input.start((text, source) => void this.handleScan(text, source).catch((err) => log.error("scan failed", { input: input.name, error: errorText(err) })));
+    }
+    this.loops = new BackgroundLoops(log, config.replayIntervalMs);
+    this.loops.start("offline cache", () => this.refreshCache());
+    this.loops.start("operator commands", () => this.commands.poll().then(() => config.commandPollMs));
+    this.loops.start("replay", () => (this.queue.size > 0 ? this.replayer.replay() : Promise.resolve()).then(() => config.replayIntervalMs));
     log.info("gate bridge started", { url: this.http.url, lot_id: config.lotId, gate_id: config.gateId, direction: config.direction });
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.loops?.stop();
     await Promise.all(this.inputs.map((i) => i.stop()));
     await this.http?.close();
     await this.replayer?.idle();
@@ -165,7 +167,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     try {
       const answer = kind === "check-in" ? await this.client.checkIn(body, config.serverTimeoutMs) : await this.client.checkOut(body, config.serverTimeoutMs);
       this.setServer(true);
-      decision = this.fromServer(answer, body.event_id, source);
+      decision = decisionFromServer(answer, { direction: config.direction, eventId: body.event_id, source });
     } catch (err) {
       // A refusal of this one request (a 4xx such as a malformed identifier) says nothing about the
       // link; anything else (timeout, refused, 5xx, a rejected credential) means no decisions now.
@@ -202,24 +204,6 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     }
     await this.act(decision);
     return decision;
-  }
-
-  private fromServer(answer: ServerDecision, eventId: string, source: ScanSource): Decision {
-    return {
-      action: answer.action,
-      reason: answer.reason ?? null,
-      message: answer.message,
-      spot_label: answer.spot_label ?? null,
-      level: answer.level == null ? null : String(answer.level),
-      direction: this.config.direction,
-      offline: false,
-      at: new Date().toISOString(),
-      event_id: answer.event_id ?? eventId,
-      source,
-      reservation_id: answer.reservation_id ?? null,
-      pending_charges: answer.pending_charges ?? null,
-      currency: answer.currency ?? null,
-    };
   }
 
   private async operatorOpen(command: { id: string; reason?: string; by?: string }) {
@@ -282,26 +266,5 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     if (text === this.lastStatus) return;
     this.lastStatus = text;
     this.emit("status", status);
-  }
-
-  /** Runs `task` now and again after the delay it returns, never overlapping itself. */
-  private loop(name: string, task: () => Promise<number | void>, firstDelay: number) {
-    const run = async () => {
-      let next: number = this.config.replayIntervalMs;
-      try {
-        next = (await task()) ?? next;
-      } catch (err) {
-        this.log.error(`${name} failed`, { error: errorText(err) });
-      }
-      if (!this.stopped) schedule(next);
-    };
-    const schedule = (delay: number) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        void run();
-      }, delay);
-      this.timers.add(timer);
-    };
-    schedule(firstDelay);
   }
 }

@@ -47,7 +47,13 @@ export class Replayer {
           continue;
         }
         this.options.onServerReached(false);
-        log.warn("replay paused: server unavailable", { event_id: event.event_id, pending: queue.size, error: errorText(err) });
+        // A refused credential will not cure itself: say so louder than a network blip.
+        const auth = err instanceof ServerError && (err.status === 401 || err.status === 403);
+        log[auth ? "error" : "warn"](auth ? "replay paused: the server refuses this gate's credential" : "replay paused: server unavailable", {
+          event_id: event.event_id,
+          pending: queue.size,
+          error: errorText(err),
+        });
         return "server_unavailable";
       }
     }
