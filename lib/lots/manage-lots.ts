@@ -37,25 +37,36 @@ async function afterSpotChange(db: Db, lotId: string, added: { vehicleType: Vehi
   for (const t of new Set(added.map((s) => s.vehicleType))) await rebuildAvailability(db, lotId, t);
 }
 
+/** The API's snake_case lot fields as columns; absent fields stay undefined (drizzle skips them). */
+function lotColumns(input: z.output<typeof UpdateLotInput>) {
+  return {
+    name: input.name,
+    address: input.address,
+    timeZone: input.time_zone,
+    currency: input.currency,
+    graceMinutes: input.grace_minutes,
+    noShowPenalty: input.no_show_penalty,
+    cancelFullRefundMinutesBefore: input.cancel_full_refund_minutes_before,
+    cancelLateRefundPercent: input.cancel_late_refund_percent,
+    maxReservationMinutes: input.max_reservation_minutes,
+    holdMinutes: input.hold_minutes,
+    overstayToleranceMinutes: input.overstay_tolerance_minutes,
+    gateEntryMarginMinutes: input.gate_entry_margin_minutes,
+    lprConfidenceThreshold: input.lpr_confidence_threshold,
+    allowReentry: input.allow_reentry,
+  } satisfies Partial<typeof lots.$inferInsert>;
+}
+
 export async function createLot(db: Db, input: z.output<typeof CreateLotInput>) {
   const { lot, added } = await db.transaction(async (tx) => {
     const [lot] = await tx
       .insert(lots)
       .values({
+        ...lotColumns(input),
         name: input.name,
         address: input.address,
         timeZone: input.time_zone,
         currency: input.currency,
-        graceMinutes: input.grace_minutes,
-        noShowPenalty: input.no_show_penalty,
-        cancelFullRefundMinutesBefore: input.cancel_full_refund_minutes_before,
-        cancelLateRefundPercent: input.cancel_late_refund_percent,
-        maxReservationMinutes: input.max_reservation_minutes,
-        holdMinutes: input.hold_minutes,
-        overstayToleranceMinutes: input.overstay_tolerance_minutes,
-        gateEntryMarginMinutes: input.gate_entry_margin_minutes,
-        lprConfidenceThreshold: input.lpr_confidence_threshold,
-        allowReentry: input.allow_reentry,
         ratePlan: input.rate_plan ?? DEFAULT_RATE_PLAN(input.hourly_rates),
       })
       .returning();
@@ -71,20 +82,7 @@ export async function updateLot(db: Db, id: string, input: z.output<typeof Updat
   if (!current) throw new ApiError("not_found", "Lot not found");
   const plan = input.rate_plan ?? current.ratePlan;
   const patch: Partial<typeof lots.$inferInsert> = {
-    name: input.name,
-    address: input.address,
-    timeZone: input.time_zone,
-    currency: input.currency,
-    graceMinutes: input.grace_minutes,
-    noShowPenalty: input.no_show_penalty,
-    cancelFullRefundMinutesBefore: input.cancel_full_refund_minutes_before,
-    cancelLateRefundPercent: input.cancel_late_refund_percent,
-    maxReservationMinutes: input.max_reservation_minutes,
-    holdMinutes: input.hold_minutes,
-    overstayToleranceMinutes: input.overstay_tolerance_minutes,
-    gateEntryMarginMinutes: input.gate_entry_margin_minutes,
-    lprConfidenceThreshold: input.lpr_confidence_threshold,
-    allowReentry: input.allow_reentry,
+    ...lotColumns(input),
     // Bookings already made keep the plan they were priced with (reservations.pricing).
     ratePlan: input.hourly_rates ? { ...plan, base_hourly: input.hourly_rates } : plan,
   };
