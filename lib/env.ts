@@ -49,7 +49,9 @@ export function env(): Env {
   }
   // Demo mode: no database configured (embedded PostgreSQL), or explicitly asked for demo data.
   const demo = !e.DATABASE_URL || e.SPOTKEEPER_DEMO === "1" || e.SPOTKEEPER_DEMO === "true";
-  if (!demo && !e.NEXTAUTH_SECRET && process.env.NODE_ENV === "production") {
+  // Not while building: the secret is a run-time setting, and the build must not need it.
+  const serving = process.env.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build";
+  if (!demo && !e.NEXTAUTH_SECRET && serving) {
     throw new Error("Invalid environment variables: NEXTAUTH_SECRET is required outside demo mode");
   }
   cached = { ...e, demo };
