@@ -1,5 +1,6 @@
 import Stripe from "stripe";
 import type { ChargeResult, PaymentProvider } from "./provider";
+import { notePaymentsAnswered, notePaymentsUnavailable } from "./health";
 import { PaymentRejectedError, PaymentUnavailableError } from "./provider";
 
 
@@ -22,12 +23,19 @@ export function stripeClient(secretKey: string, apiBase?: string) {
 // other error is a request we should not have made.
 async function call<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    const result = await fn();
+    notePaymentsAnswered();
+    return result;
   } catch (err) {
-    if (err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError) {
+    if (
+      err instanceof Stripe.errors.StripeConnectionError ||
+      err instanceof Stripe.errors.StripeAPIError ||
+      err instanceof Stripe.errors.StripeRateLimitError
+    ) {
+      notePaymentsUnavailable();
       throw new PaymentUnavailableError(err.message);
     }
-    if (err instanceof Stripe.errors.StripeRateLimitError) throw new PaymentUnavailableError(err.message);
+    notePaymentsAnswered(); // a refusal is still an answer
     throw err;
   }
 }
