@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
+import { PASS_STATUSES } from "@/lib/gates/gate-pass";
 import {
   gateCommands,
   gateDevices,
@@ -13,7 +14,6 @@ import {
   type NewGateEvent,
 } from "../schema";
 
-const PASS_STATUSES = ["confirmed", "checked_in"] as const;
 const withSpot = { ...getTableColumns(reservations), spotLabel: spots.label, spotLevel: spots.level };
 
 /** Reservations with their spot's label and level, by id. */

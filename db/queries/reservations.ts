@@ -2,6 +2,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, sql, type SQL } from "dri
 import type { DbOrTx } from "../client";
 import { reservations, spots, type ReservationStatus, type VehicleType } from "../schema";
 
+/** Statuses that hold a spot: the same list as the EXCLUDE constraint's WHERE clause (0001 migration). */
 export const ACTIVE_STATUSES: ReservationStatus[] = ["pending_payment", "confirmed", "checked_in"];
 
 // Drizzle leaves columns unqualified in a one-table select; inside a correlated subquery that would

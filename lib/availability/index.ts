@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { DbOrTx, Db } from "@/db/client";
+import { ACTIVE_STATUSES } from "@/db/queries/reservations";
 import { reservations, spots, type VehicleType } from "@/db/schema";
 import { env } from "@/lib/env";
 import { getRedis } from "@/lib/redis";
@@ -7,7 +8,6 @@ import { memoryAvailabilityStore } from "./memory-store";
 import { redisAvailabilityStore } from "./redis-store";
 import type { AvailabilityStore, Booking } from "./store";
 
-export const ACTIVE_STATUSES = ["pending_payment", "confirmed", "checked_in"] as const;
 
 const g = globalThis as unknown as { __spotkeeperAvailability?: AvailabilityStore };
 
@@ -55,7 +55,7 @@ export function rebuildAvailability(db: Db, lotId: string, type: VehicleType): P
               eq(reservations.lotId, lotId),
               eq(reservations.vehicleType, type),
               eq(spots.active, true),
-              inArray(reservations.status, [...ACTIVE_STATUSES]),
+              inArray(reservations.status, ACTIVE_STATUSES),
               gt(reservations.endTime, sql`now()`),
             ),
           );

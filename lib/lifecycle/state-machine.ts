@@ -1,3 +1,4 @@
+import { ACTIVE_STATUSES } from "@/db/queries/reservations";
 import type { ReservationStatus } from "@/db/schema";
 
 /**
@@ -19,7 +20,7 @@ export const TRANSITIONS: Record<ReservationStatus, readonly ReservationStatus[]
 };
 
 /** Statuses that hold a spot (the EXCLUDE constraint's WHERE clause lists the same). */
-export const HOLDS_SPOT: readonly ReservationStatus[] = ["pending_payment", "confirmed", "checked_in"];
+export const HOLDS_SPOT: readonly ReservationStatus[] = ACTIVE_STATUSES;
 
 export const canTransition = (from: ReservationStatus, to: ReservationStatus) => TRANSITIONS[from].includes(to);
 
