@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { PASS_STATUSES } from "@/lib/gates/gate-pass";
+import { withSpot } from "./reservations";
 import {
   gateCommands,
   gateDevices,
@@ -14,7 +15,6 @@ import {
   type NewGateEvent,
 } from "../schema";
 
-const withSpot = { ...getTableColumns(reservations), spotLabel: spots.label, spotLevel: spots.level };
 
 /** Reservations with their spot's label and level, by id. */
 export async function reservationsWithSpot(db: DbOrTx, ids: string[]) {

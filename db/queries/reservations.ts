@@ -64,7 +64,8 @@ export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end
     .groupBy(spots.vehicleType);
 }
 
-const withSpot = { ...getTableColumns(reservations), spotLabel: spots.label };
+/** A reservation's columns plus its spot's label and level (what drivers and gates are told). */
+export const withSpot = { ...getTableColumns(reservations), spotLabel: spots.label, spotLevel: spots.level };
 
 export async function findReservation(db: DbOrTx, id: string, opts: { forUpdate?: boolean } = {}) {
   const q = db
