@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
-const PORT = 3100;
+// E2E_PORT and E2E_DATABASE let several checkouts run the suite side by side on one machine.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;
 const SYSTEM_CHROMIUM = "/usr/bin/chromium";
-const E2E_DATABASE = "spotkeeper_e2e";
+const E2E_DATABASE = process.env.E2E_DATABASE ?? "spotkeeper_e2e";
 const EMBEDDED_DIR = ".data/e2e-pg";
 
 /**
