@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { SignOutButton } from "./sign-out-button";
 
 export function Logo() {

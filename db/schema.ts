@@ -14,8 +14,9 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { RatePlan } from "@/lib/pricing/rate-plan";
+import { VEHICLE_TYPES } from "@/lib/vehicle-types";
 
-export const vehicleTypeEnum = pgEnum("vehicle_type", ["compact", "large", "ev", "handicapped"]);
+export const vehicleTypeEnum = pgEnum("vehicle_type", VEHICLE_TYPES);
 export const userRoleEnum = pgEnum("user_role", ["driver", "operator"]);
 export const reservationStatusEnum = pgEnum("reservation_status", [
   "pending_payment",

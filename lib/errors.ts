@@ -1,22 +1,27 @@
-export type ErrorCode =
-  | "bad_request"
-  | "validation_failed"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "no_spot_available"
-  | "invalid_state"
-  | "hold_expired"
-  | "amount_mismatch"
-  | "payment_declined"
-  | "payment_failed"
-  | "payments_unavailable"
-  | "not_configured"
-  | "rate_limited"
-  | "internal_error";
+import { z } from "zod";
 
-const STATUS: Record<ErrorCode, number> = {
+/** Every code an error body can carry; published as components.schemas.ErrorCode so clients can switch on it. */
+export const ErrorCode = z.enum([
+  "bad_request",
+  "validation_failed",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "conflict",
+  "no_spot_available",
+  "invalid_state",
+  "hold_expired",
+  "amount_mismatch",
+  "payment_declined",
+  "payment_failed",
+  "payments_unavailable",
+  "not_configured",
+  "rate_limited",
+  "internal_error",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 422,
   unauthorized: 401,
@@ -44,7 +49,7 @@ export class ApiError extends Error {
   constructor(code: ErrorCode, message: string, details?: unknown) {
     super(message);
     this.code = code;
-    this.status = STATUS[code];
+    this.status = ERROR_STATUS[code];
     this.details = details;
   }
 }

@@ -146,7 +146,7 @@ describe("the barrier log", () => {
 
 describe("public keys and the driver's pass", () => {
   it("publishes the Ed25519 public key, never the private part", async () => {
-    const res = await keysRoute();
+    const res = await keysRoute(apiRequest("GET", "/v1/gates/keys"), routeContext());
     expect(res.status).toBe(200);
     const { keys } = (await res.json()) as { keys: Record<string, string>[] };
     expect(keys).toEqual([expect.objectContaining({ kty: "OKP", crv: "Ed25519", alg: "EdDSA", use: "sig", kid: expect.any(String) })]);

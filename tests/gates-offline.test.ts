@@ -143,7 +143,7 @@ describe("offline replays", () => {
 });
 
 async function jwks() {
-  const res = await keysRoute();
+  const res = await keysRoute(apiRequest("GET", "/v1/gates/keys"), routeContext());
   expect(res.status).toBe(200);
   return (await res.json()) as JSONWebKeySet;
 }

@@ -298,7 +298,7 @@ describe("GET /v1/openapi.json", () => {
   };
 
   it("is an OpenAPI 3.1 document describing the reservation, lot and caller operations", async () => {
-    const res = openApiRoute();
+    const res = await openApiRoute(apiRequest("GET", "/v1/openapi.json"), routeContext());
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Doc;
     expect(doc.openapi).toMatch(/^3\.1\./);
@@ -329,7 +329,7 @@ describe("GET /v1/openapi.json", () => {
   });
 
   it("resolves every $ref inside the document, and describes the reservation and error shapes", async () => {
-    const doc = (await openApiRoute().json()) as Doc;
+    const doc = (await (await openApiRoute(apiRequest("GET", "/v1/openapi.json"), routeContext())).json()) as Doc;
     const refs = new Set([...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!));
     expect(refs.size).toBeGreaterThan(10);
     const resolve = (ref: string) =>

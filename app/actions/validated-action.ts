@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getDb, type Db } from "@/db/client";
 import { getSessionCaller } from "@/lib/auth/session";
 import { errorResponse } from "@/lib/http/respond";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { humanise } from "@/components/format";
 
 /** What every form action hands back to `useActionState`. */

@@ -1,8 +1,8 @@
 import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { VEHICLE_TYPES } from "@/lib/vehicle-types";
 import type { DbOrTx } from "../client";
 import { lots, spots, type Lot, type NewSpot, type SpotCounts, type VehicleType } from "../schema";
 
-export const VEHICLE_TYPES: VehicleType[] = ["compact", "large", "ev", "handicapped"];
 export const emptyCounts = (): SpotCounts => ({ compact: 0, large: 0, ev: 0, handicapped: 0 });
 
 export async function listLots(db: DbOrTx) {

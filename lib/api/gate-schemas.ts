@@ -140,3 +140,5 @@ export const GateEventOut = z
     actor: z.string().nullable().describe("The operator who opened the barrier by hand"),
   })
   .meta({ id: "GateEvent" });
+
+export const CommandAckOut = z.object({ command_id: Uuid, acked_at: Instant }).meta({ id: "GateCommandAck" });

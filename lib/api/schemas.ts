@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { ErrorCode } from "@/lib/errors";
 import { normalizePlate, PLATE_PATTERN } from "@/lib/plates";
+import { VEHICLE_TYPES } from "@/lib/vehicle-types";
 import { RatePlan as RatePlanSchema } from "@/lib/pricing/rate-plan";
 
 // Every input of the public API and the server actions is parsed with these schemas, and
@@ -9,7 +11,7 @@ import { RatePlan as RatePlanSchema } from "@/lib/pricing/rate-plan";
 // ids are registered once per process.
 const RatePlan = RatePlanSchema.meta({ id: "RatePlan" });
 
-export const VEHICLE_TYPES = ["compact", "large", "ev", "handicapped"] as const;
+export { VEHICLE_TYPES };
 export const RESERVATION_STATUSES = [
   "pending_payment",
   "confirmed",
@@ -151,6 +153,11 @@ export const UpdateLotInput = z
   .refine((v) => Object.keys(v).length > 0, { message: "Nothing to update" })
   .meta({ id: "UpdateLotInput" });
 
+export const LotPaymentsQuery = z.object({
+  from: z.iso.datetime({ offset: true }),
+  to: z.iso.datetime({ offset: true }).describe("At most 92 days after `from`"),
+});
+
 export const PaymentInput = z
   .object({
     reservation_id: Uuid,
@@ -182,6 +189,10 @@ export const ReservationOut = z
     currency: z.string(),
   })
   .meta({ id: "Reservation" });
+
+export const ExtendedReservationOut = ReservationOut.extend({
+  extension_amount: z.number().int().describe("What the extra time cost, in minor units of `currency`"),
+}).meta({ id: "ExtendedReservation" });
 
 export const LotOut = z
   .object({
@@ -286,6 +297,26 @@ export const LedgerOut = z
   })
   .meta({ id: "Ledger" });
 
+export const LotLedgerOut = z
+  .object({
+    lot_id: Uuid,
+    currency: z.string(),
+    from: Instant,
+    to: Instant,
+    totals: z
+      .object({
+        charge: z.number().int(),
+        refund: z.number().int(),
+        penalty: z.number().int(),
+        adjustment: z.number().int(),
+        net: z.number().int().describe("What the lot received in the period: charges, penalties and adjustments minus refunds"),
+        pending: z.number().int().describe("Movements not yet settled, not counted above"),
+      })
+      .describe("Succeeded movements by kind, in minor units"),
+    data: z.array(LedgerEntryOut),
+  })
+  .meta({ id: "LotLedger" });
+
 export const PaymentOut = z
   .object({ transaction_id: Uuid, reservation_id: Uuid, status: z.enum(["succeeded"]) })
   .meta({ id: "PaymentResult" });
@@ -294,9 +325,11 @@ export const MeOut = z
   .object({ id: Uuid, email: z.string(), name: z.string(), role: z.enum(["driver", "operator"]) })
   .meta({ id: "Me" });
 
+export const ErrorCodeSchema = ErrorCode.meta({ id: "ErrorCode" });
+
 export const ErrorOut = z
   .object({
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+    error: z.object({ code: ErrorCodeSchema, message: z.string(), details: z.unknown().optional() }),
   })
   .meta({ id: "Error" });
 

@@ -3,7 +3,7 @@ import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { getDb } from "@/db/client";
 import { findUserById } from "@/db/queries/users";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { authOptions } from "./options";
 
 /**

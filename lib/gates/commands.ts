@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { ackGateCommand, findGate, insertGateCommand, insertGateEvent, pendingGateCommands } from "@/db/queries/gates";
 import type { GateCommand } from "@/db/schema";
 import { ApiError } from "@/lib/errors";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import type { GateContext } from "./gate-auth";
 
 /**

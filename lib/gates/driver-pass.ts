@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { reservationsWithSpot } from "@/db/queries/gates";
 import { findLot } from "@/db/queries/lots";
 import { ApiError } from "@/lib/errors";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { isPassStatus } from "./gate-pass";
 import { signPass } from "./pass-token";
 

@@ -5,7 +5,7 @@ import { insertLedgerRow } from "@/db/queries/payments";
 import { findReservation } from "@/db/queries/reservations";
 import { payments, reservations, users } from "@/db/schema";
 import { ApiError } from "@/lib/errors";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { confirmPaid, expireHold } from "@/lib/lifecycle/transitions";
 import { paymentProvider } from ".";
 import { queueRefund, settleAll } from "./money-movements";

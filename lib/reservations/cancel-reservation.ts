@@ -6,7 +6,7 @@ import { findReservation } from "@/db/queries/reservations";
 import { canTransition } from "@/lib/lifecycle/state-machine";
 import { cancel } from "@/lib/lifecycle/transitions";
 import { ApiError } from "@/lib/errors";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { queueRefund, settleAll } from "@/lib/payments/money-movements";
 import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
 

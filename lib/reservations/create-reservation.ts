@@ -6,7 +6,7 @@ import type { Lot } from "@/db/schema";
 import { allocateSpot } from "@/lib/allocation/allocate-spot";
 import type { CreateReservationInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { expireStaleHolds } from "./expire-holds";
 import { priceBooking } from "./price-booking";
 

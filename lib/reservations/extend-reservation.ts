@@ -7,7 +7,7 @@ import { payments, reservations } from "@/db/schema";
 import { noteBooked, noteReleased } from "@/lib/availability";
 import { spotLockKey } from "@/lib/allocation/allocate-spot";
 import { ApiError } from "@/lib/errors";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { queueCharge, settle } from "@/lib/payments/money-movements";
 import { validateWindow } from "./create-reservation";
 import { priceBooking } from "./price-booking";

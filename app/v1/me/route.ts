@@ -1,5 +1,13 @@
-import { json } from "@/lib/http/respond";
-import { withAuth } from "@/lib/http/with-auth";
+import { MeOut } from "@/lib/api/schemas";
+import { defineRoute } from "@/lib/http/define-route";
 
-// GET /v1/me – who the token or session belongs to
-export const GET = withAuth(async ({ caller }) => json(caller));
+export const GET = defineRoute({
+  method: "GET",
+  path: "/v1/me",
+  operationId: "getMe",
+  tag: "Account",
+  summary: "Who the token or session belongs to",
+  auth: "driver",
+  response: { description: "The caller", schema: MeOut },
+  handler: ({ caller }) => caller,
+});

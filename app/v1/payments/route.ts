@@ -1,9 +1,16 @@
-import { PaymentInput } from "@/lib/api/schemas";
-import { json, parseBody } from "@/lib/http/respond";
-import { withAuth } from "@/lib/http/with-auth";
+import { PaymentInput, PaymentOut } from "@/lib/api/schemas";
+import { defineRoute } from "@/lib/http/define-route";
 import { payReservation } from "@/lib/payments/pay-reservation";
 
-// POST /v1/payments – pay a reservation's hold; success confirms it, a decline answers 402
-export const POST = withAuth(async ({ req, db, caller }) => {
-  return json(await payReservation(db, caller, await parseBody(req, PaymentInput)), 201);
+export const POST = defineRoute({
+  method: "POST",
+  path: "/v1/payments",
+  operationId: "payReservation",
+  tag: "Payments",
+  summary: "Pay a reservation's hold; success confirms it, a decline answers 402",
+  auth: "driver",
+  body: PaymentInput,
+  response: { status: 201, description: "Paid", schema: PaymentOut },
+  errors: ["invalid_state", "hold_expired", "amount_mismatch", "payment_declined", "payment_failed", "payments_unavailable"],
+  handler: ({ db, caller, body }) => payReservation(db, caller, body),
 });

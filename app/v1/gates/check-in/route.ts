@@ -1,7 +1,16 @@
-import { GateReadInput } from "@/lib/api/gate-schemas";
+import { CheckInOut, GateReadInput } from "@/lib/api/gate-schemas";
 import { checkInAtGate } from "@/lib/gates/check-in";
-import { json, parseBody } from "@/lib/http/respond";
-import { withGate } from "@/lib/http/with-gate";
+import { defineRoute } from "@/lib/http/define-route";
 
-// POST /v1/gates/check-in – an entry gate read a plate or a QR pass: open, deny or ask for the QR pass
-export const POST = withGate(async ({ req, db, gate, startedAt }) => json(await checkInAtGate(db, gate, await parseBody(req, GateReadInput), startedAt)));
+export const POST = defineRoute({
+  method: "POST",
+  path: "/v1/gates/check-in",
+  operationId: "gateCheckIn",
+  tag: "Gates",
+  summary: "An entry gate read a plate or a QR pass: open_barrier, deny or ask_for_qr",
+  auth: "gate",
+  body: GateReadInput,
+  response: { description: "The decision", schema: CheckInOut },
+  errors: ["not_configured"],
+  handler: ({ db, gate, body, startedAt }) => checkInAtGate(db, gate, body, startedAt),
+});

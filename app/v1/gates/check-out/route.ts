@@ -1,7 +1,16 @@
-import { GateReadInput } from "@/lib/api/gate-schemas";
+import { CheckOutOut, GateReadInput } from "@/lib/api/gate-schemas";
 import { checkOutAtGate } from "@/lib/gates/check-out";
-import { json, parseBody } from "@/lib/http/respond";
-import { withGate } from "@/lib/http/with-gate";
+import { defineRoute } from "@/lib/http/define-route";
 
-// POST /v1/gates/check-out – an exit gate read a plate or a QR pass: always open, with the charges due
-export const POST = withGate(async ({ req, db, gate, startedAt }) => json(await checkOutAtGate(db, gate, await parseBody(req, GateReadInput), startedAt)));
+export const POST = defineRoute({
+  method: "POST",
+  path: "/v1/gates/check-out",
+  operationId: "gateCheckOut",
+  tag: "Gates",
+  summary: "An exit gate read a plate or a QR pass: always open_barrier, with the charges due",
+  auth: "gate",
+  body: GateReadInput,
+  response: { description: "The decision", schema: CheckOutOut },
+  errors: ["not_configured"],
+  handler: ({ db, gate, body, startedAt }) => checkOutAtGate(db, gate, body, startedAt),
+});

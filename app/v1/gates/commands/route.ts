@@ -1,6 +1,16 @@
+import { GateCommandOut } from "@/lib/api/gate-schemas";
+import { page } from "@/lib/api/schemas";
 import { commandsFor } from "@/lib/gates/commands";
-import { json } from "@/lib/http/respond";
-import { withGate } from "@/lib/http/with-gate";
+import { defineRoute } from "@/lib/http/define-route";
 
-// GET /v1/gates/commands – commands waiting for this gate (an operator's "open"); the bridge polls every second or two
-export const GET = withGate(async ({ db, gate }) => json({ data: await commandsFor(db, gate), next_cursor: null }, 200, { "cache-control": "no-store" }));
+export const GET = defineRoute({
+  method: "GET",
+  path: "/v1/gates/commands",
+  operationId: "listGateCommands",
+  tag: "Gates",
+  summary: "Commands waiting for this gate (an operator's open), oldest first",
+  description: "The bridge polls this every second or two.",
+  auth: "gate",
+  response: { description: "Commands", schema: page(GateCommandOut), headers: { "cache-control": "no-store" } },
+  handler: async ({ db, gate }) => ({ data: await commandsFor(db, gate), next_cursor: null }),
+});

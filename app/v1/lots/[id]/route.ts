@@ -1,24 +1,41 @@
+import { z } from "zod";
 import { activeSpotCounts, findLot } from "@/db/queries/lots";
-import { UpdateLotInput } from "@/lib/api/schemas";
+import { LotDetailOut, UpdateLotInput } from "@/lib/api/schemas";
 import { lotDetailOut } from "@/lib/api/serialize";
 import { ApiError } from "@/lib/errors";
-import { json, parseBody, parseId } from "@/lib/http/respond";
-import { withAuth, withDb } from "@/lib/http/with-auth";
+import { defineRoute, pathId } from "@/lib/http/define-route";
 import { updateLot } from "@/lib/lots/manage-lots";
 
-// GET /v1/lots/{id} – one lot with spots counted by type (public)
-export const GET = withDb(async ({ db, params }) => {
-  const lot = await findLot(db, parseId(params.id, "Lot"));
-  if (!lot) throw new ApiError("not_found", "Lot not found");
-  return json(lotDetailOut(lot, (await activeSpotCounts(db, [lot.id])).get(lot.id)!));
+const params = z.object({ id: pathId("Lot") });
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/v1/lots/{id}",
+  operationId: "getLot",
+  tag: "Lots",
+  summary: "One lot with its settings and spots counted by type",
+  auth: "public",
+  params,
+  response: { description: "The lot", schema: LotDetailOut },
+  handler: async ({ db, params }) => {
+    const lot = await findLot(db, params.id);
+    if (!lot) throw new ApiError("not_found", "Lot not found");
+    return lotDetailOut(lot, (await activeSpotCounts(db, [lot.id])).get(lot.id)!);
+  },
 });
 
-// PATCH /v1/lots/{id} – edit a lot's settings (operators)
-export const PATCH = withAuth(
-  async ({ req, db, params }) => {
-    const id = parseId(params.id, "Lot");
-    const { lot, counts } = await updateLot(db, id, await parseBody(req, UpdateLotInput));
-    return json(lotDetailOut(lot, counts));
+export const PATCH = defineRoute({
+  method: "PATCH",
+  path: "/v1/lots/{id}",
+  operationId: "updateLot",
+  tag: "Lots",
+  summary: "Edit a lot's settings and rates",
+  auth: { operator: "manager", lot: ({ params }) => params.id },
+  params,
+  body: UpdateLotInput,
+  response: { description: "Updated", schema: LotDetailOut },
+  handler: async ({ db, params, body }) => {
+    const { lot, counts } = await updateLot(db, params.id, body);
+    return lotDetailOut(lot, counts);
   },
-  { operatorOnly: true },
-);
+});

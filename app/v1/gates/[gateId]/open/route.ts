@@ -1,13 +1,18 @@
-import { OpenGateInput } from "@/lib/api/gate-schemas";
+import { z } from "zod";
+import { findGate } from "@/db/queries/gates";
+import { GateCommandOut, OpenGateInput } from "@/lib/api/gate-schemas";
 import { openGateByHand } from "@/lib/gates/commands";
-import { json, parseBody, parseId } from "@/lib/http/respond";
-import { withAuth } from "@/lib/http/with-auth";
+import { defineRoute, pathId } from "@/lib/http/define-route";
 
-// POST /v1/gates/{gateId}/open – open the barrier by hand; logged with the operator's name (operators)
-export const POST = withAuth(
-  async ({ req, db, caller, params }) => {
-    const { reason } = await parseBody(req, OpenGateInput);
-    return json(await openGateByHand(db, caller, parseId(params.gateId, "Gate"), reason), 201);
-  },
-  { operatorOnly: true },
-);
+export const POST = defineRoute({
+  method: "POST",
+  path: "/v1/gates/{gateId}/open",
+  operationId: "openGate",
+  tag: "Gates",
+  summary: "Open a barrier by hand; logged with the operator's name",
+  auth: { operator: "attendant", lot: async ({ db, params }) => (await findGate(db, params.gateId))?.lotId ?? null },
+  params: z.object({ gateId: pathId("Gate") }),
+  body: OpenGateInput,
+  response: { status: 201, description: "Command queued for the gate", schema: GateCommandOut },
+  handler: ({ db, caller, params, body }) => openGateByHand(db, caller, params.gateId, body.reason),
+});

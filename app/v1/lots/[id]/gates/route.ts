@@ -1,15 +1,34 @@
-import { CreateGateInput } from "@/lib/api/gate-schemas";
+import { z } from "zod";
+import { CreateGateInput, GateCreatedOut, GateOut } from "@/lib/api/gate-schemas";
+import { page } from "@/lib/api/schemas";
 import { createGate, gatesOfLot } from "@/lib/gates/manage-gates";
-import { json, parseBody, parseId } from "@/lib/http/respond";
-import { withAuth } from "@/lib/http/with-auth";
+import { defineRoute, pathId } from "@/lib/http/define-route";
 
-// GET /v1/lots/{id}/gates – the lot's gates, without secrets (operators)
-export const GET = withAuth(async ({ db, params }) => json({ data: await gatesOfLot(db, parseId(params.id, "Lot")), next_cursor: null }), {
-  operatorOnly: true,
+const params = z.object({ id: pathId("Lot") });
+
+export const GET = defineRoute({
+  method: "GET",
+  path: "/v1/lots/{id}/gates",
+  operationId: "listGates",
+  tag: "Gates",
+  summary: "The lot's gates, without secrets",
+  // Attendants open barriers by hand, so they see the gates.
+  auth: { operator: "attendant", lot: ({ params }) => params.id },
+  params,
+  response: { description: "Gates", schema: page(GateOut) },
+  handler: async ({ db, params }) => ({ data: await gatesOfLot(db, params.id), next_cursor: null }),
 });
 
-// POST /v1/lots/{id}/gates – add a gate; its secret is in this response only (operators)
-export const POST = withAuth(
-  async ({ req, db, params }) => json(await createGate(db, parseId(params.id, "Lot"), await parseBody(req, CreateGateInput)), 201),
-  { operatorOnly: true },
-);
+export const POST = defineRoute({
+  method: "POST",
+  path: "/v1/lots/{id}/gates",
+  operationId: "createGate",
+  tag: "Gates",
+  summary: "Add a gate; the response holds its secret, shown this once",
+  auth: { operator: "manager", lot: ({ params }) => params.id },
+  params,
+  body: CreateGateInput,
+  response: { status: 201, description: "Created", schema: GateCreatedOut },
+  errors: ["conflict"],
+  handler: ({ db, params, body }) => createGate(db, params.id, body),
+});

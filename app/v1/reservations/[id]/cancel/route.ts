@@ -1,8 +1,17 @@
-import { json, parseId } from "@/lib/http/respond";
-import { withAuth } from "@/lib/http/with-auth";
+import { z } from "zod";
+import { CancelOut } from "@/lib/api/schemas";
+import { defineRoute, pathId } from "@/lib/http/define-route";
 import { cancelReservation } from "@/lib/reservations/cancel-reservation";
 
-// PUT /v1/reservations/{id}/cancel – cancel and refund per the lot's policy
-export const PUT = withAuth(async ({ db, caller, params }) => {
-  return json(await cancelReservation(db, caller, parseId(params.id, "Reservation")));
+export const PUT = defineRoute({
+  method: "PUT",
+  path: "/v1/reservations/{id}/cancel",
+  operationId: "cancelReservation",
+  tag: "Reservations",
+  summary: "Cancel a reservation; refunds per the lot's policy",
+  auth: "driver",
+  params: z.object({ id: pathId("Reservation") }),
+  response: { description: "Cancelled", schema: CancelOut },
+  errors: ["invalid_state"],
+  handler: ({ db, caller, params }) => cancelReservation(db, caller, params.id),
 });

@@ -1,6 +1,17 @@
+import { z } from "zod";
+import { PassOut } from "@/lib/api/gate-schemas";
 import { issueDriverPass } from "@/lib/gates/driver-pass";
-import { json, parseId } from "@/lib/http/respond";
-import { withAuth } from "@/lib/http/with-auth";
+import { defineRoute, pathId } from "@/lib/http/define-route";
 
-// GET /v1/reservations/{id}/pass – the QR gate pass of a paid reservation (its owner or an operator)
-export const GET = withAuth(async ({ db, caller, params }) => json(await issueDriverPass(db, caller, parseId(params.id, "Reservation")), 200, { "cache-control": "no-store" }));
+export const GET = defineRoute({
+  method: "GET",
+  path: "/v1/reservations/{id}/pass",
+  operationId: "getReservationPass",
+  tag: "Reservations",
+  summary: "The QR gate pass of a paid reservation (its owner or an operator)",
+  auth: "driver",
+  params: z.object({ id: pathId("Reservation") }),
+  response: { description: "The pass", schema: PassOut, headers: { "cache-control": "no-store" } },
+  errors: ["invalid_state", "not_configured"],
+  handler: ({ db, caller, params }) => issueDriverPass(db, caller, params.id),
+});

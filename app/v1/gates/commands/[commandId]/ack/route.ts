@@ -1,6 +1,16 @@
+import { z } from "zod";
+import { CommandAckOut } from "@/lib/api/gate-schemas";
 import { ackCommand } from "@/lib/gates/commands";
-import { json, parseId } from "@/lib/http/respond";
-import { withGate } from "@/lib/http/with-gate";
+import { defineRoute, pathId } from "@/lib/http/define-route";
 
-// POST /v1/gates/commands/{commandId}/ack – the gate carried the command out
-export const POST = withGate(async ({ db, gate, params }) => json(await ackCommand(db, gate, parseId(params.commandId, "Command"))));
+export const POST = defineRoute({
+  method: "POST",
+  path: "/v1/gates/commands/{commandId}/ack",
+  operationId: "ackGateCommand",
+  tag: "Gates",
+  summary: "Acknowledge a command once carried out",
+  auth: "gate",
+  params: z.object({ commandId: pathId("Command") }),
+  response: { description: "Acknowledged", schema: CommandAckOut },
+  handler: ({ db, gate, params }) => ackCommand(db, gate, params.commandId),
+});

@@ -1,8 +1,16 @@
+import { z } from "zod";
+import { GateSecretOut } from "@/lib/api/gate-schemas";
 import { rotateGateSecret } from "@/lib/gates/manage-gates";
-import { json, parseId } from "@/lib/http/respond";
-import { withAuth } from "@/lib/http/with-auth";
+import { defineRoute, pathId } from "@/lib/http/define-route";
 
-// POST /v1/lots/{id}/gates/{gateId}/rotate-secret – a new secret for the gate; the old one stops working (operators)
-export const POST = withAuth(async ({ db, params }) => json(await rotateGateSecret(db, parseId(params.id, "Lot"), parseId(params.gateId, "Gate"))), {
-  operatorOnly: true,
+export const POST = defineRoute({
+  method: "POST",
+  path: "/v1/lots/{id}/gates/{gateId}/rotate-secret",
+  operationId: "rotateGateSecret",
+  tag: "Gates",
+  summary: "Replace a gate's secret; the old one stops working",
+  auth: { operator: "manager", lot: ({ params }) => params.id },
+  params: z.object({ id: pathId("Lot"), gateId: pathId("Gate") }),
+  response: { description: "The new secret, shown this once", schema: GateSecretOut },
+  handler: ({ db, params }) => rotateGateSecret(db, params.id, params.gateId),
 });

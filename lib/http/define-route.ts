@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { getDb, type Db } from "@/db/client";
+import { resolveCaller, type Caller } from "@/lib/auth/caller";
+import { authorizeLot, type OperatorRole } from "@/lib/auth/lot-access";
+import { ApiError, type ErrorCode } from "@/lib/errors";
+import { authenticateGate, type GateContext } from "@/lib/gates/gate-auth";
+import { paymentsStatus } from "@/lib/payments/health";
+import { errorResponse, json, parseBody, parseQuery } from "./respond";
+
+// One declaration per API operation. From it come the handler's authentication, its input parsing
+// and the operation's entry in GET /v1/openapi.json (lib/api/openapi.ts), so the contract and the
+// code cannot drift apart. tests/route-coverage.test.ts fails for a route file exporting anything else.
+
+export const TAGS = {
+  Reservations: "Book, extend and cancel reservations, and fetch their gate passes",
+  Lots: "Lots, their spots and their availability",
+  Payments: "Paying holds and reading the money ledger",
+  Gates: "Gate devices, their decisions at the barrier and the barrier log",
+  Account: "The caller",
+  Meta: "This document",
+} as const;
+export type Tag = keyof typeof TAGS;
+
+export const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+type RawParams = Record<string, string | string[] | undefined>;
+type ParamsSchema = z.ZodObject<Record<string, z.ZodType<string>>>;
+
+/** Who may call an operation. */
+export type Auth =
+  /** Anyone, no credentials (documented with `security: []`). */
+  | "public"
+  /** Any signed-in person: a driver, or an operator acting as one. Lib functions narrow further (own reservations). */
+  | "driver"
+  /** A gate device, with its own secret (never a person's token). */
+  | "gate"
+  /**
+   * An operator holding at least `operator` in the organisation of the lot `lot` names (null: not
+   * scoped to one lot, e.g. creating a lot). Checked by authorizeLot before the handler runs.
+   */
+  | { operator: OperatorRole; lot?: (input: { db: Db; params: Record<string, string> }) => string | null | Promise<string | null> };
+
+type Out<A extends Auth> = { caller: A extends "public" | "gate" ? undefined : Caller; gate: A extends "gate" ? GateContext : undefined };
+
+export type RouteSpec<A extends Auth, P extends ParamsSchema | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType> = {
+  method: Method;
+  /** OpenAPI path template, `{name}` for each path parameter; the coverage test checks it matches the file's folder. */
+  path: `/v1/${string}`;
+  operationId: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  auth: A;
+  /** Path parameters; a value that does not parse is an unknown record: 404 with the schema's message (see pathId). */
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: {
+    status?: 200 | 201;
+    description: string;
+    schema: R;
+    headers?: HeadersInit | ((out: z.input<R>) => HeadersInit);
+  };
+  /** The codes this operation answers besides those its auth and inputs imply (see impliedErrors). */
+  errors?: ErrorCode[];
+  /** false: the handler never touches the database (and so must not start one, e.g. at build time). */
+  database?: false;
+  handler: (
+    input: {
+      req: Request;
+      db: Db;
+      params: P extends ParamsSchema ? z.output<P> : Record<string, never>;
+      query: Q extends z.ZodType ? z.output<Q> : undefined;
+      body: B extends z.ZodType ? z.output<B> : undefined;
+      /** performance.now() when the request arrived: a gate decision's latency counts from here. */
+      startedAt: number;
+    } & Out<A>,
+  ) => Promise<z.input<R>> | z.input<R>;
+};
+
+/** What the document and the coverage test need to know about a declared operation. */
+export type RouteDeclaration = Omit<RouteSpec<Auth, ParamsSchema | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>, "handler">;
+
+type RouteCtx = { params: Promise<RawParams> };
+export type DeclaredRoute = ((req: Request, ctx: RouteCtx) => Promise<Response>) & { readonly route: RouteDeclaration };
+
+/** A path id: a UUID, and anything else names no record, so it is a 404 rather than a validation error. */
+export const pathId = (what: string) => z.uuid({ error: `${what} not found` }).describe(`The ${what.toLowerCase()}'s id`);
+
+/** The codes every operation can answer because of how it is called. */
+export function impliedErrors(route: RouteDeclaration): ErrorCode[] {
+  const codes: ErrorCode[] = [];
+  if (route.auth !== "public") codes.push("unauthorized");
+  if (route.auth === "gate" || typeof route.auth === "object") codes.push("forbidden");
+  if (route.params) codes.push("not_found");
+  if (route.body) codes.push("bad_request");
+  if (route.body || route.query) codes.push("validation_failed");
+  return [...new Set([...codes, ...(route.errors ?? [])])];
+}
+
+const noDatabase = new Proxy({} as Db, {
+  get() {
+    throw new Error("This route is declared with `database: false`");
+  },
+});
+
+export function defineRoute<
+  A extends Auth,
+  P extends ParamsSchema | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType = z.ZodType,
+>(spec: RouteSpec<A, P, Q, B, R>): DeclaredRoute {
+  const { handler, ...route } = spec;
+  const run = async (req: Request, ctx: RouteCtx): Promise<Response> => {
+    const startedAt = performance.now();
+    let res: Response;
+    try {
+      const db = spec.database === false ? noDatabase : await getDb();
+      const gate = spec.auth === "gate" ? await authenticateGate(req, getDb) : undefined;
+      const caller = spec.auth === "public" || spec.auth === "gate" ? undefined : await signedIn(req, db);
+      const params = spec.params ? parseParams(spec.params, (await ctx?.params) ?? {}) : {};
+      if (typeof spec.auth === "object") {
+        await authorizeLot(db, caller!, spec.auth.lot ? await spec.auth.lot({ db, params }) : null, spec.auth.operator);
+      }
+      const query = spec.query ? parseQuery(req, spec.query) : undefined;
+      const body = spec.body ? await parseBody(req, spec.body) : undefined;
+      const input = { req, db, params, query, body, startedAt, caller, gate } as Parameters<typeof handler>[0];
+      const out = await handler(input);
+      const headers = typeof spec.response.headers === "function" ? spec.response.headers(out) : spec.response.headers;
+      res = json(out, spec.response.status ?? 200, headers);
+    } catch (err) {
+      res = errorResponse(err);
+    }
+    // Every gate answer tells the kiosk whether payments can be collected (its red "payments down" band).
+    if (spec.auth === "gate") res.headers.set("x-spotkeeper-payments", paymentsStatus());
+    return res;
+  };
+  return Object.assign(run, { route: route as RouteDeclaration });
+}
+
+export function isDeclaredRoute(value: unknown): value is DeclaredRoute {
+  return typeof value === "function" && "route" in value && typeof (value as DeclaredRoute).route?.operationId === "string";
+}
+
+async function signedIn(req: Request, db: Db): Promise<Caller> {
+  const caller = await resolveCaller(req, db);
+  if (!caller) throw new ApiError("unauthorized", "Sign in or send `Authorization: Bearer <token>`");
+  return caller;
+}
+
+function parseParams(schema: ParamsSchema, raw: RawParams): Record<string, string> {
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new ApiError("not_found", r.error.issues[0]?.message ?? "Not found");
+  return r.data;
+}
