@@ -1,4 +1,4 @@
-import { isDeclaredRoute, type RouteDeclaration } from "@/lib/http/define-route";
+import { isDeclaredRoute, type DeclaredRoute, type RouteDeclaration } from "@/lib/http/define-route";
 import * as gatesGateidOpen from "./gates/[gateId]/open/route";
 import * as gatesCheckIn from "./gates/check-in/route";
 import * as gatesCheckOut from "./gates/check-out/route";
@@ -57,6 +57,10 @@ const MODULES = [
 ];
 
 /** Read lazily: this module and the document's route import each other. */
+export function declaredHandlers(): DeclaredRoute[] {
+  return MODULES.flatMap((m) => Object.values(m).filter(isDeclaredRoute));
+}
+
 export function declaredRoutes(): RouteDeclaration[] {
-  return MODULES.flatMap((m) => Object.values(m).filter(isDeclaredRoute)).map((handler) => handler.route);
+  return declaredHandlers().map((handler) => handler.route);
 }

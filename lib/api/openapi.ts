@@ -22,6 +22,7 @@ const STATUS_TEXT: Record<number, string> = {
   402: "Payment declined or failed",
   403: "Not allowed for this caller",
   404: "Not found",
+  406: "The request's Accept header excludes application/json",
   409: "Conflict with the current state",
   422: "Validation failed",
   429: "Too many requests",
@@ -138,7 +139,7 @@ export function buildOpenApiDocument(routes: RouteDeclaration[]) {
         "Reserve a parking spot by vehicle type, pay, and drive through automated gates. Times are ISO 8601 in UTC; money is integer minor units with an ISO currency. Errors are `{ error: { code, message, details } }`, `code` one of ErrorCode.",
       license: { name: "MIT", identifier: "MIT" },
     },
-    servers: [{ url: "http://localhost:3000", description: "`npm run demo`; a deployment serves this API at its own origin" }],
+    servers: [{ url: "/", description: "The origin serving this document" }],
     tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     paths,
     components: {

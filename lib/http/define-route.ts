@@ -90,7 +90,7 @@ export const pathId = (what: string) => z.uuid({ error: `${what} not found` }).d
 
 /** The codes every operation can answer because of how it is called. */
 export function impliedErrors(route: RouteDeclaration): ErrorCode[] {
-  const codes: ErrorCode[] = [];
+  const codes: ErrorCode[] = ["not_acceptable"];
   if (route.auth !== "public") codes.push("unauthorized");
   if (route.auth === "gate" || typeof route.auth === "object") codes.push("forbidden");
   if (route.params) codes.push("not_found");
@@ -117,6 +117,7 @@ export function defineRoute<
     const startedAt = performance.now();
     let res: Response;
     try {
+      if (!acceptsJson(req)) throw new ApiError("not_acceptable", "This API answers with application/json; send an Accept header that allows it");
       const db = spec.database === false ? noDatabase : await getDb();
       const gate = spec.auth === "gate" ? await authenticateGate(req, getDb) : undefined;
       const caller = spec.auth === "public" || spec.auth === "gate" ? undefined : await signedIn(req, db);
@@ -142,6 +143,18 @@ export function defineRoute<
 
 export function isDeclaredRoute(value: unknown): value is DeclaredRoute {
   return typeof value === "function" && "route" in value && typeof (value as DeclaredRoute).route?.operationId === "string";
+}
+
+/** No Accept header, or one with a media range covering application/json at q > 0 (RFC 9110 §12.5.1). */
+function acceptsJson(req: Request): boolean {
+  const accept = req.headers.get("accept");
+  if (!accept?.trim()) return true;
+  return accept.split(",").some((range) => {
+    const [type = "", ...params] = range.split(";").map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith("q="));
+    if (q && !(Number(q.slice(2)) > 0)) return false;
+    return ["*/*", "application/*", "application/json"].includes(type);
+  });
 }
 
 async function signedIn(req: Request, db: Db): Promise<Caller> {

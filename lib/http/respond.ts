@@ -52,11 +52,3 @@ export function parseQuery<T extends z.ZodType>(req: Request, schema: T): z.outp
   const params = Object.fromEntries(new URL(req.url).searchParams);
   return schema.parse(params);
 }
-
-const UuidParam = z.uuid();
-/** Path ids that are not UUIDs are simply unknown records: 404, not a database cast error. */
-export function parseId(raw: string | string[] | undefined, what: string): string {
-  const r = UuidParam.safeParse(raw);
-  if (!r.success) throw new ApiError("not_found", `${what} not found`);
-  return r.data;
-}

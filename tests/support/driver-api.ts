@@ -1,90 +1,104 @@
 import { asc, eq } from "drizzle-orm";
+import createClient from "openapi-fetch";
 import { expect } from "vitest";
-import { POST as paymentsRoute } from "@/app/v1/payments/route";
-import { GET as quotesRoute } from "@/app/v1/quotes/route";
-import { PUT as cancelRoute } from "@/app/v1/reservations/[id]/cancel/route";
-import { POST as extendRoute } from "@/app/v1/reservations/[id]/extend/route";
-import { GET as reservationRoute } from "@/app/v1/reservations/[id]/route";
-import { POST as reservationsRoute } from "@/app/v1/reservations/route";
+import { declaredHandlers } from "@/app/v1/operations";
 import { getDb } from "@/db/client";
 import { ledgerFor, netPaid } from "@/db/queries/payments";
 import { reservationTransitions, type VehicleType } from "@/db/schema";
-import { apiRequest, routeContext, type TestUser } from "../fixtures";
+import type { components, paths } from "@/lib/api/client/schema";
+import { routeContext, type TestUser } from "../fixtures";
 
-// What a driver's client does, through the real route handlers: book, quote, pay, cancel, extend.
+// What a driver's client does: book, quote, pay, cancel, extend — through the typed client generated
+// from the OpenAPI document (npm run gen:client), so a path, a body or a response shape the document
+// gets wrong fails here. Its fetch hands each request to the declared route handler in-process.
 
-export type ReservationJson = {
-  reservation_id: string;
-  user_id: string;
-  lot_id: string;
-  spot_id: string;
-  spot_label: string;
-  vehicle_type: VehicleType;
-  license_plate: string | null;
-  start_time: string;
-  end_time: string;
-  status: string;
-  amount: number;
-  currency: string;
-};
+type Schemas = components["schemas"];
+export type ReservationJson = Schemas["Reservation"];
+export type PaymentJson = Schemas["PaymentResult"];
+export type CancelJson = Schemas["CancelResult"];
+export type QuoteJson = Schemas["Quote"];
+export type ErrorJson = Schemas["Error"];
 
-export type PaymentJson = { transaction_id: string; status: "succeeded"; reservation_id: string };
-export type CancelJson = { reservation_id: string; status: string; refund_amount: number; currency: string };
-export type QuoteJson = { total: number; currency: string; occupancy: number; line_items: { amount: number }[] };
-export type ErrorJson = { error: { code: string; message: string; details?: Record<string, unknown> } };
+/** Routes a request to the operation whose declared path template matches it, as Next.js would. */
+async function dispatch(req: Request): Promise<Response> {
+  const { pathname } = new URL(req.url);
+  for (const handler of declaredHandlers()) {
+    const { method, path } = handler.route;
+    const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const match = new RegExp(`^${path.replace(/\{\w+\}/g, "([^/]+)")}$`).exec(pathname);
+    if (method !== req.method || !match) continue;
+    return handler(req, routeContext(Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]))));
+  }
+  throw new Error(`No declared operation for ${req.method} ${pathname}`);
+}
 
-export function book(user: TestUser, lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
+const api = createClient<paths>({ baseUrl: "http://spotkeeper.test", fetch: dispatch });
+const as = (user: TestUser) => ({ authorization: `Bearer ${user.token}` });
+
+/** openapi-fetch has read the body; tests read the answer again as a plain Response. */
+function again({ data, error, response }: { data?: unknown; error?: unknown; response: Response }) {
+  return Response.json(data ?? error, { status: response.status, headers: response.headers });
+}
+
+export async function book(user: TestUser, lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
   const body = { lot_id: lotId, vehicle_type: vehicleType, start_time: start.toISOString(), end_time: end.toISOString() };
-  return reservationsRoute(apiRequest("POST", "/v1/reservations", { token: user.token, body }), routeContext());
+  return again(await api.POST("/v1/reservations", { body, headers: as(user) }));
 }
 
 export async function bookOk(user: TestUser, lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
-  const res = await book(user, lotId, start, end, vehicleType);
-  expect(res.status, JSON.stringify(await res.clone().json())).toBe(201);
-  return (await res.json()) as ReservationJson;
+  const { data, error, response } = await api.POST("/v1/reservations", {
+    body: { lot_id: lotId, vehicle_type: vehicleType, start_time: start.toISOString(), end_time: end.toISOString() },
+    headers: as(user),
+  });
+  expect(response.status, JSON.stringify(error)).toBe(201);
+  return data!;
 }
 
-export function getReservation(user: TestUser, id: string) {
-  return reservationRoute(apiRequest("GET", `/v1/reservations/${id}`, { token: user.token }), routeContext({ id }));
+export async function getReservation(user: TestUser, id: string) {
+  return again(await api.GET("/v1/reservations/{id}", { params: { path: { id } }, headers: as(user) }));
 }
 
 export async function statusOf(user: TestUser, id: string) {
-  const res = await getReservation(user, id);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as ReservationJson).status;
+  const { data, response } = await api.GET("/v1/reservations/{id}", { params: { path: { id } }, headers: as(user) });
+  expect(response.status).toBe(200);
+  return data!.status;
 }
 
 export async function quoteTotal(lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
-  const query = new URLSearchParams({ lot_id: lotId, vehicle_type: vehicleType, start_time: start.toISOString(), end_time: end.toISOString() });
-  const res = await quotesRoute(apiRequest("GET", `/v1/quotes?${query}`), routeContext());
-  expect(res.status).toBe(200);
-  return (await res.json()) as QuoteJson;
+  const query = { lot_id: lotId, vehicle_type: vehicleType, start_time: start.toISOString(), end_time: end.toISOString() };
+  const { data, response } = await api.GET("/v1/quotes", { params: { query } });
+  expect(response.status).toBe(200);
+  return data!;
 }
 
-export function pay(user: TestUser, body: Record<string, unknown>) {
-  return paymentsRoute(apiRequest("POST", "/v1/payments", { token: user.token, body }), routeContext());
+/** Any body, valid or not: tests send wrong amounts and missing fields on purpose. */
+export async function pay(user: TestUser, body: Record<string, unknown>) {
+  return again(await api.POST("/v1/payments", { body: body as Schemas["PaymentInput"], headers: as(user) }));
 }
 
 export async function payOk(user: TestUser, r: Pick<ReservationJson, "reservation_id" | "amount">, paymentMethodId = "pm_card_visa") {
-  const res = await pay(user, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: paymentMethodId });
-  expect(res.status, JSON.stringify(await res.clone().json())).toBe(201);
-  return (await res.json()) as PaymentJson;
+  const { data, error, response } = await api.POST("/v1/payments", {
+    body: { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: paymentMethodId },
+    headers: as(user),
+  });
+  expect(response.status, JSON.stringify(error)).toBe(201);
+  return data!;
 }
 
 /** A booking paid with pm_card_visa: confirmed, with the card saved for off-session charges. */
 export async function paidBooking(user: TestUser, lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
   const r = await bookOk(user, lotId, start, end, vehicleType);
   const payment = await payOk(user, r);
-  return { ...r, status: "confirmed", transaction_id: payment.transaction_id };
+  return { ...r, status: "confirmed" as const, transaction_id: payment.transaction_id };
 }
 
-export function cancel(user: TestUser, id: string) {
-  return cancelRoute(apiRequest("PUT", `/v1/reservations/${id}/cancel`, { token: user.token }), routeContext({ id }));
+export async function cancel(user: TestUser, id: string) {
+  return again(await api.PUT("/v1/reservations/{id}/cancel", { params: { path: { id } }, headers: as(user) }));
 }
 
-export function extend(user: TestUser, id: string, endTime: Date) {
+export async function extend(user: TestUser, id: string, endTime: Date) {
   const body = { end_time: endTime.toISOString() };
-  return extendRoute(apiRequest("POST", `/v1/reservations/${id}/extend`, { token: user.token, body }), routeContext({ id }));
+  return again(await api.POST("/v1/reservations/{id}/extend", { params: { path: { id } }, body, headers: as(user) }));
 }
 
 /** The reservation's money ledger, oldest first. */
