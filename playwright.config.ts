@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./e2e/chromium";
 
 // E2E_PORT and E2E_DATABASE let several checkouts run the suite side by side on one machine.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;
-const SYSTEM_CHROMIUM = "/usr/bin/chromium";
 const E2E_DATABASE = process.env.E2E_DATABASE ?? "spotkeeper_e2e";
 const EMBEDDED_DIR = ".data/e2e-pg";
 
@@ -55,21 +54,8 @@ export default defineConfig({
       name: "chromium",
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          // The distribution's Chromium where there is one (CI images, this container); otherwise
-          // the browser `npx playwright install chromium` downloads.
-          executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        },
+        // Checked (or fetched) by scripts/check-browser.ts before `npm test` builds anything.
+        launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS },
       },
     },
   ],

@@ -2,10 +2,11 @@ import path from "node:path";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
+import { LOCKS } from "./locks";
 
 // Several processes (the app, test workers) may start at once against one database: a session-level
 // advisory lock makes exactly one of them apply the migrations while the others wait.
-const MIGRATION_LOCK = 727_001;
+const MIGRATION_LOCK = LOCKS.migrations;
 
 export async function migrateDatabase(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });

@@ -4,6 +4,7 @@ import { RatePlan, type RatePlanInput } from "@/lib/pricing/rate-plan";
 import type { Db } from "./client";
 import { spotsFromCounts } from "./queries/lots";
 import { apiTokens, gateDevices, lots, spots, users, type NewLot, type SpotCounts } from "./schema";
+import { LOCKS } from "./locks";
 
 export const DEMO_PASSWORD = "spotkeeper-demo";
 export const DEMO_USERS = [
@@ -82,7 +83,7 @@ export const demoGateSecret = (lotName: string, direction: "entry" | "exit") =>
 export async function seedDemo(db: Db, tokens: { driverToken: string; operatorToken: string }) {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(727004)`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS.demoSeed})`);
     for (const u of DEMO_USERS) {
       const [user] = await tx
         .insert(users)

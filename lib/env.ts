@@ -3,20 +3,29 @@ import { isEd25519PrivateKey } from "@/lib/gates/key-format";
 
 // Validated once, at start-up (instrumentation.ts and the first database call): a bad value fails
 // with a message naming the variable instead of surfacing later as an obscure runtime error.
-const optionalUrl = z.url().optional().or(z.literal("").transform(() => undefined));
+const url = (protocol?: RegExp, example?: string) =>
+  z
+    .url({ protocol, error: example ? `must be a URL like ${example}` : "must be a URL" })
+    .optional()
+    .or(z.literal("").transform(() => undefined));
+const optionalUrl = url();
 
 const schema = z.object({
-  DATABASE_URL: optionalUrl,
-  REDIS_URL: optionalUrl,
+  DATABASE_URL: url(/^postgres(ql)?$/, "postgres://user:password@host:5432/database"),
+  REDIS_URL: url(/^rediss?$/, "redis://host:6379"),
   REDIS_PREFIX: z.string().default("sk:"),
   UPSTASH_REDIS_REST_URL: optionalUrl,
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
-  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   SPOTKEEPER_DEMO: z.enum(["0", "1", "true", "false"]).optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   EMBEDDED_PG_DIR: z.string().optional(),
-  STRIPE_SECRET_KEY: z.string().startsWith("sk_").optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_").optional(),
+  // Secret (sk_) or restricted (rk_) key, test or live mode.
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^[sr]k_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_…, sk_live_…, or rk_…)")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
   /** Another Stripe API host (stripe-mock, or the tests' local server), e.g. http://127.0.0.1:12111. */
   STRIPE_API_BASE: optionalUrl,
   /** Inngest Cloud (event key) or the Inngest dev server (INNGEST_DEV=1 or its URL) runs the workflows; without either, the in-process scheduler does. */
@@ -36,11 +45,20 @@ export type Env = z.infer<typeof schema> & { demo: boolean };
 
 let cached: Env | undefined;
 
+/** The validated environment of this process, parsed once. */
 export function env(): Env {
-  if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+  cached ??= parseEnv(process.env, {
+    // Not while building: the secret is a run-time setting, and the build must not need it.
+    serving: process.env.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build",
+  });
+  return cached;
+}
+
+/** Throws one error naming every bad variable, so a misconfigured server says what to fix before serving. */
+export function parseEnv(source: Record<string, string | undefined>, { serving }: { serving: boolean }): Env {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
     throw new Error(`Invalid environment variables: ${problems}`);
   }
   const e = parsed.data;
@@ -49,11 +67,8 @@ export function env(): Env {
   }
   // Demo mode: no database configured (embedded PostgreSQL), or explicitly asked for demo data.
   const demo = !e.DATABASE_URL || e.SPOTKEEPER_DEMO === "1" || e.SPOTKEEPER_DEMO === "true";
-  // Not while building: the secret is a run-time setting, and the build must not need it.
-  const serving = process.env.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build";
   if (!demo && !e.NEXTAUTH_SECRET && serving) {
     throw new Error("Invalid environment variables: NEXTAUTH_SECRET is required outside demo mode");
   }
-  cached = { ...e, demo };
-  return cached;
+  return { ...e, demo };
 }

@@ -1,33 +1,22 @@
 import { formatDateTime } from "@/components/format";
-import { getDb } from "@/db/client";
-import { ApiError } from "@/lib/errors";
-import { issueDriverPass } from "@/lib/gates/driver-pass";
+import type { DriverPass } from "@/lib/gates/driver-pass";
 import styles from "./gate-pass.module.css";
 
 /**
- * The driver's QR gate pass for a confirmed or checked-in reservation, with a PNG download. Server
- * component: the token is signed here and never leaves the server unsigned. Renders nothing when the
- * server has no signing key (outside demo mode without QR_SIGNING_KEY): plates still open the gates.
+ * The driver's QR gate pass for a confirmed or checked-in reservation, with a PNG download. The page
+ * issues the pass (driverPassIfIssued, on the server: the token is signed there) and shows this only
+ * when there is one.
  */
-export async function GatePass({
-  reservationId,
-  userId,
+export function GatePass({
+  pass,
   spotLabel,
   timeZone,
 }: {
-  reservationId: string;
-  userId: string;
+  pass: DriverPass;
   spotLabel: string;
   /** The lot's, for the time the pass starts to open the gate. */
   timeZone: string;
 }) {
-  let pass: Awaited<ReturnType<typeof issueDriverPass>>;
-  try {
-    pass = await issueDriverPass(await getDb(), { id: userId, role: "driver" }, reservationId);
-  } catch (err) {
-    if (err instanceof ApiError && (err.code === "not_configured" || err.code === "invalid_state")) return null;
-    throw err;
-  }
   return (
     <details className={styles.pass} data-testid="gate-pass">
       <summary>Gate pass (QR code)</summary>

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { VEHICLE_TYPES } from "@/lib/vehicle-types";
 import type { DbOrTx } from "../client";
-import { lots, spots, type Lot, type NewSpot, type SpotCounts, type VehicleType } from "../schema";
+import { lots, spots, type Lot, type NewLot, type NewSpot, type SpotCounts, type VehicleType } from "../schema";
 
 export const emptyCounts = (): SpotCounts => ({ compact: 0, large: 0, ev: 0, handicapped: 0 });
 
@@ -53,5 +53,32 @@ export async function spotsFromCounts(db: DbOrTx, lot: Pick<Lot, "id">, counts: 
       out.push({ lotId: lot.id, label, level, vehicleType: type, x: x++ % 20, y: firstRow + Math.floor(out.length / 20) });
     }
   }
+  return out;
+}
+
+export async function insertLot(db: DbOrTx, values: NewLot) {
+  const [lot] = await db.insert(lots).values(values).returning();
+  return lot!;
+}
+
+/** Absent fields stay undefined, which drizzle leaves out of the SET list. */
+export async function updateLotRow(db: DbOrTx, id: string, patch: Partial<NewLot>) {
+  const [lot] = await db.update(lots).set(patch).where(eq(lots.id, id)).returning();
+  return lot ?? null;
+}
+
+/** Which of these labels the lot already uses. */
+export async function takenSpotLabels(db: DbOrTx, lotId: string, labels: string[]) {
+  const rows = await db
+    .select({ label: spots.label })
+    .from(spots)
+    .where(and(eq(spots.lotId, lotId), inArray(spots.label, labels)));
+  return rows.map((r) => r.label);
+}
+
+/** Batches keep a 5000-spot lot under PostgreSQL's bind-parameter limit. */
+export async function insertSpots(db: DbOrTx, rows: NewSpot[]) {
+  const out = [];
+  for (let i = 0; i < rows.length; i += 1000) out.push(...(await db.insert(spots).values(rows.slice(i, i + 1000)).returning()));
   return out;
 }

@@ -1,10 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { findReservation, freeSpotCandidates, spotIsFree } from "@/db/queries/reservations";
-import { reservations, type NewReservation, type VehicleType } from "@/db/schema";
+import { insertReservation } from "@/db/queries/lifecycle";
+import type { NewReservation, VehicleType } from "@/db/schema";
 import { certainlyFull, noteBooked } from "@/lib/availability";
 import { ApiError, PG, pgCode } from "@/lib/errors";
 import { runEffects } from "@/lib/lifecycle/effects";
+import { LOCKS } from "@/db/locks";
 
 export type AllocateRequest = Omit<NewReservation, "spotId" | "id" | "period" | "vehicleType" | "startTime" | "endTime"> & {
   vehicleType: VehicleType;
@@ -16,7 +18,7 @@ const CANDIDATES_PER_ROUND = 16;
 const MAX_ROUNDS = 64;
 
 /** The per-spot advisory lock every writer of a spot's bookings takes (allocation, extension). */
-export const spotLockKey = (spotId: string) => sql`727003, hashtext(${spotId})`;
+export const spotLockKey = (spotId: string) => sql`${LOCKS.spot}, hashtext(${spotId})`;
 
 const noSpot = () => new ApiError("no_spot_available", "No spot of that type is free for the whole requested time");
 
@@ -77,11 +79,7 @@ async function tryBook(db: Db, spotId: string, req: AllocateRequest, wait: boole
         if (!row?.ok) return "busy";
       }
       if (!(await spotIsFree(tx, spotId, req.startTime, req.endTime))) return "taken";
-      const [inserted] = await tx
-        .insert(reservations)
-        .values({ ...req, spotId })
-        .returning({ id: reservations.id });
-      return inserted!.id;
+      return await insertReservation(tx, { ...req, spotId });
     });
   } catch (err) {
     if (pgCode(err) === PG.exclusionViolation) return "taken";

@@ -1,12 +1,13 @@
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { DbOrTx, Db } from "@/db/client";
-import { ACTIVE_STATUSES } from "@/db/queries/reservations";
-import { reservations, spots, type VehicleType } from "@/db/schema";
+import { activeSpotCount, bookedWindows } from "@/db/queries/availability";
+import type { VehicleType } from "@/db/schema";
 import { env } from "@/lib/env";
 import { getRedis } from "@/lib/redis";
 import { memoryAvailabilityStore } from "./memory-store";
 import { redisAvailabilityStore } from "./redis-store";
 import type { AvailabilityStore, Booking } from "./store";
+import { LOCKS } from "@/db/locks";
 
 
 const g = globalThis as unknown as { __spotkeeperAvailability?: AvailabilityStore };
@@ -20,7 +21,7 @@ export function availabilityStore(): AvailabilityStore {
 }
 
 /** Advisory-lock key for one lot+type's cache; releases take it shared, rebuilds exclusive. */
-const lockKey = (lotId: string, type: VehicleType) => sql`727002, hashtext(${`${lotId}:${type}`})`;
+const lockKey = (lotId: string, type: VehicleType) => sql`${LOCKS.availability}, hashtext(${`${lotId}:${type}`})`;
 
 // The cache is an accelerator: if Redis fails, the request goes on to PostgreSQL.
 async function quietly<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
@@ -42,24 +43,7 @@ export function rebuildAvailability(db: Db, lotId: string, type: VehicleType): P
     p = db
       .transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${lockKey(lotId, type)})`);
-        const [{ n }] = await tx
-          .select({ n: sql<number>`count(*)::int` })
-          .from(spots)
-          .where(and(eq(spots.lotId, lotId), eq(spots.vehicleType, type), eq(spots.active, true)));
-        const rows = await tx
-          .select({ id: reservations.id, start: reservations.startTime, end: reservations.endTime })
-          .from(reservations)
-          .innerJoin(spots, eq(spots.id, reservations.spotId))
-          .where(
-            and(
-              eq(reservations.lotId, lotId),
-              eq(reservations.vehicleType, type),
-              eq(spots.active, true),
-              inArray(reservations.status, ACTIVE_STATUSES),
-              gt(reservations.endTime, sql`now()`),
-            ),
-          );
-        await availabilityStore().replace(lotId, type, n!, rows);
+        await availabilityStore().replace(lotId, type, await activeSpotCount(tx, lotId, type), await bookedWindows(tx, lotId, type));
       })
       .catch((err) => console.warn("[spotkeeper] availability rebuild failed:", (err as Error).message))
       .finally(() => inflightRebuilds.delete(key));

@@ -36,3 +36,18 @@ export async function issueDriverPass(db: Db, caller: Pick<Caller, "id" | "role"
     valid_until: new Date(claims.exp * 1000).toISOString(),
   };
 }
+
+export type DriverPass = Awaited<ReturnType<typeof issueDriverPass>>;
+
+/**
+ * For the site's pages: the pass, or null where it has none — no signing key on this server
+ * (outside demo mode without QR_SIGNING_KEY; plates still open the gates) or not paid yet.
+ */
+export async function driverPassIfIssued(db: Db, caller: Pick<Caller, "id" | "role">, reservationId: string): Promise<DriverPass | null> {
+  try {
+    return await issueDriverPass(db, caller, reservationId);
+  } catch (err) {
+    if (err instanceof ApiError && (err.code === "not_configured" || err.code === "invalid_state")) return null;
+    throw err;
+  }
+}

@@ -9,6 +9,7 @@ import { identify } from "./identify";
 import { passesFromDb } from "./lookup";
 import { recordEntry, recordExit } from "./record";
 import { gateKeys } from "./store";
+import { LOCKS } from "@/db/locks";
 
 /**
  * Offline replays: the bridge decided on its own while it could not reach us and now reports the
@@ -25,7 +26,7 @@ import { gateKeys } from "./store";
  */
 function oneAtATime<A>(db: Db, eventId: string, fn: () => Promise<A>): Promise<A> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(727007, hashtext(${eventId}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS.gateReplay}, hashtext(${eventId}))`);
     return fn();
   });
 }

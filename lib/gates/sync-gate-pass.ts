@@ -4,10 +4,11 @@ import { activeReservationsForPlate, reservationsWithSpot } from "@/db/queries/g
 import type { LifecycleEffect } from "@/lib/lifecycle/effects";
 import { gatePassOf, isPassStatus, passTtlSeconds, type GatePass } from "./gate-pass";
 import { gateKeys, gateStores } from "./store";
+import { LOCKS } from "@/db/locks";
 
-// Two-key advisory locks: class 727005 for a reservation's key, 727006 for a lot+plate key.
-const ridLock = (id: string) => sql`select pg_advisory_xact_lock(727005, hashtext(${id}))`;
-const plateLock = (lotId: string, plate: string) => sql`select pg_advisory_xact_lock(727006, hashtext(${`${lotId}:${plate}`}))`;
+// Two-key advisory locks: LOCKS.gatePassReservation for a reservation's key, LOCKS.gatePassPlate for a lot+plate key.
+const ridLock = (id: string) => sql`select pg_advisory_xact_lock(${LOCKS.gatePassReservation}, hashtext(${id}))`;
+const plateLock = (lotId: string, plate: string) => sql`select pg_advisory_xact_lock(${LOCKS.gatePassPlate}, hashtext(${`${lotId}:${plate}`}))`;
 
 /**
  * Rewrites the gate pass keys of these reservations from PostgreSQL: `rid → pass` while the

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { reservations, reservationTransitions, type Reservation, type ReservationStatus } from "@/db/schema";
+import { insertTransition, moveReservationStatus } from "@/db/queries/lifecycle";
+import type { NewReservation, Reservation, ReservationStatus } from "@/db/schema";
 import { noteReleased } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
 import { recordChange } from "./effects";
@@ -8,7 +8,7 @@ import { canTransition, HOLDS_SPOT, type Cause } from "./state-machine";
 
 export type TransitionContext = { cause: Cause; actorId?: string | null; note?: string; at?: Date };
 type Row = Pick<Reservation, "id" | "status" | "lotId" | "vehicleType" | "startTime" | "endTime">;
-type Patch = Partial<Pick<typeof reservations.$inferInsert, "holdExpiresAt" | "cancelledAt" | "checkedInAt" | "checkedOutAt" | "paymentMethodId">>;
+type Patch = Partial<Pick<NewReservation, "holdExpiresAt" | "cancelledAt" | "checkedInAt" | "checkedOutAt" | "paymentMethodId">>;
 
 /**
  * Moves a reservation along one lifecycle edge inside the caller's transaction (which should hold
@@ -29,13 +29,8 @@ export async function transition(tx: DbOrTx, r: Row, to: ReservationStatus, ctx:
     await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: r.endTime });
   }
   const at = ctx.at ?? new Date();
-  const [moved] = await tx
-    .update(reservations)
-    .set({ ...patch, status: to, updatedAt: at })
-    .where(and(eq(reservations.id, r.id), eq(reservations.status, r.status)))
-    .returning({ id: reservations.id });
-  if (!moved) throw new ApiError("conflict", "The reservation changed meanwhile; please retry");
-  await tx.insert(reservationTransitions).values({
+  if (!(await moveReservationStatus(tx, r.id, r.status, to, at, patch))) throw new ApiError("conflict", "The reservation changed meanwhile; please retry");
+  await insertTransition(tx, {
     reservationId: r.id,
     fromStatus: r.status,
     toStatus: to,

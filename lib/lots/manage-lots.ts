@@ -1,8 +1,7 @@
-import { and, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
-import { activeSpotCounts, findLot, spotsFromCounts } from "@/db/queries/lots";
-import { lots, spots, type Lot, type NewSpot, type VehicleType } from "@/db/schema";
+import { activeSpotCounts, findLot, insertLot, insertSpots, spotsFromCounts, takenSpotLabels, updateLotRow } from "@/db/queries/lots";
+import type { Lot, NewLot, NewSpot, VehicleType } from "@/db/schema";
 import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import type { AddSpotsInput, CreateLotInput, UpdateLotInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
@@ -10,7 +9,7 @@ import { DEFAULT_RATE_PLAN } from "@/lib/pricing/rate-plan";
 
 type AddSpots = z.output<typeof AddSpotsInput>;
 
-async function insertSpots(tx: DbOrTx, lot: Lot, input: AddSpots) {
+async function addSpotRows(tx: DbOrTx, lot: Lot, input: AddSpots) {
   const rows: NewSpot[] =
     "counts" in input
       ? await spotsFromCounts(tx, lot, input.counts, input.level)
@@ -18,19 +17,11 @@ async function insertSpots(tx: DbOrTx, lot: Lot, input: AddSpots) {
   if (rows.length === 0) return [];
   const labels = rows.map((r) => r.label);
   if (new Set(labels).size !== labels.length) throw new ApiError("validation_failed", "Spot labels must be unique");
-  const clash = await tx
-    .select({ label: spots.label })
-    .from(spots)
-    .where(and(eq(spots.lotId, lot.id), inArray(spots.label, labels)));
-  if (clash.length) {
-    throw new ApiError("conflict", "Some spot labels already exist in this lot", { labels: clash.map((c) => c.label) });
-  }
+  const clash = await takenSpotLabels(tx, lot.id, labels);
+  if (clash.length) throw new ApiError("conflict", "Some spot labels already exist in this lot", { labels: clash });
   const types = [...new Set(rows.map((r) => r.vehicleType))] as VehicleType[];
   await noteCapacityChange(tx, lot.id, types);
-  // Batches keep a 5000-spot lot under PostgreSQL's bind-parameter limit.
-  const out = [];
-  for (let i = 0; i < rows.length; i += 1000) out.push(...(await tx.insert(spots).values(rows.slice(i, i + 1000)).returning()));
-  return out;
+  return insertSpots(tx, rows);
 }
 
 async function afterSpotChange(db: Db, lotId: string, added: { vehicleType: VehicleType }[]) {
@@ -54,24 +45,21 @@ function lotColumns(input: z.output<typeof UpdateLotInput>) {
     gateEntryMarginMinutes: input.gate_entry_margin_minutes,
     lprConfidenceThreshold: input.lpr_confidence_threshold,
     allowReentry: input.allow_reentry,
-  } satisfies Partial<typeof lots.$inferInsert>;
+  } satisfies Partial<NewLot>;
 }
 
 export async function createLot(db: Db, input: z.output<typeof CreateLotInput>) {
   const { lot, added } = await db.transaction(async (tx) => {
-    const [lot] = await tx
-      .insert(lots)
-      .values({
-        ...lotColumns(input),
-        name: input.name,
-        address: input.address,
-        timeZone: input.time_zone,
-        currency: input.currency,
-        ratePlan: input.rate_plan ?? DEFAULT_RATE_PLAN(input.hourly_rates),
-      })
-      .returning();
-    const added = input.spots ? await insertSpots(tx, lot!, input.spots) : [];
-    return { lot: lot!, added };
+    const lot = await insertLot(tx, {
+      ...lotColumns(input),
+      name: input.name,
+      address: input.address,
+      timeZone: input.time_zone,
+      currency: input.currency,
+      ratePlan: input.rate_plan ?? DEFAULT_RATE_PLAN(input.hourly_rates),
+    });
+    const added = input.spots ? await addSpotRows(tx, lot, input.spots) : [];
+    return { lot, added };
   });
   await afterSpotChange(db, lot.id, added);
   return { lot, counts: (await activeSpotCounts(db, [lot.id])).get(lot.id)! };
@@ -81,12 +69,12 @@ export async function updateLot(db: Db, id: string, input: z.output<typeof Updat
   const current = await findLot(db, id);
   if (!current) throw new ApiError("not_found", "Lot not found");
   const plan = input.rate_plan ?? current.ratePlan;
-  const patch: Partial<typeof lots.$inferInsert> = {
+  const patch: Partial<NewLot> = {
     ...lotColumns(input),
     // Bookings already made keep the plan they were priced with (reservations.pricing).
     ratePlan: input.hourly_rates ? { ...plan, base_hourly: input.hourly_rates } : plan,
   };
-  const [lot] = await db.update(lots).set(patch).where(eq(lots.id, id)).returning();
+  const lot = await updateLotRow(db, id, patch);
   if (!lot) throw new ApiError("not_found", "Lot not found");
   return { lot, counts: (await activeSpotCounts(db, [lot.id])).get(lot.id)! };
 }
@@ -95,7 +83,7 @@ export async function addSpots(db: Db, lotId: string, input: AddSpots) {
   const added = await db.transaction(async (tx) => {
     const lot = await findLot(tx, lotId);
     if (!lot) throw new ApiError("not_found", "Lot not found");
-    return insertSpots(tx, lot, input);
+    return addSpotRows(tx, lot, input);
   });
   await afterSpotChange(db, lotId, added);
   return added;

@@ -1,7 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { hasPaymentInFlight } from "@/db/queries/backstop";
 import { findReservation } from "@/db/queries/reservations";
-import { payments, type ReservationStatus } from "@/db/schema";
+import type { ReservationStatus } from "@/db/schema";
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Cause } from "@/lib/lifecycle/state-machine";
 import { expireHold } from "@/lib/lifecycle/transitions";
@@ -26,12 +26,7 @@ export async function expireHoldIfDue(db: Db, reservationId: string, now: Date, 
     if (r.holdExpiresAt && now < r.holdExpiresAt) {
       return { outcome: "not_due", status: "pending_payment", deadline: r.holdExpiresAt.toISOString() };
     }
-    const [inFlight] = await tx
-      .select({ id: payments.id })
-      .from(payments)
-      .where(and(eq(payments.reservationId, r.id), eq(payments.status, "pending")))
-      .limit(1);
-    if (inFlight) return { outcome: "payment_in_flight", status: "pending_payment" };
+    if (await hasPaymentInFlight(tx, r.id)) return { outcome: "payment_in_flight", status: "pending_payment" };
     await expireHold(tx, r, { cause, at: now, note: "Not paid before the hold ended" });
     return { outcome: "expired", status: "expired" };
   });

@@ -1,6 +1,5 @@
-import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { lots, payments, reservations, reservationTransitions } from "@/db/schema";
+import { dueNoShowIds, penaltyOwingIds } from "@/db/queries/backstop";
 import type { Cause } from "@/lib/lifecycle/state-machine";
 import { chargeNoShowPenalty } from "@/lib/payments/no-show-penalty";
 import { sweepPendingPayments } from "@/lib/payments/sweep-pending";
@@ -28,20 +27,8 @@ export async function expireDueHolds(db: Db, now: Date): Promise<string[]> {
 
 /** Confirmed reservations whose car has not entered by start + grace → no_show. */
 export async function markDueNoShows(db: Db, now: Date, cause: Cause): Promise<string[]> {
-  const due = await db
-    .select({ id: reservations.id })
-    .from(reservations)
-    .innerJoin(lots, eq(lots.id, reservations.lotId))
-    .where(
-      and(
-        eq(reservations.status, "confirmed"),
-        lte(sql`${reservations.startTime} + make_interval(mins => ${lots.graceMinutes})`, sql`${now.toISOString()}::timestamptz`),
-      ),
-    )
-    .orderBy(asc(reservations.startTime))
-    .limit(BATCH);
   const marked: string[] = [];
-  for (const { id } of due) {
+  for (const id of await dueNoShowIds(db, now, BATCH)) {
     if ((await markNoShowIfDue(db, id, now, cause)).outcome === "marked") marked.push(id);
   }
   return marked;
@@ -49,22 +36,9 @@ export async function markDueNoShows(db: Db, now: Date, cause: Cause): Promise<s
 
 /** Recent no-shows on a lot with a penalty and no penalty in the ledger yet → charged (once: the ledger key). */
 export async function chargeOutstandingPenalties(db: Db, now: Date): Promise<string[]> {
-  const owing = await db
-    .select({ id: reservations.id })
-    .from(reservations)
-    .innerJoin(lots, eq(lots.id, reservations.lotId))
-    .where(
-      and(
-        eq(reservations.status, "no_show"),
-        gt(lots.noShowPenalty, 0),
-        sql`not exists (select 1 from ${payments} p where p.reservation_id = ${reservations.id} and p.kind = 'penalty')`,
-        sql`exists (select 1 from ${reservationTransitions} t where t.reservation_id = ${reservations.id} and t.to_status = 'no_show'
-            and t.created_at > ${new Date(now.getTime() - PENALTY_LOOKBACK_MS).toISOString()}::timestamptz)`,
-      ),
-    )
-    .limit(BATCH);
-  for (const { id } of owing) await chargeNoShowPenalty(db, id);
-  return owing.map((r) => r.id);
+  const owing = await penaltyOwingIds(db, new Date(now.getTime() - PENALTY_LOOKBACK_MS), BATCH);
+  for (const id of owing) await chargeNoShowPenalty(db, id);
+  return owing;
 }
 
 export type SweepResult = { expired: string[]; noShows: string[]; penalties: string[]; paymentsSettled: number };

@@ -6,6 +6,7 @@ import { listLots } from "@/db/queries/lots";
 import { netPaid } from "@/db/queries/payments";
 import { listReservations, type ReservationWithSpot } from "@/db/queries/reservations";
 import type { Lot, ReservationStatus } from "@/db/schema";
+import { driverPassIfIssued } from "@/lib/gates/driver-pass";
 import { canTransition } from "@/lib/lifecycle/state-machine";
 import { getSessionCaller } from "@/lib/auth/session";
 import { paymentProvider } from "@/lib/payments";
@@ -63,6 +64,9 @@ export default async function ReservationsPage({
   const now = new Date();
   const notes = await Promise.all(
     items.map((r) => (cancellable(r.status) ? refundNote(r, lotById.get(r.lotId)!, now) : Promise.resolve(""))),
+  );
+  const passes = await Promise.all(
+    items.map((r) => (r.status === "confirmed" || r.status === "checked_in" ? driverPassIfIssued(db, { id: caller.id, role: "driver" }, r.id) : null)),
   );
   const justBooked = items.find((r) => r.id === booked);
   const provider = paymentProvider();
@@ -141,9 +145,7 @@ export default async function ReservationsPage({
                         : "The hold on this spot ended before payment. Book again to get a spot."}
                     </p>
                   )}
-                  {(r.status === "confirmed" || r.status === "checked_in") && (
-                    <GatePass reservationId={r.id} userId={caller.id} spotLabel={r.spotLabel} timeZone={lot.timeZone} />
-                  )}
+                  {passes[i] && <GatePass pass={passes[i]} spotLabel={r.spotLabel} timeZone={lot.timeZone} />}
                 </div>
                 <div className="reservation-side">
                   <strong className="reservation-amount">{formatMoney(r.amount, r.currency)}</strong>
