@@ -1,6 +1,6 @@
 import { formatDateTime } from "@/components/format";
 import { getDb } from "@/db/client";
-import { ApiError } from "@/lib/errors";
+import { isApiError } from "@/lib/errors";
 import { issueDriverPass } from "@/lib/gates/driver-pass";
 import styles from "./gate-pass.module.css";
 
@@ -25,7 +25,7 @@ export async function GatePass({
   try {
     pass = await issueDriverPass(await getDb(), { id: userId, role: "driver" }, reservationId);
   } catch (err) {
-    if (err instanceof ApiError && (err.code === "not_configured" || err.code === "invalid_state")) return null;
+    if (isApiError(err) && (err.code === "not_configured" || err.code === "invalid_state")) return null;
     throw err;
   }
   return (

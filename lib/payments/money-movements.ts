@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from "@/db/client";
 import { insertLedgerRow, refundableCharges } from "@/db/queries/payments";
 import { payments, reservations, users, type Payment } from "@/db/schema";
 import { paymentProvider } from ".";
-import { PaymentRejectedError, PaymentUnavailableError } from "./provider";
+import { isPaymentRejected, isPaymentUnavailable } from "./provider";
 
 /**
  * Money moves in two phases. Inside the transaction that decides it (a cancel, a check-out, a
@@ -103,8 +103,8 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
     }
     return "pending"; // driver-present charges are settled by POST /v1/payments and the webhook
   } catch (err) {
-    if (err instanceof PaymentUnavailableError) return "pending"; // the sweeper retries with the same key
-    if (err instanceof PaymentRejectedError) {
+    if (isPaymentUnavailable(err)) return "pending"; // the sweeper retries with the same key
+    if (isPaymentRejected(err)) {
       await markRow(db, row.id, { status: "failed", failureCode: err.code });
       return "failed";
     }

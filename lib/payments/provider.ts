@@ -34,11 +34,21 @@ export interface PaymentProvider {
   refund(p: { paymentIntentId: string; amount: number; reservationId: string; idempotencyKey: string }): Promise<RefundResult>;
 }
 
+// Branded, not only classes: the provider is cached on globalThis by whichever Next.js bundle made
+// it first, so its errors may be another bundle's copy of these classes (see lib/errors.ts).
+const UNAVAILABLE = Symbol.for("spotkeeper.PaymentUnavailableError");
+const REJECTED = Symbol.for("spotkeeper.PaymentRejectedError");
+
 /** Thrown when the processor cannot be reached or answers with a server error: safe to retry. */
-export class PaymentUnavailableError extends Error {}
+export class PaymentUnavailableError extends Error {
+  readonly [UNAVAILABLE] = true;
+  override name = "PaymentUnavailableError";
+}
 
 /** The processor refused the request itself (unknown payment method, wrong state): not retryable. */
 export class PaymentRejectedError extends Error {
+  readonly [REJECTED] = true;
+  override name = "PaymentRejectedError";
   constructor(
     message: string,
     readonly code: string,
@@ -46,3 +56,7 @@ export class PaymentRejectedError extends Error {
     super(message);
   }
 }
+
+const branded = (err: unknown, brand: symbol) => typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[brand] === true;
+export const isPaymentUnavailable = (err: unknown): err is PaymentUnavailableError => branded(err, UNAVAILABLE);
+export const isPaymentRejected = (err: unknown): err is PaymentRejectedError => branded(err, REJECTED);

@@ -27,13 +27,9 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     notePaymentsAnswered();
     return result;
   } catch (err) {
-    if (
-      err instanceof Stripe.errors.StripeConnectionError ||
-      err instanceof Stripe.errors.StripeAPIError ||
-      err instanceof Stripe.errors.StripeRateLimitError
-    ) {
+    if (isStripeError(err, "StripeConnectionError", "StripeAPIError", "StripeRateLimitError")) {
       notePaymentsUnavailable();
-      throw new PaymentUnavailableError(err.message);
+      throw new PaymentUnavailableError((err as Error).message);
     }
     notePaymentsAnswered(); // a refusal is still an answer
     throw err;
@@ -57,18 +53,29 @@ function toResult(pi: Stripe.PaymentIntent): ChargeResult {
   };
 }
 
+/**
+ * The SDK's error classes by their `type` (the class name it sets on every instance), not by
+ * instanceof: the SDK may be loaded once per bundle (see lib/errors.ts).
+ */
+function isStripeError(err: unknown, ...types: string[]): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return typeof type === "string" && types.includes(type);
+}
+
 function declined(err: unknown, fallbackPi: string | null): ChargeResult {
-  if (err instanceof Stripe.errors.StripeCardError) {
-    const pi = (err.raw as { payment_intent?: { id?: string } }).payment_intent;
+  if (isStripeError(err, "StripeCardError")) {
+    const err_ = err as Stripe.errors.StripeCardError;
+    const pi = (err_.raw as { payment_intent?: { id?: string } }).payment_intent;
     return {
       status: "declined",
       paymentIntentId: pi?.id ?? fallbackPi,
-      declineCode: err.decline_code ?? err.code ?? "card_declined",
-      message: err.message,
+      declineCode: err_.decline_code ?? err_.code ?? "card_declined",
+      message: err_.message,
     };
   }
-  if (err instanceof Stripe.errors.StripeInvalidRequestError) {
-    throw new PaymentRejectedError(err.message, err.code ?? "invalid_request");
+  if (isStripeError(err, "StripeInvalidRequestError")) {
+    const e = err as Stripe.errors.StripeInvalidRequestError;
+    throw new PaymentRejectedError(e.message, e.code ?? "invalid_request");
   }
   throw err;
 }
