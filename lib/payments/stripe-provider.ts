@@ -80,6 +80,19 @@ function declined(err: unknown, fallbackPi: string | null): ChargeResult {
   throw err;
 }
 
+/** Stripe refused the request itself (charge not refundable, amount too large): not retryable. */
+async function rejectInvalid<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isStripeError(err, "StripeInvalidRequestError")) {
+      const e = err as Stripe.errors.StripeInvalidRequestError;
+      throw new PaymentRejectedError(e.message, e.code ?? "invalid_request");
+    }
+    throw err;
+  }
+}
+
 export function stripeProvider(stripe: Stripe): PaymentProvider {
   return {
     name: "stripe",
@@ -150,10 +163,10 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
       }),
     refund: (p) =>
       call(async () => {
-        const r = await stripe.refunds.create(
+        const r = await rejectInvalid(() => stripe.refunds.create(
           { payment_intent: p.paymentIntentId, amount: p.amount, metadata: { reservation_id: p.reservationId } },
           { idempotencyKey: p.idempotencyKey },
-        );
+        ));
         const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
         return { refundId: r.id, status };
       }),

@@ -49,6 +49,9 @@ export async function startFakeStripe() {
   // an answer lost on the way back: Stripe did the work (and keeps the idempotent result), the
   // client only saw a server error.
   let outage = { left: 0, path: undefined as RegExp | undefined, afterProcessing: false, shouldRetry: undefined as boolean | undefined };
+  // Refusals: every request whose "METHOD /path body" matches answers this 4xx (a processor that
+  // keeps saying no to one row, e.g. a refund of one PaymentIntent), until cleared.
+  const refusals: { match: RegExp; status: number; error: Record<string, unknown> }[] = [];
 
   function confirm(pi: Record<string, any>, pm: string): [number, unknown] {
     pi.payment_method = pm;
@@ -143,6 +146,8 @@ export async function startFakeStripe() {
         outage.shouldRetry === undefined ? {} : { "stripe-should-retry": String(outage.shouldRetry) },
       );
     if (failing && !outage.afterProcessing) return serverError();
+    const refusal = refusals.find((r) => r.match.test(`${req.method} ${url.pathname} ${raw}`));
+    if (refusal) return send(refusal.status, { error: refusal.error });
     const [status, payload] = answer(req.method!, url.pathname, body, raw, key);
     if (failing) return serverError();
     send(status, payload);
@@ -179,6 +184,16 @@ export async function startFakeStripe() {
      */
     failNextRequests(n: number, opts: { path?: RegExp; afterProcessing?: boolean; shouldRetry?: boolean } = {}) {
       outage = { left: n, path: opts.path, afterProcessing: opts.afterProcessing ?? false, shouldRetry: opts.shouldRetry };
+    },
+    /**
+     * Every request whose "METHOD /path rawbody" matches `match` answers `status` with `error` (a
+     * Stripe error object) until `clearRefusals()`: one row the processor keeps refusing.
+     */
+    refuse(match: RegExp, status: number, error: Record<string, unknown>) {
+      refusals.push({ match, status, error });
+    },
+    clearRefusals() {
+      refusals.length = 0;
     },
     /** POST requests to `path`, e.g. every confirm of one PaymentIntent. */
     posts(path: string | RegExp) {
