@@ -52,6 +52,8 @@ export async function startFakeStripe() {
   // Refusals: every request whose "METHOD /path body" matches answers this 4xx (a processor that
   // keeps saying no to one row, e.g. a refund of one PaymentIntent), until cleared.
   const refusals: { match: RegExp; status: number; error: Record<string, unknown> }[] = [];
+  // "pending": refunds stay pending until completeRefund (as bank-transfer refunds do at Stripe).
+  let refundMode: "succeeded" | "pending" = "succeeded";
 
   function confirm(pi: Record<string, any>, pm: string): [number, unknown] {
     pi.payment_method = pm;
@@ -120,7 +122,7 @@ export async function startFakeStripe() {
       if (already + amount > pi.amount) {
         return [400, { error: { type: "invalid_request_error", code: "charge_already_refunded", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${pi.amount - already})` } }];
       }
-      const refund = { id: newId("re"), object: "refund", amount, currency: pi.currency, payment_intent: pi.id, charge: pi.latest_charge, status: "succeeded", metadata: body.metadata ?? {}, created: now() };
+      const refund = { id: newId("re"), object: "refund", amount, currency: pi.currency, payment_intent: pi.id, charge: pi.latest_charge, status: refundMode, metadata: body.metadata ?? {}, created: now() };
       refunds.set(refund.id, refund);
       return [200, refund];
     }
@@ -195,6 +197,16 @@ export async function startFakeStripe() {
     clearRefusals() {
       refusals.length = 0;
     },
+    /** New refunds stay `pending` until completeRefund (or succeed at once, the default). */
+    setRefundMode(mode: "succeeded" | "pending") {
+      refundMode = mode;
+    },
+    completeRefund(id: string, status: "succeeded" | "failed" = "succeeded") {
+      const r = refunds.get(id);
+      if (!r) throw new Error(`No refund ${id}`);
+      r.status = status;
+      return { ...r };
+    },
     /** POST requests to `path`, e.g. every confirm of one PaymentIntent. */
     posts(path: string | RegExp) {
       return requests.filter((r) => r.method === "POST" && (typeof path === "string" ? r.path === path : path.test(r.path)));
@@ -210,9 +222,12 @@ export async function startFakeStripe() {
     chargeOf(paymentIntentId: string) {
       const pi = intents.get(paymentIntentId);
       if (!pi?.latest_charge) throw new Error(`PaymentIntent ${paymentIntentId} has no charge`);
-      const refunded = [...refunds.values()].filter((r) => r.payment_intent === pi.id).reduce((s, r) => s + r.amount, 0);
+      const own = [...refunds.values()].filter((r) => r.payment_intent === pi.id && r.status !== "failed");
+      const refunded = own.reduce((s, r) => s + r.amount, 0);
       return {
         id: pi.latest_charge as string,
+        // As API versions before 2022-11-15 send it; later ones leave it out (refund.* events name the refund).
+        refunds: { object: "list", data: own.map((r) => ({ ...r })), has_more: false },
         object: "charge",
         amount: pi.amount as number,
         amount_captured: pi.amount as number,
