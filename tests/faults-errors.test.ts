@@ -79,6 +79,11 @@ describe("a mistyped payment method", () => {
       refund: async () => {
         throw new Error("unused");
       },
+      retrieveRefund: async () => {
+        throw new Error("unused");
+      },
+      findRefund: async () => null,
+      findOffSessionCharge: async () => null,
     };
     const saved = g.__spotkeeperPayments;
     g.__spotkeeperPayments = { key: `${e.STRIPE_SECRET_KEY ?? ""}|${e.STRIPE_API_BASE ?? ""}|${e.demo}`, provider: stub };

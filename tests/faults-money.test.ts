@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as lotLedgerRoute } from "@/app/v1/lots/[id]/payments/route";
 import { getDb } from "@/db/client";
 import { payments } from "@/db/schema";
+import { insertLedgerRow } from "@/db/queries/payments";
+import { settle } from "@/lib/payments/money-movements";
 import { sweepPendingPayments } from "@/lib/payments/sweep-pending";
 import { apiRequest, at, createTestLot, createUser, routeContext, type TestUser } from "./fixtures";
 import { cancel, ledger, paidBooking } from "./support/driver-api";
@@ -107,5 +109,57 @@ describe("the sweeper", () => {
       stripe().clearRefusals();
     }
     expect(stripe().refundsFor(badPi)).toHaveLength(0);
+  });
+});
+
+describe("a retry after Stripe's 24-hour idempotency window", () => {
+  async function ageRows(reservationId: string, hours: number) {
+    const db = await getDb();
+    await db
+      .update(payments)
+      .set({ createdAt: sql`now() - make_interval(hours => ${hours})`, nextAttemptAt: null })
+      .where(and(eq(payments.reservationId, reservationId), eq(payments.status, "pending")));
+  }
+
+  it("finds the refund Stripe already made (its answer was lost) instead of refunding twice", async () => {
+    const lot = await createTestLot({ counts: { compact: 1 } });
+    const r = await paidBooking(driver, lot.id, at(9, 9), at(9, 10));
+    const pi = stripe().intentsFor(r.reservation_id)[0]!.id;
+    stripe().failNextRequests(1, { path: /^POST \/v1\/refunds$/, afterProcessing: true, shouldRetry: false });
+    expect(await (await cancel(driver, r.reservation_id)).json()).toMatchObject({ refund_status: "pending" });
+    expect(stripe().refundsFor(pi)).toHaveLength(1);
+
+    await ageRows(r.reservation_id, 25);
+    stripe().forgetIdempotencyKeys();
+    await sweepPendingPayments(await getDb(), 30 * 60);
+
+    const [made, ...more] = stripe().refundsFor(pi);
+    expect(more).toEqual([]);
+    const refund = (await ledger(r.reservation_id)).find((p) => p.kind === "refund")!;
+    expect(refund).toMatchObject({ status: "succeeded", stripeRefundId: made!.id, amount: r.amount });
+  });
+
+  it("finds the off-session charge Stripe already made instead of charging twice", async () => {
+    const lot = await createTestLot({ counts: { compact: 1 } });
+    const r = await paidBooking(driver, lot.id, at(9, 12), at(9, 13));
+    const db = await getDb();
+    const { row } = await insertLedgerRow(db, {
+      reservationId: r.reservation_id,
+      kind: "penalty",
+      amount: 500,
+      currency: r.currency,
+      idempotencyKey: `penalty:test:${r.reservation_id}`,
+      description: "No-show penalty",
+    });
+    stripe().failNextRequests(1, { path: /^POST \/v1\/payment_intents$/, afterProcessing: true, shouldRetry: false });
+    expect(await settle(db, row)).toBe("pending");
+    const charged = () => stripe().intentsFor(r.reservation_id).filter((pi) => pi.amount === 500);
+    expect(charged()).toHaveLength(1);
+
+    await ageRows(r.reservation_id, 25);
+    stripe().forgetIdempotencyKeys();
+    await sweepPendingPayments(db, 30 * 60);
+    expect(charged()).toHaveLength(1);
+    expect((await ledger(r.reservation_id)).find((p) => p.kind === "penalty")).toMatchObject({ status: "succeeded", stripePaymentIntentId: charged()[0]!.id });
   });
 });

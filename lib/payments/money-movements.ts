@@ -54,6 +54,9 @@ async function markRow(db: DbOrTx, id: string, patch: Partial<typeof payments.$i
   await db.update(payments).set(patch).where(and(eq(payments.id, id), eq(payments.status, "pending")));
 }
 
+/** Stripe keeps an idempotency key for 24 hours; past this age a retry looks the object up first. */
+export const IDEMPOTENCY_WINDOW_MS = 23 * 60 * 60_000;
+
 /** After this many refusals that are not an outage, a row waits for an operator (needs_attention). */
 export const MAX_ATTEMPTS = 5;
 /**
@@ -93,13 +96,13 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
   const provider = paymentProvider();
   if (!provider) return "pending";
   try {
+    const outlived = Date.now() - row.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS;
     if (row.kind === "refund") {
-      const res = await provider.refund({
-        paymentIntentId: row.stripePaymentIntentId!,
-        amount: row.amount,
-        reservationId: row.reservationId,
-        idempotencyKey: row.idempotencyKey,
-      });
+      const ask = { paymentIntentId: row.stripePaymentIntentId!, amount: row.amount, reservationId: row.reservationId, idempotencyKey: row.idempotencyKey };
+      // Known to the processor: ask for its state. Older than its memory of our key: look first.
+      const res = row.stripeRefundId
+        ? await provider.retrieveRefund(row.stripeRefundId)
+        : ((outlived ? await provider.findRefund(ask) : null) ?? (await provider.refund(ask)));
       if (res.status === "pending") {
         await db.update(payments).set({ stripeRefundId: res.refundId }).where(eq(payments.id, row.id));
         return "pending"; // charge.refunded (webhook) completes it
@@ -117,15 +120,18 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
         await markRow(db, row.id, { status: "failed", failureCode: "no_saved_payment_method" });
         return "failed";
       }
-      const res = await provider.chargeOffSession({
-        amount: row.amount,
-        currency: row.currency,
-        customerId: owner.customerId,
-        paymentMethodId: owner.paymentMethodId,
-        reservationId: row.reservationId,
-        description: row.description ?? row.kind,
-        idempotencyKey: row.idempotencyKey,
-      });
+      const found = outlived ? await provider.findOffSessionCharge({ customerId: owner.customerId, idempotencyKey: row.idempotencyKey }) : null;
+      const res =
+        found ??
+        (await provider.chargeOffSession({
+          amount: row.amount,
+          currency: row.currency,
+          customerId: owner.customerId,
+          paymentMethodId: owner.paymentMethodId,
+          reservationId: row.reservationId,
+          description: row.description ?? row.kind,
+          idempotencyKey: row.idempotencyKey,
+        }));
       if (res.status === "succeeded") {
         await markRow(db, row.id, { status: "succeeded", stripePaymentIntentId: res.paymentIntentId });
         return "succeeded";

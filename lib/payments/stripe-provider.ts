@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import type { ChargeResult, PaymentProvider } from "./provider";
+import { KEY_METADATA, type ChargeResult, type PaymentProvider, type RefundResult } from "./provider";
 import { notePaymentsAnswered, notePaymentsUnavailable } from "./health";
 import { PaymentRejectedError, PaymentUnavailableError } from "./provider";
 
@@ -34,6 +34,11 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     notePaymentsAnswered(); // a refusal is still an answer
     throw err;
   }
+}
+
+function refundResult(r: Stripe.Refund): RefundResult {
+  const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
+  return { refundId: r.id, status };
 }
 
 function toResult(pi: Stripe.PaymentIntent): ChargeResult {
@@ -152,7 +157,7 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
               off_session: true,
               confirm: true,
               description: p.description,
-              metadata: { reservation_id: p.reservationId },
+              metadata: { reservation_id: p.reservationId, [KEY_METADATA]: p.idempotencyKey },
             },
             { idempotencyKey: p.idempotencyKey },
           );
@@ -164,11 +169,26 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
     refund: (p) =>
       call(async () => {
         const r = await rejectInvalid(() => stripe.refunds.create(
-          { payment_intent: p.paymentIntentId, amount: p.amount, metadata: { reservation_id: p.reservationId } },
+          { payment_intent: p.paymentIntentId, amount: p.amount, metadata: { reservation_id: p.reservationId, [KEY_METADATA]: p.idempotencyKey } },
           { idempotencyKey: p.idempotencyKey },
         ));
-        const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
-        return { refundId: r.id, status };
+        return refundResult(r);
+      }),
+    retrieveRefund: (id) => call(async () => refundResult(await stripe.refunds.retrieve(id))),
+    findRefund: (p) =>
+      call(async () => {
+        // A PaymentIntent has few refunds; one page of 100 holds them all.
+        const list = await stripe.refunds.list({ payment_intent: p.paymentIntentId, limit: 100 });
+        const r = list.data.find((x) => x.metadata?.[KEY_METADATA] === p.idempotencyKey);
+        return r ? refundResult(r) : null;
+      }),
+    findOffSessionCharge: (p) =>
+      call(async () => {
+        // Listing by customer, not the Search API: search results lag by up to a minute.
+        for await (const pi of stripe.paymentIntents.list({ customer: p.customerId, limit: 100 })) {
+          if (pi.metadata?.[KEY_METADATA] === p.idempotencyKey) return toResult(pi);
+        }
+        return null;
       }),
   };
 }

@@ -107,6 +107,19 @@ export async function startFakeStripe() {
       }
       return confirm(pi, String(body.payment_method));
     }
+    if (method === "GET" && path === "/v1/payment_intents") {
+      const data = [...intents.values()].filter((pi) => !body.customer || pi.customer === body.customer).reverse();
+      return [200, { object: "list", url: path, has_more: false, data }];
+    }
+    if (method === "GET" && path === "/v1/refunds") {
+      const data = [...refunds.values()].filter((r) => !body.payment_intent || r.payment_intent === body.payment_intent).reverse();
+      return [200, { object: "list", url: path, has_more: false, data }];
+    }
+    const refundMatch = /^\/v1\/refunds\/([^/]+)$/.exec(path);
+    if (method === "GET" && refundMatch) {
+      const r = refunds.get(refundMatch[1]!);
+      return r ? [200, r] : [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such refund" } }];
+    }
     const getMatch = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (method === "GET" && getMatch) {
       const pi = intents.get(getMatch[1]!);
@@ -196,6 +209,10 @@ export async function startFakeStripe() {
     },
     clearRefusals() {
       refusals.length = 0;
+    },
+    /** Stripe keeps idempotency keys for 24 hours: this is the day after. */
+    forgetIdempotencyKeys() {
+      idempotent.clear();
     },
     /** New refunds stay `pending` until completeRefund (or succeed at once, the default). */
     setRefundMode(mode: "succeeded" | "pending") {
