@@ -197,6 +197,8 @@ export const reservationTransitions = pgTable(
   (t) => [index("reservation_transitions_reservation_id_idx").on(t.reservationId, t.createdAt)],
 );
 
+export type PaymentContext = { extension?: { from: string; to: string } };
+
 /** The money ledger: one row per movement; the idempotency key makes retries move money once. */
 export const payments = pgTable(
   "payments",
@@ -221,6 +223,8 @@ export const payments = pgTable(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
     /** The processor's last error for this row, shown to operators on the ledger. */
     lastError: text("last_error"),
+    /** What the movement is for, when undoing it needs more than the amount (an extension's old end). */
+    context: jsonb("context").$type<PaymentContext>(),
     createdAt: createdAt(),
   },
   (t) => [

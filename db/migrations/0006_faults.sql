@@ -6,6 +6,8 @@ ALTER TYPE "payment_status" ADD VALUE IF NOT EXISTS 'needs_attention';--> statem
 ALTER TABLE "payments" ADD COLUMN "attempts" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "next_attempt_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "last_error" text;--> statement-breakpoint
+-- What the movement is for, when undoing it needs more than the amount (an extension's old end).
+ALTER TABLE "payments" ADD COLUMN "context" jsonb;--> statement-breakpoint
 -- The policy shown at booking (grace, no-show penalty, overstay tolerance and cap, cancellation
 -- terms): later edits of the lot do not change what an existing booking owes. Null on older rows,
 -- which fall back to the lot's current policy.

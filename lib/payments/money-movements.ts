@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { insertLedgerRow, refundableCharges } from "@/db/queries/payments";
-import { payments, reservations, users, type Payment } from "@/db/schema";
+import { payments, reservations, users, type Payment, type PaymentContext, type ReservationStatus } from "@/db/schema";
 import { paymentProvider } from ".";
 import { isPaymentRejected, isPaymentUnavailable } from "./provider";
 
@@ -43,10 +43,22 @@ export async function queueCharge(
   amount: number,
   key: string,
   description: string,
+  context?: PaymentContext,
 ) {
   if (amount <= 0) return null;
-  const { row } = await insertLedgerRow(tx, { reservationId: r.id, kind, amount, currency: r.currency, idempotencyKey: key, description });
+  const { row } = await insertLedgerRow(tx, { reservationId: r.id, kind, amount, currency: r.currency, idempotencyKey: key, description, context });
   return row;
+}
+
+/**
+ * The reservation states in which an off-session charge is still owed when it finally runs (it
+ * may run hours after it was decided, from the sweeper): a penalty only for a no-show, an overstay
+ * only for a completed stay, an extension only for a booking that still holds its spot or was used.
+ */
+export function offSessionChargeStillDue(row: Pick<Payment, "idempotencyKey">, status: ReservationStatus): boolean {
+  if (row.idempotencyKey.startsWith("penalty:")) return status === "no_show";
+  if (row.idempotencyKey.startsWith("overstay:")) return status === "completed";
+  return status === "confirmed" || status === "checked_in" || status === "completed";
 }
 
 async function markRow(db: DbOrTx, id: string, patch: Partial<typeof payments.$inferInsert>) {
@@ -112,10 +124,14 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
     }
     if (row.kind === "adjustment" || row.kind === "penalty") {
       const [owner] = await db
-        .select({ customerId: users.stripeCustomerId, paymentMethodId: reservations.paymentMethodId })
+        .select({ customerId: users.stripeCustomerId, paymentMethodId: reservations.paymentMethodId, status: reservations.status })
         .from(reservations)
         .innerJoin(users, eq(users.id, reservations.userId))
         .where(eq(reservations.id, row.reservationId));
+      if (owner && !offSessionChargeStillDue(row, owner.status)) {
+        await markRow(db, row.id, { status: "failed", failureCode: `reservation_${owner.status}` });
+        return "failed";
+      }
       if (!owner?.customerId || !owner.paymentMethodId) {
         await markRow(db, row.id, { status: "failed", failureCode: "no_saved_payment_method" });
         return "failed";

@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import type { Db, DbOrTx } from "@/db/client";
 import { insertLedgerRow } from "@/db/queries/payments";
 import { payments, stripeEvents } from "@/db/schema";
+import { undoExtension } from "@/lib/reservations/extend-reservation";
 import { applyChargeResult } from "./pay-reservation";
 
 export const HANDLED_EVENTS = [
@@ -51,11 +52,14 @@ async function onIntent(db: Db, pi: Stripe.PaymentIntent, succeeded: boolean) {
     : ({ status: "declined", paymentIntentId: pi.id, declineCode: err?.decline_code ?? err?.code ?? "card_declined", message: err?.message ?? "declined" } as const);
   // The booking payment (keyed by its intent) confirms the reservation...
   await applyChargeResult(db, pi.id, result, "webhook");
-  // ...off-session charges (overstay, penalty) just complete their pending row.
-  await db
+  // ...off-session charges (overstay, penalty) just complete their pending row; a failed
+  // extension is taken back.
+  const done = await db
     .update(payments)
     .set(succeeded ? { status: "succeeded" } : { status: "failed", failureCode: result.status === "declined" ? result.declineCode : null })
-    .where(and(eq(payments.stripePaymentIntentId, pi.id), eq(payments.status, "pending"), inArray(payments.kind, ["adjustment", "penalty"])));
+    .where(and(eq(payments.stripePaymentIntentId, pi.id), eq(payments.status, "pending"), inArray(payments.kind, ["adjustment", "penalty"])))
+    .returning();
+  if (!succeeded) for (const row of done) await undoExtension(db, row);
 }
 
 /** Settles the one ledger row of this refund (by the processor's refund id), if it is still pending. */

@@ -4,6 +4,7 @@ import { pendingLedgerRows } from "@/db/queries/payments";
 import { payments, type Payment } from "@/db/schema";
 import type { PaymentProvider } from "./provider";
 import { paymentProvider } from ".";
+import { undoExtension } from "@/lib/reservations/extend-reservation";
 import { settle } from "./money-movements";
 import { applyChargeResult } from "./pay-reservation";
 
@@ -28,7 +29,11 @@ export async function sweepPendingPayments(db: Db, olderThanSeconds = 30) {
 }
 
 async function sweepRow(db: Db, provider: PaymentProvider, row: Payment): Promise<boolean> {
-  if (row.kind !== "charge") return (await settle(db, row)) !== "pending";
+  if (row.kind !== "charge") {
+    const status = await settle(db, row);
+    if ((status === "failed" || status === "needs_attention") && row.context?.extension) await undoExtension(db, row);
+    return status !== "pending";
+  }
   if (!row.stripePaymentIntentId) return false;
   const state = await provider.retrievePaymentIntent(row.stripePaymentIntentId).catch(() => null);
   if (!state) return false;
