@@ -5,6 +5,7 @@ import { activeSpotCounts, findLot, spotsFromCounts } from "@/db/queries/lots";
 import { lots, spots, type Lot, type NewSpot, type VehicleType } from "@/db/schema";
 import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import type { AddSpotsInput, CreateLotInput, UpdateLotInput } from "@/lib/api/schemas";
+import { unfinishedBookings } from "@/db/queries/lot-money";
 import { ApiError } from "@/lib/errors";
 import { DEFAULT_RATE_PLAN } from "@/lib/pricing/rate-plan";
 
@@ -86,7 +87,19 @@ export async function updateLot(db: Db, id: string, input: z.output<typeof Updat
     // Bookings already made keep the plan they were priced with (reservations.pricing).
     ratePlan: input.hourly_rates ? { ...plan, base_hourly: input.hourly_rates } : plan,
   };
-  const [lot] = await db.update(lots).set(patch).where(eq(lots.id, id)).returning();
+  const lot = await db.transaction(async (tx) => {
+    if (input.currency && input.currency !== current.currency) {
+      // Locked against a concurrent edit of the lot. A booking racing this change keeps the
+      // currency it was priced in (reservations.currency), so its own money stays consistent.
+      await tx.select({ id: lots.id }).from(lots).where(eq(lots.id, id)).for("update");
+      const n = await unfinishedBookings(tx, id);
+      if (n > 0) {
+        throw new ApiError("conflict", `The currency cannot change while ${n} booking(s) of this lot are unfinished`, { unfinished_bookings: n });
+      }
+    }
+    const [lot] = await tx.update(lots).set(patch).where(eq(lots.id, id)).returning();
+    return lot;
+  });
   if (!lot) throw new ApiError("not_found", "Lot not found");
   return { lot, counts: (await activeSpotCounts(db, [lot.id])).get(lot.id)! };
 }
