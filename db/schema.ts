@@ -28,7 +28,8 @@ export const reservationStatusEnum = pgEnum("reservation_status", [
   "expired",
 ]);
 export const paymentKindEnum = pgEnum("payment_kind", ["charge", "refund", "penalty", "adjustment"]);
-export const paymentStatusEnum = pgEnum("payment_status", ["pending", "succeeded", "failed"]);
+/** needs_attention: the processor kept refusing a movement; an operator sees why (last_error). */
+export const paymentStatusEnum = pgEnum("payment_status", ["pending", "succeeded", "failed", "needs_attention"]);
 export const gateDirectionEnum = pgEnum("gate_direction", ["entry", "exit"]);
 export const gateEventKindEnum = pgEnum("gate_event_kind", ["entry", "exit", "manual_open"]);
 /** What became of an exit's charges; operators reconcile the offline ones ("unable to collect"). */
@@ -105,6 +106,8 @@ export const lots = pgTable("lots", {
   allowReentry: boolean("allow_reentry").notNull().default(false),
   /** The price list (lib/pricing/rate-plan.ts), validated on write; bookings keep a copy of it. */
   ratePlan: jsonb("rate_plan").$type<RatePlan>().notNull(),
+  /** The demo seed's stable key for lots it created (never the name, which operators may edit). */
+  seedKey: text("seed_key").unique("lots_seed_key_key"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -157,6 +160,8 @@ export const reservations = pgTable(
     holdExpiresAt: timestamp("hold_expires_at", { withTimezone: true }),
     /** The quote the driver booked at (plan, occupancy, line items): later refunds use the same plan. */
     pricing: jsonb("pricing").$type<Record<string, unknown>>(),
+    /** The lot's policy shown at booking (lib/reservations/booking-policy.ts); null on older rows. */
+    policy: jsonb("policy").$type<Record<string, unknown>>(),
     stripePaymentIntentId: text("stripe_payment_intent_id"),
     /** Saved on payment, for off-session charges (overstay, extension, no-show penalty). */
     paymentMethodId: text("payment_method_id"),
@@ -193,6 +198,8 @@ export const reservationTransitions = pgTable(
   (t) => [index("reservation_transitions_reservation_id_idx").on(t.reservationId, t.createdAt)],
 );
 
+export type PaymentContext = { extension?: { from: string; to: string } };
+
 /** The money ledger: one row per movement; the idempotency key makes retries move money once. */
 export const payments = pgTable(
   "payments",
@@ -211,6 +218,14 @@ export const payments = pgTable(
     description: text("description"),
     failureCode: text("failure_code"),
     idempotencyKey: text("idempotency_key").notNull().unique("payments_idempotency_key_key"),
+    /** Processor calls made for this row; after MAX_ATTEMPTS it is parked as needs_attention. */
+    attempts: integer("attempts").notNull().default(0),
+    /** Back-off: the sweeper leaves the row alone until then. */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }),
+    /** The processor's last error for this row, shown to operators on the ledger. */
+    lastError: text("last_error"),
+    /** What the movement is for, when undoing it needs more than the amount (an extension's old end). */
+    context: jsonb("context").$type<PaymentContext>(),
     createdAt: createdAt(),
   },
   (t) => [

@@ -18,6 +18,8 @@ export const ErrorCode = z.enum([
   "payments_unavailable",
   "not_configured",
   "rate_limited",
+  "unavailable",
+  "method_not_allowed",
   "internal_error",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -39,21 +41,50 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   payments_unavailable: 503,
   not_configured: 503,
   rate_limited: 429,
+  unavailable: 503,
+  method_not_allowed: 405,
   internal_error: 500,
 };
+
+// Next.js bundles a module into several chunks (route, instrumentation, server actions), and
+// singletons kept on globalThis were built by whichever chunk came first: an error class from one
+// chunk is not `instanceof` the same class of another. Errors are recognised by a brand instead.
+const API_ERROR = Symbol.for("spotkeeper.ApiError");
 
 /** A failure the caller can act on; rendered as `{ error: { code, message, details } }`. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly details?: unknown;
+  readonly [API_ERROR] = true;
 
   constructor(code: ErrorCode, message: string, details?: unknown) {
     super(message);
+    this.name = "ApiError";
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.details = details;
   }
+}
+
+/** `instanceof ApiError` that also holds across bundles. */
+export function isApiError(err: unknown): err is ApiError {
+  return typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[API_ERROR] === true;
+}
+
+/**
+ * Whether an error means PostgreSQL cannot be reached (refused, shut down, connection lost or
+ * timed out) rather than that the query was wrong: the request may be retried once it is back.
+ * Class 08 is connection exceptions, 57P01–57P03 an administrator or crash shutdown.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === "string" ? e.code : "";
+    if (/^08/.test(code) || /^57P0[123]$/.test(code)) return true;
+    if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"].includes(code)) return true;
+    if (["CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"].includes(code)) return true;
+  }
+  return false;
 }
 
 /** PostgreSQL SQLSTATEs we translate instead of letting them become 500s. */

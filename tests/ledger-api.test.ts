@@ -51,7 +51,7 @@ describe("the ledger as drivers and operators read it", () => {
     const res = await ofLot(operator, lot.id, { from, to });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { totals: Record<string, number>; data: Entry[] };
-    expect(body.totals).toEqual({ charge: kept.amount + cancelled.amount, refund: cancelled.amount, penalty: 0, adjustment: 0, net: kept.amount, pending: 0 });
+    expect(body.totals).toEqual({ charge: kept.amount + cancelled.amount, refund: cancelled.amount, penalty: 0, adjustment: 0, net: kept.amount, pending: 0, needs_attention: 0 });
     expect(body.data).toHaveLength(3);
     await expectError(await ofLot(driver, lot.id, { from, to }), 403, "forbidden");
     await expectError(await ofLot(operator, lot.id, { from: to, to: from }), 422, "validation_failed");

@@ -27,7 +27,7 @@ describe("cancelling a paid booking", () => {
     expect(r.amount).toBe(1200);
     const [pi] = stripe().intentsFor(r.reservation_id);
 
-    expect(await cancelOk(driver, r.reservation_id)).toEqual({ reservation_id: r.reservation_id, status: "cancelled", refund_amount: 1200, currency: "EUR" });
+    expect(await cancelOk(driver, r.reservation_id)).toEqual({ reservation_id: r.reservation_id, status: "cancelled", refund_amount: 1200, currency: "EUR", refund_status: "succeeded" });
 
     const [refund, ...more] = stripe().refundsFor(pi!.id);
     expect(more).toEqual([]);

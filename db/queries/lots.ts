@@ -67,6 +67,11 @@ export async function updateLotRow(db: DbOrTx, id: string, patch: Partial<NewLot
   return lot ?? null;
 }
 
+/** Row-locks the lot against a concurrent edit, for checks that must hold until the edit commits. */
+export async function lockLot(db: DbOrTx, id: string) {
+  await db.select({ id: lots.id }).from(lots).where(eq(lots.id, id)).for("update");
+}
+
 /** Which of these labels the lot already uses. */
 export async function takenSpotLabels(db: DbOrTx, lotId: string, labels: string[]) {
   const rows = await db

@@ -48,7 +48,14 @@ export async function pendingLedgerRows(db: DbOrTx, olderThanSeconds: number, li
   return db
     .select()
     .from(payments)
-    .where(and(eq(payments.status, "pending"), sql`${payments.createdAt} < now() - make_interval(secs => ${olderThanSeconds})`))
+    .where(
+      and(
+        eq(payments.status, "pending"),
+        sql`${payments.createdAt} < now() - make_interval(secs => ${olderThanSeconds})`,
+        // Rows backing off after a failure wait their turn, so they cannot block the ones after them.
+        sql`(${payments.nextAttemptAt} is null or ${payments.nextAttemptAt} <= now())`,
+      ),
+    )
     .orderBy(asc(payments.createdAt))
     .limit(limit);
 }

@@ -83,6 +83,10 @@ export function ledgerEntryOut(p: Payment) {
     currency: p.currency,
     description: p.description,
     failure_code: p.failureCode,
+    // Retries of a movement the processor has not accepted yet, and why (needs_attention: an operator acts).
+    attempts: p.attempts,
+    last_error: p.lastError,
+    next_attempt_at: p.nextAttemptAt?.toISOString() ?? null,
     stripe_payment_intent_id: p.stripePaymentIntentId,
     stripe_refund_id: p.stripeRefundId,
     created_at: p.createdAt.toISOString(),

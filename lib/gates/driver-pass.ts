@@ -3,7 +3,7 @@ import QRCode from "qrcode";
 import type { Db } from "@/db/client";
 import { reservationsWithSpot } from "@/db/queries/gates";
 import { findLot } from "@/db/queries/lots";
-import { ApiError } from "@/lib/errors";
+import { ApiError, isApiError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import { isPassStatus } from "./gate-pass";
 import { signPass } from "./pass-token";
@@ -47,7 +47,7 @@ export async function driverPassIfIssued(db: Db, caller: Pick<Caller, "id" | "ro
   try {
     return await issueDriverPass(db, caller, reservationId);
   } catch (err) {
-    if (err instanceof ApiError && (err.code === "not_configured" || err.code === "invalid_state")) return null;
+    if (isApiError(err) && (err.code === "not_configured" || err.code === "invalid_state")) return null;
     throw err;
   }
 }

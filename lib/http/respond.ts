@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, PG, pgCode } from "@/lib/errors";
+import { ApiError, isApiError, isDatabaseUnavailable, PG, pgCode } from "@/lib/errors";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit) {
   return Response.json(body, { status, headers });
@@ -7,16 +7,27 @@ export function json(body: unknown, status = 200, headers?: HeadersInit) {
 
 /** The one place an error becomes a response: `{ error: { code, message, details } }`. */
 export function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) {
-    return json({ error: { code: err.code, message: err.message, details: err.details } }, err.status);
+  // Brand checks, not instanceof: the error may come from another bundle's copy of the class.
+  if (isApiError(err)) {
+    const retry = err.status === 503 ? { "retry-after": "5" } : undefined;
+    return json({ error: { code: err.code, message: err.message, details: err.details } }, err.status, retry);
   }
-  if (err instanceof z.ZodError) {
+  if (isDatabaseUnavailable(err)) {
+    console.error("[spotkeeper] database unavailable:", (err as Error).message);
+    return json(
+      { error: { code: "unavailable", message: "The service is briefly unavailable; retrying is safe", details: { retryable: true } } },
+      503,
+      { "retry-after": "5" },
+    );
+  }
+  if (err instanceof z.ZodError || (err as { name?: unknown })?.name === "ZodError") {
+    const zerr = err as z.ZodError;
     return json(
       {
         error: {
           code: "validation_failed",
-          message: err.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "),
-          details: err.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+          message: zerr.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "),
+          details: zerr.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
         },
       },
       422,

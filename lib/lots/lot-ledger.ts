@@ -24,13 +24,14 @@ export async function lotLedgerReport(db: Db, lotId: string, q: z.output<typeof 
   const totals = { charge: 0, refund: 0, penalty: 0, adjustment: 0 };
   for (const r of rows) if (r.status === "succeeded") totals[r.kind] += r.amount;
   const pending = rows.filter((r) => r.status === "pending").reduce((s, r) => s + r.amount, 0);
+  const needsAttention = rows.filter((r) => r.status === "needs_attention").reduce((s, r) => s + r.amount, 0);
   return {
     lot_id: lot.id,
     currency: lot.currency,
     from: from.toISOString(),
     to: to.toISOString(),
     // Succeeded movements only; net = what the lot actually received in the period.
-    totals: { ...totals, net: totals.charge + totals.penalty + totals.adjustment - totals.refund, pending },
+    totals: { ...totals, net: totals.charge + totals.penalty + totals.adjustment - totals.refund, pending, needs_attention: needsAttention },
     data: rows.map(ledgerEntryOut),
   };
 }

@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
-import { activeSpotCounts, findLot, insertLot, insertSpots, spotsFromCounts, takenSpotLabels, updateLotRow } from "@/db/queries/lots";
+import { activeSpotCounts, findLot, insertLot, insertSpots, lockLot, spotsFromCounts, takenSpotLabels, updateLotRow } from "@/db/queries/lots";
 import type { Lot, NewLot, NewSpot, VehicleType } from "@/db/schema";
 import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import type { AddSpotsInput, CreateLotInput, UpdateLotInput } from "@/lib/api/schemas";
+import { unfinishedBookings } from "@/db/queries/lot-money";
 import { ApiError } from "@/lib/errors";
 import { DEFAULT_RATE_PLAN } from "@/lib/pricing/rate-plan";
 
@@ -74,7 +75,18 @@ export async function updateLot(db: Db, id: string, input: z.output<typeof Updat
     // Bookings already made keep the plan they were priced with (reservations.pricing).
     ratePlan: input.hourly_rates ? { ...plan, base_hourly: input.hourly_rates } : plan,
   };
-  const lot = await updateLotRow(db, id, patch);
+  const lot = await db.transaction(async (tx) => {
+    if (input.currency && input.currency !== current.currency) {
+      // Locked against a concurrent edit of the lot. A booking racing this change keeps the
+      // currency it was priced in (reservations.currency), so its own money stays consistent.
+      await lockLot(tx, id);
+      const n = await unfinishedBookings(tx, id);
+      if (n > 0) {
+        throw new ApiError("conflict", `The currency cannot change while ${n} booking(s) of this lot are unfinished`, { unfinished_bookings: n });
+      }
+    }
+    return updateLotRow(tx, id, patch);
+  });
   if (!lot) throw new ApiError("not_found", "Lot not found");
   return { lot, counts: (await activeSpotCounts(db, [lot.id])).get(lot.id)! };
 }

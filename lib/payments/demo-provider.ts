@@ -48,5 +48,9 @@ export function demoProvider(): PaymentProvider {
     retrievePaymentIntent: async (piId) => intents.get(piId) ?? { status: "open", paymentIntentId: piId },
     chargeOffSession: (p) => once(p.idempotencyKey, () => charge(id("pi"), p.paymentMethodId)),
     refund: (p) => once(p.idempotencyKey, (): RefundResult => ({ refundId: id("re"), status: "succeeded" })),
+    // Everything is in memory and never forgotten: the answer under a key is the object made with it.
+    retrieveRefund: async (refundId) => ({ refundId, status: "succeeded" }),
+    findRefund: async (p) => ((await seen.get(p.idempotencyKey)) as RefundResult | undefined) ?? null,
+    findOffSessionCharge: async (p) => ((await seen.get(p.idempotencyKey)) as ChargeResult | undefined) ?? null,
   };
 }

@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { insertLedgerRow, refundableCharges } from "@/db/queries/payments";
-import { payments, reservations, users, type Payment } from "@/db/schema";
+import { payments, reservations, users, type Payment, type PaymentContext, type ReservationStatus } from "@/db/schema";
 import { paymentProvider } from ".";
-import { PaymentRejectedError, PaymentUnavailableError } from "./provider";
+import { isPaymentRejected, isPaymentUnavailable } from "./provider";
 
 /**
  * Money moves in two phases. Inside the transaction that decides it (a cancel, a check-out, a
@@ -43,10 +43,22 @@ export async function queueCharge(
   amount: number,
   key: string,
   description: string,
+  context?: PaymentContext,
 ) {
   if (amount <= 0) return null;
-  const { row } = await insertLedgerRow(tx, { reservationId: r.id, kind, amount, currency: r.currency, idempotencyKey: key, description });
+  const { row } = await insertLedgerRow(tx, { reservationId: r.id, kind, amount, currency: r.currency, idempotencyKey: key, description, context });
   return row;
+}
+
+/**
+ * The reservation states in which an off-session charge is still owed when it finally runs (it
+ * may run hours after it was decided, from the sweeper): a penalty only for a no-show, an overstay
+ * only for a completed stay, an extension only for a booking that still holds its spot or was used.
+ */
+export function offSessionChargeStillDue(row: Pick<Payment, "idempotencyKey">, status: ReservationStatus): boolean {
+  if (row.idempotencyKey.startsWith("penalty:")) return status === "no_show";
+  if (row.idempotencyKey.startsWith("overstay:")) return status === "completed";
+  return status === "confirmed" || status === "checked_in" || status === "completed";
 }
 
 async function markRow(db: DbOrTx, id: string, patch: Partial<typeof payments.$inferInsert>) {
@@ -54,19 +66,55 @@ async function markRow(db: DbOrTx, id: string, patch: Partial<typeof payments.$i
   await db.update(payments).set(patch).where(and(eq(payments.id, id), eq(payments.status, "pending")));
 }
 
-/** Executes one pending row against the processor. Safe to call repeatedly and concurrently. */
+/** Stripe keeps an idempotency key for 24 hours; past this age a retry looks the object up first. */
+export const IDEMPOTENCY_WINDOW_MS = 23 * 60 * 60_000;
+
+/** After this many refusals that are not an outage, a row waits for an operator (needs_attention). */
+export const MAX_ATTEMPTS = 5;
+/**
+ * When a failed row is tried again. The first retry is the sweeper's own threshold (rows younger
+ * than it are left to their synchronous path); from then on the wait doubles, capped at an hour so
+ * an outage of any length is still picked up within the hour after it ends.
+ */
+export function retryDelayMs(attempts: number) {
+  return attempts <= 1 ? 0 : Math.min(60 * 60_000, 30_000 * 2 ** (attempts - 1));
+}
+
+/**
+ * Records a failed attempt without letting it escape: one row's error must not fail the request
+ * that committed it (a cancel) nor stop the sweeper from settling the rows after it.
+ * `park`: the processor gave a final answer that retrying with the same key cannot change.
+ */
+async function noteFailure(db: DbOrTx, row: Payment, err: unknown, kind: "outage" | "refused" | "final"): Promise<Payment["status"]> {
+  const attempts = row.attempts + 1;
+  const message = err instanceof Error ? err.message : String(err);
+  const park = kind === "final" || (kind === "refused" && attempts >= MAX_ATTEMPTS);
+  if (kind !== "outage") console.error(`[spotkeeper] payment ${row.id} (${row.kind}) attempt ${attempts} failed:`, message);
+  await markRow(db, row.id, {
+    attempts,
+    lastError: message.slice(0, 500),
+    nextAttemptAt: park ? null : new Date(Date.now() + retryDelayMs(attempts)),
+    ...(park && { status: "needs_attention" as const, failureCode: (err as { code?: string }).code ?? "processor_error" }),
+  });
+  return park ? "needs_attention" : "pending";
+}
+
+/**
+ * Executes one pending row against the processor. Safe to call repeatedly and concurrently, and it
+ * does not throw for the processor's failures: they are recorded on the row (see noteFailure).
+ */
 export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
   if (row.status !== "pending") return row.status;
   const provider = paymentProvider();
   if (!provider) return "pending";
   try {
+    const outlived = Date.now() - row.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS;
     if (row.kind === "refund") {
-      const res = await provider.refund({
-        paymentIntentId: row.stripePaymentIntentId!,
-        amount: row.amount,
-        reservationId: row.reservationId,
-        idempotencyKey: row.idempotencyKey,
-      });
+      const ask = { paymentIntentId: row.stripePaymentIntentId!, amount: row.amount, reservationId: row.reservationId, idempotencyKey: row.idempotencyKey };
+      // Known to the processor: ask for its state. Older than its memory of our key: look first.
+      const res = row.stripeRefundId
+        ? await provider.retrieveRefund(row.stripeRefundId)
+        : ((outlived ? await provider.findRefund(ask) : null) ?? (await provider.refund(ask)));
       if (res.status === "pending") {
         await db.update(payments).set({ stripeRefundId: res.refundId }).where(eq(payments.id, row.id));
         return "pending"; // charge.refunded (webhook) completes it
@@ -76,23 +124,30 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
     }
     if (row.kind === "adjustment" || row.kind === "penalty") {
       const [owner] = await db
-        .select({ customerId: users.stripeCustomerId, paymentMethodId: reservations.paymentMethodId })
+        .select({ customerId: users.stripeCustomerId, paymentMethodId: reservations.paymentMethodId, status: reservations.status })
         .from(reservations)
         .innerJoin(users, eq(users.id, reservations.userId))
         .where(eq(reservations.id, row.reservationId));
+      if (owner && !offSessionChargeStillDue(row, owner.status)) {
+        await markRow(db, row.id, { status: "failed", failureCode: `reservation_${owner.status}` });
+        return "failed";
+      }
       if (!owner?.customerId || !owner.paymentMethodId) {
         await markRow(db, row.id, { status: "failed", failureCode: "no_saved_payment_method" });
         return "failed";
       }
-      const res = await provider.chargeOffSession({
-        amount: row.amount,
-        currency: row.currency,
-        customerId: owner.customerId,
-        paymentMethodId: owner.paymentMethodId,
-        reservationId: row.reservationId,
-        description: row.description ?? row.kind,
-        idempotencyKey: row.idempotencyKey,
-      });
+      const found = outlived ? await provider.findOffSessionCharge({ customerId: owner.customerId, idempotencyKey: row.idempotencyKey }) : null;
+      const res =
+        found ??
+        (await provider.chargeOffSession({
+          amount: row.amount,
+          currency: row.currency,
+          customerId: owner.customerId,
+          paymentMethodId: owner.paymentMethodId,
+          reservationId: row.reservationId,
+          description: row.description ?? row.kind,
+          idempotencyKey: row.idempotencyKey,
+        }));
       if (res.status === "succeeded") {
         await markRow(db, row.id, { status: "succeeded", stripePaymentIntentId: res.paymentIntentId });
         return "succeeded";
@@ -103,17 +158,36 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
     }
     return "pending"; // driver-present charges are settled by POST /v1/payments and the webhook
   } catch (err) {
-    if (err instanceof PaymentUnavailableError) return "pending"; // the sweeper retries with the same key
-    if (err instanceof PaymentRejectedError) {
-      await markRow(db, row.id, { status: "failed", failureCode: err.code });
-      return "failed";
+    if (isPaymentUnavailable(err)) return noteFailure(db, row, err, "outage"); // retried with the same key
+    if (isPaymentRejected(err)) {
+      // A charge the processor refuses is a failed charge (the lifecycle decides what follows); a
+      // refund it refuses is money we owe the driver: an operator must look at it.
+      if (row.kind !== "refund") {
+        await markRow(db, row.id, { status: "failed", failureCode: err.code, attempts: row.attempts + 1, lastError: err.message });
+        return "failed";
+      }
+      return noteFailure(db, row, err, "final");
     }
-    throw err;
+    return noteFailure(db, row, err, "refused");
   }
 }
 
+/** Settles each row in turn; one row's failure never stops the others. */
+export async function settleEach(db: Db, rows: (Payment | null)[]) {
+  const out: { row: Payment; status: Payment["status"] }[] = [];
+  for (const row of rows) if (row) out.push({ row, status: await settle(db, row) });
+  return out;
+}
+
 export async function settleAll(db: Db, rows: (Payment | null)[]) {
-  let total = 0;
-  for (const row of rows) if (row && (await settle(db, row)) === "succeeded") total += row.amount;
-  return total;
+  return (await settleEach(db, rows)).reduce((total, s) => total + (s.status === "succeeded" ? s.row.amount : 0), 0);
+}
+
+/** One word for a set of refund rows, as the driver is told it: none, succeeded, pending or needs_attention. */
+export function movementStatus(statuses: Payment["status"][]): "none" | "succeeded" | "pending" | "needs_attention" | "failed" {
+  if (statuses.length === 0) return "none";
+  if (statuses.includes("needs_attention")) return "needs_attention";
+  if (statuses.includes("pending")) return "pending";
+  if (statuses.every((s) => s === "succeeded")) return "succeeded";
+  return "failed";
 }

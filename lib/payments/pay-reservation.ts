@@ -9,7 +9,7 @@ import type { Caller } from "@/lib/auth/caller";
 import { confirmPaid, expireHold } from "@/lib/lifecycle/transitions";
 import { paymentProvider } from ".";
 import { queueRefund, settleAll } from "./money-movements";
-import { PaymentRejectedError, PaymentUnavailableError, type ChargeResult, type PaymentProvider } from "./provider";
+import { isPaymentRejected, isPaymentUnavailable, type ChargeResult, type PaymentProvider } from "./provider";
 
 export type PayInput = { reservation_id: string; amount: number; payment_method_id: string };
 
@@ -96,10 +96,10 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
     }
     throw new ApiError("payment_failed", result.message, { code: "authentication_required" });
   } catch (err) {
-    if (err instanceof PaymentUnavailableError) {
+    if (isPaymentUnavailable(err)) {
       throw new ApiError("payments_unavailable", "The payment processor did not answer; retrying is safe", { retryable: true });
     }
-    if (err instanceof PaymentRejectedError) throw new ApiError("payment_failed", err.message, { code: err.code });
+    if (isPaymentRejected(err)) throw new ApiError("payment_failed", err.message, { code: err.code });
     throw err;
   }
 }
@@ -109,7 +109,7 @@ async function confirm(provider: PaymentProvider, piId: string, pm: string, key:
     return await provider.confirmPaymentIntent(piId, { paymentMethodId: pm, idempotencyKey: key });
   } catch (err) {
     // An earlier attempt already succeeded (its answer was lost): take the intent's real state.
-    if (err instanceof PaymentRejectedError && err.code === "payment_intent_unexpected_state") {
+    if (isPaymentRejected(err) && err.code === "payment_intent_unexpected_state") {
       const state = await provider.retrievePaymentIntent(piId);
       if (state.status !== "open") return state;
     }

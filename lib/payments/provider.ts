@@ -32,13 +32,35 @@ export interface PaymentProvider {
     idempotencyKey: string;
   }): Promise<ChargeResult>;
   refund(p: { paymentIntentId: string; amount: number; reservationId: string; idempotencyKey: string }): Promise<RefundResult>;
+  /** A refund's current state, by the processor's id. */
+  retrieveRefund(id: string): Promise<RefundResult>;
+  /**
+   * The refund / off-session charge made earlier under our key, found by its metadata, or null.
+   * Stripe forgets idempotency keys after 24 hours: a retry later than that must look before it
+   * creates, or the money moves twice.
+   */
+  findRefund(p: { paymentIntentId: string; idempotencyKey: string }): Promise<RefundResult | null>;
+  findOffSessionCharge(p: { customerId: string; idempotencyKey: string }): Promise<ChargeResult | null>;
 }
 
+/** The metadata key under which our idempotency key is stored on the processor's objects. */
+export const KEY_METADATA = "spotkeeper_key";
+
+// Branded, not only classes: the provider is cached on globalThis by whichever Next.js bundle made
+// it first, so its errors may be another bundle's copy of these classes (see lib/errors.ts).
+const UNAVAILABLE = Symbol.for("spotkeeper.PaymentUnavailableError");
+const REJECTED = Symbol.for("spotkeeper.PaymentRejectedError");
+
 /** Thrown when the processor cannot be reached or answers with a server error: safe to retry. */
-export class PaymentUnavailableError extends Error {}
+export class PaymentUnavailableError extends Error {
+  readonly [UNAVAILABLE] = true;
+  override name = "PaymentUnavailableError";
+}
 
 /** The processor refused the request itself (unknown payment method, wrong state): not retryable. */
 export class PaymentRejectedError extends Error {
+  readonly [REJECTED] = true;
+  override name = "PaymentRejectedError";
   constructor(
     message: string,
     readonly code: string,
@@ -46,3 +68,7 @@ export class PaymentRejectedError extends Error {
     super(message);
   }
 }
+
+const branded = (err: unknown, brand: symbol) => typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[brand] === true;
+export const isPaymentUnavailable = (err: unknown): err is PaymentUnavailableError => branded(err, UNAVAILABLE);
+export const isPaymentRejected = (err: unknown): err is PaymentRejectedError => branded(err, REJECTED);

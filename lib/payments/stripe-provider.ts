@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import type { ChargeResult, PaymentProvider } from "./provider";
+import { KEY_METADATA, type ChargeResult, type PaymentProvider, type RefundResult } from "./provider";
 import { notePaymentsAnswered, notePaymentsUnavailable } from "./health";
 import { PaymentRejectedError, PaymentUnavailableError } from "./provider";
 
@@ -27,17 +27,18 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     notePaymentsAnswered();
     return result;
   } catch (err) {
-    if (
-      err instanceof Stripe.errors.StripeConnectionError ||
-      err instanceof Stripe.errors.StripeAPIError ||
-      err instanceof Stripe.errors.StripeRateLimitError
-    ) {
+    if (isStripeError(err, "StripeConnectionError", "StripeAPIError", "StripeRateLimitError")) {
       notePaymentsUnavailable();
-      throw new PaymentUnavailableError(err.message);
+      throw new PaymentUnavailableError((err as Error).message);
     }
     notePaymentsAnswered(); // a refusal is still an answer
     throw err;
   }
+}
+
+function refundResult(r: Stripe.Refund): RefundResult {
+  const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
+  return { refundId: r.id, status };
 }
 
 function toResult(pi: Stripe.PaymentIntent): ChargeResult {
@@ -57,20 +58,44 @@ function toResult(pi: Stripe.PaymentIntent): ChargeResult {
   };
 }
 
+/**
+ * The SDK's error classes by their `type` (the class name it sets on every instance), not by
+ * instanceof: the SDK may be loaded once per bundle (see lib/errors.ts).
+ */
+function isStripeError(err: unknown, ...types: string[]): boolean {
+  const type = (err as { type?: unknown } | null)?.type;
+  return typeof type === "string" && types.includes(type);
+}
+
 function declined(err: unknown, fallbackPi: string | null): ChargeResult {
-  if (err instanceof Stripe.errors.StripeCardError) {
-    const pi = (err.raw as { payment_intent?: { id?: string } }).payment_intent;
+  if (isStripeError(err, "StripeCardError")) {
+    const err_ = err as Stripe.errors.StripeCardError;
+    const pi = (err_.raw as { payment_intent?: { id?: string } }).payment_intent;
     return {
       status: "declined",
       paymentIntentId: pi?.id ?? fallbackPi,
-      declineCode: err.decline_code ?? err.code ?? "card_declined",
-      message: err.message,
+      declineCode: err_.decline_code ?? err_.code ?? "card_declined",
+      message: err_.message,
     };
   }
-  if (err instanceof Stripe.errors.StripeInvalidRequestError) {
-    throw new PaymentRejectedError(err.message, err.code ?? "invalid_request");
+  if (isStripeError(err, "StripeInvalidRequestError")) {
+    const e = err as Stripe.errors.StripeInvalidRequestError;
+    throw new PaymentRejectedError(e.message, e.code ?? "invalid_request");
   }
   throw err;
+}
+
+/** Stripe refused the request itself (charge not refundable, amount too large): not retryable. */
+async function rejectInvalid<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isStripeError(err, "StripeInvalidRequestError")) {
+      const e = err as Stripe.errors.StripeInvalidRequestError;
+      throw new PaymentRejectedError(e.message, e.code ?? "invalid_request");
+    }
+    throw err;
+  }
 }
 
 export function stripeProvider(stripe: Stripe): PaymentProvider {
@@ -132,7 +157,7 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
               off_session: true,
               confirm: true,
               description: p.description,
-              metadata: { reservation_id: p.reservationId },
+              metadata: { reservation_id: p.reservationId, [KEY_METADATA]: p.idempotencyKey },
             },
             { idempotencyKey: p.idempotencyKey },
           );
@@ -143,12 +168,27 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
       }),
     refund: (p) =>
       call(async () => {
-        const r = await stripe.refunds.create(
-          { payment_intent: p.paymentIntentId, amount: p.amount, metadata: { reservation_id: p.reservationId } },
+        const r = await rejectInvalid(() => stripe.refunds.create(
+          { payment_intent: p.paymentIntentId, amount: p.amount, metadata: { reservation_id: p.reservationId, [KEY_METADATA]: p.idempotencyKey } },
           { idempotencyKey: p.idempotencyKey },
-        );
-        const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
-        return { refundId: r.id, status };
+        ));
+        return refundResult(r);
+      }),
+    retrieveRefund: (id) => call(async () => refundResult(await stripe.refunds.retrieve(id))),
+    findRefund: (p) =>
+      call(async () => {
+        // A PaymentIntent has few refunds; one page of 100 holds them all.
+        const list = await stripe.refunds.list({ payment_intent: p.paymentIntentId, limit: 100 });
+        const r = list.data.find((x) => x.metadata?.[KEY_METADATA] === p.idempotencyKey);
+        return r ? refundResult(r) : null;
+      }),
+    findOffSessionCharge: (p) =>
+      call(async () => {
+        // Listing by customer, not the Search API: search results lag by up to a minute.
+        for await (const pi of stripe.paymentIntents.list({ customer: p.customerId, limit: 100 })) {
+          if (pi.metadata?.[KEY_METADATA] === p.idempotencyKey) return toResult(pi);
+        }
+        return null;
       }),
   };
 }

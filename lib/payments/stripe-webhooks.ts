@@ -1,11 +1,18 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Db } from "@/db/client";
+import type { Db, DbOrTx } from "@/db/client";
 import { insertLedgerRow } from "@/db/queries/payments";
 import { payments, stripeEvents } from "@/db/schema";
+import { undoExtension } from "@/lib/reservations/extend-reservation";
 import { applyChargeResult } from "./pay-reservation";
 
-export const HANDLED_EVENTS = ["payment_intent.succeeded", "payment_intent.payment_failed", "charge.refunded"] as const;
+export const HANDLED_EVENTS = [
+  "payment_intent.succeeded",
+  "payment_intent.payment_failed",
+  "charge.refunded",
+  "refund.updated",
+  "refund.failed",
+] as const;
 
 /**
  * Applies one verified Stripe event. Every handler is idempotent on its own (it only moves pending
@@ -26,6 +33,10 @@ export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<"h
     case "charge.refunded":
       await onChargeRefunded(db, event.data.object);
       break;
+    case "refund.updated":
+    case "refund.failed":
+      await applyRefundState(db, event.data.object);
+      break;
     default:
       outcome = "ignored";
   }
@@ -41,21 +52,36 @@ async function onIntent(db: Db, pi: Stripe.PaymentIntent, succeeded: boolean) {
     : ({ status: "declined", paymentIntentId: pi.id, declineCode: err?.decline_code ?? err?.code ?? "card_declined", message: err?.message ?? "declined" } as const);
   // The booking payment (keyed by its intent) confirms the reservation...
   await applyChargeResult(db, pi.id, result, "webhook");
-  // ...off-session charges (overstay, penalty) just complete their pending row.
-  await db
+  // ...off-session charges (overstay, penalty) just complete their pending row; a failed
+  // extension is taken back.
+  const done = await db
     .update(payments)
     .set(succeeded ? { status: "succeeded" } : { status: "failed", failureCode: result.status === "declined" ? result.declineCode : null })
-    .where(and(eq(payments.stripePaymentIntentId, pi.id), eq(payments.status, "pending"), inArray(payments.kind, ["adjustment", "penalty"])));
+    .where(and(eq(payments.stripePaymentIntentId, pi.id), eq(payments.status, "pending"), inArray(payments.kind, ["adjustment", "penalty"])))
+    .returning();
+  if (!succeeded) for (const row of done) await undoExtension(db, row);
 }
 
+/** Settles the one ledger row of this refund (by the processor's refund id), if it is still pending. */
+async function applyRefundState(db: DbOrTx, refund: Pick<Stripe.Refund, "id" | "status">) {
+  const status = refund.status === "succeeded" ? "succeeded" : refund.status === "failed" || refund.status === "canceled" ? "failed" : null;
+  if (!status) return;
+  await db
+    .update(payments)
+    .set(status === "failed" ? { status, failureCode: "refund_failed" } : { status })
+    .where(and(eq(payments.stripeRefundId, refund.id), eq(payments.kind, "refund"), eq(payments.status, "pending")));
+}
+
+/**
+ * charge.refunded names its refunds (API versions before 2022-11-15 list them on the charge; later
+ * ones send refund.* events, handled above). Only those are settled: another pending refund of the
+ * same PaymentIntent may not have reached Stripe at all, and marking it paid would lose it.
+ */
 async function onChargeRefunded(db: Db, charge: Stripe.Charge) {
   const piId = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
   if (!piId) return;
   await db.transaction(async (tx) => {
-    await tx
-      .update(payments)
-      .set({ status: "succeeded" })
-      .where(and(eq(payments.stripePaymentIntentId, piId), eq(payments.kind, "refund"), eq(payments.status, "pending")));
+    for (const refund of charge.refunds?.data ?? []) await applyRefundState(tx, refund);
     // A refund made outside Spotkeeper (e.g. in the Stripe dashboard) still belongs in the ledger.
     const [charged] = await tx
       .select()
@@ -63,10 +89,17 @@ async function onChargeRefunded(db: Db, charge: Stripe.Charge) {
       .where(and(eq(payments.stripePaymentIntentId, piId), eq(payments.status, "succeeded"), sql`${payments.kind} <> 'refund'`))
       .limit(1);
     if (!charged) return;
+    // Ours are those Stripe has (succeeded, or pending with its refund id): amount_refunded counts them.
     const [{ refunded }] = (await tx
       .select({ refunded: sql<number>`coalesce(sum(${payments.amount}), 0)::int` })
       .from(payments)
-      .where(and(eq(payments.stripePaymentIntentId, piId), eq(payments.kind, "refund"), eq(payments.status, "succeeded")))) as [{ refunded: number }];
+      .where(
+        and(
+          eq(payments.stripePaymentIntentId, piId),
+          eq(payments.kind, "refund"),
+          sql`(${payments.status} = 'succeeded' or (${payments.status} = 'pending' and ${payments.stripeRefundId} is not null))`,
+        ),
+      )) as [{ refunded: number }];
     const missing = charge.amount_refunded - refunded;
     if (missing > 0) {
       await insertLedgerRow(tx, {

@@ -1,8 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { pendingLedgerRows } from "@/db/queries/payments";
-import { payments } from "@/db/schema";
+import { payments, type Payment } from "@/db/schema";
+import type { PaymentProvider } from "./provider";
 import { paymentProvider } from ".";
+import { undoExtension } from "@/lib/reservations/extend-reservation";
 import { settle } from "./money-movements";
 import { applyChargeResult } from "./pay-reservation";
 
@@ -16,20 +18,30 @@ export async function sweepPendingPayments(db: Db, olderThanSeconds = 30) {
   if (!provider) return { settled: 0 };
   let settled = 0;
   for (const row of await pendingLedgerRows(db, olderThanSeconds)) {
-    if (row.kind !== "charge") {
-      if ((await settle(db, row)) !== "pending") settled++;
-      continue;
+    try {
+      if (await sweepRow(db, provider, row)) settled++;
+    } catch (err) {
+      // A database error on one row (not the processor's: settle records those) must not stop the rest.
+      console.error(`[spotkeeper] sweeping payment ${row.id} failed:`, err);
     }
-    if (!row.stripePaymentIntentId) continue;
-    const state = await provider.retrievePaymentIntent(row.stripePaymentIntentId).catch(() => null);
-    if (!state) continue;
-    if (state.status === "open") {
-      // Never confirmed (the driver went away mid-payment): nothing moved.
-      await db.update(payments).set({ status: "failed", failureCode: "abandoned" }).where(and(eq(payments.id, row.id), eq(payments.status, "pending")));
-    } else {
-      await applyChargeResult(db, row.stripePaymentIntentId, state, "scheduler");
-    }
-    settled++;
   }
   return { settled };
+}
+
+async function sweepRow(db: Db, provider: PaymentProvider, row: Payment): Promise<boolean> {
+  if (row.kind !== "charge") {
+    const status = await settle(db, row);
+    if ((status === "failed" || status === "needs_attention") && row.context?.extension) await undoExtension(db, row);
+    return status !== "pending";
+  }
+  if (!row.stripePaymentIntentId) return false;
+  const state = await provider.retrievePaymentIntent(row.stripePaymentIntentId).catch(() => null);
+  if (!state) return false;
+  if (state.status === "open") {
+    // Never confirmed (the driver went away mid-payment): nothing moved.
+    await db.update(payments).set({ status: "failed", failureCode: "abandoned" }).where(and(eq(payments.id, row.id), eq(payments.status, "pending")));
+  } else {
+    await applyChargeResult(db, row.stripePaymentIntentId, state, "scheduler");
+  }
+  return true;
 }

@@ -7,7 +7,7 @@ import { canTransition } from "@/lib/lifecycle/state-machine";
 import { cancel } from "@/lib/lifecycle/transitions";
 import { ApiError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
-import { queueRefund, settleAll } from "@/lib/payments/money-movements";
+import { movementStatus, queueRefund, settleEach } from "@/lib/payments/money-movements";
 import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
 
 /**
@@ -35,7 +35,8 @@ export async function cancelReservation(db: Db, caller: Caller, id: string, now 
     const refunds = await queueRefund(tx, r, refund, `refund:cancel:${r.id}`, "Cancellation refund");
     return { result: { reservation_id: r.id, status: "cancelled" as const, refund_amount: refund, currency: r.currency }, refunds };
   });
-  // After the commit: the refund rows exist, so a crash here is finished by the sweeper.
-  await settleAll(db, refunds);
-  return result;
+  // After the commit: the refund rows exist, so a crash here is finished by the sweeper, and a
+  // processor failure is recorded on its row — the cancellation stands, the refund is pending.
+  const settled = await settleEach(db, refunds);
+  return { ...result, refund_status: movementStatus(settled.map((s) => s.status)) };
 }

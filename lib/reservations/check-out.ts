@@ -37,6 +37,17 @@ export async function checkOut(db: Db, reservationId: string, actualEnd: Date, c
       throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be checked out`, { status: r.status });
     }
     const lot = (await findLot(tx, r.lotId))!;
+    // A car cannot leave before it could have entered: gates open gateEntryMarginMinutes before the
+    // start. An exit read earlier than that for a booking never checked in is another car, a
+    // misread plate or a replay with a wrong clock — completing (and refunding) on it would hand the
+    // booking's money back while its spot still waits for the driver.
+    const earliestEntry = r.startTime.getTime() - lot.gateEntryMarginMinutes * 60_000;
+    if (r.status === "confirmed" && actualEnd.getTime() < earliestEntry) {
+      throw new ApiError("invalid_state", "This booking has not started: an exit cannot be recorded before its entry window", {
+        status: r.status,
+        entry_opens_at: new Date(earliestEntry).toISOString(),
+      });
+    }
     const { plan, occupancy } = bookedPlan(r, lot);
     const refund = earlyDepartureRefund({
       plan,

@@ -3,7 +3,7 @@ import { lifecycleTransaction, recordChange } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { ACTIVE_STATUSES, findReservation } from "@/db/queries/reservations";
-import { payments, reservations } from "@/db/schema";
+import { payments, reservations, type Payment } from "@/db/schema";
 import { noteBooked, noteReleased } from "@/lib/availability";
 import { spotLockKey } from "@/lib/allocation/allocate-spot";
 import { ApiError } from "@/lib/errors";
@@ -19,6 +19,32 @@ const EXTENDABLE = new Set(["confirmed", "checked_in"]);
  * (the lot's plan and occupancy now). The spot lock plus the EXCLUDE constraint make the extension
  * and a new booking of the following window mutually exclusive; a declined charge undoes it.
  */
+/**
+ * Takes back an extension whose charge failed for good — at once, or hours later from the sweeper or
+ * a webhook — so the extra time is never free. Only while the reservation still ends where this
+ * extension put it and has not finished: a stay that already used the time is charged as an
+ * overstay at check-out instead, which asks the driver to pay.
+ */
+export async function undoExtension(db: Db, charge: Pick<Payment, "reservationId" | "amount" | "context">) {
+  const ext = charge.context?.extension;
+  if (!ext) return false;
+  const from = new Date(ext.from);
+  const to = new Date(ext.to);
+  return lifecycleTransaction(db, async (tx) => {
+    const r = await findReservation(tx, charge.reservationId, { forUpdate: true });
+    if (!r || !EXTENDABLE.has(r.status) || r.endTime.getTime() !== to.getTime()) return false;
+    // Shrinking is a release for the cache; the tombstone it leaves only makes the cache count
+    // this reservation less from now on, which is the safe direction.
+    await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: to });
+    await tx
+      .update(reservations)
+      .set({ endTime: from, amount: r.amount - charge.amount })
+      .where(and(eq(reservations.id, r.id), eq(reservations.endTime, to)));
+    recordChange(tx, { kind: "edited", reservationId: r.id, at: new Date() });
+    return true;
+  });
+}
+
 export async function extendReservation(db: Db, caller: Caller, id: string, newEndIso: string, now = new Date()) {
   const { r, charge, newEnd } = await lifecycleTransaction(db, async (tx) => {
     const r = await findReservation(tx, id, { forUpdate: true });
@@ -64,21 +90,15 @@ export async function extendReservation(db: Db, caller: Caller, id: string, newE
       .where(and(eq(payments.reservationId, r.id), eq(payments.status, "failed"), like(payments.idempotencyKey, `${key}%`)));
     const attemptKey = declined!.n > 0 ? `${key}:retry-${declined!.n}` : key;
     recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
-    const charge = await queueCharge(tx, r, "adjustment", extra.quote.total, attemptKey, `Extension until ${newEnd.toISOString()}`);
+    const charge = await queueCharge(tx, r, "adjustment", extra.quote.total, attemptKey, `Extension until ${newEnd.toISOString()}`, {
+      extension: { from: r.endTime.toISOString(), to: newEnd.toISOString() },
+    });
     return { r, charge, newEnd };
   });
 
-  if (charge && (await settle(db, charge)) === "failed") {
-    await lifecycleTransaction(db, async (tx) => {
-      // Shrinking is a release for the cache; the tombstone it leaves only makes the cache count
-      // this reservation less from now on, which is the safe direction.
-      await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: newEnd });
-      await tx
-        .update(reservations)
-        .set({ endTime: r.endTime, amount: r.amount })
-        .where(and(eq(reservations.id, r.id), eq(reservations.endTime, newEnd)));
-      recordChange(tx, { kind: "edited", reservationId: r.id, at: new Date() });
-    });
+  const status = charge ? await settle(db, charge) : "succeeded";
+  if (status === "failed" || status === "needs_attention") {
+    await undoExtension(db, charge!);
     throw new ApiError("payment_declined", "The extension could not be charged to your saved payment method", { end_time: r.endTime.toISOString() });
   }
   await noteBooked(r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: newEnd });

@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { findReservation } from "@/db/queries/reservations";
 import type { ReservationStatus } from "@/db/schema";
 import type { VehicleMovementData } from "@/inngest/events";
-import { ApiError } from "@/lib/errors";
+import { isApiError } from "@/lib/errors";
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Cause } from "@/lib/lifecycle/state-machine";
 import { checkIn } from "@/lib/lifecycle/transitions";
@@ -49,7 +49,7 @@ export async function recordVehicleExit(db: Db, e: VehicleMovementData, cause: C
     const r = await checkOut(db, e.reservation_id, new Date(e.occurred_at), { cause, note: gateNote(e) });
     return { outcome: r.changed ? "completed" : "already_completed", ...r };
   } catch (err) {
-    if (!(err instanceof ApiError) || (err.code !== "invalid_state" && err.code !== "not_found")) throw err;
+    if (!isApiError(err) || (err.code !== "invalid_state" && err.code !== "not_found")) throw err;
     const status = err.code === "not_found" ? "missing" : ((err.details as { status?: ReservationStatus } | undefined)?.status ?? "missing");
     console.warn(`[spotkeeper] exit ${e.event_id} for reservation ${e.reservation_id} ignored: ${err.message}`);
     return { outcome: "ignored", status, reason: err.message };

@@ -49,6 +49,11 @@ export async function startFakeStripe() {
   // an answer lost on the way back: Stripe did the work (and keeps the idempotent result), the
   // client only saw a server error.
   let outage = { left: 0, path: undefined as RegExp | undefined, afterProcessing: false, shouldRetry: undefined as boolean | undefined };
+  // Refusals: every request whose "METHOD /path body" matches answers this 4xx (a processor that
+  // keeps saying no to one row, e.g. a refund of one PaymentIntent), until cleared.
+  const refusals: { match: RegExp; status: number; error: Record<string, unknown> }[] = [];
+  // "pending": refunds stay pending until completeRefund (as bank-transfer refunds do at Stripe).
+  let refundMode: "succeeded" | "pending" = "succeeded";
 
   function confirm(pi: Record<string, any>, pm: string): [number, unknown] {
     pi.payment_method = pm;
@@ -102,6 +107,19 @@ export async function startFakeStripe() {
       }
       return confirm(pi, String(body.payment_method));
     }
+    if (method === "GET" && path === "/v1/payment_intents") {
+      const data = [...intents.values()].filter((pi) => !body.customer || pi.customer === body.customer).reverse();
+      return [200, { object: "list", url: path, has_more: false, data }];
+    }
+    if (method === "GET" && path === "/v1/refunds") {
+      const data = [...refunds.values()].filter((r) => !body.payment_intent || r.payment_intent === body.payment_intent).reverse();
+      return [200, { object: "list", url: path, has_more: false, data }];
+    }
+    const refundMatch = /^\/v1\/refunds\/([^/]+)$/.exec(path);
+    if (method === "GET" && refundMatch) {
+      const r = refunds.get(refundMatch[1]!);
+      return r ? [200, r] : [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such refund" } }];
+    }
     const getMatch = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (method === "GET" && getMatch) {
       const pi = intents.get(getMatch[1]!);
@@ -117,7 +135,7 @@ export async function startFakeStripe() {
       if (already + amount > pi.amount) {
         return [400, { error: { type: "invalid_request_error", code: "charge_already_refunded", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${pi.amount - already})` } }];
       }
-      const refund = { id: newId("re"), object: "refund", amount, currency: pi.currency, payment_intent: pi.id, charge: pi.latest_charge, status: "succeeded", metadata: body.metadata ?? {}, created: now() };
+      const refund = { id: newId("re"), object: "refund", amount, currency: pi.currency, payment_intent: pi.id, charge: pi.latest_charge, status: refundMode, metadata: body.metadata ?? {}, created: now() };
       refunds.set(refund.id, refund);
       return [200, refund];
     }
@@ -143,6 +161,8 @@ export async function startFakeStripe() {
         outage.shouldRetry === undefined ? {} : { "stripe-should-retry": String(outage.shouldRetry) },
       );
     if (failing && !outage.afterProcessing) return serverError();
+    const refusal = refusals.find((r) => r.match.test(`${req.method} ${url.pathname} ${raw}`));
+    if (refusal) return send(refusal.status, { error: refusal.error });
     const [status, payload] = answer(req.method!, url.pathname, body, raw, key);
     if (failing) return serverError();
     send(status, payload);
@@ -180,6 +200,30 @@ export async function startFakeStripe() {
     failNextRequests(n: number, opts: { path?: RegExp; afterProcessing?: boolean; shouldRetry?: boolean } = {}) {
       outage = { left: n, path: opts.path, afterProcessing: opts.afterProcessing ?? false, shouldRetry: opts.shouldRetry };
     },
+    /**
+     * Every request whose "METHOD /path rawbody" matches `match` answers `status` with `error` (a
+     * Stripe error object) until `clearRefusals()`: one row the processor keeps refusing.
+     */
+    refuse(match: RegExp, status: number, error: Record<string, unknown>) {
+      refusals.push({ match, status, error });
+    },
+    clearRefusals() {
+      refusals.length = 0;
+    },
+    /** Stripe keeps idempotency keys for 24 hours: this is the day after. */
+    forgetIdempotencyKeys() {
+      idempotent.clear();
+    },
+    /** New refunds stay `pending` until completeRefund (or succeed at once, the default). */
+    setRefundMode(mode: "succeeded" | "pending") {
+      refundMode = mode;
+    },
+    completeRefund(id: string, status: "succeeded" | "failed" = "succeeded") {
+      const r = refunds.get(id);
+      if (!r) throw new Error(`No refund ${id}`);
+      r.status = status;
+      return { ...r };
+    },
     /** POST requests to `path`, e.g. every confirm of one PaymentIntent. */
     posts(path: string | RegExp) {
       return requests.filter((r) => r.method === "POST" && (typeof path === "string" ? r.path === path : path.test(r.path)));
@@ -195,9 +239,12 @@ export async function startFakeStripe() {
     chargeOf(paymentIntentId: string) {
       const pi = intents.get(paymentIntentId);
       if (!pi?.latest_charge) throw new Error(`PaymentIntent ${paymentIntentId} has no charge`);
-      const refunded = [...refunds.values()].filter((r) => r.payment_intent === pi.id).reduce((s, r) => s + r.amount, 0);
+      const own = [...refunds.values()].filter((r) => r.payment_intent === pi.id && r.status !== "failed");
+      const refunded = own.reduce((s, r) => s + r.amount, 0);
       return {
         id: pi.latest_charge as string,
+        // As API versions before 2022-11-15 send it; later ones leave it out (refund.* events name the refund).
+        refunds: { object: "list", data: own.map((r) => ({ ...r })), has_more: false },
         object: "charge",
         amount: pi.amount as number,
         amount_captured: pi.amount as number,

@@ -8,7 +8,7 @@ import { freeSpotCandidates, freeSpotCounts } from "@/db/queries/reservations";
 import type { Lot, VehicleType } from "@/db/schema";
 import { VEHICLE_TYPES } from "@/lib/api/schemas";
 import { getSessionCaller } from "@/lib/auth/session";
-import { ApiError } from "@/lib/errors";
+import { isApiError } from "@/lib/errors";
 import { validateWindow } from "@/lib/reservations/create-reservation";
 import { lotRatePlan, priceWithCounts } from "@/lib/reservations/price-booking";
 import { instantToLocalInput, localToInstant } from "@/lib/time/zoned-time";
@@ -63,7 +63,7 @@ function windowFrom(sp: Record<string, string | string[] | undefined>, lot: Lot,
     const range = validateWindow(lot, start.toISOString(), end.toISOString(), { now });
     return { startLocal, endLocal, range, error: null, notice: skippedTimeNotice(lot, [startLocal, start], [endLocal, end]) };
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
+    if (!isApiError(err)) throw err;
     return { startLocal, endLocal, range: null, error: `${humanise(err.message)}.` };
   }
 }
