@@ -10,5 +10,7 @@ export async function register() {
   if (process.env.NEXT_PHASE !== "phase-production-build") {
     const { startWorkflows } = await import("@/lib/workflows/start-workflows");
     startWorkflows();
+    const { startGateUpkeep } = await import("@/lib/gates/upkeep");
+    startGateUpkeep(getDb);
   }
 }

@@ -5,6 +5,7 @@ import { findReservation, spotIsFree } from "@/db/queries/reservations";
 import { reservations, type VehicleType } from "@/db/schema";
 import { certainlyFull, noteBooked } from "@/lib/availability";
 import { ApiError, PG, pgCode } from "@/lib/errors";
+import { noteKnownPlate } from "@/lib/gates/pass-reconcile";
 import { runEffects } from "@/lib/lifecycle/effects";
 import { expireStaleHolds } from "@/lib/reservations/expire-holds";
 
@@ -95,6 +96,7 @@ export async function allocateSpot(db: Db, req: AllocateRequest) {
 
 async function finish(db: Db, id: string, req: AllocateRequest) {
   await noteBooked(req.lotId, req.vehicleType, { id, start: req.startTime, end: req.endTime });
+  await noteKnownPlate(req.licensePlate);
   await runEffects(db, [{ kind: "created", reservationId: id, at: new Date() }]);
   const row = await findReservation(db, id);
   return row!;
