@@ -24,5 +24,7 @@ export async function register() {
   if (!building) {
     const { startWorkflows } = await import("@/lib/workflows/start-workflows");
     startWorkflows();
+    const { startGateUpkeep } = await import("@/lib/gates/upkeep");
+    startGateUpkeep(getDb);
   }
 }

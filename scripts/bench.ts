@@ -1,226 +1,319 @@
 /**
- * `npm run bench`: the gate's check-in decision latency through HTTP, against a bare Redis GET
- * measured in the same run, printed as a ratio.
+ * `npm run bench` — rush hour, measured through the production server.
  *
- * Needs REDIS_URL (the fast path is Redis); uses DATABASE_URL's server if set — in a database of its
- * own, dropped afterwards — else an embedded PostgreSQL in a temporary folder. Everything runs on
- * loopback; every loop is bounded. Each check-in reads a different booked plate, so every request
- * is a full decision (not a duplicate answered from the 5-second window) that opens the barrier.
+ *   npm run bench               the default run (about 3 minutes after a build)
+ *   npm run bench -- --scale    also 1,000 lots × 200 spots and 1,000,000 past reservations
  *
- * - The headline figure is one car at a time, as at a real barrier: what a read started in the
- *   background (the gate event, the workflow event, its consumer checking the car in, the pass
- *   rewritten in Redis) finishes between two reads, untimed.
- * - "Back to back" fires the reads without that pause, so each competes with the background work of
- *   all the reads before it in the same process: a stress figure, far above any gate's rate.
+ * Builds the app if the build is missing or older than the sources, then starts BENCH_PROCESSES
+ * (default 3) `next start` processes on ports 3300+ against a database of its own on DATABASE_URL's
+ * PostgreSQL (dropped afterwards) and a key prefix of its own on REDIS_URL, with SPOTKEEPER_DEMO=1.
+ * Load comes from scripts/bench/load.ts in a separate process, round-robin over the processes:
+ * open loop at a fixed rate for gates, quotes and availability, closed loop for booking. Every
+ * figure is printed beside a baseline from the same run: pgbench's tpcb-like transaction on the
+ * same PostgreSQL for booking, a bare node:http + ioredis GET server for the read paths.
+ * Results: a table on stdout and bench/results.json.
  */
-import { spawn } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import http from "node:http";
+import { randomBytes, randomUUID, generateKeyPairSync } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import IORedis from "ioredis";
 import postgres from "postgres";
+import { driverToken, insertBookedCars, insertDrivers, insertScale } from "./bench/fixtures";
+import type { BenchRequest, Job, LoadResult } from "./bench/load";
+import { build, buildIsFresh, rssMiB, startBare, startNext, startScript, type Proc } from "./bench/processes";
 
-const N = Number(process.env.BENCH_REQUESTS ?? 1000);
-const WARMUP = 100;
-const BURST_N = Math.min(500, N);
-const FALLBACK_N = Math.min(300, N);
+const SCALE = process.argv.includes("--scale");
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
+const FIRST_PORT = Number(process.env.BENCH_PORT ?? 3300);
+const GATES = 120; // per direction: 500 reads/s is a car every ~4 s per gate
+const BOOKING_LOT_SPOTS = 5000;
+const GATE_LOT_SPOTS = 4000;
+const DRIVERS = 10_000;
+const OPERATOR = "demo-operator-token";
 
-const redisUrl = process.env.REDIS_URL;
-if (!redisUrl) {
-  console.error("bench: set REDIS_URL (e.g. redis://127.0.0.1:6379): the figure is the gate's Redis fast path against a bare Redis GET.");
-  process.exit(1);
+const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const root = path.resolve(import.meta.dirname, "..");
+const tmp = mkdtempSync(path.join(os.tmpdir(), "spotkeeper-bench-"));
+const verbose = process.env.BENCH_VERBOSE === "1";
+const log = (line: string) => console.log(`bench: ${line}`);
+
+// ---- measuring ----------------------------------------------------------------------------------
+
+type Stats = { n: number; p50: number; p99: number; perSecond: number; errors: Record<string, number> };
+
+function stats(r: LoadResult): Stats {
+  const s = [...r.latenciesMs].sort((a, b) => a - b);
+  const pct = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN);
+  const ok = Object.entries(r.statuses).reduce((n, [code, c]) => (Number(code) < 300 && Number(code) >= 200 ? n + c : n), 0);
+  return { n: r.sent, p50: pct(50), p99: pct(99), perSecond: (ok / r.elapsedMs) * 1000, errors: r.errors };
 }
 
-type Teardown = () => Promise<void>;
-
-async function database(): Promise<{ url: string; teardown: Teardown }> {
-  const name = `spotkeeper_bench_${randomBytes(4).toString("hex")}`;
-  const serverUrl = process.env.DATABASE_URL;
-  if (serverUrl) {
-    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return {
-      url: url.toString(),
-      teardown: async () => {
-        const a = postgres(serverUrl, { max: 1, onnotice: () => {} });
-        await a.unsafe(`drop database if exists "${name}" with (force)`);
-        await a.end();
-      },
-    };
-  }
-  const { startEmbeddedPostgres } = await import("@/db/embedded");
-  const port = 54400 + Math.floor(Math.random() * 500);
-  const pg = await startEmbeddedPostgres({ dir: path.join(os.tmpdir(), name), port, persistent: false, database: name });
-  return { url: pg.url, teardown: pg.stop };
+let jobCounter = 0;
+async function load(job: Job): Promise<LoadResult> {
+  const file = path.join(tmp, `job-${jobCounter++}.json`);
+  writeFileSync(file, JSON.stringify(job));
+  const child = startScript("load.ts", [file], process.env);
+  let out = "";
+  child.stdout!.setEncoding("utf8").on("data", (c: string) => (out += c));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`load generator exited with ${code}`);
+  return JSON.parse(out) as LoadResult;
 }
 
-/** The server in a child process with this process's environment (database, Redis prefix, key). */
-function startServer(): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, "bench-server.ts")], {
-    env: process.env,
-    stdio: ["ignore", "pipe", "inherit"],
+function pgbench(db: string, clients: number, seconds: number): number {
+  const out = execFileSync("pgbench", ["-c", String(clients), "-j", String(Math.min(2, clients)), "-T", String(seconds), "-n", pgUrl(db)], { encoding: "utf8" });
+  const m = /tps = ([\d.]+)/.exec(out);
+  if (!m) throw new Error(`pgbench printed no tps:\n${out}`);
+  return Number(m[1]);
+}
+
+function pgUrl(db: string) {
+  const u = new URL(serverUrl);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+// ---- the run ------------------------------------------------------------------------------------
+
+async function api(port: number, method: string, p: string, body?: unknown) {
+  const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json", "x-forwarded-for": "10.255.0.1" },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), stop: () => child.kill() });
-    });
-    child.on("exit", (code) => reject(new Error(`bench server exited (${code}) before listening`)));
-  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
 }
 
-function percentile(sortedMs: number[], p: number) {
-  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)]!;
-}
-
-async function measure(n: number, op: (i: number) => Promise<void>, between?: () => Promise<void>) {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await op(i);
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    await between?.();
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-}
-
-const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
+const ipOf = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
 async function main() {
-  const db0 = await database();
-  process.env.DATABASE_URL = db0.url;
-  process.env.REDIS_PREFIX = `sk:bench:${randomBytes(4).toString("hex")}:`;
-  process.env.QR_SIGNING_KEY ??= JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" }));
-
-  const { getDb, closeDb } = await import("@/db/client");
-  const { closeRedis } = await import("@/lib/redis");
-  const { reservations, users } = await import("@/db/schema");
-  const { CreateLotInput } = await import("@/lib/api/schemas");
-  const { createLot } = await import("@/lib/lots/manage-lots");
-  const { listSpots } = await import("@/db/queries/lots");
-  const { createGate } = await import("@/lib/gates/manage-gates");
-  const { syncGatePass } = await import("@/lib/gates/sync-gate-pass");
-
-  const redis = new IORedis(redisUrl!, { maxRetriesPerRequest: 1 });
-  let server: { port: number; stop: () => void } | undefined;
+  const tag = randomBytes(4).toString("hex");
+  const benchDb = `spotkeeper_bench_${tag}`;
+  const pgbenchDb = `spotkeeper_pgbench_${tag}`;
+  const prefix = `sk:bench:${tag}:`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
+  const servers: Proc[] = [];
+  let bare: Proc | undefined;
+  let sql: postgres.Sql | undefined;
   try {
-    const db = await getDb();
-    const cars = WARMUP + N + BURST_N + FALLBACK_N;
-    console.log(`bench: setting up a lot with ${cars} booked plates…`);
-    const { lot } = await createLot(
-      db,
-      CreateLotInput.parse({ name: "Bench lot", address: "Loopback 1", time_zone: "UTC", currency: "EUR", spots: { counts: { compact: cars } } }),
-    );
-    const gate = await createGate(db, lot.id, { name: "Bench entry", direction: "entry" });
-    const [driver] = await db.insert(users).values({ email: "bench@spotkeeper.dev", name: "Bench Driver" }).returning({ id: users.id });
-    const spots = await listSpots(db, lot.id);
-    const start = new Date(Date.now() + 5 * 60_000);
-    const end = new Date(start.getTime() + 2 * 3600_000);
-    const plates = spots.map((_, i) => `BENCH${String(i).padStart(5, "0")}`);
-    // Rows written directly as if paid: the bench measures the gate, not booking and payment.
-    const ids: string[] = [];
-    for (let i = 0; i < spots.length; i += 500) {
-      const rows = await db
-        .insert(reservations)
-        .values(
-          spots.slice(i, i + 500).map((s, j) => ({
-            userId: driver!.id,
-            lotId: lot.id,
-            spotId: s.id,
-            vehicleType: "compact" as const,
-            licensePlate: plates[i + j]!,
-            startTime: start,
-            endTime: end,
-            status: "confirmed" as const,
-            amount: 0,
-            currency: "EUR",
-          })),
-        )
-        .returning({ id: reservations.id });
-      ids.push(...rows.map((r) => r.id));
+    if (!buildIsFresh()) {
+      log("building the app (next build)…");
+      await build();
     }
-    const withPasses = WARMUP + N + BURST_N;
-    for (let i = 0; i < withPasses; i += 200) await syncGatePass(db, ids.slice(i, Math.min(i + 200, withPasses)));
+    await admin.unsafe(`create database "${benchDb}"`);
+    await admin.unsafe(`create database "${pgbenchDb}"`);
 
-    server = await startServer();
-    // A keep-alive connection, as a bridge keeps to its server.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const call = (method: string, path: string, body?: string) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request(
-          { host: "127.0.0.1", port: server!.port, method, path, agent, headers: { authorization: `Bearer ${gate.secret}`, "content-type": "application/json" } },
-          (res) => {
-            let text = "";
-            res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode!, body: text }));
-          },
-        );
-        req.on("error", reject).end(body);
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: pgUrl(benchDb),
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      SPOTKEEPER_DEMO: "1",
+      TRUSTED_PROXIES: "127.0.0.1",
+      NEXTAUTH_SECRET: randomBytes(24).toString("hex"),
+      QR_SIGNING_KEY: JSON.stringify(generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" })),
+    };
+    const serverLog = (line: string) => {
+      if (verbose || /error|warn|fail/i.test(line)) console.log(line);
+    };
+    log(`starting ${PROCESSES} × next start on ports ${FIRST_PORT}–${FIRST_PORT + PROCESSES - 1} (database ${benchDb}, Redis prefix ${prefix})`);
+    // The first one migrates and seeds; the others start once the schema is there.
+    servers.push(await startNext(FIRST_PORT, env, serverLog));
+    servers.push(...(await Promise.all(Array.from({ length: PROCESSES - 1 }, (_, i) => startNext(FIRST_PORT + 1 + i, env, serverLog)))));
+    const port = (i: number) => servers[i % servers.length]!.port;
+    sql = postgres(pgUrl(benchDb), { max: 2, onnotice: () => {} });
+
+    log("setting up: a 5,000-spot lot, a 4,000-spot lot with 240 gates and 4,000 booked cars, 9,000 drivers");
+    const spotsBody = (n: number) => ({ counts: { compact: n } });
+    const lotBody = (name: string, n: number) => ({ name, address: "Loopback 1", time_zone: "Europe/Paris", currency: "EUR", spots: spotsBody(n) });
+    const bookingLot = ((await api(port(0), "POST", "/v1/lots", lotBody("Bench stadium", BOOKING_LOT_SPOTS))) as { id: string }).id;
+    const gateLot = ((await api(port(0), "POST", "/v1/lots", lotBody("Bench station", GATE_LOT_SPOTS))) as { id: string }).id;
+    const gates: Record<"entry" | "exit", { gate_id: string; secret: string }[]> = { entry: [], exit: [] };
+    for (const direction of ["entry", "exit"] as const) {
+      for (let i = 0; i < GATES; i++) {
+        const g = (await api(port(i), "POST", `/v1/lots/${gateLot}/gates`, { name: `${direction} ${i + 1}`, direction })) as { gate_id: string; secret: string };
+        gates[direction].push(g);
+      }
+    }
+    await insertDrivers(sql, 1, DRIVERS);
+    await insertBookedCars(sql, gateLot, "GT");
+
+    log("pgbench baseline (tpcb-like, scale 10, 10 s at 1 and at 32 clients)…");
+    execFileSync("pgbench", ["-i", "-s", "10", "-q", pgUrl(pgbenchDb)], { stdio: "ignore" });
+    const pgTps1 = pgbench(pgbenchDb, 1, 10);
+    const pgTps32 = pgbench(pgbenchDb, 32, 10);
+
+    const day = new Date(Date.now() + 2 * 86_400_000);
+    day.setUTCHours(0, 0, 0, 0);
+    const window = (hour: number) => ({ start_time: new Date(day.getTime() + hour * 3_600_000).toISOString(), end_time: new Date(day.getTime() + (hour + 2) * 3_600_000).toISOString() });
+    let nextDriver = 1;
+    const bookings = (count: number, hour: number): BenchRequest[] =>
+      Array.from({ length: count }, (_, i) => {
+        const n = nextDriver++;
+        return {
+          port: port(i),
+          method: "POST",
+          path: "/v1/reservations",
+          headers: { authorization: `Bearer ${driverToken(n)}`, "x-forwarded-for": ipOf(n) },
+          body: JSON.stringify({ lot_id: bookingLot, vehicle_type: "compact", ...window(hour), license_plate: `BK${n}` }),
+        };
       });
-    const read = async (plate: string) => {
-      const res = await call("POST", "/v1/gates/check-in", JSON.stringify({ lot_id: lot.id, gate_id: gate.gate_id, identifier: plate }));
-      if (!res.body.includes('"action":"open_barrier"')) throw new Error(`bench: expected open_barrier, got ${res.status} ${res.body}`);
-    };
-    const settled = async () => {
-      await call("GET", "/__settled");
-    };
+    let nextCar = 1;
+    const answered: string[] = [];
+    const gateReads = (direction: "entry" | "exit", count: number, plates?: string[]): BenchRequest[] =>
+      Array.from({ length: count }, (_, i) => {
+        const gate = gates[direction][i % GATES]!;
+        // Half booked cars, half plates nobody booked (a refusal must be as fast as an opening).
+        const plate = plates ? plates[i]! : i % 2 === 0 ? `GT${String(nextCar++).padStart(5, "0")}` : `NOPE${randomBytes(3).toString("hex")}`;
+        return {
+          port: port(i),
+          method: "POST",
+          path: direction === "entry" ? "/v1/gates/check-in" : "/v1/gates/check-out",
+          headers: { authorization: `Bearer ${gate.secret}` },
+          body: JSON.stringify({ lot_id: gateLot, gate_id: gate.gate_id, identifier: plate, event_id: randomUUID() }),
+        };
+      });
+    const plateOf = (r: BenchRequest) => (JSON.parse(r.body!) as { identifier: string }).identifier;
+    const reads = (url: string, count: number) => Array.from({ length: count }, (_, i) => ({ port: port(i), method: "GET", path: url }));
 
-    const key = `${process.env.REDIS_PREFIX}bench:probe`;
-    await redis.set(key, JSON.stringify({ reservation_id: ids[0], spot_label: "G-C001" }));
-    for (let i = 0; i < WARMUP; i++) {
-      await read(plates[i]!);
-      await redis.get(key);
-    }
-    await settled();
-    let next = WARMUP;
-    // Interleaved, so both figures see the same machine at the same moments.
-    const bareSamples: number[] = [];
-    const gateFast = await measure(
-      N,
-      () => read(plates[next++]!),
-      async () => {
-        await settled();
-        const t0 = process.hrtime.bigint();
-        await redis.get(key);
-        bareSamples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      },
+    log("warming up every process (routes, gate secrets, lots)…");
+    const warm = await load({
+      mode: "open",
+      rate: 300,
+      requests: [
+        ...reads(`/v1/quotes?lot_id=${bookingLot}&vehicle_type=compact&start_time=${window(20).start_time}&end_time=${window(20).end_time}`, 3 * PROCESSES),
+        ...reads(`/v1/lots/${bookingLot}/availability?start_time=${window(20).start_time}&end_time=${window(20).end_time}`, 3 * PROCESSES),
+        ...bookings(3 * PROCESSES, 20),
+        ...[...gateReads("entry", GATES * PROCESSES).filter((r) => plateOf(r).startsWith("NOPE")), ...gateReads("exit", GATES * PROCESSES).filter((r) => plateOf(r).startsWith("NOPE"))],
+      ].map((r, i) => ({ ...r, port: port(i) })),
+    });
+    answered.push(...warm.answeredEventIds);
+
+    const results: Record<string, unknown> = {};
+    const rows: { name: string; value: string; baseline: string; ratio: string; target: string; ok?: boolean }[] = [];
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+    // -- booking: closed loop, many drivers, one booking each, the same lot/type/window ---------------
+    log("booking: 1 client, 8 s…");
+    const book1 = stats(await load({ mode: "closed", clients: 1, durationMs: 8_000, requests: bookings(1500, 8) }));
+    log("booking: 32 clients, 10 s…");
+    const book32 = stats(await load({ mode: "closed", clients: 32, durationMs: 10_000, requests: bookings(BOOKING_LOT_SPOTS, 11) }));
+    results.booking = { clients1: book1, clients32: book32, pgbenchTps1: pgTps1, pgbenchTps32: pgTps32 };
+    rows.push(
+      { name: "booking, 1 client: bookings/s", value: book1.perSecond.toFixed(0), baseline: `pgbench -c 1: ${pgTps1.toFixed(0)} tps`, ratio: `${(book1.perSecond / pgTps1).toFixed(2)}×`, target: "" },
+      { name: "booking, 1 client: p50 / p99", value: `${ms(book1.p50)} / ${ms(book1.p99)}`, baseline: "", ratio: "", target: "p50 < 10 ms", ok: book1.p50 < 10 },
+      { name: "booking, 32 clients: bookings/s", value: book32.perSecond.toFixed(0), baseline: `pgbench -c 32: ${pgTps32.toFixed(0)} tps`, ratio: `${(book32.perSecond / pgTps32).toFixed(2)}×`, target: "≥ 0.2×", ok: book32.perSecond / pgTps32 >= 0.2 },
+      { name: "booking, 32 clients: p50 / p99", value: `${ms(book32.p50)} / ${ms(book32.p99)}`, baseline: "", ratio: "", target: "p99 < 250 ms", ok: book32.p99 < 250 },
     );
-    bareSamples.sort((a, b) => a - b);
-    const bare = { p50: percentile(bareSamples, 50), p99: percentile(bareSamples, 99) };
-    const burst = await measure(BURST_N, () => read(plates[next++]!));
-    await settled();
 
-    // The same decision with no pass in the store: PostgreSQL answers (a Redis miss or outage).
-    await call("POST", "/__empty-store");
-    const gateFallback = await measure(FALLBACK_N, () => read(plates[next++]!), settled);
-    await settled();
-    agent.destroy();
+    // -- reads on the 5,000-spot lot (now holding the bookings above), open loop -------------------
+    bare = await startBare(`${prefix}bench:probe`, FIRST_PORT + 40, process.env);
+    await redis.set(`${prefix}bench:probe`, JSON.stringify({ reservation_id: randomUUID(), spot_label: "G-C0001" }));
+    const bareAt = async (rate: number, seconds: number) =>
+      stats(await load({ mode: "open", rate, requests: Array.from({ length: rate * seconds }, () => ({ port: bare!.port, method: "POST", path: "/", body: "{}" })) }));
+    const w = window(11);
+    for (const [name, url] of [
+      ["quote", `/v1/quotes?lot_id=${bookingLot}&vehicle_type=compact&start_time=${w.start_time}&end_time=${w.end_time}`],
+      ["availability", `/v1/lots/${bookingLot}/availability?start_time=${w.start_time}&end_time=${w.end_time}`],
+    ] as const) {
+      log(`${name} on the 5,000-spot lot: 50/s, 5 s…`);
+      const s = stats(await load({ mode: "open", rate: 50, requests: reads(url, 250) }));
+      const b = await bareAt(50, 5);
+      results[name] = { ...s, bare: b };
+      rows.push({ name: `${name}, 5,000 spots: p50 / p99`, value: `${ms(s.p50)} / ${ms(s.p99)}`, baseline: `bare ${ms(b.p50)} / ${ms(b.p99)}`, ratio: `${(s.p99 / b.p99).toFixed(1)}× p99`, target: "p99 < 30 ms", ok: s.p99 < 30 });
+    }
 
-    const row = (label: string, m: { p50: number; p99: number }) => console.log(`${label.padEnd(62)} p50 ${fmt(m.p50).padStart(10)}  p99 ${fmt(m.p99).padStart(10)}`);
+    // -- gates: open loop, 120 gates per direction, half booked cars -------------------------------
+    const checkedIn: string[] = [];
+    for (const direction of ["entry", "exit"] as const) {
+      for (const rate of [200, 500]) {
+        const label = direction === "entry" ? "check-in" : "check-out";
+        log(`gate ${label}: ${rate} reads/s over ${GATES} gates, 5 s…`);
+        // Exits are the cars that came in, in the same order.
+        const requests = direction === "entry" ? gateReads("entry", rate * 5) : gateReads("exit", rate * 5, checkedIn.splice(0, rate * 5));
+        if (direction === "entry") checkedIn.push(...requests.map(plateOf));
+        const r = await load({ mode: "open", rate, requests });
+        answered.push(...r.answeredEventIds);
+        const s = stats(r);
+        const b = await bareAt(rate, 5);
+        results[`gate_${label}_${rate}`] = { ...s, bare: b };
+        rows.push({
+          name: `gate ${label} @ ${rate}/s: p50 / p99`,
+          value: `${ms(s.p50)} / ${ms(s.p99)}`,
+          baseline: `bare ${ms(b.p50)} / ${ms(b.p99)}`,
+          ratio: `${(s.p50 / b.p50).toFixed(1)}× p50, ${(s.p99 / b.p99).toFixed(1)}× p99`,
+          target: rate === 500 ? "p99 < 20 ms, p50 ≤ 3× bare" : "",
+          ok: rate === 500 ? s.p99 < 20 && s.p50 <= 3 * b.p50 : undefined,
+        });
+      }
+    }
+
+    // -- every answered read has its gate event ---------------------------------------------------
+    log(`waiting for ${answered.length} answered reads to reach gate_events…`);
+    let stored = 0;
+    const until = Date.now() + 90_000;
+    while (Date.now() < until) {
+      [{ stored }] = await sql<{ stored: number }[]>`select count(*)::int as stored from gate_events where event_id = any(${answered}::uuid[])`;
+      if (stored >= answered.length) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    results.gate_events = { answered: answered.length, stored, lost: answered.length - stored };
+    rows.push({ name: "answered gate reads without a gate event", value: String(answered.length - stored), baseline: `${answered.length} answered`, ratio: "", target: "0", ok: stored === answered.length });
+
+    // -- --scale: 1,000 lots × 200 spots and 1,000,000 past reservations ----------------------------
+    if (SCALE) {
+      log("scale: inserting 1,000 lots × 200 spots and 1,000,000 past reservations…");
+      await insertScale(sql, 1000, 200, 1_000_000);
+      log("scale: booking 32 clients 10 s, gate check-in 200/s 5 s…");
+      const scaledBook = stats(await load({ mode: "closed", clients: 32, durationMs: 10_000, requests: bookings(2500, 14) }));
+      const r = await load({ mode: "open", rate: 200, requests: gateReads("entry", 1000) });
+      answered.push(...r.answeredEventIds);
+      const scaledGate = stats(r);
+      const oneLotGate = results["gate_check-in_200"] as Stats;
+      results.scale = { booking32: scaledBook, gateCheckIn200: scaledGate };
+      rows.push(
+        { name: "scale: booking 32 clients p50 / p99", value: `${ms(scaledBook.p50)} / ${ms(scaledBook.p99)}`, baseline: `1 lot ${ms(book32.p50)} / ${ms(book32.p99)}`, ratio: `${(scaledBook.p99 / book32.p99).toFixed(2)}× p99`, target: "within 20 %", ok: scaledBook.p99 <= book32.p99 * 1.2 },
+        { name: "scale: booking 32 clients bookings/s", value: scaledBook.perSecond.toFixed(0), baseline: `1 lot ${book32.perSecond.toFixed(0)}`, ratio: `${(scaledBook.perSecond / book32.perSecond).toFixed(2)}×`, target: "within 20 %", ok: scaledBook.perSecond >= book32.perSecond * 0.8 },
+        { name: "scale: gate check-in @ 200/s p50 / p99", value: `${ms(scaledGate.p50)} / ${ms(scaledGate.p99)}`, baseline: `1 lot ${ms(oneLotGate.p50)} / ${ms(oneLotGate.p99)}`, ratio: `${(scaledGate.p99 / oneLotGate.p99).toFixed(2)}× p99`, target: "within 20 %", ok: scaledGate.p99 <= oneLotGate.p99 * 1.2 },
+      );
+    }
+
+    const rss = servers.map((s) => rssMiB(s.child.pid!));
+    results.rssMiB = rss;
+    rows.push({ name: `server RSS at the end (${servers.length} processes)`, value: rss.map((x) => `${x.toFixed(0)} MiB`).join(", "), baseline: "", ratio: "", target: "" });
+
+    const errors = [book1, book32].flatMap((s) => Object.entries(s.errors).map(([k, v]) => `${k} ×${v}`));
     console.log("");
-    row(`gate check-in through HTTP, Redis fast path (${N} cars)`, gateFast);
-    row(`bare Redis GET, ioredis (${N} calls)`, bare);
-    console.log(`${"ratio gate / bare Redis GET".padEnd(62)} p50 ${`${(gateFast.p50 / bare.p50).toFixed(1)}×`.padStart(10)}  p99 ${`${(gateFast.p99 / bare.p99).toFixed(1)}×`.padStart(10)}`);
-    row(`gate check-in, back to back (${BURST_N} cars, stress)`, burst);
-    row(`gate check-in, PostgreSQL fallback (${FALLBACK_N} cars)`, gateFallback);
+    const cols = [44, 26, 26, 24, 26];
+    const line = (c: string[]) => console.log(c.map((x, i) => x.padEnd(cols[i]!)).join(" "));
+    line(["figure", "measured", "baseline (same run)", "ratio", "target"]);
+    line(cols.map((n) => "-".repeat(n)));
+    for (const r of rows) line([r.name, r.value, r.baseline, r.ratio, r.target ? `${r.target} ${r.ok === undefined ? "" : r.ok ? "✓" : "✗"}` : ""]);
+    if (errors.length) console.log(`\nbooking answers other than 201: ${errors.join(", ")}`);
+    console.log(`\nmachine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}; ${servers.length} next start processes, round-robin`);
+    mkdirSync(path.join(root, "bench"), { recursive: true });
+    const out = { at: new Date().toISOString(), processes: servers.length, cores: os.cpus().length, loadAverage: os.loadavg(), scale: SCALE, rows, results };
+    writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(out, null, 2)}\n`);
+    log("wrote bench/results.json");
   } finally {
-    server?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
+    await bare?.stop();
+    await sql?.end();
+    for (const db of [benchDb, pgbenchDb]) await admin.unsafe(`drop database if exists "${db}" with (force)`).catch(() => {});
+    await admin.end();
     let cursor = "0";
     do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${process.env.REDIS_PREFIX}*`, "COUNT", 1000);
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
       if (keys.length) await redis.del(...keys);
       cursor = next;
     } while (cursor !== "0");
     redis.disconnect();
-    await closeRedis();
-    await closeDb();
-    await db0.teardown();
   }
 }
 

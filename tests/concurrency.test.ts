@@ -139,6 +139,21 @@ describe("simultaneous bookings for the last spots", () => {
     expect(await doubleBookings(lot.id)).toHaveLength(0);
   });
 
+  it("gives the last free spot to exactly one of 500 simultaneous requests; the other 499 get 409 no_spot_available", async () => {
+    // 40 spots, 39 of them already booked for the window: one left, and 500 drivers want it.
+    const lot = await createTestLot({ counts: { compact: 40 } });
+    const T = at(3, 9);
+    const w = { start: T, end: new Date(T.getTime() + 2 * 60 * MIN) };
+    for (let i = 0; i < 39; i++) expect((await book(drivers[i % DRIVERS]!, lot.id, w)).status).toBe(201);
+
+    const outcomes = await burst(lot.id, Array.from({ length: 500 }, () => w));
+
+    // Never "conflict"/"too busy" while a spot remains, never a 500: one winner, clean refusals.
+    expect(tally(outcomes)).toEqual({ "201": 1, "409 no_spot_available": 499 });
+    expect(await doubleBookings(lot.id)).toHaveLength(0);
+    expect(await activeReservations(lot.id)).toHaveLength(40);
+  });
+
   it("with 240 staggered windows, books no spot twice and refuses only windows that really had no free spot", async () => {
     const lot = await createTestLot({ counts: { compact: 3 } });
     const base = at(3, 6);

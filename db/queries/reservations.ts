@@ -49,19 +49,24 @@ export async function spotIsFree(db: DbOrTx, spotId: string, start: Date, end: D
   return rows.length === 0;
 }
 
-/** Free active spots per type for a window: one grouped query for the whole lot. */
+/**
+ * Free active spots per type for a window. Counts the busy spots from the reservations that overlap
+ * the window (the lot+period GiST index finds only those) rather than probing every spot: on a
+ * 5,000-spot lot that is the difference between a few rows and 5,000 index probes.
+ */
 export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date) {
-  return db
-    .select({
-      vehicleType: spots.vehicleType,
-      total: sql<number>`count(*)::int`,
-      free: sql<number>`count(*) filter (where not exists (select 1 from ${reservations}
-        where ${reservations.spotId} = ${outerSpotId} and ${inArray(reservations.status, ACTIVE_STATUSES)}
-        and ${overlaps(start, end)}))::int`,
-    })
-    .from(spots)
-    .where(and(eq(spots.lotId, lotId), eq(spots.active, true)))
-    .groupBy(spots.vehicleType);
+  const rows = await db.execute<{ vehicle_type: VehicleType; total: number; free: number }>(sql`
+    with busy as (
+      select spots.vehicle_type, count(distinct reservations.spot_id)::int as n
+      from reservations join spots on spots.id = reservations.spot_id and spots.active
+      where reservations.lot_id = ${lotId} and reservations.status in ('pending_payment', 'confirmed', 'checked_in')
+        and reservations.period && tstzrange(${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz, '[)')
+      group by spots.vehicle_type
+    )
+    select t.vehicle_type, t.total, t.total - coalesce(busy.n, 0) as free
+    from (select vehicle_type, count(*)::int as total from spots where lot_id = ${lotId} and active group by vehicle_type) t
+    left join busy on busy.vehicle_type = t.vehicle_type`);
+  return rows.map((r) => ({ vehicleType: r.vehicle_type, total: Number(r.total), free: Number(r.free) }));
 }
 
 /** A reservation's columns plus its spot's label and level (what drivers and gates are told). */

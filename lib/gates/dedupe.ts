@@ -1,12 +1,23 @@
-import { gateStores } from "./store";
+import { getDb, type Db } from "@/db/client";
+import { afterAnswer } from "./background";
+import type { GateContext } from "./gate-auth";
+import type { Identity } from "./identify";
+import type { ReadKeys, ReadOutcome } from "./kv";
+import { passesFromDb, type DbLookup } from "./lookup";
+import { reconcileLotSoon } from "./pass-reconcile";
+import { contextOf, decideRecord, recordAfterAnswer, type Decided, type GateRecord, type ReadJson } from "./read-log";
+import { gateKeys, gateStores } from "./store";
+import { syncGatePass } from "./sync-gate-pass";
 
 /** The same car read again at the same gate within this time is the same event, answered alike. */
 export const DUPLICATE_WINDOW_SECONDS = 5;
 /** An answer stays findable by the bridge's event id this long, for a replay of a read we answered. */
 export const EVENT_ANSWER_TTL_SECONDS = 24 * 3600;
 
-// While Redis is down, this process's memory keeps suppressing duplicates it saw itself.
-
+/**
+ * The answer stored under an event id, for a replay of a read answered online. The key holds the
+ * read's record (read-log.ts), from which the answer is decided again exactly as it was.
+ */
 export async function readAnswer<A>(key: string): Promise<A | null> {
   const { shared, local } = gateStores();
   let value: string | null;
@@ -15,41 +26,74 @@ export async function readAnswer<A>(key: string): Promise<A | null> {
   } catch {
     value = await local.get(key);
   }
-  return value ? (JSON.parse(value) as A) : null;
+  if (!value) return null;
+  const parsed = JSON.parse(value) as A | GateRecord;
+  if (!(parsed && typeof parsed === "object" && "read" in parsed)) return parsed as A;
+  const ctx = await contextOf(await getDb(), parsed.read.gate_id);
+  return ctx ? ((await decideRecord(ctx, parsed)).answer as A) : null;
 }
 
-async function claim(key: string, value: string, ttl: number) {
+type Known = Extract<Identity, { kind: "plate" | "qr" }>;
+
+/**
+ * A live read, start to answer: one round trip to the store (kv.read) answers a duplicate, or
+ * claims the read and logs it with the car's passes. Only when the store cannot vouch for the car
+ * (no pass key, and the plate may have a reservation) is PostgreSQL asked, and the read claimed
+ * with what it said (a second round trip). While Redis is down, this process's memory claims and
+ * PostgreSQL decides. The record is then written to gate_events after the answer.
+ */
+export async function answerRead<A>(
+  db: Db,
+  ctx: GateContext,
+  read: Omit<ReadJson, "latency_ms">,
+  /** the bridge sent the event id (then a replay of it must find this answer) */
+  bridgeEventId: boolean,
+  named: Known | null,
+  recentIdentity: string,
+  startedAt: number,
+): Promise<A> {
+  const keys: ReadKeys = {
+    event: bridgeEventId ? gateKeys.event(read.event_id) : null,
+    recent: gateKeys.recent(ctx.gate.id, recentIdentity),
+    pass: named ? (named.kind === "plate" ? gateKeys.plate(ctx.lot.id, named.plate) : gateKeys.reservation(named.claims.rid)) : null,
+    lotLoaded: gateKeys.lotLoaded(ctx.lot.id),
+    knownPlates: gateKeys.knownPlates(),
+    knownComplete: gateKeys.knownComplete(),
+    log: gateKeys.log(),
+  };
+  const plate = named?.kind === "plate" ? named.plate : null;
+  const ttl = { duplicateTtl: DUPLICATE_WINDOW_SECONDS, eventTtl: EVENT_ANSWER_TTL_SECONDS };
+  const json = () => JSON.stringify({ ...read, latency_ms: Math.round(performance.now() - startedAt) });
   const { shared, local } = gateStores();
+
+  let kv = shared;
+  let outcome: ReadOutcome;
   try {
-    return await shared.claim(key, value, ttl);
+    outcome = await shared.read(keys, json(), { plate, ...ttl });
   } catch {
-    return local.claim(key, value, ttl);
+    kv = local;
+    outcome = await local.read(keys, json(), { plate, ...ttl });
   }
-}
-
-/**
- * A duplicate read came with an event id of the bridge's own: that id answers alike from now on,
- * should the bridge replay the read later (it may have given up waiting for this answer).
- */
-export async function rememberAnswer<A>(eventKey: string | null, answer: A): Promise<A> {
-  if (eventKey) await claim(eventKey, JSON.stringify(answer), EVENT_ANSWER_TTL_SECONDS);
-  return answer;
-}
-
-/**
- * Makes `answer` the answer for this read, unless a concurrent read of the same car (or the same
- * event id) got there first: then that one's answer is returned and this read is not an event.
- */
-export async function claimAnswer<A>(recentKey: string, eventKey: string | null, answer: A): Promise<A | null> {
-  const json = JSON.stringify(answer);
-  const first = await claim(recentKey, json, DUPLICATE_WINDOW_SECONDS);
-  if (first) {
-    if (eventKey) await claim(eventKey, first, EVENT_ANSWER_TTL_SECONDS);
-    return JSON.parse(first) as A;
+  if (outcome.kind === "miss") {
+    const found: DbLookup = named ? await passesFromDb(db, ctx.lot, named, new Date(read.at)) : { passes: [] };
+    if (found.passes.length && kv === shared) {
+      // The store lacked keys PostgreSQL has: rewrite them after the answer, so the next read is fast.
+      const ids = found.passes.map((p) => p.reservation_id);
+      afterAnswer("pass repair", () => syncGatePass(db, ids));
+    }
+    try {
+      outcome = await kv.read(keys, json(), { plate, found: JSON.stringify(found), ...ttl });
+    } catch {
+      kv = local;
+      outcome = await local.read(keys, json(), { plate, found: JSON.stringify(found), ...ttl });
+    }
+    if (outcome.kind === "miss") throw new Error("the gate store answered a miss for a read with its passes");
   }
-  if (eventKey) {
-    const earlier = await claim(eventKey, json, EVENT_ANSWER_TTL_SECONDS);
-    if (earlier) return JSON.parse(earlier) as A;
+  const record = JSON.parse(outcome.record) as GateRecord;
+  const decided = (await decideRecord(ctx, record)) as Decided<A>;
+  if (outcome.kind === "new") {
+    recordAfterAnswer(db, ctx, record, outcome.logId);
+    if (!outcome.lotLoaded && kv === shared) reconcileLotSoon(db, ctx.lot.id);
   }
-  return null;
+  return decided.answer;
 }

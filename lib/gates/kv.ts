@@ -1,11 +1,45 @@
 import type { RedisLike } from "@/lib/redis/client";
 
+/** The keys one read at the barrier touches (see GATE_READ). */
+export type ReadKeys = {
+  /** the bridge's event id's key, if it sent one */
+  event: string | null;
+  /** this car at this gate in the last few seconds */
+  recent: string;
+  /** the pass key to read (plate or reservation), or null when the read names nobody */
+  pass: string | null;
+  /** the lot's "passes loaded" marker: absent = ask for a reconciliation of the lot */
+  lotLoaded: string;
+  /** every plate with a reservation ending in the last day or later, and its completeness marker */
+  knownPlates: string;
+  knownComplete: string;
+  /** the durable log of answered reads, drained to gate_events */
+  log: string;
+};
+
+export type ReadOutcome =
+  /** an earlier read of the same car or event id: its record answers this one */
+  | { kind: "duplicate"; record: string }
+  /** this read is the event: its record (with what the store knew) was claimed and logged */
+  | { kind: "new"; record: string; logId: string | null; lotLoaded: boolean }
+  /** the store cannot answer for this car: ask PostgreSQL, then call again with `found` */
+  | { kind: "miss"; lotLoaded: boolean };
+
 /**
  * The little key-value surface the gates need: gate passes (plate → reservation), recent reads
- * (duplicate suppression) and answers by event id. Every key is touched on its own, never two in
- * one command, so the same code runs on a Redis Cluster and on Upstash.
+ * (duplicate suppression), answers by event id, and the log of answered reads. A read at the
+ * barrier is one call (`read`): on Redis one Lua script, so one round trip. The keys of one read
+ * are not in one hash slot; on Redis Cluster give the gate keys one hash tag per region (a region's
+ * gate traffic is a few hundred reads a second, far below one shard's capacity).
  */
 export interface GateKv {
+  /**
+   * One read: an earlier answer by event id or by this car at this gate; else the pass (or, with
+   * `found`, what PostgreSQL said) — and then, in the same step, the read is claimed under both
+   * dedupe keys and appended to the log. `read` is the read's JSON; the record is
+   * `{"read": read, "found": passes}`.
+   */
+  read(keys: ReadKeys, read: string, opts: { plate: string | null; found?: string; duplicateTtl: number; eventTtl: number }): Promise<ReadOutcome>;
   get(key: string): Promise<string | null>;
   /** Stores `value` unless the key exists; returns null when stored, else the value already there. */
   claim(key: string, value: string, ttlSeconds: number): Promise<string | null>;
@@ -14,6 +48,40 @@ export interface GateKv {
 }
 
 export class KvUnavailableError extends Error {}
+
+// KEYS: event recent pass lotLoaded knownPlates knownComplete log
+// ARGV: hasEvent hasPass duplicateTtl eventTtl read plate found
+const GATE_READ = `
+if ARGV[1] == '1' then
+  local e = redis.call('GET', KEYS[1])
+  if e then return {'duplicate', e} end
+end
+local r = redis.call('GET', KEYS[2])
+if r then
+  if ARGV[1] == '1' then redis.call('SET', KEYS[1], r, 'EX', ARGV[4]) end
+  return {'duplicate', r}
+end
+local loaded = redis.call('EXISTS', KEYS[4])
+local found = ARGV[7]
+if found == '' then
+  if ARGV[2] == '0' then
+    found = '{"passes":[]}'
+  else
+    found = redis.call('GET', KEYS[3])
+    if not found then
+      if ARGV[6] ~= '' and redis.call('EXISTS', KEYS[6]) == 1 and redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 0 then
+        found = '{"passes":[]}'
+      else
+        return {'miss', loaded}
+      end
+    end
+  end
+end
+local record = '{"read":' .. ARGV[5] .. ',"found":' .. found .. '}'
+redis.call('SET', KEYS[2], record, 'EX', ARGV[3])
+if ARGV[1] == '1' then redis.call('SET', KEYS[1], record, 'EX', ARGV[4]) end
+local id = redis.call('XADD', KEYS[7], 'MAXLEN', '~', 1000000, '*', 'r', record)
+return {'new', record, id, loaded}`;
 
 const CLAIM = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return false end
@@ -46,6 +114,15 @@ export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldo
     }
   }
   return {
+    read: (k, read, o) =>
+      guarded(async () => {
+        const keys = [k.event ?? k.recent, k.recent, k.pass ?? k.recent, k.lotLoaded, k.knownPlates, k.knownComplete, k.log];
+        const args = [k.event ? "1" : "0", k.pass ? "1" : "0", o.duplicateTtl, o.eventTtl, read, o.plate ?? "", o.found ?? ""];
+        const out = (await redis.eval(GATE_READ, keys, args)) as [string, string | number, string?, number?];
+        if (out[0] === "duplicate") return { kind: "duplicate", record: String(out[1]) };
+        if (out[0] === "miss") return { kind: "miss", lotLoaded: Number(out[1]) === 1 };
+        return { kind: "new", record: String(out[1]), logId: out[2] ?? null, lotLoaded: Number(out[3]) === 1 };
+      }),
     get: (key) => guarded(() => redis.get(key)),
     claim: (key, value, ttl) => guarded(async () => ((await redis.eval(CLAIM, [key], [value, ttl])) as string | null) ?? null),
     put: (key, value, ttl) => guarded(() => redis.set(key, value, ttl)),
@@ -70,6 +147,33 @@ export function memoryGateKv(now: () => number = Date.now): GateKv {
     for (const [k, e] of entries) if (e.expiresAt <= now()) entries.delete(k);
   };
   return {
+    // The same steps as GATE_READ. No log here: a process without Redis records its reads itself,
+    // and with no shared store a miss is never authoritative.
+    async read(k, read, o) {
+      if (k.event) {
+        const e = live(k.event);
+        if (e) return { kind: "duplicate", record: e.value };
+      }
+      const r = live(k.recent);
+      if (r) {
+        if (k.event) entries.set(k.event, { value: r.value, expiresAt: now() + o.eventTtl * 1000 });
+        return { kind: "duplicate", record: r.value };
+      }
+      let found = o.found;
+      if (found === undefined) {
+        if (!k.pass) found = '{"passes":[]}';
+        else {
+          const p = live(k.pass);
+          if (!p) return { kind: "miss", lotLoaded: true };
+          found = p.value;
+        }
+      }
+      sweep();
+      const record = `{"read":${read},"found":${found}}`;
+      entries.set(k.recent, { value: record, expiresAt: now() + o.duplicateTtl * 1000 });
+      if (k.event) entries.set(k.event, { value: record, expiresAt: now() + o.eventTtl * 1000 });
+      return { kind: "new", record, logId: null, lotLoaded: true };
+    },
     async get(key) {
       return live(key)?.value ?? null;
     },

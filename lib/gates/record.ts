@@ -1,8 +1,9 @@
 import type { Db } from "@/db/client";
+import { insertGateEvents } from "@/db/queries/gate-reads";
 import { findGateEvent, insertGateEvent, overstayChargeStatus } from "@/db/queries/gates";
 import type { GateCollection } from "@/db/schema";
 import type { VehicleMovementData } from "@/inngest/events";
-import { sendEvent } from "@/lib/workflows/send-event";
+import { inngestConfigured, sendEvent } from "@/lib/workflows/send-event";
 import { recordVehicleEntry, recordVehicleExit, type ExitOutcome } from "@/lib/workflows/vehicle-events";
 import type { CheckInAnswer, CheckOutAnswer } from "./answers";
 import type { GateContext } from "./gate-auth";
@@ -114,4 +115,31 @@ export async function recordExit(db: Db, r: Common & { answer: CheckOutAnswer })
   if (!row) return (await findGateEvent(db, r.answer.event_id))!.response as unknown as CheckOutAnswer;
   if (data && r.offline) await publish(db, "parking/vehicle.exited", data, true);
   return r.answer;
+}
+
+export type LiveRead = Common & { kind: "entry" | "exit"; answer: CheckInAnswer | CheckOutAnswer };
+
+/**
+ * Records live reads (answered at the barrier) in one insert, then publishes the movement of each
+ * that let a car in or out. Publishing after the insert is safe here because the reads stay in the
+ * answered-reads log until this returns: a crash in between records them again (the insert is a
+ * no-op by event id) and publishes again (idempotent by event id).
+ */
+export async function recordLiveReads(db: Db, reads: LiveRead[]) {
+  await insertGateEvents(
+    db,
+    reads.map((r) => {
+      const row = eventRow(r, r.kind, r.answer);
+      return r.kind === "exit" ? { ...row, pendingCharges: (r.answer as CheckOutAnswer).pending_charges, currency: (r.answer as CheckOutAnswer).currency } : row;
+    }),
+  );
+  const moving = reads.filter((r) => r.pass && (r.kind === "exit" || r.answer.action === "open_barrier"));
+  await Promise.all(moving.map(async (r) => {
+    if (!r.pass) return;
+    const name = r.kind === "entry" ? "parking/vehicle.entered" : "parking/vehicle.exited";
+    const data = movement(r, r.answer.event_id, r.pass.reservation_id);
+    // The in-process scheduler's queue dies with the process: apply here, before the read leaves the log.
+    if (inngestConfigured()) await publish(db, name, data, false);
+    else await apply(db, name, data);
+  }));
 }

@@ -21,7 +21,7 @@ export function gateStores(): { shared: GateKv; writer: GateKv; local: GateKv } 
     g.__spotkeeperGateKv = {
       redis,
       local,
-      shared: redis ? redisGateKv(redis) : local,
+      shared: redis ? redisGateKv(redis, { timeoutMs: 100 }) : local,
       writer: redis ? redisGateKv(redis, { timeoutMs: 2_000, cooldownMs: 0 }) : local,
     };
   }
@@ -41,4 +41,12 @@ export const gateKeys = {
   reservation: (id: string) => `${prefix()}rid:${id}`,
   recent: (gateId: string, identity: string) => `${prefix()}recent:${gateId}:${identity}`,
   event: (eventId: string) => `${prefix()}event:${eventId}`,
+  /** Set: plates of every reservation not ended more than a day ago (a plate outside it has none). */
+  knownPlates: () => `${prefix()}known-plates`,
+  /** Present while knownPlates was rebuilt from PostgreSQL recently enough to be trusted. */
+  knownComplete: () => `${prefix()}known-plates:complete`,
+  /** Present while the lot's pass keys were reconciled with PostgreSQL recently. */
+  lotLoaded: (lotId: string) => `${prefix()}loaded:${lotId}`,
+  /** Stream: answered reads not yet known to be in gate_events. */
+  log: () => `${prefix()}answered`,
 };

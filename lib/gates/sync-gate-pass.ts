@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { activeReservationsForPlate, reservationsWithSpot } from "@/db/queries/gates";
 import type { LifecycleEffect } from "@/lib/lifecycle/effects";
 import { gatePassOf, isPassStatus, passTtlSeconds, type GatePass } from "./gate-pass";
+import { noteKnownPlate } from "./pass-reconcile";
 import { gateKeys, gateStores } from "./store";
 import { LOCKS } from "@/db/locks";
 
@@ -44,6 +45,7 @@ export async function syncGatePass(db: Db, reservationIds: string[]) {
   }
 
   for (const { lotId, plate } of plates.values()) {
+    await noteKnownPlate(plate);
     await db.transaction(async (tx) => {
       await tx.execute(plateLock(lotId, plate));
       const passes = (await activeReservationsForPlate(tx, lotId, plate)).map(gatePassOf).filter((p) => p !== null);

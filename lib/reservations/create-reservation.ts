@@ -7,7 +7,6 @@ import { allocateSpot } from "@/lib/allocation/allocate-spot";
 import type { CreateReservationInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
-import { expireStaleHolds } from "./expire-holds";
 import { priceBooking } from "./price-booking";
 
 /** Clocks of phones and kiosks drift; a start this far in the past still counts as "now". */
@@ -49,8 +48,7 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
   if (userId !== caller.id && !(await findUserById(db, userId))) {
     throw new ApiError("not_found", "User not found", { user_id: userId });
   }
-  // A lapsed hold must never block a new booking (the scheduler also sweeps them).
-  await expireStaleHolds(db, { lotId: lot.id, vehicleType: input.vehicle_type }, now);
+  // Lapsed holds are swept by the scheduler, and by allocateSpot when nothing else is free.
   const pricing = await priceBooking(db, lot, input.vehicle_type, start, end);
   return allocateSpot(db, {
     userId,

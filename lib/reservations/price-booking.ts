@@ -5,8 +5,18 @@ import { quote, type Quote } from "@/lib/pricing/quote";
 import { RatePlan } from "@/lib/pricing/rate-plan";
 
 /** Plans are validated on write; parsing again fills defaults a plan stored by an older version lacks. */
+// Parsed once per stored version of a lot's plan (the jsonb text), not per quote: a zod parse of a
+// plan with bands costs more than the rest of a quote.
+const parsedPlans = new Map<string, RatePlan>();
 export function lotRatePlan(lot: Lot): RatePlan {
-  return RatePlan.parse(lot.ratePlan);
+  const key = `${lot.id}:${JSON.stringify(lot.ratePlan)}`;
+  let plan = parsedPlans.get(key);
+  if (!plan) {
+    if (parsedPlans.size > 5_000) parsedPlans.clear();
+    plan = RatePlan.parse(lot.ratePlan);
+    parsedPlans.set(key, plan);
+  }
+  return plan;
 }
 
 /** The plan and occupancy a reservation was booked at (older rows: the lot's current plan). */

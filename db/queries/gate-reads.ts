@@ -1,0 +1,65 @@
+import { and, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { gateDevices, gateEvents, lots, reservations, spots, type NewGateEvent } from "../schema";
+import { PASS_STATUSES } from "@/lib/gates/gate-pass";
+import { withSpot } from "./reservations";
+
+/** Many gate events in one statement; an event id recorded already is skipped. Returns the ids inserted. */
+export async function insertGateEvents(db: DbOrTx, rows: NewGateEvent[]) {
+  if (rows.length === 0) return [];
+  const out = await db.insert(gateEvents).values(rows).onConflictDoNothing({ target: gateEvents.eventId }).returning({ eventId: gateEvents.eventId });
+  return out.map((r) => r.eventId);
+}
+
+/** A gate and its lot by the gate's id (the recorder of logged reads has no secret to look up). */
+export async function findGateWithLot(db: DbOrTx, gateId: string) {
+  const [row] = await db
+    .select({
+      gate: { id: gateDevices.id, lotId: gateDevices.lotId, name: gateDevices.name, direction: gateDevices.direction },
+      lot: lots,
+    })
+    .from(gateDevices)
+    .innerJoin(lots, eq(lots.id, gateDevices.lotId))
+    .where(eq(gateDevices.id, gateId))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Pass-status reservations with a plate or not, of one lot or all, not ended more than a day ago. */
+export async function currentPasses(db: DbOrTx, lotId?: string) {
+  return db
+    .select(withSpot)
+    .from(reservations)
+    .innerJoin(spots, eq(spots.id, reservations.spotId))
+    .where(
+      and(
+        lotId ? eq(reservations.lotId, lotId) : undefined,
+        inArray(reservations.status, [...PASS_STATUSES]),
+        gt(reservations.endTime, sql`now() - interval '1 day'`),
+      ),
+    );
+}
+
+/** Plates of every reservation (any status, any lot) not ended more than a day ago, or changed since `since`. */
+export async function recentPlates(db: DbOrTx, since?: Date) {
+  const rows = await db
+    .selectDistinct({ plate: reservations.licensePlate })
+    .from(reservations)
+    .where(
+      and(
+        isNotNull(reservations.licensePlate),
+        since ? gt(reservations.updatedAt, since) : gt(reservations.endTime, sql`now() - interval '1 day'`),
+      ),
+    );
+  return rows.map((r) => r.plate!);
+}
+
+/** Which of these reservations changed after `since` (a reconciliation's snapshot may be stale for them). */
+export async function changedSince(db: DbOrTx, ids: string[], since: Date) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: reservations.id })
+    .from(reservations)
+    .where(and(inArray(reservations.id, ids), gt(reservations.updatedAt, since)));
+  return rows.map((r) => r.id);
+}
