@@ -14,6 +14,7 @@ export type ErrorCode =
   | "payments_unavailable"
   | "not_configured"
   | "rate_limited"
+  | "not_ready"
   | "internal_error";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -32,6 +33,8 @@ const STATUS: Record<ErrorCode, number> = {
   payments_unavailable: 503,
   not_configured: 503,
   rate_limited: 429,
+  // A gate's report about a read whose live answer is still being recorded: retry in a moment.
+  not_ready: 425,
   internal_error: 500,
 };
 
