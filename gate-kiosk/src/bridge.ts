@@ -251,7 +251,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         await this.queue.append({
           event_id: decision.event_id,
           kind: "report",
-          body: { event_id: decision.event_id, barrier: "relay_failed", action: "open_barrier", occurred_at: body.occurred_at },
+          body: { event_id: decision.event_id, barrier: "relay_failed", action: "open_barrier", occurred_at: body.occurred_at, identifier: body.identifier },
           queued_at: new Date().toISOString(),
         });
       }

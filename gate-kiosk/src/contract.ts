@@ -67,6 +67,8 @@ export interface BarrierReport {
   /** The action the bridge carried out (the server's, or its own when the answer came too late). */
   action: GateAction;
   occurred_at: string;
+  /** The read, so the server decides the car's next read afresh rather than repeating its answer. */
+  identifier?: string;
 }
 
 /** The server's answer (check-in and check-out share it; check-out never denies). */

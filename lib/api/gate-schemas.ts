@@ -43,6 +43,7 @@ export const BarrierReportInput = z
     barrier: BarrierOutcome,
     action: z.enum(["open_barrier", "deny", "ask_for_qr"]).describe("What the bridge carried out"),
     occurred_at: Instant.optional(),
+    identifier: z.string().trim().min(1).max(4096).optional().describe("The read, so the car's next read is decided afresh"),
   })
   .meta({ id: "BarrierReport" });
 

@@ -56,7 +56,7 @@ const barrierOf = (input: GateRead): BarrierOutcome => input.barrier ?? (input.o
 async function afterLiveAnswer<A extends { event_id: string; offline?: boolean }>(db: Db, ctx: GateContext, input: GateRead, prior: A): Promise<A> {
   // A replay already applied, or a duplicate read answered with another read's event: nothing to correct.
   if (prior.offline || prior.event_id !== input.event_id) return prior;
-  return (await applyBarrierReport(db, ctx, { event_id: input.event_id, barrier: barrierOf(input), action: input.offline_decision! })) as unknown as A;
+  return (await applyBarrierReport(db, ctx, { event_id: input.event_id, barrier: barrierOf(input), action: input.offline_decision!, identifier: input.identifier })) as unknown as A;
 }
 
 /**

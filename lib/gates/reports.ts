@@ -8,6 +8,8 @@ import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import { undoCheckIn } from "@/lib/lifecycle/transitions";
 import { recordVehicleEntry } from "@/lib/workflows/vehicle-events";
 import type { GateContext } from "./gate-auth";
+import { identify, identityKey } from "./identify";
+import { gateKeys, gateStores } from "./store";
 
 /**
  * The barrier's actual action is the truth. The server answers a read, but the bridge may not have
@@ -28,7 +30,11 @@ const opened = (b: BarrierOutcome) => b === "opened";
  * flagged when it differs). Throws not_ready (425) while the live answer or its check-in is still
  * being recorded, so the bridge sends the report again a moment later.
  */
-export async function applyBarrierReport(db: Db, ctx: GateContext, report: { event_id: string; barrier: BarrierOutcome; action: GateAction }) {
+export async function applyBarrierReport(
+  db: Db,
+  ctx: GateContext,
+  report: { event_id: string; barrier: BarrierOutcome; action: GateAction; identifier?: string },
+) {
   const row = await findGateEvent(db, report.event_id);
   if (!row) throw new ApiError("not_ready", "This read is still being recorded; send the report again in a moment", { event_id: report.event_id });
   if (row.gateId !== ctx.gate.id) throw new ApiError("not_found", "No such read at this gate");
@@ -62,5 +68,17 @@ export async function applyBarrierReport(db: Db, ctx: GateContext, report: { eve
   }
   const corrected = { ...answer, action: report.action, ...(flag ? { flag } : {}) };
   await markGateEvent(db, row.eventId, { barrier: report.barrier, flag, response: corrected });
+  if (!agrees && report.identifier) await forgetRecentAnswer(ctx, report.identifier);
   return corrected;
+}
+
+/**
+ * The same car read again within the duplicate window gets the first answer; once that answer
+ * proved wrong, the driver's next try must be decided afresh, not handed the stale "open".
+ */
+async function forgetRecentAnswer(ctx: GateContext, identifier: string) {
+  const key = identityKey(await identify(identifier));
+  const keys = [gateKeys.recent(ctx.gate.id, key), gateKeys.recent(ctx.gate.id, `${key}:doubtful`)];
+  const { shared, local } = gateStores();
+  await Promise.allSettled([shared.remove(...keys), local.remove(...keys)]);
 }
