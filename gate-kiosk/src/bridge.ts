@@ -5,7 +5,7 @@ import { BackgroundLoops } from "./background-loops.js";
 import type { Barrier } from "./barrier/barrier.js";
 import { CommandPoller, type CommandOutcome } from "./command-poller.js";
 import type { BridgeConfig } from "./config.js";
-import { GATE_MESSAGES, type BarrierOutcome, type BridgeStatus, type Decision, type GateRequestBody, type RelayState, type ScanSource, type ServerLink } from "./contract.js";
+import { GATE_MESSAGES, type BarrierOutcome, type Direction, type BridgeStatus, type Decision, type GateRequestBody, type RelayState, type ScanSource, type ServerLink } from "./contract.js";
 import { decisionFromServer } from "./decision.js";
 import { EventQueue } from "./event-queue.js";
 import { createBarrier, createInputs } from "./hardware.js";
@@ -55,6 +55,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   private relay: RelayState = "ok";
   private payments: BridgeStatus["payments"] = "up";
   private readonly entered: OfflineEntries;
+  /** The direction in the server's record of this gate, when it differs from the configuration. */
+  private recordedDirection: Direction | null = null;
   private lastStatus = "";
   private readonly recent = new Map<string, { at: number; decision: Decision }>();
   private readonly inflight = new Map<string, Promise<Decision>>();
@@ -199,12 +201,14 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       // link; a refused pairing is an error state; anything else (timeout, refused, 5xx) means offline.
       if (!(err instanceof ServerError && err.permanent)) this.setServer(false, err);
       log.warn("deciding locally", { event_id: body.event_id, error: errorText(err) });
+      // Mis-paired, the server's record says which barrier this is; unknown, the configuration does.
+      const direction = this.server === "misconfigured" ? (this.recordedDirection ?? config.direction) : config.direction;
       const local =
-        this.server === "misconfigured" && config.direction === "entry"
+        this.server === "misconfigured" && direction === "entry"
           ? // Never an open door: the cache may be another gate's or lot's idea of who may enter.
             { action: "deny" as const, reason: "misconfigured" as const, message: GATE_MESSAGES.misconfigured, spot_label: null, level: null, reservation_id: null }
           : await decideLocally({
-              direction: config.direction,
+              direction,
               identifier,
               confidence,
               cache: this.cache,
@@ -218,7 +222,9 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       try {
         // On disk before the barrier moves: an opening the server never hears of is the one thing
         // the queue exists to prevent.
-        await this.queue.append({ event_id: body.event_id, kind, body: queued, queued_at: new Date().toISOString() });
+        // Both fsynced at once: the car waits for one disk flush, not two.
+        const remember = local.action === "open_barrier" && local.reservation_id && direction === "entry" ? this.entered.add(local.reservation_id) : null;
+        await Promise.all([this.queue.append({ event_id: body.event_id, kind, body: queued, queued_at: new Date().toISOString() }), remember]);
       } catch (qerr) {
         log.error("could not queue an offline event", { event_id: body.event_id, error: errorText(qerr) });
       }
@@ -232,7 +238,6 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         pending_charges: null,
         currency: null,
       };
-      if (decision.action === "open_barrier" && decision.reservation_id && config.direction === "entry") await this.entered.add(decision.reservation_id);
     }
     const done = await this.act(decision);
     if (done.barrier === "relay_failed") await this.reportRelayFailure(done, kind, body);
@@ -328,6 +333,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
             : self.direction !== config.direction
               ? `the gate is an ${self.direction} gate, configured here as ${config.direction}`
               : null;
+      this.recordedDirection = self.direction !== config.direction ? self.direction : null;
       if (mismatch) this.setMisconfigured(mismatch);
       else this.setServer(true, undefined, true);
     } catch (err) {
@@ -362,7 +368,11 @@ export class Bridge extends EventEmitter<BridgeEvents> {
    * answer is "offline" unless the gate is known to be misconfigured (then we cannot tell).
    */
   private setServer(reached: boolean, err?: unknown, paired = false) {
-    if (!reached && err instanceof ServerError && err.pairing) return this.setMisconfigured(err.message);
+    if (!reached && err instanceof ServerError && err.pairing) {
+      const recorded = err.details?.direction;
+      if (recorded === "entry" || recorded === "exit") this.recordedDirection = recorded;
+      return this.setMisconfigured(err.message);
+    }
     if (!reached && err instanceof ServerError && err.status !== null && err.permanent) return;
     // Only the pairing check proves the pairing again (a public call such as the keys may succeed).
     if (this.server === "misconfigured" && !(reached && paired)) return;

@@ -12,6 +12,8 @@ export class ServerError extends Error {
     readonly status: number | null,
     readonly code?: string,
     cause?: unknown,
+    /** The error body's `details` (e.g. the gate's real direction on a refused pairing). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message, { cause });
   }
@@ -99,8 +101,8 @@ export class ServerClient {
     }
     this.notePayments(res, data);
     if (!res.ok || data === null || typeof data !== "object") {
-      const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ServerError(`${method} ${path}: ${res.status} ${error?.message ?? res.statusText}`, res.status, error?.code);
+      const error = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
+      throw new ServerError(`${method} ${path}: ${res.status} ${error?.message ?? res.statusText}`, res.status, error?.code, undefined, error?.details);
     }
     return data as T;
   }

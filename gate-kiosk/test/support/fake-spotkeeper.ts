@@ -150,7 +150,7 @@ export class FakeSpotkeeper {
       const q = Object.fromEntries(url.searchParams);
       this.selfChecks.push(q);
       if (q.lot_id && q.lot_id !== this.lotId) return reply(409, { error: { code: "conflict", message: "This gate belongs to another lot" } });
-      if (q.direction && q.direction !== this.direction) return reply(409, { error: { code: "conflict", message: `This is an ${this.direction} gate` } });
+      if (q.direction && q.direction !== this.direction) return reply(409, { error: { code: "conflict", message: `This is an ${this.direction} gate`, details: { direction: this.direction } } });
       return reply(200, { gate_id: this.gateId, lot_id: this.lotId, name: "Gate", direction: this.direction, server_time: new Date().toISOString() });
     }
     if (req.method === "GET" && path === "/v1/gates/offline-cache") {
