@@ -22,6 +22,7 @@ const ERROR_TEXT: Record<number, string> = {
   422: "Validation failed",
   402: "Payment declined (`payment_declined`, with the processor's decline code)",
   503: "Payment processor unavailable (`payments_unavailable`); retrying is safe",
+  425: "Not ready (`not_ready`): the read is still being recorded; send it again in a moment",
 };
 const list = (id: string) => ({
   type: "object",
@@ -63,7 +64,7 @@ export function openApiDocument() {
   // a pointer that does not resolve inside an OpenAPI document.
   const outputs = registry("output").schemas;
   for (const s of [S.ReservationOut, S.LotOut, S.LotDetailOut, S.SpotOut, S.AvailabilityOut, S.CancelOut, S.MeOut, S.ErrorOut, S.QuoteOut, S.PaymentOut, S.LedgerOut,
-    G.GateOut, G.GateCreatedOut, G.GateSecretOut, G.CheckInOut, G.CheckOutOut, G.OfflineCacheOut, G.JwksOut, G.PassOut, G.GateCommandOut, G.GateEventOut]) {
+    G.GateOut, G.GateCreatedOut, G.GateSecretOut, G.CheckInOut, G.CheckOutOut, G.OfflineCacheOut, G.JwksOut, G.PassOut, G.GateCommandOut, G.GateEventOut, G.GateSelfOut]) {
     const id = z.globalRegistry.get(s)?.id as string;
     components.schemas[id] = outputs[id]!;
   }
@@ -252,8 +253,9 @@ export function openApiDocument() {
       },
       "/v1/gates/offline-cache": {
         get: {
-          summary: "The signed list of plates this gate may let through on its own for the next hours (gate secret)",
+          summary: "The signed list this gate may decide from on its own: plates, revoked passes, cars inside; with since=<cursor> only what changed (gate secret)",
           security: gateSecured,
+          parameters: queryParams(G.OfflineCacheQuery),
           responses: { ...ok("The cache", ref("OfflineCache")), ...errors(401, 403), ...gateUnconfigured },
         },
       },
@@ -269,13 +271,38 @@ export function openApiDocument() {
       },
       "/v1/gates/commands/{commandId}/ack": {
         post: {
-          summary: "Acknowledge a command once carried out (gate secret)",
+          summary: "Acknowledge a command: executed, or failed with the reason (gate secret)",
           security: gateSecured,
           parameters: [pathId("commandId")],
+          requestBody: { required: false, content: { "application/json": { schema: ref("CommandAck") } } },
           responses: {
             ...ok("Acknowledged", { type: "object", required: ["command_id", "acked_at"], properties: { command_id: { type: "string", format: "uuid" }, acked_at: { type: "string" } } }),
             ...errors(401, 403, 404),
           },
+        },
+      },
+      "/v1/gates/self": {
+        get: {
+          summary: "The gate's own record (pairing check) and heartbeat: queue, cache age, version, relay (gate secret)",
+          security: gateSecured,
+          parameters: queryParams(G.GateSelfQuery),
+          responses: { ...ok("The gate", ref("GateSelf")), ...errors(401, 403, 409, 422) },
+        },
+      },
+      "/v1/gates/reports": {
+        post: {
+          summary: "What the barrier actually did for a read answered live; the record and the reservation follow it (gate secret)",
+          security: gateSecured,
+          requestBody: body("BarrierReport"),
+          responses: { ...ok("The read's answer as corrected", ref("CheckInResult")), ...errors(401, 403, 404, 422, 425) },
+        },
+      },
+      "/v1/gates/{gateId}/commands/{commandId}": {
+        get: {
+          summary: "A remote open: acknowledged, executed or failed (operators)",
+          security: secured,
+          parameters: [pathId("gateId"), pathId("commandId")],
+          responses: { ...ok("The command", ref("GateCommand")), ...errors(401, 403, 404) },
         },
       },
       "/v1/gates/{gateId}/open": {
