@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: {
     alias: {
       "@": root,
+      // The gate contract is the bridge package's source, shared with the app (tsconfig.json paths).
+      "@spotkeeper/gate-kiosk/contract": path.join(root, "gate-kiosk/src/contract.ts"),
       // The real package throws on import outside a react-server bundle; the tests are plain Node.
       "server-only": path.join(root, "tests/support/server-only.ts"),
     },

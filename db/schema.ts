@@ -257,6 +257,14 @@ export const gateDevices = pgTable(
     secretHash: text("secret_hash").notNull().unique("gate_devices_secret_hash_key"),
     secretRotatedAt: timestamp("secret_rotated_at", { withTimezone: true }),
     createdAt: createdAt(),
+    // gate: health the bridge reports on its pairing check (0009_gates_unattended.sql)
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    /** The last contact before the latest silence: offline replays cannot have happened before it. */
+    outageStartedAt: timestamp("outage_started_at", { withTimezone: true }),
+    bridgeVersion: text("bridge_version"),
+    queueLength: integer("queue_length"),
+    cacheAgeS: integer("cache_age_s"),
+    relayState: text("relay_state"),
   },
   (t) => [index("gate_devices_lot_id_idx").on(t.lotId), uniqueIndex("gate_devices_lot_id_name_key").on(t.lotId, t.name)],
 );
@@ -291,11 +299,17 @@ export const gateEvents = pgTable(
     /** The answer the gate got, returned again for a duplicate read or a replay of the same event id. */
     response: jsonb("response").$type<Record<string, unknown>>(),
     createdAt: createdAt(),
+    // gate: what the barrier did, and disagreements for operators (0009_gates_unattended.sql)
+    /** opened, denied or relay_failed, as the bridge reported it. */
+    barrier: text("barrier"),
+    /** barrier_disagreed, relay_failed, clock_adjusted: something an operator should look at. */
+    flag: text("flag"),
   },
   (t) => [
     index("gate_events_lot_id_idx").on(t.lotId, t.createdAt),
     index("gate_events_gate_id_idx").on(t.gateId, t.createdAt),
     index("gate_events_collection_idx").on(t.lotId, t.collection).where(sql`collection = 'unable_to_collect'`),
+    index("gate_events_flag_idx").on(t.lotId, t.createdAt).where(sql`flag IS NOT NULL`),
   ],
 );
 
@@ -314,6 +328,9 @@ export const gateCommands = pgTable(
       .references(() => users.id),
     createdAt: createdAt(),
     ackedAt: timestamp("acked_at", { withTimezone: true }),
+    /** executed or failed (0009_gates_unattended.sql), with the bridge's reason for a failure. */
+    result: text("result"),
+    failure: text("failure"),
   },
   (t) => [index("gate_commands_pending_idx").on(t.gateId, t.createdAt).where(sql`acked_at is null`)],
 );

@@ -18,6 +18,7 @@ export const ErrorCode = z.enum([
   "payments_unavailable",
   "not_configured",
   "rate_limited",
+  "not_ready",
   "unavailable",
   "method_not_allowed",
   "internal_error",
@@ -43,6 +44,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   unavailable: 503,
   method_not_allowed: 405,
+  // A gate's report about a read whose live answer is still being recorded: retry in a moment.
+  not_ready: 425,
   internal_error: 500,
 };
 

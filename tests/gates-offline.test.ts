@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import net from "node:net";
 import { compactVerify, createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as offlineCacheRoute } from "@/app/v1/gates/offline-cache/route";
 import { GET as keysRoute } from "@/app/v1/gates/keys/route";
 import { getDb, type Db } from "@/db/client";
+import { reservations } from "@/db/schema";
 import { findReservation } from "@/db/queries/reservations";
 import type { OfflineCachePayload } from "@/lib/gates/offline-cache";
 import { findPasses } from "@/lib/gates/lookup";
@@ -112,6 +114,8 @@ describe("offline replays", () => {
     await gatesSettled();
     const end = minutesFromNow(-120);
     await moveWindow(r.reservation_id, new Date(end.getTime() - 120 * 60_000), end);
+    // issue 9: a replayed exit cannot predate the entry, so the entry moves back with the window.
+    await (await getDb()).update(reservations).set({ checkedInAt: new Date(end.getTime() - 120 * 60_000) }).where(eq(reservations.id, r.reservation_id));
     // Left an hour after the booked end: 4 quarter hours at €4.00 an hour.
     const read = replay(plate, new Date(end.getTime() + 60 * 60_000));
     const answers = await Promise.all([checkOutOk(exit, read), checkOutOk(exit, read)]);

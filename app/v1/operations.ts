@@ -1,4 +1,5 @@
 import { isDeclaredRoute, type DeclaredRoute, type RouteDeclaration } from "@/lib/http/define-route";
+import * as gatesGateidCommandsCommandid from "./gates/[gateId]/commands/[commandId]/route";
 import * as gatesGateidOpen from "./gates/[gateId]/open/route";
 import * as gatesCheckIn from "./gates/check-in/route";
 import * as gatesCheckOut from "./gates/check-out/route";
@@ -6,6 +7,8 @@ import * as gatesCommandsCommandidAck from "./gates/commands/[commandId]/ack/rou
 import * as gatesCommands from "./gates/commands/route";
 import * as gatesKeys from "./gates/keys/route";
 import * as gatesOfflineCache from "./gates/offline-cache/route";
+import * as gatesReports from "./gates/reports/route";
+import * as gatesSelf from "./gates/self/route";
 import * as lotsIdAvailability from "./lots/[id]/availability/route";
 import * as lotsIdGateEvents from "./lots/[id]/gate-events/route";
 import * as lotsIdGatesGateidRotateSecret from "./lots/[id]/gates/[gateId]/rotate-secret/route";
@@ -29,6 +32,7 @@ import * as reservations from "./reservations/route";
 // document can only describe what is imported here; tests/route-coverage.test.ts fails when a route
 // file is missing from this list or exports a handler not made by defineRoute.
 const MODULES = [
+  gatesGateidCommandsCommandid,
   gatesGateidOpen,
   gatesCheckIn,
   gatesCheckOut,
@@ -36,6 +40,8 @@ const MODULES = [
   gatesCommands,
   gatesKeys,
   gatesOfflineCache,
+  gatesReports,
+  gatesSelf,
   lotsIdAvailability,
   lotsIdGateEvents,
   lotsIdGatesGateidRotateSecret,

@@ -1,10 +1,11 @@
-import type { BridgeStatus } from "./bridge-types";
+import type { BridgeStatus } from "@spotkeeper/gate-kiosk/contract";
 import styles from "./kiosk.module.css";
 
-type BandState = "disconnected" | "offline" | "payments-down" | "online";
+type BandState = "disconnected" | "out-of-service" | "offline" | "payments-down" | "online";
 
 const TEXT: Record<BandState, string> = {
   disconnected: "Gate not connected",
+  "out-of-service": "Gate out of service",
   offline: "Server unreachable — offline mode",
   "payments-down": "Payments down",
   online: "Online",
@@ -16,9 +17,17 @@ const TEXT: Record<BandState, string> = {
  */
 export function ConnectionBand({ connected, status }: { connected: boolean; status: BridgeStatus | null }) {
   const state: BandState =
-    !connected || !status ? "disconnected" : status.server === "offline" ? "offline" : status.payments === "down" ? "payments-down" : "online";
+    !connected || !status
+      ? "disconnected"
+      : status.server === "misconfigured" || status.relay === "failed"
+        ? "out-of-service"
+        : status.server === "offline"
+          ? "offline"
+          : status.payments === "down"
+            ? "payments-down"
+            : "online";
   let detail: string | null = null;
-  if (state === "disconnected") detail = "Please call the attendant";
+  if (state === "disconnected" || state === "out-of-service") detail = "Please call the attendant";
   else if (state === "offline") detail = status!.queue > 0 ? `${status!.queue} waiting to sync` : "Booked cars can still enter";
   else if (state === "payments-down") detail = "Charges will be settled later";
   return (

@@ -1,4 +1,4 @@
-import type { BridgeDecision, Direction } from "./bridge-types";
+import type { Decision as BridgeDecision, Direction } from "@spotkeeper/gate-kiosk/contract";
 import styles from "./kiosk.module.css";
 
 const ATTENDANT = /\s*Please call the attendant\.?/i;
@@ -66,6 +66,8 @@ export function DecisionPanel({ decision, direction, lotName }: { decision: Brid
         <h1 className={styles.headline}>Please show your QR pass</h1>
         {reasonOnly(decision.message) ? <p className={styles.lead}>{reasonOnly(decision.message)}</p> : null}
         <p className={styles.sub}>Hold it under the scanner</p>
+        {/* Offline, an unknown plate may be a booking newer than the gate's cache: the pass or a person settles it. */}
+        {decision.offline ? <p className={styles.attendant}>No pass? Please call the attendant</p> : null}
         {offline}
       </section>
     );
@@ -73,7 +75,9 @@ export function DecisionPanel({ decision, direction, lotName }: { decision: Brid
 
   return (
     <section className={styles.panel} data-tone="deny" aria-live="assertive" aria-label="Gate">
-      <h1 className={styles.headline}>{decision.direction === "exit" ? "Exit not possible" : "No entry"}</h1>
+      <h1 className={styles.headline}>
+        {decision.barrier === "relay_failed" ? "The barrier did not open" : decision.direction === "exit" ? "Exit not possible" : "No entry"}
+      </h1>
       <p className={styles.lead}>{withoutAttendant(decision.message) || "This pass or plate was not accepted."}</p>
       <p className={styles.attendant}>Please call the attendant</p>
       {offline}

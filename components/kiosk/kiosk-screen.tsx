@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import type { BridgeDecision, Direction } from "./bridge-types";
+import type { Decision as BridgeDecision, Direction } from "@spotkeeper/gate-kiosk/contract";
 import { ConnectionBand } from "./connection-band";
 import { DecisionPanel } from "./decision-panel";
 import { PlateKeypad } from "./plate-keypad";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { BridgeDecision, Direction } from "./bridge-types";
+import type { Decision as BridgeDecision, Direction } from "@spotkeeper/gate-kiosk/contract";
 import styles from "./kiosk.module.css";
 
 const ROWS = ["1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"];

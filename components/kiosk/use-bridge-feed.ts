@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { BridgeDecision, BridgeStatus } from "./bridge-types";
+import type { Decision as BridgeDecision, BridgeStatus } from "@spotkeeper/gate-kiosk/contract";
 
 /** After the bridge refused or dropped the stream for good, try again this often. */
 const RECONNECT_MS = 3_000;

@@ -29,7 +29,7 @@ describe("operator commands", () => {
     ] as const) {
       const { client, acked, failNextAcks } = server([...pending], idOf, wrap);
       const opened: unknown[] = [];
-      const poller = new CommandPoller({ client, timeoutMs: 100, log: silentLogger, onServerReached: () => {}, openBarrier: async (c) => void opened.push(c) });
+      const poller = new CommandPoller({ client, timeoutMs: 100, log: silentLogger, onServerReached: () => {}, openBarrier: async (c) => (opened.push(c), { result: "executed" as const }) });
       failNextAcks(1);
       await poller.poll();
       await poller.poll();

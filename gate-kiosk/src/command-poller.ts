@@ -17,6 +17,7 @@ const commandsSchema = z.union([
 ]);
 
 type Command = z.output<typeof commandSchema>;
+export type CommandOutcome = { result: "executed" | "failed"; failure?: string };
 
 /** How many executed command ids to remember (far more than a gate sees between two acks). */
 const REMEMBERED = 500;
@@ -27,7 +28,7 @@ const REMEMBERED = 500;
  * ack is lost: the id is remembered, and the next poll only retries the ack.
  */
 export class CommandPoller {
-  private readonly executed = new Set<string>();
+  private readonly executed = new Map<string, CommandOutcome>();
   private readonly warnedTypes = new Set<string>();
 
   constructor(
@@ -35,8 +36,9 @@ export class CommandPoller {
       client: ServerClient;
       timeoutMs: number;
       log: Logger;
-      onServerReached: (reached: boolean) => void;
-      openBarrier: (command: { id: string; reason?: string; by?: string }) => Promise<void>;
+      onServerReached: (reached: boolean, err?: unknown) => void;
+      /** Opens the barrier; says whether the relay actually did. */
+      openBarrier: (command: { id: string; reason?: string; by?: string }) => Promise<CommandOutcome>;
     },
   ) {}
 
@@ -46,7 +48,7 @@ export class CommandPoller {
     try {
       body = await client.commands(timeoutMs);
     } catch (err) {
-      this.options.onServerReached(false);
+      this.options.onServerReached(false, err);
       log.debug("command poll failed", { error: errorText(err) });
       return;
     }
@@ -64,21 +66,22 @@ export class CommandPoller {
         this.warnedTypes.add(command.type);
         continue;
       }
-      if (!this.executed.has(command.id)) {
-        this.remember(command.id);
+      let outcome = this.executed.get(command.id);
+      if (!outcome) {
         log.info("operator command", { id: command.id, type: command.type, by: command.by, reason: command.reason });
-        await this.options.openBarrier({ id: command.id, reason: command.reason ?? undefined, by: command.by ?? undefined });
+        outcome = await this.options.openBarrier({ id: command.id, reason: command.reason ?? undefined, by: command.by ?? undefined });
+        this.remember(command.id, outcome);
       }
       try {
-        await client.ackCommand(command.id, timeoutMs);
+        await client.ackCommand(command.id, timeoutMs, outcome);
       } catch (err) {
         log.warn("command ack failed; retrying on the next poll", { id: command.id, error: errorText(err) });
       }
     }
   }
 
-  private remember(id: string) {
-    this.executed.add(id);
-    if (this.executed.size > REMEMBERED) this.executed.delete(this.executed.values().next().value!);
+  private remember(id: string, outcome: CommandOutcome) {
+    this.executed.set(id, outcome);
+    if (this.executed.size > REMEMBERED) this.executed.delete(this.executed.keys().next().value!);
   }
 }

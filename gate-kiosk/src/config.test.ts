@@ -14,7 +14,7 @@ describe("gate bridge configuration", () => {
       bridgePort: 7070,
       bridgeHost: "127.0.0.1",
       serverTimeoutMs: 300,
-      cacheRefreshMs: 300_000,
+      cacheRefreshMs: 3_000, // issue 11: incremental updates every few seconds
       barrier: "simulated",
       queueDir: "./data",
     });

@@ -36,9 +36,12 @@ export const configSchema = z.object({
   serverTimeoutMs: ms(300),
   replayTimeoutMs: ms(5_000),
   replayIntervalMs: ms(5_000),
-  cacheRefreshMs: ms(5 * 60_000),
+  /** The offline cache's incremental update (only what changed); a full copy every 5 minutes. */
+  cacheRefreshMs: ms(3_000),
   cacheRetryMs: ms(30_000),
   commandPollMs: ms(2_000),
+  /** GET /v1/gates/self: the pairing check, which is also the gate's heartbeat to the dashboard. */
+  pairingCheckMs: ms(5_000),
   /** A repeat of the same identifier within this window is the same car, not a new event. */
   dedupeWindowMs: ms(5_000),
   /** Offline only: camera reads below this confidence ask for the QR pass (online, the lot decides). */
@@ -47,6 +50,13 @@ export const configSchema = z.object({
   clockToleranceS: z.coerce.number().int().min(0).default(30),
   /** When set, POST /lpr requires `Authorization: Bearer <lprToken>` (the camera sits on a LAN). */
   lprToken: z.string().min(1).optional(),
+  /** When set, POST /manual also takes `Authorization: Bearer <kioskToken>` from a screen that is not on this PC. */
+  kioskToken: z.string().min(1).optional(),
+  /** A second listener for the camera alone (POST /lpr, nothing else), e.g. on the camera's LAN: host:port. */
+  cameraListen: z
+    .string()
+    .regex(/^[^\s]+:\d+$/, "host:port")
+    .optional(),
 
   barrier: z.enum(["simulated", "serial"]).default("simulated"),
   pulseMs: ms(1_000),
@@ -85,6 +95,9 @@ export function parseConfig(input: Record<string, unknown>): BridgeConfig {
     throw new ConfigError(`Invalid gate-kiosk configuration:\n${lines.join("\n")}`);
   }
   const config = result.data;
+  if (config.cameraListen && !config.lprToken) {
+    throw new ConfigError("Invalid gate-kiosk configuration:\n  lprToken (env LPR_TOKEN, --lpr-token): required with cameraListen (the camera's listener is on a network)");
+  }
   if (config.barrier === "serial" && !config.relayPort) {
     throw new ConfigError("Invalid gate-kiosk configuration:\n  relayPort (env RELAY_PORT, --relay-port): required with barrier=serial");
   }

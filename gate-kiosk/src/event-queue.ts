@@ -1,15 +1,13 @@
 import { mkdir, open, readFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import type { GateRequestBody } from "./decision.js";
+import type { BarrierReport, GateRequestBody } from "./contract.js";
 import { writeFileAtomic } from "./durable-file.js";
 import type { Logger } from "./log.js";
 
-export interface QueuedEvent {
-  event_id: string;
-  kind: "check-in" | "check-out";
-  body: GateRequestBody;
-  queued_at: string;
-}
+/** A read the gate decided alone (replayed to check-in/out), or a report of what the barrier did. */
+export type QueuedEvent =
+  | { event_id: string; kind: "check-in" | "check-out"; body: GateRequestBody; queued_at: string }
+  | { event_id: string; kind: "report"; body: BarrierReport; queued_at: string };
 
 type Line = { op: "add"; event: QueuedEvent } | { op: "ack"; event_id: string; status: number; at: string };
 

@@ -3,11 +3,14 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import type { Bridge } from "./bridge.js";
 import type { BridgeConfig } from "./config.js";
-import type { BridgeStatus, Decision } from "./decision.js";
+import type { BridgeStatus, Decision } from "./contract.js";
+import { kioskPage } from "./kiosk-page.js";
 import { errorText } from "./log.js";
 
 export interface HttpServerHandle {
   url: string;
+  /** The camera's own listener, when cameraListen is set. */
+  cameraUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -18,16 +21,27 @@ const HEARTBEAT_MS = 15_000;
 
 /**
  * The bridge's local HTTP face:
+ *   GET  /        the kiosk screen itself (a static page in this package: it works with the server down)
  *   GET  /events  Server-Sent Events for the kiosk screen: `status` at once and on every change, `decision` per car
  *   GET  /status  the same status as JSON, plus the barrier's state
- *   GET  /health  200 while the process runs (for systemd/watchdogs)
- *   POST /lpr     {plate, confidence?} from the licence-plate camera (Bearer lprToken when configured)
- *   POST /manual  {identifier} typed on the kiosk's touch keypad
- * Browsers may read /events and post /manual only from the server's origin or KIOSK_ORIGINS.
+ *   GET  /health  200 while the gate can work; 503 when it is mis-paired or the relay failed (watchdog, monitoring)
+ *   POST /lpr     {plate, confidence?} from the licence-plate camera: its token, or from this PC when none is set
+ *   POST /manual  {identifier} typed on the kiosk's touch keypad: from this PC, or with the kiosk token
+ * Browsers may read /events and post /manual only from this page, the server's origin or KIOSK_ORIGINS.
  */
+/** Loopback peers only: the kiosk browser on this PC. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
+}
+
+const bearer = (req: IncomingMessage, token: string | undefined) => !!token && req.headers.authorization === `Bearer ${token}`;
+
 export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Promise<HttpServerHandle> {
   const allowed = new Set([new URL(config.serverUrl).origin, ...config.kioskOrigins]);
-  const originAllowed = (origin: string | undefined) => !origin || allowed.has("*") || allowed.has(origin);
+  const selfOrigin = (req: IncomingMessage) => `http://${req.headers.host ?? ""}`;
+  const originAllowed = (origin: string | undefined, req?: IncomingMessage) =>
+    !origin || allowed.has("*") || allowed.has(origin) || (req !== undefined && origin === selfOrigin(req));
   const streams = new Set<ServerResponse>();
 
   const send = (res: ServerResponse, event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -38,17 +52,26 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
   // Comments keep idle connections from being cut by anything that times out quiet sockets.
   const heartbeat = setInterval(() => streams.forEach((res) => res.write(": ping\n\n")), HEARTBEAT_MS);
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+  const listener = (camera: boolean) => (req: IncomingMessage, res: ServerResponse) => {
+    const served = camera ? handleCamera(req, res) : handle(req, res);
+    served.catch((err) => {
       bridge.log.error("http handler failed", { path: req.url, error: errorText(err) });
       if (!res.headersSent) json(res, 500, { error: { code: "internal", message: "internal error" } });
       else res.end();
     });
-  });
+  };
+  const server = createServer(listener(false));
+
+  /** The camera's own listener (cameraListen, e.g. on the camera LAN): POST /lpr with its token, nothing else. */
+  async function handleCamera(req: IncomingMessage, res: ServerResponse) {
+    const path = new URL(req.url ?? "/", "http://bridge").pathname;
+    if (req.method !== "POST" || path !== "/lpr") return json(res, 404, { error: { code: "not_found", message: "only POST /lpr here" } });
+    return handle(req, res);
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const origin = req.headers.origin;
-    if (origin && originAllowed(origin)) {
+    if (origin && originAllowed(origin, req)) {
       res.setHeader("access-control-allow-origin", origin);
       res.setHeader("vary", "Origin");
     }
@@ -73,16 +96,30 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
       req.on("close", () => streams.delete(res));
       return;
     }
+    if (req.method === "GET" && (path === "/" || path === "/kiosk")) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+      res.end(kioskPage(bridge.config));
+      return;
+    }
     if (req.method === "GET" && path === "/status") return json(res, 200, { ...bridge.status, barrier: bridge.barrier.state });
-    if (req.method === "GET" && path === "/health") return json(res, 200, { ok: true });
+    if (req.method === "GET" && path === "/health") {
+      const status = bridge.status;
+      return json(res, bridge.healthy ? 200 : 503, { ok: bridge.healthy, server: status.server, relay: status.relay, problem: status.problem, queue: status.queue });
+    }
 
     if (req.method === "POST" && (path === "/lpr" || path === "/manual")) {
-      if (!originAllowed(origin)) return json(res, 403, { error: { code: "origin_not_allowed", message: "origin not allowed" } });
+      if (!originAllowed(origin, req)) return json(res, 403, { error: { code: "origin_not_allowed", message: "origin not allowed" } });
+      // Whoever reaches these drives the gate's decisions: the keypad only from this PC's screen (or
+      // with the kiosk token), the camera only with its token (or from this PC when none is set).
+      const local = isLoopback(req.socket.remoteAddress);
+      if (path === "/manual" && !(local || bearer(req, config.kioskToken))) {
+        return json(res, 403, { error: { code: "forbidden", message: "the keypad answers only the kiosk screen on this PC (or the kiosk token)" } });
+      }
       // JSON only: a cross-site form post (text/plain, no preflight) cannot reach the barrier.
       if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) {
         return json(res, 415, { error: { code: "unsupported_media_type", message: "send application/json" } });
       }
-      if (path === "/lpr" && config.lprToken && req.headers.authorization !== `Bearer ${config.lprToken}`) {
+      if (path === "/lpr" && (config.lprToken ? !bearer(req, config.lprToken) : !local)) {
         return json(res, 401, { error: { code: "unauthorized", message: "camera token required" } });
       }
       let body: unknown;
@@ -111,11 +148,29 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
     server.once("error", reject);
     server.listen(config.bridgePort, config.bridgeHost, () => resolve());
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  let camera: ReturnType<typeof createServer> | null = null;
+  let cameraUrl: string | null = null;
+  if (config.cameraListen) {
+    const at = config.cameraListen.lastIndexOf(":");
+    camera = createServer(listener(true));
+    const c = camera;
+    await new Promise<void>((resolve, reject) => {
+      c.once("error", reject);
+      c.listen(Number(config.cameraListen!.slice(at + 1)), config.cameraListen!.slice(0, at).replace(/^\[|\]$/g, ""), () => resolve());
+    });
+    cameraUrl = urlOf(c.address() as AddressInfo);
+  }
   return {
-    url: `http://${host}:${address.port}`,
+    url: urlOf(server.address() as AddressInfo),
+    cameraUrl,
     async close() {
+      if (camera) {
+        const c = camera;
+        await new Promise<void>((resolve) => {
+          c.close(() => resolve());
+          c.closeAllConnections();
+        });
+      }
       clearInterval(heartbeat);
       bridge.off("decision", onDecision);
       bridge.off("status", onStatus);
@@ -127,6 +182,11 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
       });
     },
   };
+}
+
+function urlOf(address: AddressInfo) {
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {

@@ -25,6 +25,11 @@ const payloadSchema = z.object({
     }),
   ),
   qr_kids: z.array(z.string()).default([]),
+  revoked: z.array(z.string()).default([]),
+  inside: z.array(z.string()).default([]),
+  cursor: z.string().optional(),
+  since: z.string().optional(),
+  changed: z.array(z.string()).optional(),
 });
 export type OfflineCachePayload = z.output<typeof payloadSchema>;
 export type CachedPlate = OfflineCachePayload["plates"][number];
@@ -33,8 +38,29 @@ const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) }
 
 interface Stored {
   token: string;
+  /** Incremental updates applied on top of `token`, oldest first (each verified again on load). */
+  deltas?: string[];
   jwks: JSONWebKeySet;
   fetched_at: string;
+}
+
+/** A full refresh replaces the deltas this often; in between, only what changed is fetched. */
+const FULL_REFRESH_MS = 5 * 60_000;
+
+/** Applies a delta (the reservations it names, as they are now) on top of a cache. */
+function merge(base: OfflineCachePayload, delta: OfflineCachePayload): OfflineCachePayload {
+  const changed = new Set(delta.changed ?? []);
+  const keep = (ids: string[]) => ids.filter((id) => !changed.has(id));
+  return {
+    ...base,
+    issued_at: delta.issued_at,
+    valid_until: delta.valid_until,
+    cursor: delta.cursor,
+    plates: [...base.plates.filter((p) => !changed.has(p.reservation_id)), ...delta.plates],
+    revoked: [...keep(base.revoked), ...delta.revoked],
+    inside: [...keep(base.inside), ...delta.inside],
+    qr_kids: delta.qr_kids.length ? delta.qr_kids : base.qr_kids,
+  };
 }
 
 /** The cache is only worth anything if the server signed it: everything read is verified first. */
@@ -49,6 +75,10 @@ export async function verifyCacheToken(token: string, jwks: JSONWebKeySet, lotId
 export class OfflineCache {
   private payload: OfflineCachePayload | null = null;
   private keySet: JSONWebKeySet | null = null;
+  private stored: Stored | null = null;
+  private fullAt = 0;
+  private revokedIds = new Set<string>();
+  private insideIds = new Set<string>();
   private readonly file: string;
 
   constructor(
@@ -67,25 +97,63 @@ export class OfflineCache {
       return;
     }
     try {
-      this.payload = await verifyCacheToken(stored.token, stored.jwks, this.options.lotId, this.options.gateId);
-      this.keySet = stored.jwks;
-      this.options.log.info("offline cache restored", { plates: this.payload.plates.length, valid_until: this.validUntil });
+      let payload = await verifyCacheToken(stored.token, stored.jwks, this.options.lotId, this.options.gateId);
+      for (const delta of stored.deltas ?? []) payload = merge(payload, await verifyCacheToken(delta, stored.jwks, this.options.lotId, this.options.gateId));
+      this.use(payload, stored.jwks, stored);
+      this.options.log.info("offline cache restored", { plates: payload.plates.length, valid_until: this.validUntil });
     } catch (err) {
       this.options.log.warn("stored offline cache rejected", { error: errorText(err) });
     }
   }
 
+  /**
+   * Every few seconds: only what changed since the cache's cursor (a cancelled booking's pass is
+   * refused offline within seconds, a new booking's plate opens); a full copy every few minutes.
+   */
   async refresh(): Promise<void> {
     const timeout = this.options.fetchTimeoutMs ?? 10_000;
+    const incremental = this.payload?.cursor && this.stored && this.keySet && Date.now() - this.fullAt < FULL_REFRESH_MS;
+    if (incremental) {
+      const { token } = await this.options.client.offlineCache(timeout, this.payload!.cursor);
+      const delta = await verifyCacheToken(token, this.keySet!, this.options.lotId, this.options.gateId);
+      const stored: Stored = { ...this.stored!, deltas: [...(this.stored!.deltas ?? []), token], fetched_at: new Date().toISOString() };
+      // Persist before use: what this run decides on is what a restarted run will find.
+      await writeFileAtomic(this.file, JSON.stringify(stored));
+      this.use(merge(this.payload!, delta), this.keySet!, stored);
+      if (delta.changed?.length) this.options.log.debug("offline cache updated", { changed: delta.changed.length });
+      return;
+    }
     const jwks = jwksSchema.parse(await this.options.client.keys(timeout)) as unknown as JSONWebKeySet;
     const { token } = await this.options.client.offlineCache(timeout);
     const payload = await verifyCacheToken(token, jwks, this.options.lotId, this.options.gateId);
-    // Persist before use: what this run decides on is what a restarted run will find.
     const stored: Stored = { token, jwks, fetched_at: new Date().toISOString() };
     await writeFileAtomic(this.file, JSON.stringify(stored));
+    this.use(payload, jwks, stored);
+    this.fullAt = Date.now();
+    this.options.log.info("offline cache refreshed", { plates: payload.plates.length, valid_until: this.validUntil });
+  }
+
+  private use(payload: OfflineCachePayload, jwks: JSONWebKeySet, stored: Stored) {
     this.payload = payload;
     this.keySet = jwks;
-    this.options.log.info("offline cache refreshed", { plates: payload.plates.length, valid_until: this.validUntil });
+    this.stored = stored;
+    this.revokedIds = new Set(payload.revoked);
+    this.insideIds = new Set(payload.inside);
+  }
+
+  /** The server says this reservation's pass must not open (cancelled, refunded, completed). */
+  isRevoked(reservationId: string): boolean {
+    return this.revokedIds.has(reservationId);
+  }
+
+  /** The server says this car is inside (and the lot does not allow re-entry). */
+  isInside(reservationId: string): boolean {
+    return this.insideIds.has(reservationId);
+  }
+
+  /** Seconds since the server issued what the cache knows; null without a cache. */
+  get ageSeconds(): number | null {
+    return this.payload ? Math.max(0, Math.round((Date.now() - this.payload.issued_at) / 1000)) : null;
   }
 
   get jwks(): JSONWebKeySet | null {

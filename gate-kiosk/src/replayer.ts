@@ -13,7 +13,7 @@ export class Replayer {
   private running: Promise<ReplayOutcome> | null = null;
 
   constructor(
-    private readonly options: { queue: EventQueue; client: ServerClient; timeoutMs: number; log: Logger; onServerReached: (reached: boolean) => void },
+    private readonly options: { queue: EventQueue; client: ServerClient; timeoutMs: number; log: Logger; onServerReached: (reached: boolean, err?: unknown) => void },
   ) {}
 
   replay(): Promise<ReplayOutcome> {
@@ -34,19 +34,38 @@ export class Replayer {
     for (const event of queue.peek()) {
       if (!queue.has(event.event_id)) continue;
       try {
+        if (event.kind === "report") {
+          await client.report(event.body, timeoutMs);
+          await queue.ack(event.event_id, 200);
+          this.options.onServerReached(true);
+          log.info("barrier report delivered", { event_id: event.event_id, barrier: event.body.barrier });
+          continue;
+        }
         const send = event.kind === "check-in" ? client.checkIn.bind(client) : client.checkOut.bind(client);
         const answer = await send(event.body, timeoutMs);
         await queue.ack(event.event_id, 200);
         this.options.onServerReached(true);
-        log.info("offline event replayed", { event_id: event.event_id, server_action: answer.action, local_action: event.body.offline_decision });
+        // A flag means the server had answered this read differently and now follows the barrier: operators see it.
+        log[answer.flag ? "warn" : "info"]("offline event replayed", {
+          event_id: event.event_id,
+          server_action: answer.action,
+          local_action: event.body.offline_decision,
+          ...(answer.flag ? { flag: answer.flag } : {}),
+        });
       } catch (err) {
+        if (err instanceof ServerError && err.status === 425) {
+          // The server is still recording its own answer to this read: same order, next pass.
+          this.options.onServerReached(true);
+          log.debug("replay deferred: the server is still recording this read", { event_id: event.event_id });
+          return "server_unavailable";
+        }
         if (err instanceof ServerError && err.permanent) {
           this.options.onServerReached(true);
           log.error("server refused an offline event; kept in rejected.jsonl", { event_id: event.event_id, error: errorText(err) });
           await queue.reject(event.event_id, err.status ?? 0, err.message);
           continue;
         }
-        this.options.onServerReached(false);
+        this.options.onServerReached(false, err);
         // A refused credential will not cure itself: say so louder than a network blip.
         const auth = err instanceof ServerError && (err.status === 401 || err.status === 403);
         log[auth ? "error" : "warn"](auth ? "replay paused: the server refuses this gate's credential" : "replay paused: server unavailable", {

@@ -1,4 +1,4 @@
-import type { GateRequestBody, ServerDecision } from "./decision.js";
+import type { BarrierReport, GateHealthReport, GateRequestBody, GateSelf, ServerDecision } from "./contract.js";
 
 /**
  * The gate's side of the Spotkeeper REST API. Every call carries the gate credential and a deadline;
@@ -12,8 +12,14 @@ export class ServerError extends Error {
     readonly status: number | null,
     readonly code?: string,
     cause?: unknown,
+    /** The error body's `details` (e.g. the gate's real direction on a refused pairing). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message, { cause });
+  }
+  /** The server refuses this gate's pairing: a wrong or rotated secret, another gate's, another lot or direction. */
+  get pairing(): boolean {
+    return this.status === 401 || this.status === 403 || (this.status === 409 && this.code === "conflict");
   }
   /** A 4xx other than auth and rate limits: sending the same request again will not help. */
   get permanent(): boolean {
@@ -41,8 +47,18 @@ export class ServerClient {
     return this.request<ServerDecision>("POST", "/v1/gates/check-out", timeoutMs, body);
   }
 
-  offlineCache(timeoutMs: number): Promise<{ token: string }> {
-    return this.request("GET", "/v1/gates/offline-cache", timeoutMs);
+  offlineCache(timeoutMs: number, since?: string): Promise<{ token: string }> {
+    return this.request("GET", `/v1/gates/offline-cache${since ? `?since=${encodeURIComponent(since)}` : ""}`, timeoutMs);
+  }
+
+  /** The pairing check and heartbeat: the gate's record, refused (409) when lot or direction differ. */
+  self(timeoutMs: number, q: GateHealthReport & { lot_id: string; direction: string }): Promise<GateSelf> {
+    const query = new URLSearchParams(Object.entries(q).flatMap(([k, v]): [string, string][] => (v === undefined ? [] : [[k, String(v)]])));
+    return this.request("GET", `/v1/gates/self?${query}`, timeoutMs);
+  }
+
+  report(body: BarrierReport, timeoutMs: number): Promise<unknown> {
+    return this.request("POST", "/v1/gates/reports", timeoutMs, body);
   }
 
   keys(timeoutMs: number): Promise<{ keys: unknown[] }> {
@@ -53,8 +69,8 @@ export class ServerClient {
     return this.request("GET", "/v1/gates/commands", timeoutMs);
   }
 
-  ackCommand(id: string, timeoutMs: number): Promise<unknown> {
-    return this.request("POST", `/v1/gates/commands/${encodeURIComponent(id)}/ack`, timeoutMs, {});
+  ackCommand(id: string, timeoutMs: number, ack: { result: "executed" | "failed"; failure?: string } = { result: "executed" }): Promise<unknown> {
+    return this.request("POST", `/v1/gates/commands/${encodeURIComponent(id)}/ack`, timeoutMs, ack);
   }
 
   private async request<T>(method: string, path: string, timeoutMs: number, body?: unknown, auth = true): Promise<T> {
@@ -85,8 +101,8 @@ export class ServerClient {
     }
     this.notePayments(res, data);
     if (!res.ok || data === null || typeof data !== "object") {
-      const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ServerError(`${method} ${path}: ${res.status} ${error?.message ?? res.statusText}`, res.status, error?.code);
+      const error = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
+      throw new ServerError(`${method} ${path}: ${res.status} ${error?.message ?? res.statusText}`, res.status, error?.code, undefined, error?.details);
     }
     return data as T;
   }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Bridge } from "../src/bridge.js";
+import { GATE_MESSAGES } from "../src/contract.js";
 import type { BridgeStatus, Decision } from "../src/decision.js";
 import type { SimulatedRelay } from "../src/barrier/simulated-relay.js";
 import { FakeSpotkeeper } from "./support/fake-spotkeeper.js";
@@ -44,8 +45,11 @@ describe("gate bridge when the server is slow or down", () => {
     // The late request did reach the server; the replay of the same event id must not count twice.
     fake.delayMs = 0;
     await statusWhere(bridge, (s) => s.queue === 0, "the queue drained");
-    expect(fake.requestsFor(decision.event_id)).toHaveLength(2);
-    expect(fake.requestsFor(decision.event_id)[1]!.body).toMatchObject({ offline_decision: "open_barrier" });
+    // The live read, then its replay (a replay that itself timed out while the server was slow is sent again).
+    const [live, ...replays] = fake.requestsFor(decision.event_id);
+    expect(live!.body.offline_decision).toBeUndefined();
+    expect(replays.length).toBeGreaterThanOrEqual(1);
+    for (const r of replays) expect(r.body).toMatchObject({ offline_decision: "open_barrier", barrier: "opened" });
     expect([...fake.events.keys()]).toEqual([decision.event_id]);
   });
 
@@ -56,7 +60,8 @@ describe("gate bridge when the server is slow or down", () => {
     const open = await enter(bridge, "AB12CDE");
     const denied = await enter(bridge, "NOPE1");
     expect(open).toMatchObject({ action: "open_barrier", offline: true, spot_label: "B-12" });
-    expect(denied).toMatchObject({ action: "deny", offline: true, reason: "not_found", message: "No reservation was found for this plate." });
+    // issue 11: the server's reason code, and a car booked since the last cache update is asked for its QR pass.
+    expect(denied).toMatchObject({ action: "ask_for_qr", offline: true, reason: "no_reservation", message: GATE_MESSAGES.unknownOffline });
     expect(relay.openings).toHaveLength(1);
     expect(await offline).toMatchObject({ server: "offline" });
     expect(bridge.status.queue).toBe(2);
@@ -67,7 +72,8 @@ describe("gate bridge when the server is slow or down", () => {
 
     const recorded = [...fake.events.entries()];
     expect(recorded.map(([id]) => id)).toEqual([open.event_id, denied.event_id]);
-    expect(recorded.map(([, e]) => e.body.offline_decision)).toEqual(["open_barrier", "deny"]);
+    // An offline ask_for_qr is replayed as ask_for_qr, not as deny.
+    expect(recorded.map(([, e]) => e.body.offline_decision)).toEqual(["open_barrier", "ask_for_qr"]);
     // The server learns when the car was actually at the gate, not when the replay happened.
     recorded.forEach(([, e], i) => expect(Date.parse(String(e.body.occurred_at))).toBeLessThanOrEqual(Date.parse([open, denied][i]!.at)));
     expect(fake.requests).toHaveLength(2);
@@ -87,7 +93,7 @@ describe("gate bridge when the server is slow or down", () => {
     await fake.stop();
 
     expect(await enter(bridge, valid)).toMatchObject({ action: "open_barrier", offline: true, spot_label: "C-3", reservation_id: rid });
-    expect(await enter(bridge, forged)).toMatchObject({ action: "deny", offline: true, reason: "pass_invalid", message: "This QR pass is not valid." });
+    expect(await enter(bridge, forged)).toMatchObject({ action: "deny", offline: true, reason: "invalid_pass", message: "This QR pass is not valid. Please call the attendant." });
     expect(await enter(bridge, expired)).toMatchObject({ action: "deny", reason: "pass_expired" });
     expect(await enter(bridge, foreign)).toMatchObject({ action: "deny", reason: "wrong_lot" });
     expect(await enter(bridge, afterItsEnd)).toMatchObject({ action: "deny", reason: "expired" });
@@ -108,7 +114,7 @@ describe("gate bridge when the server is slow or down", () => {
 
     expect(bridge.status).toMatchObject({ server: "offline", cache_valid_until: expect.any(String) });
     expect(await enter(bridge, "ab 12 cde")).toMatchObject({ action: "open_barrier", offline: true, spot_label: "B-12" });
-    expect(await enter(bridge, "XY999")).toMatchObject({ action: "deny", offline: true });
+    expect(await enter(bridge, "XY999")).toMatchObject({ action: "ask_for_qr", offline: true });
     expect(relay.openings).toHaveLength(1);
   });
 
@@ -149,7 +155,7 @@ describe("exit gate", () => {
   });
 
   it("opens with the server's charges message when online", async () => {
-    const fake = new FakeSpotkeeper();
+    const fake = new FakeSpotkeeper({ direction: "exit" });
     await fake.start();
     const { bridge, relay } = await startBridge(testConfig(fake, await tempDir(), { direction: "exit" }));
     try {

@@ -1,3 +1,4 @@
+import { BARRIER_OUTCOMES, GATE_REASONS } from "@spotkeeper/gate-kiosk/contract";
 import { z } from "zod";
 
 // The gates' part of the public API (lib/gates/README.md is the contract in prose). Kept beside
@@ -14,6 +15,8 @@ export const CreateGateInput = z
   .object({ name: z.string().trim().min(1).max(60), direction: GateDirection })
   .meta({ id: "CreateGateInput" });
 
+const BarrierOutcome = z.enum(BARRIER_OUTCOMES).meta({ id: "BarrierOutcome" });
+
 export const GateReadInput = z
   .object({
     lot_id: Uuid,
@@ -23,15 +26,45 @@ export const GateReadInput = z
     event_id: Uuid.optional().describe("The bridge's id for this read; a second call with the same id returns the first answer"),
     occurred_at: Instant.optional().describe("When the car was at the barrier (offline replays)"),
     offline_decision: z
-      .enum(["open_barrier", "deny"])
+      .enum(["open_barrier", "deny", "ask_for_qr"])
       .optional()
       .describe("What the bridge did on its own while offline; with event_id and occurred_at this call is a replay"),
+    barrier: BarrierOutcome.optional().describe("On a replay: what the barrier did (opened unless the relay failed, for an opening)"),
   })
   .refine((v) => !v.offline_decision || (v.event_id && v.occurred_at), {
     message: "An offline replay needs event_id and occurred_at",
     path: ["offline_decision"],
   })
   .meta({ id: "GateReadInput" });
+
+export const BarrierReportInput = z
+  .object({
+    event_id: Uuid.describe("The read the server answered live"),
+    barrier: BarrierOutcome,
+    action: z.enum(["open_barrier", "deny", "ask_for_qr"]).describe("What the bridge carried out"),
+    occurred_at: Instant.optional(),
+    identifier: z.string().trim().min(1).max(4096).optional().describe("The read, so the car's next read is decided afresh"),
+  })
+  .meta({ id: "BarrierReport" });
+
+export const CommandAckInput = z
+  .object({
+    result: z.enum(["executed", "failed"]).default("executed"),
+    failure: z.string().trim().max(300).optional().describe("Why the barrier did not open, when it failed"),
+  })
+  .meta({ id: "CommandAck" });
+
+/** The bridge's health, sent as query parameters of its pairing check (GET /v1/gates/self). */
+export const GateSelfQuery = z.object({
+  version: z.string().trim().max(40).optional(),
+  queue: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  cache_age_s: z.coerce.number().int().min(0).max(100_000_000).optional(),
+  relay: z.enum(["ok", "failed"]).optional(),
+  direction: GateDirection.optional().describe("The direction the bridge is configured for: a mismatch is refused (409)"),
+  lot_id: Uuid.optional(),
+});
+
+export const OfflineCacheQuery = z.object({ since: Instant.optional().describe("A cache's `cursor`: answer only what changed after it") });
 
 export const OpenGateInput = z.object({ reason: z.string().trim().min(1).max(200) }).meta({ id: "OpenGateInput" });
 
@@ -51,8 +84,23 @@ export const GateOut = z
     direction: GateDirection,
     created_at: Instant,
     secret_rotated_at: Instant.nullable(),
+    health: z
+      .object({
+        last_contact_at: Instant.nullable(),
+        silent: z.boolean().describe("No contact for more than a minute"),
+        queue: z.number().int().nullable().describe("Offline events waiting on the gate PC"),
+        cache_age_s: z.number().int().nullable(),
+        version: z.string().nullable(),
+        relay: z.enum(["ok", "failed"]).nullable(),
+      })
+      .describe("What the gate's bridge last reported")
+      .optional(),
   })
   .meta({ id: "Gate" });
+
+export const GateSelfOut = z
+  .object({ gate_id: Uuid, lot_id: Uuid, name: z.string(), direction: GateDirection, server_time: Instant })
+  .meta({ id: "GateSelf" });
 
 export const GateCreatedOut = GateOut.extend({
   secret: z.string().describe("The gate's credential (`gk_…`), shown only now; store it on the gate PC"),
@@ -60,7 +108,7 @@ export const GateCreatedOut = GateOut.extend({
 
 export const GateSecretOut = z.object({ gate_id: Uuid, secret: z.string() }).meta({ id: "GateSecret" });
 
-const Reason = z.string().describe("Machine code: no_reservation, too_early, expired, wrong_lot, already_inside, cancelled, not_paid, completed, low_confidence, unreadable, invalid_pass, reentry");
+const Reason = z.enum(GATE_REASONS).describe("Machine code, shared with the bridge (gate-kiosk/src/contract.ts)");
 
 export const CheckInOut = z
   .object({
@@ -73,6 +121,7 @@ export const CheckInOut = z
     message: z.string().describe("Short text for the kiosk screen"),
     event_id: Uuid.describe("The recorded event; a duplicate read or a replay returns the first one's"),
     offline: z.boolean().optional().describe("Present (true) on the answer to an offline replay"),
+    flag: z.string().optional().describe("barrier_disagreed or relay_failed: the barrier did not do what the first answer said"),
   })
   .meta({ id: "CheckInResult" });
 
@@ -87,6 +136,7 @@ export const CheckOutOut = z
     message: z.string(),
     event_id: Uuid,
     offline: z.boolean().optional(),
+    flag: z.string().optional(),
   })
   .meta({ id: "CheckOutResult" });
 
@@ -118,6 +168,9 @@ export const GateCommandOut = z
     issued_at: Instant,
     issued_by: z.string(),
     acked_at: Instant.nullable(),
+    expires_at: Instant.describe("A command not picked up by then is dropped, never executed late"),
+    result: z.enum(["executed", "failed"]).nullable().describe("What the gate reported; null until acknowledged"),
+    failure: z.string().nullable(),
   })
   .meta({ id: "GateCommand" });
 
@@ -138,7 +191,11 @@ export const GateEventOut = z
     currency: z.string().nullable(),
     collection: z.enum(GATE_COLLECTIONS).nullable(),
     actor: z.string().nullable().describe("The operator who opened the barrier by hand"),
+    barrier: z.enum(BARRIER_OUTCOMES).nullable().describe("What the barrier did, as the gate reported it"),
+    flag: z.string().nullable().describe("barrier_disagreed, relay_failed or clock_adjusted: for an operator to look at"),
   })
   .meta({ id: "GateEvent" });
 
-export const CommandAckOut = z.object({ command_id: Uuid, acked_at: Instant }).meta({ id: "GateCommandAck" });
+export const CommandAckOut = z
+  .object({ command_id: Uuid, acked_at: Instant, result: z.enum(["executed", "failed"]).nullable(), failure: z.string().nullable() })
+  .meta({ id: "GateCommandAck" });

@@ -22,9 +22,11 @@ const STATUS_TEXT: Record<number, string> = {
   402: "Payment declined or failed",
   403: "Not allowed for this caller",
   404: "Not found",
+  405: "Method not allowed",
   406: "The request's Accept header excludes application/json",
   409: "Conflict with the current state",
   422: "Validation failed",
+  425: "Not ready: the read is still being recorded; send it again in a moment",
   429: "Too many requests",
   503: "A service this operation needs is unavailable; retrying is safe",
 };
@@ -56,6 +58,7 @@ function parameters(schema: z.ZodType | undefined, where: "path" | "query") {
     };
   });
 }
+  425: "Not ready: the read is still being recorded; send it again in a moment",
 
 function errorResponses(codes: ErrorCode[]) {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -156,5 +159,6 @@ export function buildOpenApiDocument(routes: RouteDeclaration[]) {
         gateSecret: { type: "http", scheme: "bearer", description: "A gate's own secret (`gk_…`), from POST /v1/lots/{id}/gates" },
       },
     },
+  425: "Not ready: the read is still being recorded; send it again in a moment",
   };
 }

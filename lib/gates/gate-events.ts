@@ -19,5 +19,7 @@ export function gateEventOut(e: Row) {
     currency: e.currency,
     collection: e.collection,
     actor: e.actorName,
+    barrier: e.barrier as "opened" | "denied" | "relay_failed" | null,
+    flag: e.flag,
   };
 }

@@ -6,6 +6,7 @@ import type { CreateGateInput } from "@/lib/api/gate-schemas";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import { ApiError, PG, pgCode } from "@/lib/errors";
 import { forgetGate, GATE_SECRET_PREFIX } from "./gate-auth";
+import { lotGateHealth } from "./health";
 
 export const newGateSecret = () => generateToken(GATE_SECRET_PREFIX.slice(0, -1));
 
@@ -48,7 +49,9 @@ export async function rotateGateSecret(db: Db, lotId: string, gateId: string) {
   return { gate_id: gate.id, secret };
 }
 
+/** The lot's gates, each with what its bridge last reported (a gate silent for over a minute is flagged). */
 export async function gatesOfLot(db: Db, lotId: string) {
   await requireLot(db, lotId);
-  return (await listGates(db, lotId)).map(gateOut);
+  const [gates, health] = await Promise.all([listGates(db, lotId), lotGateHealth(db, lotId)]);
+  return gates.map((g) => ({ ...gateOut(g), health: health.get(g.id) }));
 }

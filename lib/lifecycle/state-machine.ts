@@ -8,11 +8,12 @@ import type { ReservationStatus } from "@/db/schema";
  *   pending_payment → confirmed (paid) | expired (not paid in time) | cancelled
  *   confirmed       → checked_in (gate entry) | cancelled | no_show (not entered by start + grace)
  *   checked_in      → completed (gate exit)
+ *                   | confirmed (the barrier did not open after all: the gate's report undoes the check-in)
  */
 export const TRANSITIONS: Record<ReservationStatus, readonly ReservationStatus[]> = {
   pending_payment: ["confirmed", "expired", "cancelled"],
   confirmed: ["checked_in", "cancelled", "no_show"],
-  checked_in: ["completed"],
+  checked_in: ["completed", "confirmed"],
   completed: [],
   cancelled: [],
   no_show: [],

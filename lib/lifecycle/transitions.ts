@@ -53,3 +53,5 @@ export const cancel = (tx: DbOrTx, r: Row, ctx: TransitionContext) =>
 export const checkIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "checked_in", ctx, { checkedInAt: ctx.at ?? new Date() });
 export const markNoShow = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "no_show", ctx);
 export const complete = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "completed", ctx, { checkedOutAt: ctx.at ?? new Date() });
+/** The gate answered "open" but the barrier never did (relay failure, or the bridge had already refused): the car is outside. */
+export const undoCheckIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "confirmed", ctx, { checkedInAt: null });

@@ -11,6 +11,7 @@ import { zonedDayBounds } from "@/lib/time/zoned-time";
 import { describeTimeZone, formatDate, formatMoney, formatTime, VEHICLE_LABELS } from "@/components/format";
 import { AddSpotsForm } from "@/components/dashboard/add-spots-form";
 import { CreateLotForm } from "@/components/dashboard/create-lot-form";
+import { GateHealthList } from "@/components/gates/gate-health";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { VehicleIcon } from "@/components/ui/vehicle-icon";
 
@@ -149,6 +150,7 @@ export default async function DashboardPage() {
                   </tbody>
                 </table>
 
+                <GateHealthList lotId={lot.id} />
                 <h3 className="subhead">Today&apos;s reservations</h3>
                 {today.length === 0 ? (
                   <p className="muted small">No reservations today.</p>

@@ -38,6 +38,19 @@ export class FakeSpotkeeper {
   readonly requests: { path: string; body: Record<string, unknown> }[] = [];
   readonly commands: { id: string; type: string; reason?: string; by?: string }[] = [];
   readonly acked: string[] = [];
+  /** Acknowledgement bodies ({result, failure}) by command id. */
+  readonly ackBodies = new Map<string, Record<string, unknown>>();
+  /** Reports of what the barrier did (POST /v1/gates/reports). */
+  readonly reports: Record<string, unknown>[] = [];
+  /** Reservations the offline cache lists as revoked / inside. */
+  readonly revoked = new Set<string>();
+  readonly inside = new Set<string>();
+  /** The gate's record as the server keeps it (GET /v1/gates/self). */
+  direction: "entry" | "exit" = "entry";
+  /** Health reports from the pairing checks, newest last. */
+  readonly selfChecks: Record<string, string>[] = [];
+  /** Offline cache requests, with their `since` (null for a full copy). */
+  readonly cacheRequests: (string | null)[] = [];
   /** Added to every check-in/out answer, after the event is recorded (a slow database). */
   delayMs = 0;
   /** Awaited after the event is recorded and before answering (to kill a client mid-request). */
@@ -47,7 +60,8 @@ export class FakeSpotkeeper {
   private port = 0;
   private keys!: { privateKey: CryptoKey; publicJwk: JWK };
 
-  constructor(options: { lotId?: string; gateId?: string; secret?: string } = {}) {
+  constructor(options: { lotId?: string; gateId?: string; secret?: string; direction?: "entry" | "exit" } = {}) {
+    if (options.direction) this.direction = options.direction;
     this.lotId = options.lotId ?? randomUUID();
     this.gateId = options.gateId ?? randomUUID();
     this.secret = options.secret ?? `gk_${randomUUID().replaceAll("-", "")}`;
@@ -131,7 +145,23 @@ export class FakeSpotkeeper {
     }
     // Every gate response says whether the payment processor is up, so the kiosk band follows within a poll.
     res.setHeader("x-spotkeeper-payments", this.payments);
-    if (req.method === "GET" && path === "/v1/gates/offline-cache") return reply(200, await this.offlineCache());
+    const url = new URL(req.url ?? "/", this.url);
+    if (req.method === "GET" && path === "/v1/gates/self") {
+      const q = Object.fromEntries(url.searchParams);
+      this.selfChecks.push(q);
+      if (q.lot_id && q.lot_id !== this.lotId) return reply(409, { error: { code: "conflict", message: "This gate belongs to another lot" } });
+      if (q.direction && q.direction !== this.direction) return reply(409, { error: { code: "conflict", message: `This is an ${this.direction} gate`, details: { direction: this.direction } } });
+      return reply(200, { gate_id: this.gateId, lot_id: this.lotId, name: "Gate", direction: this.direction, server_time: new Date().toISOString() });
+    }
+    if (req.method === "GET" && path === "/v1/gates/offline-cache") {
+      const since = url.searchParams.get("since");
+      this.cacheRequests.push(since);
+      return reply(200, await this.offlineCache(since));
+    }
+    if (req.method === "POST" && path === "/v1/gates/reports") {
+      this.reports.push(JSON.parse(await readBody(req)) as Record<string, unknown>);
+      return reply(200, { ok: true });
+    }
     if (req.method === "GET" && path === "/v1/gates/commands") {
       // The server's list envelope and GateCommand shape (the contract sketched {id, type, reason, by}).
       const data = this.commands
@@ -142,6 +172,7 @@ export class FakeSpotkeeper {
     const ack = /^\/v1\/gates\/commands\/([^/]+)\/ack$/.exec(path);
     if (req.method === "POST" && ack) {
       this.acked.push(decodeURIComponent(ack[1]!));
+      this.ackBodies.set(decodeURIComponent(ack[1]!), JSON.parse(await readBody(req)) as Record<string, unknown>);
       return reply(200, { ok: true });
     }
     if (req.method === "POST" && (path === "/v1/gates/check-in" || path === "/v1/gates/check-out")) {
@@ -196,14 +227,20 @@ export class FakeSpotkeeper {
     return { action: "open_barrier", pending_charges: 0, currency: "EUR", message: "Goodbye! Drive safely." };
   }
 
-  private async offlineCache() {
+  /** The whole state every time; with `since` it is a delta that speaks for every reservation it knows. */
+  private async offlineCache(since: string | null = null) {
     const now = Date.now();
+    const all = [...this.reservations.map((r) => r.reservation_id), ...this.revoked, ...this.inside];
     const payload = {
       lot_id: this.lotId,
       gate_id: this.gateId,
       issued_at: new Date(now).toISOString(),
       valid_until: new Date(now + 6 * 3600_000).toISOString(),
-      plates: this.reservations.map((r) => ({
+      cursor: new Date(now).toISOString(),
+      ...(since ? { since, changed: [...new Set(all)] } : {}),
+      revoked: [...this.revoked],
+      inside: [...this.inside],
+      plates: this.reservations.filter((r) => !this.revoked.has(r.reservation_id)).map((r) => ({
         plate: r.plate,
         reservation_id: r.reservation_id,
         spot_label: r.spot_label,

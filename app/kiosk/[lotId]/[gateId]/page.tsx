@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import { z } from "zod";
 import { getDb } from "@/db/client";
+import { findGate } from "@/db/queries/gates";
 import { findLot } from "@/db/queries/lots";
 import { KioskScreen } from "@/components/kiosk/kiosk-screen";
+import { KioskNotSetUp } from "@/components/kiosk/kiosk-not-set-up";
 
 export const dynamic = "force-dynamic";
 
@@ -27,13 +29,20 @@ function bridgeOrigin(raw: string | string[] | undefined): string {
   }
 }
 
-/** The lot's name for the welcome line; the screen works without it (an unknown id, the database down). */
-async function lotName(lotId: string): Promise<string | null> {
-  if (!z.uuid().safeParse(lotId).success) return null;
+/**
+ * The lot's name for the welcome line, or "unknown" when this lot has no such gate: a screen set up
+ * with a wrong address must say so, never welcome anyone. With the database down the screen still
+ * works, without the name (the bridge's own page, served on the gate PC, is the fallback anyway).
+ */
+async function lotOfGate(lotId: string, gateId: string): Promise<{ name: string | null } | "unknown"> {
+  if (!z.uuid().safeParse(lotId).success || !z.uuid().safeParse(gateId).success) return "unknown";
   try {
-    return (await findLot(await getDb(), lotId))?.name ?? null;
+    const db = await getDb();
+    const [lot, gate] = await Promise.all([findLot(db, lotId), findGate(db, gateId)]);
+    if (!lot || !gate || gate.lotId !== lot.id) return "unknown";
+    return { name: lot.name };
   } catch {
-    return null;
+    return { name: null };
   }
 }
 
@@ -41,11 +50,13 @@ async function lotName(lotId: string): Promise<string | null> {
 export default async function KioskPage({ params, searchParams }: Props) {
   const [{ lotId, gateId }, query] = await Promise.all([params, searchParams]);
   const hold = Number(typeof query.hold === "string" ? query.hold : NaN);
+  const lot = await lotOfGate(lotId, gateId);
+  if (lot === "unknown") return <KioskNotSetUp />;
   return (
     <KioskScreen
       lotId={lotId}
       gateId={gateId}
-      lotName={await lotName(lotId)}
+      lotName={lot.name}
       bridgeUrl={bridgeOrigin(query.bridge)}
       holdSeconds={Number.isFinite(hold) && hold > 0 ? Math.min(hold, 120) : DEFAULT_HOLD_SECONDS}
     />
