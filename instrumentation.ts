@@ -24,6 +24,7 @@ export async function register() {
   if (!building) {
     const { startWorkflows } = await import("@/lib/workflows/start-workflows");
     startWorkflows();
+    const { getDb } = await import("@/db/client");
     const { startGateUpkeep } = await import("@/lib/gates/upkeep");
     startGateUpkeep(getDb);
   }

@@ -58,7 +58,6 @@ function parameters(schema: z.ZodType | undefined, where: "path" | "query") {
     };
   });
 }
-  425: "Not ready: the read is still being recorded; send it again in a moment",
 
 function errorResponses(codes: ErrorCode[]) {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -159,6 +158,5 @@ export function buildOpenApiDocument(routes: RouteDeclaration[]) {
         gateSecret: { type: "http", scheme: "bearer", description: "A gate's own secret (`gk_…`), from POST /v1/lots/{id}/gates" },
       },
     },
-  425: "Not ready: the read is still being recorded; send it again in a moment",
   };
 }

@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { CheckInOut } from "@/lib/api/gate-schemas";
 import type { BarrierOutcome, GateAction } from "@spotkeeper/gate-kiosk/contract";
 import type { Db } from "@/db/client";
 import { markGateEvent } from "@/db/queries/gate-health";
@@ -38,7 +40,8 @@ export async function applyBarrierReport(
   const row = await findGateEvent(db, report.event_id);
   if (!row) throw new ApiError("not_ready", "This read is still being recorded; send the report again in a moment", { event_id: report.event_id });
   if (row.gateId !== ctx.gate.id) throw new ApiError("not_found", "No such read at this gate");
-  const answer = (row.response ?? {}) as Record<string, unknown>;
+  // The stored response is the answer the gate was given, a CheckInOut when it was recorded.
+  const answer = (row.response ?? {}) as z.input<typeof CheckInOut>;
   if (row.barrier) return answer;
 
   const answeredOpen = row.action === "open_barrier";
