@@ -119,6 +119,7 @@ export default async function DashboardPage() {
                   </div>
                 </div>
 
+                <div className="table-scroll" tabIndex={0} role="region" aria-label={`Spots per type at ${lot.name}`}>
                 <table className="occupancy">
                   <caption className="visually-hidden">Spots per vehicle type at {lot.name}</caption>
                   <thead>
@@ -148,12 +149,13 @@ export default async function DashboardPage() {
                     })}
                   </tbody>
                 </table>
+                </div>
 
                 <h3 className="subhead">Today&apos;s reservations</h3>
                 {today.length === 0 ? (
                   <p className="muted small">No reservations today.</p>
                 ) : (
-                  <div className="table-scroll">
+                  <div className="table-scroll" tabIndex={0} role="region" aria-label={`Today's reservations at ${lot.name}`}>
                     <table className="day-table">
                       <thead>
                         <tr>
