@@ -104,6 +104,11 @@ export const lots = pgTable("lots", {
   allowReentry: boolean("allow_reentry").notNull().default(false),
   /** The price list (lib/pricing/rate-plan.ts), validated on write; bookings keep a copy of it. */
   ratePlan: jsonb("rate_plan").$type<RatePlan>().notNull(),
+  // --- site (0010_site.sql): where the lot is, for search by city and distance and the map ---
+  city: text("city"),
+  /** WGS84 degrees; null until the operator places the lot (it is then listed but not on the map). */
+  latitude: doublePrecision("latitude"),
+  longitude: doublePrecision("longitude"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
