@@ -38,6 +38,22 @@ const unset = { STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, 
   string
 >;
 
+const launchOptions = {
+  // The distribution's Chromium where there is one (CI images, this container); otherwise the
+  // browser `npx playwright install chromium` downloads.
+  executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
@@ -50,26 +66,23 @@ export default defineConfig({
     baseURL,
     trace: "on-first-retry",
   },
+  // Desktop and a phone (390×844, the width most drivers book at), both on Chromium. The phone runs
+  // the site's specs; the kiosk is a fixed screen at the barrier, not a phone page.
   projects: [
     {
-      name: "chromium",
+      name: "desktop",
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 }, launchOptions },
+    },
+    {
+      name: "phone",
+      testMatch: ["pages.spec.ts", "driver-journey.spec.ts"],
       use: {
         ...devices["Desktop Chrome"],
-        launchOptions: {
-          // The distribution's Chromium where there is one (CI images, this container); otherwise
-          // the browser `npx playwright install chromium` downloads.
-          executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
-          args: [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-          ],
-        },
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        launchOptions,
       },
     },
   ],
