@@ -37,6 +37,9 @@ const unset = { STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, 
   string
 >;
 
+// Checked (or fetched) by scripts/check-browser.ts before `npm test` builds anything.
+const launchOptions = { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS };
+
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
@@ -49,13 +52,23 @@ export default defineConfig({
     baseURL,
     trace: "on-first-retry",
   },
+  // Desktop and a phone (390×844, the width most drivers book at), both on Chromium. The phone runs
+  // the site's specs; the kiosk is a fixed screen at the barrier, not a phone page.
   projects: [
     {
-      name: "chromium",
+      name: "desktop",
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 }, launchOptions },
+    },
+    {
+      name: "phone",
+      testMatch: ["pages.spec.ts", "driver-journey.spec.ts"],
       use: {
         ...devices["Desktop Chrome"],
-        // Checked (or fetched) by scripts/check-browser.ts before `npm test` builds anything.
-        launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS },
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        launchOptions,
       },
     },
   ],

@@ -108,6 +108,11 @@ export const lots = pgTable("lots", {
   ratePlan: jsonb("rate_plan").$type<RatePlan>().notNull(),
   /** The demo seed's stable key for lots it created (never the name, which operators may edit). */
   seedKey: text("seed_key").unique("lots_seed_key_key"),
+  // --- site (0010_site.sql): where the lot is, for search by city and distance and the map ---
+  city: text("city"),
+  /** WGS84 degrees; null until the operator places the lot (it is then listed but not on the map). */
+  latitude: doublePrecision("latitude"),
+  longitude: doublePrecision("longitude"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });

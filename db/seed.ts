@@ -18,6 +18,9 @@ type DemoLot = Omit<NewLot, "ratePlan"> & { ratePlan: RatePlanInput; counts: Spo
 export const DEMO_LOTS: DemoLot[] = [
   {
     name: "Canal Street Garage",
+    city: "Amsterdam",
+    latitude: 52.3752,
+    longitude: 4.884,
     address: "Prinsengracht 263, 1016 GV Amsterdam, NL",
     timeZone: "Europe/Amsterdam",
     currency: "EUR",
@@ -44,6 +47,9 @@ export const DEMO_LOTS: DemoLot[] = [
   },
   {
     name: "Mission Bay Lot",
+    city: "San Francisco",
+    latitude: 37.768,
+    longitude: -122.3877,
     address: "1 Warriors Way, San Francisco, CA 94158, US",
     timeZone: "America/Los_Angeles",
     currency: "USD",
@@ -62,6 +68,9 @@ export const DEMO_LOTS: DemoLot[] = [
   },
   {
     name: "Shibuya Mini Park",
+    city: "Tokyo",
+    latitude: 35.6595,
+    longitude: 139.7005,
     address: "2-21-1 Shibuya, Tokyo 150-0002, JP",
     timeZone: "Asia/Tokyo",
     currency: "JPY",

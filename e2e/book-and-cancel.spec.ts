@@ -39,7 +39,7 @@ test("a driver signs in, books a spot in Shibuya Mini Park, pays, sees it under 
   await page.getByLabel(/Licence plate/).fill("sk 123");
   await page.getByRole("button", { name: "Book" }).click();
 
-  await expect(page).toHaveURL(/\/reservations\?booked=/);
+  await expect(page).toHaveURL(/\/reservations\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("status")).toContainText("is held for you");
   const booking = page.getByTestId("reservation").filter({ hasText: `Jan ${Number(day)}, ${year}` });
   await expect(booking).toHaveCount(1);

@@ -3,12 +3,16 @@
 import { refresh } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
+import { findReservation } from "@/db/queries/reservations";
 import { CreateReservationInput, PaymentInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
 import { payReservation } from "@/lib/payments/pay-reservation";
 import { cancelReservation } from "@/lib/reservations/cancel-reservation";
 import { createReservation } from "@/lib/reservations/create-reservation";
+import { extendReservation } from "@/lib/reservations/extend-reservation";
+import { quoteExtension } from "@/lib/reservations/quote-extension";
 import { localToInstant } from "@/lib/time/zoned-time";
 import { formatMoney } from "@/components/format";
 import { validatedAction } from "./validated-action";
@@ -23,7 +27,7 @@ export const bookSpot = validatedAction(
   CreateReservationInput,
   async (input, { db, caller }) => {
     const reservation = await createReservation(db, caller, input);
-    redirect(`/reservations?booked=${reservation.id}`);
+    redirect(`/reservations/${reservation.id}`);
   },
   {
     // The inputs are wall-clock times at the lot; the schema wants instants. The zone is the lot's as
@@ -73,7 +77,16 @@ export const cancelBooking = validatedAction(
 export const payBooking = validatedAction(
   PaymentInput,
   async (input, { db, caller }) => {
-    await payReservation(db, caller, input);
+    try {
+      await payReservation(db, caller, input);
+    } catch (err) {
+      // The processor's words for a number it does not know ("No such PaymentMethod: '4242…'")
+      // mean a typing mistake to a driver; nothing was charged, so say that.
+      if (err instanceof ApiError && err.code === "payment_failed" && (err.details as { code?: string })?.code === "resource_missing") {
+        throw new ApiError("payment_failed", "That card number was not recognised. Check the digits and try again — nothing was charged.");
+      }
+      throw err;
+    }
     refresh();
     return { success: "Paid. Your spot is confirmed." };
   },
@@ -86,4 +99,32 @@ export const payBooking = validatedAction(
     }),
     returnTo: () => "/reservations",
   },
+);
+
+const ExtendForm = z.object({ reservation_id: z.uuid(), end_time: z.iso.datetime({ offset: true }), confirm: z.boolean() });
+
+/** The new end typed on the lot's clock, as an instant; the zone is the lot's as stored. */
+async function extendInput(form: FormData, db: Db) {
+  const id = text(form, "reservation_id");
+  const r = z.uuid().safeParse(id).success ? await findReservation(db, id) : null;
+  const lot = r ? await findLot(db, r.lotId) : null;
+  if (!r || !lot) throw new ApiError("not_found", "Reservation not found");
+  const end = localToInstant(text(form, "end_local"), lot.timeZone);
+  if (!end) throw new ApiError("validation_failed", "Choose a new end time", [{ path: "end_time", message: "Choose a new end time" }]);
+  return { reservation_id: id, end_time: end.toISOString(), confirm: text(form, "intent") === "extend" };
+}
+
+// Form on a reservation – quote an extension, then extend; same lib function as PUT /v1/reservations/{id}/extend
+export const extendBooking = validatedAction(
+  ExtendForm,
+  async ({ reservation_id, end_time, confirm }, { db, caller }) => {
+    if (!confirm) {
+      const q = await quoteExtension(db, caller, reservation_id, new Date(end_time));
+      return { success: `Extending costs ${formatMoney(q.amount, q.currency)}, charged to the card you paid with.`, code: "quoted" };
+    }
+    const { extensionAmount, reservation } = await extendReservation(db, caller, reservation_id, end_time);
+    refresh();
+    return { success: `Extended. ${formatMoney(extensionAmount, reservation.currency)} was charged.`, code: "extended" };
+  },
+  { fromForm: extendInput, returnTo: () => "/reservations" },
 );

@@ -38,11 +38,6 @@ function submittedValues(form: FormData): Record<string, string> {
 }
 
 
-// "hourly_rates.ev" → "hourly rates (ev)"
-const humanPath = (path: string) => {
-  const [head, ...rest] = path.replaceAll("_", " ").split(".");
-  return rest.length ? `${head} (${rest.join(" ")})` : head!;
-};
 
 function fieldErrorsOf(details: unknown): Record<string, string> | undefined {
   if (!Array.isArray(details)) return undefined;
@@ -81,10 +76,15 @@ export function validatedAction<S extends z.ZodType>(
       unstable_rethrow(err); // redirect() and notFound() are control flow, not failures
       const { error } = (await errorResponse(err).json()) as { error: { code: string; message: string; details?: unknown } };
       const fieldErrors = fieldErrorsOf(error.details);
+      // Input names ("count_compact") are not words a person uses: one problem is told as itself,
+      // several point at the fields, which carry their own messages.
+      const problems = fieldErrors ? Object.values(fieldErrors) : [];
       const message =
-        error.code === "validation_failed" && fieldErrors
-          ? `Please check ${Object.keys(fieldErrors).map(humanPath).join(", ")}.`
-          : humanise(error.message);
+        error.code !== "validation_failed" || problems.length === 0
+          ? humanise(error.message)
+          : problems.length === 1
+            ? `${problems[0]!.replace(/\.$/, "")}.`
+            : `Please check the ${problems.length} fields marked below.`;
       return { error: message, code: error.code, fieldErrors, values };
     }
   };

@@ -80,6 +80,8 @@ export function BookingForm(props: Props) {
   const stale = refreshing || start !== props.start || end !== props.end;
   const selected = props.availability?.find((a) => a.vehicleType === type);
   const fe = state.fieldErrors ?? {};
+  // A type with no free spot for these times cannot be booked; say so instead of letting Book fail.
+  const full = selected?.free === 0;
   const signInHref = `/sign-in?callbackUrl=${encodeURIComponent(`/lots/${props.lotId}?${query(start, end, type)}`)}`;
 
   return (
@@ -211,6 +213,11 @@ export function BookingForm(props: Props) {
         </details>
       )}
 
+      {full && !stale && (
+        <p className="alert alert-warning" id="full-note" role="status">
+          Every {VEHICLE_LABELS[type].toLowerCase()} spot is taken for these times. Choose another type or time.
+        </p>
+      )}
       <FormMessage state={state} />
       {state.code === "no_spot_available" && (
         <p className="hint form-hint">Try another time or vehicle type: the availability above is for the times you chose.</p>
@@ -227,7 +234,8 @@ export function BookingForm(props: Props) {
           <button
             type="submit"
             className="button button-primary button-large"
-            disabled={submitting || (!stale && !!props.windowError)}
+            disabled={submitting || (!stale && (!!props.windowError || full))}
+            aria-describedby={full && !stale ? "full-note" : undefined}
           >
             {submitting ? "Booking…" : "Book"}
           </button>

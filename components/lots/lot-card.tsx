@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Lot, SpotCounts } from "@/db/schema";
+import type { LotResult } from "@/lib/search/search-lots";
 import { VEHICLE_TYPES } from "@/lib/api/schemas";
 import { currencySymbol, describeTimeZone, formatMoney, formatTime, VEHICLE_LABELS } from "@/components/format";
 import { VehicleIcon } from "@/components/ui/vehicle-icon";
@@ -18,20 +19,32 @@ export function SpotCountList({ counts }: { counts: SpotCounts }) {
   );
 }
 
-export function LotCard({ lot, counts, now }: { lot: Lot; counts: SpotCounts; now: Date }) {
+export function LotCard({ lot, counts, now, result, query }: { lot: Lot; counts: SpotCounts; now: Date; result?: LotResult; query?: string }) {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const cheapest = Math.min(...VEHICLE_TYPES.map((t) => lot.ratePlan.base_hourly[t]));
+  const href = `/lots/${lot.id}${query ? `?${query}` : ""}`;
   return (
     <li className="card lot-card">
       <div className="lot-card-head">
         <h2 className="lot-card-title">
-          <Link href={`/lots/${lot.id}`} className="stretched-link">
+          <Link href={href} className="stretched-link">
             {lot.name}
           </Link>
         </h2>
         <span className="pill">{total} spots</span>
       </div>
       <p className="muted lot-address">{lot.address}</p>
+      {result && result.price !== null && (
+        <p className="lot-result" data-testid="lot-result">
+          <strong className="lot-price">
+            {formatMoney(result.price, lot.currency)}
+            {result.priceIsTotal ? "" : "/h"}
+          </strong>
+          {result.pricedType && <span className="muted"> {VEHICLE_LABELS[result.pricedType].toLowerCase()}{result.priceIsTotal ? " for your times" : ""}</span>}
+          {result.free !== null && <span className="pill pill-success">{result.free} free</span>}
+          {result.distanceKm !== null && <span className="muted"> · {result.distanceKm < 10 ? result.distanceKm.toFixed(1) : Math.round(result.distanceKm)} km away</span>}
+        </p>
+      )}
       <dl className="facts">
         <div>
           <dt>Time zone</dt>

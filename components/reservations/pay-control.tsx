@@ -2,30 +2,37 @@
 
 import { useActionState, useState } from "react";
 import { payBooking } from "@/app/actions/reservations";
-import { FieldError, FormMessage } from "@/components/ui/form-message";
+import { FormMessage } from "@/components/ui/form-message";
+import { StripeCardForm } from "./stripe-card-form";
 
-export type TestCard = { number: string; outcome: string };
+export type TestCard = { number: string; label: string; outcome: string };
 
 /**
- * Pays a held booking. The card field takes what POST /v1/payments takes: a Stripe PaymentMethod id,
- * or in the keyless demo a test card number. Rendered for every reservation, so "Paid" stays on
- * screen after the list re-renders with the reservation confirmed.
+ * Pays a held booking. POST /v1/payments takes a Stripe PaymentMethod id, or in the keyless demo a
+ * test card number: with a publishable key the card is typed into Stripe's Payment Element (the
+ * number never reaches this server); in the demo the test cards are offered as choices, so nobody
+ * types a real card number into a demo. Rendered for every reservation, so "Paid" stays on screen
+ * after the list re-renders with the reservation confirmed.
  */
 export function PayControl({
   reservationId,
   amount,
+  currency,
   amountLabel,
   payable,
   paid,
   testCards,
+  publishableKey,
 }: {
   reservationId: string;
   amount: number;
+  currency: string;
   amountLabel: string;
   payable: boolean;
   /** The reservation is confirmed now: the only time a "Paid" message from this session still holds. */
   paid: boolean;
   testCards: TestCard[] | null;
+  publishableKey: string | null;
 }) {
   const [state, formAction, pending] = useActionState(payBooking, {});
   const [open, setOpen] = useState(false);
@@ -37,47 +44,49 @@ export function PayControl({
       </button>
     );
   }
-  const fieldId = `pm-${reservationId}`;
+  const close = (
+    <button type="button" className="button button-secondary button-small" onClick={() => setOpen(false)}>
+      Not now
+    </button>
+  );
+  if (publishableKey && !testCards) {
+    return (
+      <StripeCardForm
+        publishableKey={publishableKey}
+        reservationId={reservationId}
+        amount={amount}
+        currency={currency}
+        amountLabel={amountLabel}
+        state={state}
+        formAction={formAction}
+        pending={pending}
+        close={close}
+      />
+    );
+  }
+  const chosen = state.values?.payment_method_id ?? testCards?.[0]?.number;
   return (
     <form action={formAction} className="pay-form">
       <input type="hidden" name="reservation_id" value={reservationId} />
       <input type="hidden" name="amount" value={amount} />
-      <div className="field">
-        <label htmlFor={fieldId}>{testCards ? "Card number" : "Payment method"}</label>
-        <input
-          id={fieldId}
-          name="payment_method_id"
-          required
-          autoFocus
-          autoComplete={testCards ? "cc-number" : "off"}
-          inputMode={testCards ? "numeric" : "text"}
-          placeholder={testCards ? "4242 4242 4242 4242" : "pm_…"}
-          defaultValue={state.values?.payment_method_id}
-          aria-invalid={!!state.fieldErrors?.payment_method_id}
-          aria-describedby={`${fieldId}-hint`}
-        />
-        {testCards && (
-          <p className="hint" id={`${fieldId}-hint`}>
-            Demo payments, no real money:{" "}
-            {testCards.map((c, i) => (
-              <span key={c.number}>
-                {i > 0 && "; "}
-                <code>{c.number}</code> {c.outcome}
-              </span>
-            ))}
-            .
-          </p>
-        )}
-        <FieldError id={`${fieldId}-error`} message={state.fieldErrors?.payment_method_id} />
-      </div>
+      <fieldset className="card-choices">
+        <legend>Test card</legend>
+        <p className="hint">Demo payments, no real money. Pick how the card should behave:</p>
+        {(testCards ?? []).map((c) => (
+          <label key={c.number} className="card-choice">
+            <input type="radio" name="payment_method_id" value={c.number} defaultChecked={c.number === chosen} required />
+            <span>
+              <strong>{c.label}</strong> <code>{c.number}</code> <span className="muted small">— {c.outcome}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
       <FormMessage state={state} />
       <div className="button-row">
         <button type="submit" className="button button-primary button-small" disabled={pending}>
           {pending ? "Paying…" : `Pay ${amountLabel}`}
         </button>
-        <button type="button" className="button button-secondary button-small" onClick={() => setOpen(false)}>
-          Not now
-        </button>
+        {close}
       </div>
     </form>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { activeSpotCounts, listLots, listSpots } from "@/db/queries/lots";
+import { bookedValueByCurrency } from "@/db/queries/dashboard";
 import { freeSpotCounts, listLotReservationsBetween } from "@/db/queries/reservations";
 import type { Lot } from "@/db/schema";
 import { VEHICLE_TYPES } from "@/lib/api/schemas";
@@ -39,7 +40,8 @@ async function lotOverview(lot: Lot, now: Date) {
     levels: [...new Set(spots.map((s) => s.level))],
     bookedCount: booked.length,
     checkedIn: today.filter((r) => r.status === "checked_in").length,
-    revenue: booked.reduce((s, r) => s + r.amount, 0),
+    // Per booking currency: a lot that changed currency has bookings priced in the old one.
+    bookedValue: await bookedValueByCurrency(db, [lot.id], day.start, day.end),
   };
 }
 
@@ -97,7 +99,7 @@ export default async function DashboardPage() {
 
       <div className="dashboard-layout">
         <div className="dashboard-lots">
-          {overviews.map(({ lot, today, freeNow, levels, bookedCount, revenue }) => {
+          {overviews.map(({ lot, today, freeNow, levels, bookedCount, bookedValue }) => {
             const c = counts.get(lot.id)!;
             return (
               <section key={lot.id} className="card dash-lot" aria-labelledby={`lot-${lot.id}`}>
@@ -114,12 +116,21 @@ export default async function DashboardPage() {
                     <span>
                       <strong>{bookedCount}</strong> booked today
                     </span>
-                    <span>
-                      <strong>{formatMoney(revenue, lot.currency)}</strong> booked value
+                    <span data-testid="booked-value">
+                      <strong>
+                        {bookedValue.length === 0
+                          ? formatMoney(0, lot.currency)
+                          : bookedValue.map((v) => formatMoney(v.amount, v.currency)).join(" + ")}
+                      </strong>{" "}
+                      booked value
                     </span>
+                    <Link href={`/dashboard/lots/${lot.id}`} className="button button-primary button-small">
+                      Manage {lot.name}
+                    </Link>
                   </div>
                 </div>
 
+                <div className="table-scroll" tabIndex={0} role="region" aria-label={`Spots per type at ${lot.name}`}>
                 <table className="occupancy">
                   <caption className="visually-hidden">Spots per vehicle type at {lot.name}</caption>
                   <thead>
@@ -149,13 +160,14 @@ export default async function DashboardPage() {
                     })}
                   </tbody>
                 </table>
+                </div>
 
                 <GateHealthList lotId={lot.id} />
                 <h3 className="subhead">Today&apos;s reservations</h3>
                 {today.length === 0 ? (
                   <p className="muted small">No reservations today.</p>
                 ) : (
-                  <div className="table-scroll">
+                  <div className="table-scroll" tabIndex={0} role="region" aria-label={`Today's reservations at ${lot.name}`}>
                     <table className="day-table">
                       <thead>
                         <tr>

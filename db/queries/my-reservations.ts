@@ -1,0 +1,99 @@
+import { and, asc, desc, eq, inArray, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "../client";
+import { lots, payments, reservations, spots } from "../schema";
+
+export const RESERVATION_TABS = ["upcoming", "active", "past"] as const;
+export type ReservationTab = (typeof RESERVATION_TABS)[number];
+
+const FINISHED = ["completed", "cancelled", "no_show", "expired"] as const;
+const WAITING = ["pending_payment", "confirmed"] as const;
+
+/**
+ * Which bookings a tab holds at `now`. Upcoming: not yet started; active: parked now, or inside its
+ * window; past: finished by status or by time. Every booking is in exactly one tab.
+ */
+function tabCondition(tab: ReservationTab, now: Date): SQL {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const upcoming = and(inArray(reservations.status, [...WAITING]), sql`${reservations.startTime} > ${at}`)!;
+  const active = or(
+    eq(reservations.status, "checked_in"),
+    and(inArray(reservations.status, [...WAITING]), sql`${reservations.startTime} <= ${at}`, sql`${reservations.endTime} > ${at}`),
+  )!;
+  if (tab === "upcoming") return upcoming;
+  if (tab === "active") return active;
+  return or(
+    inArray(reservations.status, [...FINISHED]),
+    and(notInArray(reservations.status, ["checked_in", ...FINISHED]), sql`${reservations.endTime} <= ${at}`),
+  )!;
+}
+
+// Money per booking straight from the ledger, so a reload shows what was paid and given back.
+const paidSql = sql<number>`coalesce((select sum(p.amount) from ${payments} p where p.reservation_id = ${reservations.id}
+  and p.status = 'succeeded' and p.kind <> 'refund'), 0)::int`;
+const refundedSql = sql<number>`coalesce((select sum(p.amount) from ${payments} p where p.reservation_id = ${reservations.id}
+  and p.status <> 'failed' and p.kind = 'refund'), 0)::int`;
+
+export const myReservationColumns = {
+  id: reservations.id,
+  userId: reservations.userId,
+  lotId: reservations.lotId,
+  spotId: reservations.spotId,
+  status: reservations.status,
+  vehicleType: reservations.vehicleType,
+  licensePlate: reservations.licensePlate,
+  startTime: reservations.startTime,
+  endTime: reservations.endTime,
+  amount: reservations.amount,
+  currency: reservations.currency,
+  holdExpiresAt: reservations.holdExpiresAt,
+  cancelledAt: reservations.cancelledAt,
+  createdAt: reservations.createdAt,
+  spotLabel: spots.label,
+  spotLevel: spots.level,
+  lotName: lots.name,
+  lotAddress: lots.address,
+  timeZone: lots.timeZone,
+  cancelFullRefundMinutesBefore: lots.cancelFullRefundMinutesBefore,
+  cancelLateRefundPercent: lots.cancelLateRefundPercent,
+  paid: paidSql,
+  refunded: refundedSql,
+};
+
+/** One page of a driver's bookings in a tab (upcoming soonest first, past latest first), and the tab sizes. */
+export async function myReservationsPage(
+  db: DbOrTx,
+  q: { userId: string; tab: ReservationTab; page: number; pageSize: number; now: Date },
+) {
+  const rows = await db
+    .select(myReservationColumns)
+    .from(reservations)
+    .innerJoin(spots, eq(spots.id, reservations.spotId))
+    .innerJoin(lots, eq(lots.id, reservations.lotId))
+    .where(and(eq(reservations.userId, q.userId), tabCondition(q.tab, q.now)))
+    .orderBy(q.tab === "past" ? desc(reservations.startTime) : asc(reservations.startTime), asc(reservations.id))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
+  const counts = await db
+    .select({
+      upcoming: sql<number>`count(*) filter (where ${tabCondition("upcoming", q.now)})::int`,
+      active: sql<number>`count(*) filter (where ${tabCondition("active", q.now)})::int`,
+      past: sql<number>`count(*) filter (where ${tabCondition("past", q.now)})::int`,
+    })
+    .from(reservations)
+    .where(eq(reservations.userId, q.userId));
+  return { rows, counts: counts[0] ?? { upcoming: 0, active: 0, past: 0 } };
+}
+
+/** One booking with its lot and ledger totals, for its confirmation page. */
+export async function myReservation(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select(myReservationColumns)
+    .from(reservations)
+    .innerJoin(spots, eq(spots.id, reservations.spotId))
+    .innerJoin(lots, eq(lots.id, reservations.lotId))
+    .where(eq(reservations.id, id))
+    .limit(1);
+  return row ?? null;
+}
+
+export type MyReservation = NonNullable<Awaited<ReturnType<typeof myReservation>>>;
