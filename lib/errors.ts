@@ -8,6 +8,7 @@ export type ErrorCode =
   | "no_spot_available"
   | "invalid_state"
   | "hold_expired"
+  | "hold_limit_reached"
   | "amount_mismatch"
   | "payment_declined"
   | "payment_failed"
@@ -26,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   no_spot_available: 409,
   invalid_state: 409,
   hold_expired: 409,
+  hold_limit_reached: 409,
   amount_mismatch: 409,
   payment_declined: 402,
   payment_failed: 402,

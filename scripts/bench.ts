@@ -101,7 +101,7 @@ async function main() {
 
   const { getDb, closeDb } = await import("@/db/client");
   const { closeRedis } = await import("@/lib/redis");
-  const { reservations, users } = await import("@/db/schema");
+  const { organisations, reservations, users } = await import("@/db/schema");
   const { CreateLotInput } = await import("@/lib/api/schemas");
   const { createLot } = await import("@/lib/lots/manage-lots");
   const { listSpots } = await import("@/db/queries/lots");
@@ -114,9 +114,11 @@ async function main() {
     const db = await getDb();
     const cars = WARMUP + N + BURST_N + FALLBACK_N;
     console.log(`bench: setting up a lot with ${cars} booked plates…`);
+    const [org] = await db.insert(organisations).values({ name: "Bench organisation" }).returning();
     const { lot } = await createLot(
       db,
       CreateLotInput.parse({ name: "Bench lot", address: "Loopback 1", time_zone: "UTC", currency: "EUR", spots: { counts: { compact: cars } } }),
+      org!.id,
     );
     const gate = await createGate(db, lot.id, { name: "Bench entry", direction: "entry" });
     const [driver] = await db.insert(users).values({ email: "bench@spotkeeper.dev", name: "Bench Driver" }).returning({ id: users.id });

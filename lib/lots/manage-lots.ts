@@ -57,12 +57,13 @@ function lotColumns(input: z.output<typeof UpdateLotInput>) {
   } satisfies Partial<typeof lots.$inferInsert>;
 }
 
-export async function createLot(db: Db, input: z.output<typeof CreateLotInput>) {
+export async function createLot(db: Db, input: z.output<typeof CreateLotInput>, organisationId: string) {
   const { lot, added } = await db.transaction(async (tx) => {
     const [lot] = await tx
       .insert(lots)
       .values({
         ...lotColumns(input),
+        organisationId,
         name: input.name,
         address: input.address,
         timeZone: input.time_zone,

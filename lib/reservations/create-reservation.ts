@@ -6,6 +6,9 @@ import type { Lot } from "@/db/schema";
 import { allocateSpot } from "@/lib/allocation/allocate-spot";
 import type { CreateReservationInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
+import { insertAudit } from "@/db/queries/audit";
+import { authorizeLot } from "@/lib/auth/lot-access";
+import { assertHoldCap } from "./hold-cap";
 import type { Caller } from "@/lib/http/with-auth";
 import { expireStaleHolds } from "./expire-holds";
 import { priceBooking } from "./price-booking";
@@ -43,7 +46,8 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
   if (caller.role !== "operator" && userId !== caller.id) {
     throw new ApiError("forbidden", "Drivers can only book for themselves");
   }
-  const lot = await findLot(db, input.lot_id);
+  // Booking for someone else is a manager's act, and only in their organisation's lots.
+  const lot = userId === caller.id ? await findLot(db, input.lot_id) : (await authorizeLot(db, caller, input.lot_id, "manager")).lot;
   if (!lot) throw new ApiError("not_found", "Lot not found", { lot_id: input.lot_id });
   const { start, end } = validateWindow(lot, input.start_time, input.end_time, { now });
   if (userId !== caller.id && !(await findUserById(db, userId))) {
@@ -51,8 +55,9 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
   }
   // A lapsed hold must never block a new booking (the scheduler also sweeps them).
   await expireStaleHolds(db, { lotId: lot.id, vehicleType: input.vehicle_type }, now);
+  await assertHoldCap(db, userId, lot.id, now);
   const pricing = await priceBooking(db, lot, input.vehicle_type, start, end);
-  return allocateSpot(db, {
+  const reservation = await allocateSpot(db, {
     userId,
     lotId: lot.id,
     vehicleType: input.vehicle_type,
@@ -65,4 +70,15 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
     currency: lot.currency,
     pricing,
   });
+  if (userId !== caller.id) {
+    await insertAudit(db, {
+      organisationId: lot.organisationId,
+      actorId: caller.id,
+      action: "reservation.created_for_driver",
+      targetType: "reservation",
+      targetId: reservation.id,
+      after: { user_id: userId, lot_id: lot.id, start_time: start.toISOString(), end_time: end.toISOString(), amount: reservation.amount },
+    });
+  }
+  return reservation;
 }

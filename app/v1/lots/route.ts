@@ -4,6 +4,7 @@ import { lotDetailOut, lotOut } from "@/lib/api/serialize";
 import { json, parseBody } from "@/lib/http/respond";
 import { withAuth, withDb } from "@/lib/http/with-auth";
 import { createLot } from "@/lib/lots/manage-lots";
+import { organisationForNewLot } from "@/lib/organisations/organisation-for-new-lot";
 
 // GET /v1/lots – every lot with its spot counts (public)
 export const GET = withDb(async ({ db }) => {
@@ -12,10 +13,11 @@ export const GET = withDb(async ({ db }) => {
   return json({ data: all.map((l) => lotOut(l, counts.get(l.id)!)), next_cursor: null });
 });
 
-// POST /v1/lots – create a lot, optionally with its spots (operators)
+// POST /v1/lots[?organisation_id=] – create a lot, optionally with its spots, in the caller's organisation (managers)
 export const POST = withAuth(
-  async ({ req, db }) => {
-    const { lot, counts } = await createLot(db, await parseBody(req, CreateLotInput));
+  async ({ req, db, caller }) => {
+    const organisationId = await organisationForNewLot(db, caller, new URL(req.url).searchParams.get("organisation_id"));
+    const { lot, counts } = await createLot(db, await parseBody(req, CreateLotInput), organisationId);
     return json(lotDetailOut(lot, counts), 201, { Location: `/v1/lots/${lot.id}` });
   },
   { operatorOnly: true },

@@ -20,5 +20,5 @@ export const PATCH = withAuth(
     const { lot, counts } = await updateLot(db, id, await parseBody(req, UpdateLotInput));
     return json(lotDetailOut(lot, counts));
   },
-  { operatorOnly: true },
+  { operatorOnly: true, lotRole: "manager" },
 );

@@ -9,5 +9,5 @@ export const POST = withAuth(
     const { reason } = await parseBody(req, OpenGateInput);
     return json(await openGateByHand(db, caller, parseId(params.gateId, "Gate"), reason), 201);
   },
-  { operatorOnly: true },
+  { operatorOnly: true, lotRole: "attendant", gateParam: "gateId" },
 );

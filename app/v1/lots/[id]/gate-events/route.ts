@@ -14,5 +14,5 @@ export const GET = withAuth(
     const q = parseQuery(req, GateEventsQuery);
     return json({ data: (await listGateEvents(db, { lotId: lot.id, ...q })).map(gateEventOut), next_cursor: null });
   },
-  { operatorOnly: true },
+  { operatorOnly: true, lotRole: "attendant" },
 );

@@ -35,5 +35,5 @@ export const GET = withAuth(
       data: rows.map(ledgerEntryOut),
     });
   },
-  { operatorOnly: true },
+  { operatorOnly: true, lotRole: "owner" },
 );

@@ -19,5 +19,5 @@ export const POST = withAuth(
     const added = await addSpots(db, parseId(params.id, "Lot"), await parseBody(req, AddSpotsInput));
     return json({ data: added.map(spotOut), next_cursor: null }, 201);
   },
-  { operatorOnly: true },
+  { operatorOnly: true, lotRole: "manager" },
 );
