@@ -86,3 +86,13 @@ export async function bumpSessionVersion(db: DbOrTx, userId: string, passwordHas
     .returning({ v: users.sessionVersion });
   return row?.v ?? null;
 }
+
+/** The session's user with the session version its cookie must carry. */
+export async function findSessionUser(db: DbOrTx, id: string) {
+  const [row] = await db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, sessionVersion: users.sessionVersion })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return row ?? null;
+}

@@ -23,11 +23,11 @@ export type LimitResult = Decision & { policy: PolicyName; windowSeconds: number
  * Counts one request against a policy for a subject (an IP, a user, a gate). When Redis fails the
  * request goes through: limits protect the service, and refusing everyone would be the outage.
  */
-export async function hitLimit(name: PolicyName, subject: string): Promise<LimitResult | null> {
+export async function hitLimit(name: PolicyName, subject: string, count = true): Promise<LimitResult | null> {
   if (!rateLimitsEnabled()) return null;
   const p = policy(name);
   try {
-    const d = await slidingWindow(store(), `${name}:${subject}`, p.limit, p.windowSeconds);
+    const d = await slidingWindow(store(), `${name}:${subject}`, p.limit, p.windowSeconds, Date.now(), count);
     return { ...d, policy: name, windowSeconds: p.windowSeconds };
   } catch (err) {
     if (!getRedis()) throw err;
@@ -45,11 +45,11 @@ export function rateLimitHeaders(r: LimitResult): Record<string, string> {
 }
 
 /** Applies several policies in order; throws 429 at the first one that is exhausted. Returns the tightest. */
-export async function enforceLimits(checks: [PolicyName, string | null | undefined][]): Promise<LimitResult | null> {
+export async function enforceLimits(checks: [PolicyName, string | null | undefined][], opts: { count?: boolean } = {}): Promise<LimitResult | null> {
   let tightest: LimitResult | null = null;
   for (const [name, subject] of checks) {
     if (!subject) continue;
-    const r = await hitLimit(name, subject);
+    const r = await hitLimit(name, subject, opts.count ?? true);
     if (!r) continue;
     if (!r.allowed) throw new RateLimitedError(r);
     if (!tightest || r.remaining / r.limit < tightest.remaining / tightest.limit) tightest = r;

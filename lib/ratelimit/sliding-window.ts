@@ -15,7 +15,8 @@ export type Decision = {
 
 export interface CounterStore {
   /** Counts one hit unless the estimate is at the limit; returns the counts as they are after. */
-  hit(key: string, windowIndex: number, windowMs: number, limit: number, weight: number): Promise<{ allowed: boolean; current: number; previous: number }>;
+  /** `count: false` only asks whether one more would be allowed (sign-in counts only failures). */
+  hit(key: string, windowIndex: number, windowMs: number, limit: number, weight: number, count?: boolean): Promise<{ allowed: boolean; current: number; previous: number }>;
 }
 
 const SCRIPT = `
@@ -24,16 +25,17 @@ local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
 local limit = tonumber(ARGV[1])
 local weight = tonumber(ARGV[2])
 if prev * weight + cur + 1 > limit then return {0, cur, prev} end
+if ARGV[4] == '0' then return {1, cur, prev} end
 cur = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {1, cur, prev}`;
 
 export function redisCounterStore(redis: RedisLike, prefix: string): CounterStore {
   return {
-    async hit(key, windowIndex, windowMs, limit, weight) {
+    async hit(key, windowIndex, windowMs, limit, weight, count = true) {
       // One hash tag per key, so both windows live on one Redis Cluster slot.
       const base = `${prefix}rl:{${key}}`;
-      const [ok, cur, prev] = (await redis.eval(SCRIPT, [`${base}:${windowIndex}`, `${base}:${windowIndex - 1}`], [limit, weight, windowMs * 2])) as number[];
+      const [ok, cur, prev] = (await redis.eval(SCRIPT, [`${base}:${windowIndex}`, `${base}:${windowIndex - 1}`], [limit, weight, windowMs * 2, count ? 1 : 0])) as number[];
       return { allowed: Number(ok) === 1, current: Number(cur), previous: Number(prev) };
     },
   };
@@ -48,7 +50,7 @@ export function memoryCounterStore(): CounterStore {
     return e && e.expiresAt > now ? e.n : 0;
   };
   return {
-    async hit(key, windowIndex, windowMs, limit, weight) {
+    async hit(key, windowIndex, windowMs, limit, weight, count = true) {
       const now = Date.now();
       if (now - sweptAt > 60_000) {
         sweptAt = now;
@@ -58,18 +60,19 @@ export function memoryCounterStore(): CounterStore {
       const cur = get(curKey, now);
       const prev = get(`${key}:${windowIndex - 1}`, now);
       if (prev * weight + cur + 1 > limit) return { allowed: false, current: cur, previous: prev };
+      if (!count) return { allowed: true, current: cur, previous: prev };
       counts.set(curKey, { n: cur + 1, expiresAt: now + windowMs * 2 });
       return { allowed: true, current: cur + 1, previous: prev };
     },
   };
 }
 
-export async function slidingWindow(store: CounterStore, key: string, limit: number, windowSeconds: number, now = Date.now()): Promise<Decision> {
+export async function slidingWindow(store: CounterStore, key: string, limit: number, windowSeconds: number, now = Date.now(), count = true): Promise<Decision> {
   const windowMs = windowSeconds * 1000;
   const windowIndex = Math.floor(now / windowMs);
   const elapsed = now - windowIndex * windowMs;
   const weight = 1 - elapsed / windowMs;
-  const { allowed, current, previous } = await store.hit(key, windowIndex, windowMs, limit, weight);
+  const { allowed, current, previous } = await store.hit(key, windowIndex, windowMs, limit, weight, count);
   const estimate = previous * weight + current;
   const remaining = Math.max(0, Math.floor(limit - estimate));
   let waitMs: number;
