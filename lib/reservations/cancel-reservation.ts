@@ -32,9 +32,10 @@ export async function cancelReservation(db: Db, caller: Caller, id: string, now 
       fullRefundMinutesBefore: lot.cancelFullRefundMinutesBefore,
       lateRefundPercent: lot.cancelLateRefundPercent,
     });
+    // Before the transition, which updates `r` in place: the log keeps the booking as it was.
+    await auditBookingAct(tx, caller, r, "reservation.cancelled", { status: "cancelled", refund_amount: refund });
     await cancel(tx, r, { cause: r.access === "driver" ? "driver" : "operator", actorId: caller.id, at: now });
     const refunds = await queueRefund(tx, r, refund, `refund:cancel:${r.id}`, "Cancellation refund");
-    await auditBookingAct(tx, caller, r, "reservation.cancelled", { status: "cancelled", refund_amount: refund });
     return { result: { reservation_id: r.id, status: "cancelled" as const, refund_amount: refund, currency: r.currency }, refunds };
   });
   // After the commit: the refund rows exist, so a crash here is finished by the sweeper.
