@@ -119,7 +119,7 @@ describe("seeding", () => {
     const db = await getDb();
     const tokens = { driverToken: "demo-driver-token", operatorToken: "demo-operator-token" };
     await seedDemo(db, tokens);
-    const [lot] = await db.select().from(lots).where(and(eq(lots.name, DEMO_LOTS[0]!.name), eq(lots.organisationId, DEMO_ORGANISATION_ID)));
+    const [lot] = await db.select().from(lots).where(and(eq(lots.name, DEMO_LOTS[1]!.name), eq(lots.organisationId, DEMO_ORGANISATION_ID)));
     const [gate] = await db.select().from(gateDevices).where(and(eq(gateDevices.lotId, lot!.id), eq(gateDevices.name, "Entry")));
     const realHash = hashToken(`gk_real_${Date.now()}`);
     await setGateSecret(db, lot!.id, gate!.id, realHash);
