@@ -7,6 +7,7 @@ import { findLot } from "@/db/queries/lots";
 import { CreateReservationInput, PaymentInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
 import { payReservation } from "@/lib/payments/pay-reservation";
+import { enforceLimits } from "@/lib/ratelimit";
 import { cancelReservation } from "@/lib/reservations/cancel-reservation";
 import { createReservation } from "@/lib/reservations/create-reservation";
 import { localToInstant } from "@/lib/time/zoned-time";
@@ -73,6 +74,7 @@ export const cancelBooking = validatedAction(
 export const payBooking = validatedAction(
   PaymentInput,
   async (input, { db, caller }) => {
+    await enforceLimits([["payment", caller.id]]); // the same per-driver attempt limit as POST /v1/payments
     await payReservation(db, caller, input);
     refresh();
     return { success: "Paid. Your spot is confirmed." };

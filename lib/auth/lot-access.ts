@@ -1,4 +1,4 @@
-import type { Db, DbOrTx } from "@/db/client";
+import type { DbOrTx } from "@/db/client";
 import { findGate } from "@/db/queries/gates";
 import { findLotWithRole, membershipRole } from "@/db/queries/organisations";
 import { findReservationFor } from "@/db/queries/reservation-access";
@@ -52,7 +52,7 @@ export async function authorizeOrganisation(db: DbOrTx, caller: Who, organisatio
  * it (paying, extending: money the driver must have agreed to).
  */
 export async function authorizeReservation(
-  db: Db | DbOrTx,
+  db: DbOrTx,
   caller: Who,
   id: string,
   opts: { forUpdate?: boolean; operatorRole: OrganisationRole | null },
