@@ -5,11 +5,14 @@ import { getDb } from "@/db/client";
 import type { Caller } from "@/lib/http/with-auth";
 import { inviteMember } from "@/lib/organisations/manage-organisations";
 import { createReservation } from "@/lib/reservations/create-reservation";
+import { useFakeStripe } from "./support/use-fake-stripe";
 import { at, createOrganisationWithOwner, createTestLot, createUser, type TestUser } from "./fixtures";
 
 // The dashboard's and site's server actions, walked from app/actions: every action that names a lot,
 // reservation, organisation, member or invitation refuses organisation B's owner for organisation A's
 // (the same "not found" the API answers). A new action fails until it is in one of the tables.
+
+useFakeStripe();
 
 let current: Caller | null = null;
 vi.mock("@/lib/auth/session", () => ({ getSessionCaller: async () => current }));

@@ -6,6 +6,7 @@ import { refresh } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { changePassword, createPersonalToken, revokePersonalToken, signOutEverywhere, signUp } from "@/lib/auth/accounts";
+import { authorizeOrganisation } from "@/lib/auth/lot-access";
 import { errorResponse } from "@/lib/http/respond";
 import {
   acceptInvitation,
@@ -118,6 +119,7 @@ const OrgForm = z.object({ organisation_id: z.uuid() });
 export const inviteAction = validatedAction(
   OrgForm.extend({ invitation: CreateInvitationInput }),
   async ({ organisation_id, invitation }, { db, caller }) => {
+    await authorizeOrganisation(db, caller, organisation_id, "owner"); // before reading anything of the request
     const h = await headers();
     const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("x-forwarded-host") ?? h.get("host") ?? "localhost"}`;
     const created = await inviteMember(db, caller, organisation_id, invitation, siteUrl(new Request(origin)));
