@@ -2,6 +2,9 @@
 // PostgreSQL in demo mode), migrate and seed before the first request rather than during it.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Rate limits need the client's address; route handlers do not see the socket (lib/ratelimit).
+  const { stampPeerAddress } = await import("@/lib/ratelimit/peer-address");
+  stampPeerAddress();
   const building = process.env.NEXT_PHASE === "phase-production-build";
   try {
     const { env } = await import("@/lib/env");

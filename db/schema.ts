@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   boolean,
   customType,
   doublePrecision,
@@ -8,6 +9,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -60,6 +62,8 @@ export const users = pgTable("users", {
   passwordHash: text("password_hash"),
   /** The payment processor's customer, created on the first payment; holds saved payment methods. */
   stripeCustomerId: text("stripe_customer_id"),
+  /** Bumped by "sign out everywhere" and a password change: sessions signed with an older one end. */
+  sessionVersion: integer("session_version").notNull().default(0),
   createdAt: createdAt(),
 });
 
@@ -75,6 +79,10 @@ export const apiTokens = pgTable(
     tokenHash: text("token_hash").notNull().unique("api_tokens_token_hash_key"),
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    /** What the token may do: `read`, `book` (reserve, pay, cancel), `operate` (lots, gates, members). */
+    scopes: text("scopes").array().notNull().default(sql`'{read,book,operate}'`),
+    /** A revoked token is refused at once; the row stays so the owner sees when and what. */
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
   (t) => [index("api_tokens_user_id_idx").on(t.userId)],
 );
@@ -83,6 +91,10 @@ export type SpotCounts = Record<VehicleType, number>;
 
 export const lots = pgTable("lots", {
   id: uuid("id").primaryKey().defaultRandom(),
+  /** Who runs the lot: every lot-scoped read and write is checked against the caller's membership. */
+  organisationId: uuid("organisation_id")
+    .notNull()
+    .references((): AnyPgColumn => organisations.id),
   name: text("name").notNull(),
   address: text("address").notNull(),
   timeZone: text("time_zone").notNull(),
@@ -115,7 +127,7 @@ export const lots = pgTable("lots", {
   longitude: doublePrecision("longitude"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
-});
+}, (t) => [index("lots_organisation_id_idx").on(t.organisationId)]);
 
 export const spots = pgTable(
   "spots",
@@ -355,3 +367,77 @@ export type GateEvent = typeof gateEvents.$inferSelect;
 export type NewGateEvent = typeof gateEvents.$inferInsert;
 export type GateCommand = typeof gateCommands.$inferSelect;
 export type GateCollection = (typeof gateCollectionEnum.enumValues)[number];
+
+// --- orgs: organisations, memberships, invitations, audit log ---
+
+export const organisationRoleEnum = pgEnum("organisation_role", ["owner", "manager", "attendant"]);
+export type OrganisationRole = (typeof organisationRoleEnum.enumValues)[number];
+
+export const organisations = pgTable("organisations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: organisationRoleEnum("role").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ name: "memberships_pkey", columns: [t.organisationId, t.userId] }), index("memberships_user_id_idx").on(t.userId)],
+);
+
+/** An invitation by link: only the SHA-256 of the link's token is stored. */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    /** When set, only this address may accept (and it is e-mailed there if SMTP is configured). */
+    email: text("email"),
+    role: organisationRoleEnum("role").notNull(),
+    tokenHash: text("token_hash").notNull().unique("invitations_token_hash_key"),
+    invitedBy: uuid("invited_by")
+      .notNull()
+      .references(() => users.id),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    acceptedBy: uuid("accepted_by").references(() => users.id),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitations_organisation_id_idx").on(t.organisationId, t.createdAt)],
+);
+
+/** What operators did in an organisation (who, when, what, before/after): owners read it. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    before: jsonb("before").$type<unknown>(),
+    after: jsonb("after").$type<unknown>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_organisation_id_idx").on(t.organisationId, t.createdAt)],
+);
+
+export type Organisation = typeof organisations.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;

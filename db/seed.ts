@@ -3,8 +3,9 @@ import { hashPassword, hashToken } from "@/lib/auth/secrets";
 import { RatePlan, type RatePlanInput } from "@/lib/pricing/rate-plan";
 import type { Db } from "./client";
 import { spotsFromCounts } from "./queries/lots";
-import { apiTokens, gateDevices, lots, spots, users, type NewLot, type SpotCounts } from "./schema";
 import { LOCKS } from "./locks";
+import { DEMO_ORGANISATION_ID } from "./queries/organisations";
+import { apiTokens, gateDevices, lots, memberships, organisations, spots, users, type NewLot, type SpotCounts } from "./schema";
 
 export const DEMO_PASSWORD = "spotkeeper-demo";
 export const DEMO_USERS = [
@@ -12,7 +13,7 @@ export const DEMO_USERS = [
   { email: "operator@spotkeeper.demo", name: "Omar Operator", role: "operator" as const },
 ];
 
-type DemoLot = Omit<NewLot, "ratePlan"> & { ratePlan: RatePlanInput; counts: SpotCounts; levels: string[] };
+type DemoLot = Omit<NewLot, "ratePlan" | "organisationId"> & { ratePlan: RatePlanInput; counts: SpotCounts; levels: string[] };
 
 // Three lots in three time zones; Shibuya is tiny on purpose, so a full lot is easy to see.
 export const DEMO_LOTS: DemoLot[] = [
@@ -93,6 +94,7 @@ export async function seedDemo(db: Db, tokens: { driverToken: string; operatorTo
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS.demoSeed})`);
+    let demoOperatorId: string | undefined;
     for (const u of DEMO_USERS) {
       const [user] = await tx
         .insert(users)
@@ -103,11 +105,18 @@ export async function seedDemo(db: Db, tokens: { driverToken: string; operatorTo
       await tx.delete(apiTokens).where(and(eq(apiTokens.userId, user!.id), eq(apiTokens.name, "demo")));
       await tx.delete(apiTokens).where(eq(apiTokens.tokenHash, hashToken(token)));
       await tx.insert(apiTokens).values({ userId: user!.id, name: "demo", tokenHash: hashToken(token) });
+      if (u.role === "operator") demoOperatorId = user!.id;
     }
+    // The demo lots belong to one organisation, owned by the demo operator.
+    await tx.insert(organisations).values({ id: DEMO_ORGANISATION_ID, name: "Spotkeeper Demo" }).onConflictDoNothing();
+    await tx
+      .insert(memberships)
+      .values({ organisationId: DEMO_ORGANISATION_ID, userId: demoOperatorId!, role: "owner" })
+      .onConflictDoUpdate({ target: [memberships.organisationId, memberships.userId], set: { role: "owner" } });
     const existing = await tx.select({ name: lots.name }).from(lots);
     for (const { counts, levels, ...values } of DEMO_LOTS) {
       if (existing.some((l) => l.name === values.name)) continue;
-      const [lot] = await tx.insert(lots).values({ ...values, ratePlan: RatePlan.parse(values.ratePlan) }).returning();
+      const [lot] = await tx.insert(lots).values({ ...values, organisationId: DEMO_ORGANISATION_ID, ratePlan: RatePlan.parse(values.ratePlan) }).returning();
       for (const [i, level] of levels.entries()) {
         // Split the counts over the levels, the first level taking the remainder.
         const share = Object.fromEntries(
@@ -116,15 +125,16 @@ export async function seedDemo(db: Db, tokens: { driverToken: string; operatorTo
         await tx.insert(spots).values(await spotsFromCounts(tx, lot!, share, level));
       }
     }
-    // One entry and one exit gate per demo lot; like the tokens, their secrets are rewritten on every start.
-    for (const lot of await tx.select({ id: lots.id, name: lots.name }).from(lots)) {
+    // One entry and one exit gate per demo lot of the demo organisation. A gate that exists keeps its
+    // secret: seeding never overwrites a real gate's credential (a rotated demo gate stays rotated).
+    for (const lot of await tx.select({ id: lots.id, name: lots.name }).from(lots).where(eq(lots.organisationId, DEMO_ORGANISATION_ID))) {
       if (!DEMO_LOTS.some((l) => l.name === lot.name)) continue;
       for (const direction of ["entry", "exit"] as const) {
         const secretHash = hashToken(demoGateSecret(lot.name, direction));
         await tx
           .insert(gateDevices)
           .values({ lotId: lot.id, name: direction === "entry" ? "Entry" : "Exit", direction, secretHash })
-          .onConflictDoUpdate({ target: [gateDevices.lotId, gateDevices.name], set: { direction, secretHash } });
+          .onConflictDoNothing();
       }
     }
   });

@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { createApiToken } from "@/db/queries/users";
-import { users, type SpotCounts } from "@/db/schema";
+import { memberships, organisations, users, type OrganisationRole, type SpotCounts } from "@/db/schema";
 import { CreateLotInput } from "@/lib/api/schemas";
 import { generateToken } from "@/lib/auth/secrets";
 import { createLot } from "@/lib/lots/manage-lots";
@@ -13,20 +13,53 @@ import { createLot } from "@/lib/lots/manage-lots";
 
 export type TestUser = { id: string; email: string; name: string; role: "driver" | "operator"; token: string };
 
-export async function createUser(role: "driver" | "operator" = "driver"): Promise<TestUser> {
+/**
+ * Operators act only in lots of organisations they belong to: unless told otherwise, a test's
+ * operator owns this file's test organisation, where createTestLot puts its lots.
+ */
+let testOrganisation: Promise<string> | undefined;
+export function testOrganisationId(): Promise<string> {
+  testOrganisation ??= getDb().then(async (db) => {
+    const [org] = await db.insert(organisations).values({ name: `Test organisation ${randomUUID().slice(0, 8)}` }).returning();
+    return org!.id;
+  });
+  return testOrganisation;
+}
+
+export async function addMember(organisationId: string, user: { id: string }, role: OrganisationRole) {
+  await (await getDb())
+    .insert(memberships)
+    .values({ organisationId, userId: user.id, role })
+    .onConflictDoUpdate({ target: [memberships.organisationId, memberships.userId], set: { role } });
+}
+
+/** A fresh organisation with its own owner (an operator), for tests that need two organisations apart. */
+export async function createOrganisationWithOwner() {
+  const [org] = await (await getDb()).insert(organisations).values({ name: `Org ${randomUUID().slice(0, 8)}` }).returning();
+  const owner = await createUser("operator", { organisationId: org!.id, orgRole: "owner" });
+  return { organisationId: org!.id, owner };
+}
+
+export async function createUser(
+  role: "driver" | "operator" = "driver",
+  membership: { organisationId?: string; orgRole?: OrganisationRole } = {},
+): Promise<TestUser> {
   const db = await getDb();
   const email = `${role}-${randomUUID()}@test.spotkeeper.dev`;
   const name = role === "operator" ? "Olga Operator" : "Dev Driver";
   const [user] = await db.insert(users).values({ email, name, role }).returning({ id: users.id });
   const token = generateToken();
   await createApiToken(db, user!.id, "test", token);
+  if (role === "operator") {
+    await addMember(membership.organisationId ?? (await testOrganisationId()), user!, membership.orgRole ?? "owner");
+  }
   return { id: user!.id, email, name, role, token };
 }
 
-export type LotOptions = Partial<Omit<z.input<typeof CreateLotInput>, "spots">> & { counts?: Partial<SpotCounts> };
+export type LotOptions = Partial<Omit<z.input<typeof CreateLotInput>, "spots">> & { counts?: Partial<SpotCounts>; organisationId?: string };
 
 /** A lot created the way the API creates one (spots labelled G-C001, G-C002, … per type). */
-export async function createTestLot({ counts = {}, ...fields }: LotOptions = {}) {
+export async function createTestLot({ counts = {}, organisationId, ...fields }: LotOptions = {}) {
   const input = CreateLotInput.parse({
     name: `Test lot ${randomUUID().slice(0, 8)}`,
     address: "1 Test Street",
@@ -36,7 +69,7 @@ export async function createTestLot({ counts = {}, ...fields }: LotOptions = {})
     ...fields,
     spots: { counts },
   });
-  const { lot } = await createLot(await getDb(), input);
+  const { lot } = await createLot(await getDb(), input, organisationId ?? (await testOrganisationId()));
   return lot;
 }
 

@@ -7,6 +7,13 @@ const redisPrefix = inject("redisPrefix");
 if (redisPrefix) process.env.REDIS_PREFIX = redisPrefix;
 else delete process.env.REDIS_PREFIX;
 
+// Many tests book dozens of holds and try many payments for one driver; the hold cap (HOLD_LIMIT_*)
+// and the payment-attempt limit have their own tests (tests/limits.test.ts) that set them low. The
+// other rate limits stay at their defaults.
+process.env.HOLD_LIMIT_PER_LOT ??= "1000";
+process.env.HOLD_LIMIT_TOTAL ??= "1000";
+process.env.RATE_LIMIT_PAYMENT ??= "1000/600";
+
 // db/client.ts, lib/redis and lib/availability keep their singletons on globalThis; close what this
 // file opened so a worker that runs another file next starts clean and no socket keeps it alive.
 const g = globalThis as { __spotkeeperDb?: unknown; __spotkeeperRedis?: unknown; __spotkeeperAvailability?: unknown };

@@ -6,6 +6,8 @@ import { AddSpotsInput, CreateLotInput, VEHICLE_TYPES } from "@/lib/api/schemas"
 import { ApiError } from "@/lib/errors";
 import { addSpots, createLot } from "@/lib/lots/manage-lots";
 import { toMinorUnits } from "@/components/format";
+import { authorizeLot } from "@/lib/auth/lot-access";
+import { organisationForNewLot } from "@/lib/organisations/organisation-for-new-lot";
 import { validatedAction } from "./validated-action";
 
 const text = (form: FormData, name: string) => {
@@ -25,8 +27,9 @@ const countsFrom = (form: FormData) =>
 // Dashboard form – create a lot, same schema and lib function as POST /v1/lots
 export const createLotAction = validatedAction(
   CreateLotInput,
-  async (input, { db }) => {
-    const { lot, counts } = await createLot(db, input);
+  async (input, { db, caller, form }) => {
+    const organisationId = await organisationForNewLot(db, caller, text(form, "organisation_id") || null);
+    const { lot, counts } = await createLot(db, input, organisationId);
     refresh();
     const spots = Object.values(counts).reduce((a, b) => a + b, 0);
     return { success: `Created ${lot.name} with ${spots} spot${spots === 1 ? "" : "s"}.` };
@@ -61,7 +64,8 @@ const AddSpotsForm = z.object({ lot_id: z.uuid(), spots: AddSpotsInput });
 // Dashboard form – add spots by count, same schema and lib function as POST /v1/lots/{id}/spots
 export const addSpotsAction = validatedAction(
   AddSpotsForm,
-  async ({ lot_id, spots }, { db }) => {
+  async ({ lot_id, spots }, { db, caller }) => {
+    await authorizeLot(db, caller, lot_id, "manager");
     const added = await addSpots(db, lot_id, spots);
     refresh();
     return { success: `Added ${added.length} spot${added.length === 1 ? "" : "s"}${added[0] ? ` on level ${added[0].level}` : ""}.` };

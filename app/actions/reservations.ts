@@ -7,8 +7,9 @@ import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { findReservation } from "@/db/queries/reservations";
 import { CreateReservationInput, PaymentInput } from "@/lib/api/schemas";
-import { ApiError } from "@/lib/errors";
+import { ApiError, isApiError } from "@/lib/errors";
 import { payReservation } from "@/lib/payments/pay-reservation";
+import { enforceLimits } from "@/lib/ratelimit";
 import { cancelReservation } from "@/lib/reservations/cancel-reservation";
 import { createReservation } from "@/lib/reservations/create-reservation";
 import { extendReservation } from "@/lib/reservations/extend-reservation";
@@ -77,12 +78,13 @@ export const cancelBooking = validatedAction(
 export const payBooking = validatedAction(
   PaymentInput,
   async (input, { db, caller }) => {
+    await enforceLimits([["payment", caller.id]]); // the same per-driver attempt limit as POST /v1/payments
     try {
       await payReservation(db, caller, input);
     } catch (err) {
       // The processor's words for a number it does not know ("No such PaymentMethod: '4242…'")
       // mean a typing mistake to a driver; nothing was charged, so say that.
-      if (err instanceof ApiError && err.code === "payment_failed" && (err.details as { code?: string })?.code === "resource_missing") {
+      if (isApiError(err) && err.code === "payment_failed" && (err.details as { code?: string })?.code === "resource_missing") {
         throw new ApiError("payment_failed", "That card number was not recognised. Check the digits and try again — nothing was charged.");
       }
       throw err;

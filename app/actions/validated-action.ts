@@ -15,6 +15,8 @@ export type ActionState = {
   /** Messages per input name, from the schema's issue paths ("hourly_rates.ev"). */
   fieldErrors?: Record<string, string>;
   success?: string;
+  /** A value shown once (a new API token, an invitation link): never stored in a readable form. */
+  secret?: string;
   /** The submitted text fields, so a form React has reset after the action can show them again. */
   values?: Record<string, string>;
 };

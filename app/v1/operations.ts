@@ -9,6 +9,15 @@ import * as gatesKeys from "./gates/keys/route";
 import * as gatesOfflineCache from "./gates/offline-cache/route";
 import * as gatesReports from "./gates/reports/route";
 import * as gatesSelf from "./gates/self/route";
+import * as invitationsAccept from "./invitations/accept/route";
+import * as meTokensTokenid from "./me/tokens/[tokenId]/route";
+import * as meTokens from "./me/tokens/route";
+import * as organisationsIdAuditLog from "./organisations/[id]/audit-log/route";
+import * as organisationsIdInvitationsInvitationid from "./organisations/[id]/invitations/[invitationId]/route";
+import * as organisationsIdInvitations from "./organisations/[id]/invitations/route";
+import * as organisationsIdMembersUserid from "./organisations/[id]/members/[userId]/route";
+import * as organisationsIdMembers from "./organisations/[id]/members/route";
+import * as organisations from "./organisations/route";
 import * as lotsIdAvailability from "./lots/[id]/availability/route";
 import * as lotsIdGateEvents from "./lots/[id]/gate-events/route";
 import * as lotsIdGatesGateidRotateSecret from "./lots/[id]/gates/[gateId]/rotate-secret/route";
@@ -32,6 +41,15 @@ import * as reservations from "./reservations/route";
 // document can only describe what is imported here; tests/route-coverage.test.ts fails when a route
 // file is missing from this list or exports a handler not made by defineRoute.
 const MODULES = [
+  invitationsAccept,
+  meTokensTokenid,
+  meTokens,
+  organisationsIdAuditLog,
+  organisationsIdInvitationsInvitationid,
+  organisationsIdInvitations,
+  organisationsIdMembersUserid,
+  organisationsIdMembers,
+  organisations,
   gatesGateidCommandsCommandid,
   gatesGateidOpen,
   gatesCheckIn,

@@ -31,7 +31,9 @@ export function SignInForm({
     setError(
       res?.error === "CredentialsSignin"
         ? "That email and password do not match an account."
-        : "Signing in failed. Please try again.",
+        : res?.error?.startsWith("Too many")
+          ? res.error
+          : "Signing in failed. Please try again.",
     );
   }
 

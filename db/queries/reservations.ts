@@ -88,10 +88,11 @@ export type ReservationWithSpot = NonNullable<Awaited<ReturnType<typeof findRese
 /** Newest first; the cursor is the last row's (created_at, id). */
 export async function listReservations(
   db: DbOrTx,
-  q: { userId?: string; lotId?: string; status?: ReservationStatus; limit: number; cursor?: { createdAt: Date; id: string } },
+  q: { userId?: string; lotId?: string; lotIds?: string[]; status?: ReservationStatus; limit: number; cursor?: { createdAt: Date; id: string } },
 ) {
   const conds: (SQL | undefined)[] = [
     q.userId ? eq(reservations.userId, q.userId) : undefined,
+    q.lotIds ? inArray(reservations.lotId, q.lotIds) : undefined,
     q.lotId ? eq(reservations.lotId, q.lotId) : undefined,
     q.status ? eq(reservations.status, q.status) : undefined,
   ];

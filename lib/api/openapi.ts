@@ -95,7 +95,7 @@ function operation(route: RouteDeclaration) {
       [String(response.status ?? 200)]: {
         description: response.description,
         ...(gate ? { headers: { "x-spotkeeper-payments": { $ref: "#/components/headers/PaymentsStatus" } } } : {}),
-        content: { "application/json": { schema: jsonSchema(response.schema, "output") } },
+        ...(response.status === 204 ? {} : { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }),
       },
       ...errorResponses(impliedErrors(route)),
     },

@@ -6,12 +6,14 @@ import type { NextAuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { findUserByEmail } from "@/db/queries/users";
 import { env } from "@/lib/env";
-import { verifyPassword } from "./secrets";
+import { clientIp } from "@/lib/ratelimit/client-ip";
+import { safeCallbackPath } from "./safe-redirect";
+import { signInWithPassword } from "./sign-in";
 
-// Behind no proxy that sets NEXTAUTH_URL, trust the Host header so the demo works on any $PORT.
-if (!process.env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= "true";
+// The Host header is trusted only when asked (AUTH_TRUST_HOST=true) or in the demo, which must work
+// on any $PORT; a deployment sets NEXTAUTH_URL, so links and redirects never follow a forged Host.
+if (!process.env.NEXTAUTH_URL && env().demo) process.env.AUTH_TRUST_HOST ??= "true";
 
 /** NEXTAUTH_SECRET, or in demo/dev a random one kept in .data/ so sessions survive restarts. */
 function authSecret(): string {
@@ -35,12 +37,13 @@ export const authOptions: NextAuthOptions = {
     Credentials({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, req) {
         const parsed = Credentials_.safeParse(raw);
         if (!parsed.success) return null;
-        const user = await findUserByEmail(await getDb(), parsed.data.email);
-        if (!user || !(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
-        return { id: user.id, email: user.email, name: user.name, role: user.role };
+        const ip = clientIp(new Request("http://local/", { headers: (req?.headers ?? {}) as Record<string, string> }));
+        const result = await signInWithPassword(await getDb(), parsed.data.email, parsed.data.password, ip);
+        if (!result.ok && result.retryAfter) throw new Error(`Too many sign-in attempts: try again in ${Math.ceil(result.retryAfter / 60)} min`);
+        return result.ok ? result.user : null;
       },
     }),
   ],
@@ -49,11 +52,18 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.sub = user.id;
         token.role = (user as { role?: string }).role;
+        // Checked on every request (lib/auth/session.ts): "sign out everywhere" bumps the user's.
+        token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
       }
       return token;
     },
+    // After signing in (or out), only paths on this site: never an open redirect.
+    redirect({ url, baseUrl }) {
+      if (url.startsWith(baseUrl)) return `${baseUrl}${safeCallbackPath(url.slice(baseUrl.length) || "/")}`;
+      return `${baseUrl}${safeCallbackPath(url)}`;
+    },
     session({ session, token }) {
-      if (session.user) Object.assign(session.user, { id: token.sub, role: token.role });
+      if (session.user) Object.assign(session.user, { id: token.sub, role: token.role, sv: token.sv ?? 0 });
       return session;
     },
   },

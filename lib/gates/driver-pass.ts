@@ -1,9 +1,9 @@
 import "server-only";
 import QRCode from "qrcode";
 import type { Db } from "@/db/client";
-import { reservationsWithSpot } from "@/db/queries/gates";
 import { findLot } from "@/db/queries/lots";
 import { ApiError, isApiError } from "@/lib/errors";
+import { authorizeReservation } from "@/lib/auth/lot-access";
 import type { Caller } from "@/lib/auth/caller";
 import { isPassStatus } from "./gate-pass";
 import { signPass } from "./pass-token";
@@ -13,9 +13,8 @@ const QR_OPTIONS = { errorCorrectionLevel: "M", margin: 2 } as const;
 
 /** The driver's gate pass for a paid reservation: the signed token, as SVG and as a PNG to download. */
 export async function issueDriverPass(db: Db, caller: Pick<Caller, "id" | "role">, reservationId: string) {
-  const [r] = await reservationsWithSpot(db, [reservationId]);
-  // Someone else's reservation is reported as missing, not forbidden: ids are not to be probed.
-  if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+  // Its driver, or any member of the lot's organisation (an attendant helping at the barrier).
+  const r = await authorizeReservation(db, caller, reservationId, { operatorRole: "attendant" });
   if (!isPassStatus(r.status)) {
     const message =
       r.status === "pending_payment" ? "A gate pass is issued once the reservation is paid" : `A ${r.status.replace("_", " ")} reservation has no gate pass`;

@@ -1,11 +1,17 @@
 import { z } from "zod";
 import { getDb, type Db } from "@/db/client";
-import { resolveCaller, type Caller } from "@/lib/auth/caller";
+import { insertAudit } from "@/db/queries/audit";
+import type { Lot } from "@/db/schema";
+import { resolveCaller, type Caller, type Scope } from "@/lib/auth/caller";
+import { refusedDemoGateSecret } from "@/lib/auth/demo";
 import { authorizeLot, type OperatorRole } from "@/lib/auth/lot-access";
 import { ApiError, type ErrorCode } from "@/lib/errors";
 import { authenticateGate, type GateContext } from "@/lib/gates/gate-auth";
 import { paymentsStatus } from "@/lib/payments/health";
+import { clientIp, enforceLimits, withLimitHeaders, type LimitResult } from "@/lib/ratelimit";
+import type { PolicyName } from "@/lib/ratelimit/config";
 import { errorResponse, json, parseBody, parseQuery } from "./respond";
+import { assertSameOrigin } from "./same-origin";
 
 // One declaration per API operation. From it come the handler's authentication, its input parsing
 // and the operation's entry in GET /v1/openapi.json (lib/api/openapi.ts), so the contract and the
@@ -16,7 +22,8 @@ export const TAGS = {
   Lots: "Lots, their spots and their availability",
   Payments: "Paying holds and reading the money ledger",
   Gates: "Gate devices, their decisions at the barrier and the barrier log",
-  Account: "The caller",
+  Account: "The caller, their personal API tokens",
+  Organisations: "Organisations, their members, invitations and audit log",
   Meta: "This document",
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -36,8 +43,11 @@ export type Auth =
   /** A gate device, with its own secret (never a person's token). */
   | "gate"
   /**
-   * An operator holding at least `operator` in the organisation of the lot `lot` names (null: not
-   * scoped to one lot, e.g. creating a lot). Checked by authorizeLot before the handler runs.
+   * An operator holding at least `operator` in the organisation of the lot `lot` names. Another
+   * organisation's lot (or a lot `lot` cannot find: null) answers 404, a lower role 403; checked by
+   * authorizeLot before the handler runs, and a successful write goes to the organisation's audit
+   * log. Without `lot` the operation is not scoped to one lot and the handler checks the organisation
+   * itself (creating a lot, managing an organisation).
    */
   | { operator: OperatorRole; lot?: (input: { db: Db; params: Record<string, string> }) => string | null | Promise<string | null> };
 
@@ -57,13 +67,18 @@ export type RouteSpec<A extends Auth, P extends ParamsSchema | undefined, Q exte
   query?: Q;
   body?: B;
   response: {
-    status?: 200 | 201;
+    /** 204: nothing to send back (declare `schema: NoContent`). */
+    status?: 200 | 201 | 204;
     description: string;
     schema: R;
     headers?: HeadersInit | ((out: z.input<R>) => HeadersInit);
   };
   /** The codes this operation answers besides those its auth and inputs imply (see impliedErrors). */
   errors?: ErrorCode[];
+  /** The API token scope needed: by default `read` for GET, `operate` for operator writes, else `book`. */
+  scope?: Scope;
+  /** An extra, stricter rate limit for this operation, per user (e.g. payment attempts). */
+  limit?: PolicyName;
   /** false: the handler never touches the database (and so must not start one, e.g. at build time). */
   database?: false;
   handler: (
@@ -85,14 +100,17 @@ export type RouteDeclaration = Omit<RouteSpec<Auth, ParamsSchema | undefined, z.
 type RouteCtx = { params: Promise<RawParams> };
 export type DeclaredRoute = ((req: Request, ctx: RouteCtx) => Promise<Response>) & { readonly route: RouteDeclaration };
 
+/** The response schema of an operation that answers 204 with no body. */
+export const NoContent = z.void();
+
 /** A path id: a UUID, and anything else names no record, so it is a 404 rather than a validation error. */
 export const pathId = (what: string) => z.uuid({ error: `${what} not found` }).describe(`The ${what.toLowerCase()}'s id`);
 
 /** The codes every operation can answer because of how it is called. */
 export function impliedErrors(route: RouteDeclaration): ErrorCode[] {
-  const codes: ErrorCode[] = ["not_acceptable"];
-  if (route.auth !== "public") codes.push("unauthorized");
-  if (route.auth === "gate" || typeof route.auth === "object") codes.push("forbidden");
+  const codes: ErrorCode[] = ["not_acceptable", "rate_limited"];
+  if (route.auth !== "public") codes.push("unauthorized", "forbidden");
+  if (typeof route.auth === "object" && route.auth.lot) codes.push("not_found");
   if (route.params) codes.push("not_found");
   if (route.body) codes.push("bad_request");
   if (route.body || route.query) codes.push("validation_failed");
@@ -116,24 +134,43 @@ export function defineRoute<
   const run = async (req: Request, ctx: RouteCtx): Promise<Response> => {
     const startedAt = performance.now();
     let res: Response;
+    let failure: unknown;
+    let limits: LimitResult | null = null;
     try {
       if (!acceptsJson(req)) throw new ApiError("not_acceptable", "This API answers with application/json; send an Accept header that allows it");
+      // Gates are limited per gate, never by an address's limit: a lot's gates often share one address.
+      if (spec.auth !== "gate") limits = await enforceLimits([["ip", clientIp(req)]]);
       const db = spec.database === false ? noDatabase : await getDb();
-      const gate = spec.auth === "gate" ? await authenticateGate(req, getDb) : undefined;
-      const caller = spec.auth === "public" || spec.auth === "gate" ? undefined : await signedIn(req, db);
+      const gate = spec.auth === "gate" ? await gateCaller(req) : undefined;
+      if (gate) limits = await enforceLimits([["gate", gate.gate.id]]);
+      const caller = spec.auth === "public" || spec.auth === "gate" ? undefined : await signedIn(req, db, spec);
+      if (caller) {
+        const perUser: [PolicyName, string][] = [["token", caller.tokenId ?? `user:${caller.id}`]];
+        if (spec.limit) perUser.push([spec.limit, caller.id]);
+        limits = (await enforceLimits(perUser)) ?? limits;
+      }
       const params = spec.params ? parseParams(spec.params, (await ctx?.params) ?? {}) : {};
+      let lot: Lot | undefined;
       if (typeof spec.auth === "object") {
-        await authorizeLot(db, caller!, spec.auth.lot ? await spec.auth.lot({ db, params }) : null, spec.auth.operator);
+        if (caller!.role !== "operator") throw new ApiError("forbidden", "Only operators may do this");
+        if (spec.auth.lot) {
+          const lotId = await spec.auth.lot({ db, params });
+          if (!lotId) throw new ApiError("not_found", "Not found");
+          lot = (await authorizeLot(db, caller!, lotId, spec.auth.operator)).lot;
+        }
       }
       const query = spec.query ? parseQuery(req, spec.query) : undefined;
       const body = spec.body ? await parseBody(req, spec.body) : undefined;
       const input = { req, db, params, query, body, startedAt, caller, gate } as Parameters<typeof handler>[0];
       const out = await handler(input);
       const headers = typeof spec.response.headers === "function" ? spec.response.headers(out) : spec.response.headers;
-      res = json(out, spec.response.status ?? 200, headers);
+      res = spec.response.status === 204 ? new Response(null, { status: 204, headers }) : json(out, spec.response.status ?? 200, headers);
+      if (lot && req.method !== "GET") await auditLotWrite(db, req, caller!, lot, out);
     } catch (err) {
+      failure = err;
       res = errorResponse(err);
     }
+    res = withLimitHeaders(res, failure, limits);
     // Every gate answer tells the kiosk whether payments can be collected (its red "payments down" band).
     if (spec.auth === "gate") res.headers.set("x-spotkeeper-payments", paymentsStatus());
     return res;
@@ -157,10 +194,39 @@ function acceptsJson(req: Request): boolean {
   });
 }
 
-async function signedIn(req: Request, db: Db): Promise<Caller> {
-  const caller = await resolveCaller(req, db);
+async function gateCaller(req: Request): Promise<GateContext> {
+  const secret = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+  if (secret && refusedDemoGateSecret(secret)) throw new ApiError("unauthorized", "Demo gate secrets work only in demo mode");
+  return authenticateGate(req, getDb);
+}
+
+/** Signed in, from our own pages when by cookie, and with a token scope that covers the operation. */
+async function signedIn(req: Request, db: Db, spec: { auth: Auth; scope?: Scope }): Promise<Caller> {
+  const { caller, viaCookie } = await resolveCaller(req, db);
   if (!caller) throw new ApiError("unauthorized", "Sign in or send `Authorization: Bearer <token>`");
+  if (viaCookie) assertSameOrigin(req);
+  const scope = spec.scope ?? (req.method === "GET" ? "read" : typeof spec.auth === "object" ? "operate" : "book");
+  if (caller.scopes && !caller.scopes.includes(scope)) {
+    throw new ApiError("forbidden", `This token lacks the \`${scope}\` scope`, { required_scope: scope });
+  }
   return caller;
+}
+
+/** Secrets shown once never go into the audit log. */
+const redact = (value: unknown) => JSON.parse(JSON.stringify(value ?? null, (k, v) => (k === "secret" || k === "token" ? "[shown once]" : v)));
+
+/** An operator's write to a lot, for its organisation's owners: who, when, what, the lot before and the answer after. */
+async function auditLotWrite(db: Db, req: Request, caller: Caller, lot: Lot, after: unknown) {
+  const { organisationId, ...before } = lot;
+  await insertAudit(db, {
+    organisationId,
+    actorId: caller.id,
+    action: `${req.method} ${new URL(req.url).pathname}`,
+    targetType: "lot",
+    targetId: lot.id,
+    before: redact(before),
+    after: redact(after),
+  });
 }
 
 function parseParams(schema: ParamsSchema, raw: RawParams): Record<string, string> {

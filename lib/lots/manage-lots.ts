@@ -49,10 +49,11 @@ function lotColumns(input: z.output<typeof UpdateLotInput>) {
   } satisfies Partial<NewLot>;
 }
 
-export async function createLot(db: Db, input: z.output<typeof CreateLotInput>) {
+export async function createLot(db: Db, input: z.output<typeof CreateLotInput>, organisationId: string) {
   const { lot, added } = await db.transaction(async (tx) => {
     const lot = await insertLot(tx, {
       ...lotColumns(input),
+      organisationId,
       name: input.name,
       address: input.address,
       timeZone: input.time_zone,

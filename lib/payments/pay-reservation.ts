@@ -5,6 +5,7 @@ import { insertLedgerRow } from "@/db/queries/payments";
 import { findReservation } from "@/db/queries/reservations";
 import { payments, reservations, users } from "@/db/schema";
 import { ApiError } from "@/lib/errors";
+import { authorizeReservation } from "@/lib/auth/lot-access";
 import type { Caller } from "@/lib/auth/caller";
 import { confirmPaid, expireHold } from "@/lib/lifecycle/transitions";
 import { paymentProvider } from ".";
@@ -23,8 +24,8 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
   if (!provider) throw new ApiError("payments_unavailable", "Payments are not configured on this server");
 
   const ctx = await lifecycleTransaction(db, async (tx) => {
-    const r = await findReservation(tx, input.reservation_id, { forUpdate: true });
-    if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+    // The driver's own card, the driver's act: nobody else pays a hold (operators get 403 in their lots, 404 elsewhere).
+    const r = await authorizeReservation(tx, caller, input.reservation_id, { forUpdate: true, operatorRole: null });
     const [paid] = await tx
       .select()
       .from(payments)

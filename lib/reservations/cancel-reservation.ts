@@ -2,10 +2,11 @@ import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { ledgerFor, netPaid } from "@/db/queries/payments";
-import { findReservation } from "@/db/queries/reservations";
 import { canTransition } from "@/lib/lifecycle/state-machine";
 import { cancel } from "@/lib/lifecycle/transitions";
 import { ApiError } from "@/lib/errors";
+import { authorizeReservation } from "@/lib/auth/lot-access";
+import { auditBookingAct } from "@/lib/organisations/audit";
 import type { Caller } from "@/lib/auth/caller";
 import { movementStatus, queueRefund, settleEach } from "@/lib/payments/money-movements";
 import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
@@ -16,8 +17,8 @@ import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
  */
 export async function cancelReservation(db: Db, caller: Caller, id: string, now = new Date()) {
   const { result, refunds } = await lifecycleTransaction(db, async (tx) => {
-    const r = await findReservation(tx, id, { forUpdate: true });
-    if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+    // The driver, or a manager of the lot's organisation (a refund is money); anyone else: 404.
+    const r = await authorizeReservation(tx, caller, id, { forUpdate: true, operatorRole: "manager" });
     const lot = (await findLot(tx, r.lotId))!;
     if (r.status === "cancelled") {
       const refunded = (await ledgerFor(tx, r.id)).filter((p) => p.kind === "refund" && p.idempotencyKey.startsWith(`refund:cancel:${r.id}`));
@@ -31,7 +32,9 @@ export async function cancelReservation(db: Db, caller: Caller, id: string, now 
       fullRefundMinutesBefore: lot.cancelFullRefundMinutesBefore,
       lateRefundPercent: lot.cancelLateRefundPercent,
     });
-    await cancel(tx, r, { cause: caller.role, actorId: caller.id, at: now });
+    // Before the transition, which updates `r` in place: the log keeps the booking as it was.
+    await auditBookingAct(tx, caller, r, "reservation.cancelled", { status: "cancelled", refund_amount: refund });
+    await cancel(tx, r, { cause: r.access === "driver" ? "driver" : "operator", actorId: caller.id, at: now });
     const refunds = await queueRefund(tx, r, refund, `refund:cancel:${r.id}`, "Cancellation refund");
     return { result: { reservation_id: r.id, status: "cancelled" as const, refund_amount: refund, currency: r.currency }, refunds };
   });

@@ -6,7 +6,10 @@ import type { Lot } from "@/db/schema";
 import { allocateSpot } from "@/lib/allocation/allocate-spot";
 import type { CreateReservationInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
+import { insertAudit } from "@/db/queries/audit";
+import { authorizeLot } from "@/lib/auth/lot-access";
 import type { Caller } from "@/lib/auth/caller";
+import { assertHoldCap } from "./hold-cap";
 import { priceBooking } from "./price-booking";
 
 /** Clocks of phones and kiosks drift; a start this far in the past still counts as "now". */
@@ -42,15 +45,18 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
   if (caller.role !== "operator" && userId !== caller.id) {
     throw new ApiError("forbidden", "Drivers can only book for themselves");
   }
-  const lot = await findLot(db, input.lot_id);
+  // Booking for someone else is a manager's act, and only in their organisation's lots.
+  const lot = userId === caller.id ? await findLot(db, input.lot_id) : (await authorizeLot(db, caller, input.lot_id, "manager")).lot;
   if (!lot) throw new ApiError("not_found", "Lot not found", { lot_id: input.lot_id });
   const { start, end } = validateWindow(lot, input.start_time, input.end_time, { now });
   if (userId !== caller.id && !(await findUserById(db, userId))) {
     throw new ApiError("not_found", "User not found", { user_id: userId });
   }
-  // Lapsed holds are swept by the scheduler, and by allocateSpot when nothing else is free.
+  // Lapsed holds are swept by the scheduler, and by allocateSpot when nothing else is free; they do
+  // not count against the cap either way.
+  await assertHoldCap(db, userId, lot.id, now);
   const pricing = await priceBooking(db, lot, input.vehicle_type, start, end);
-  return allocateSpot(db, {
+  const reservation = await allocateSpot(db, {
     userId,
     lotId: lot.id,
     vehicleType: input.vehicle_type,
@@ -63,4 +69,15 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
     currency: lot.currency,
     pricing,
   });
+  if (userId !== caller.id) {
+    await insertAudit(db, {
+      organisationId: lot.organisationId,
+      actorId: caller.id,
+      action: "reservation.created_for_driver",
+      targetType: "reservation",
+      targetId: reservation.id,
+      after: { user_id: userId, lot_id: lot.id, start_time: start.toISOString(), end_time: end.toISOString(), amount: reservation.amount },
+    });
+  }
+  return reservation;
 }

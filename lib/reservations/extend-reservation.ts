@@ -7,6 +7,7 @@ import { payments, reservations, type Payment } from "@/db/schema";
 import { noteBooked, noteReleased } from "@/lib/availability";
 import { spotLockKey } from "@/lib/allocation/allocate-spot";
 import { ApiError } from "@/lib/errors";
+import { authorizeReservation } from "@/lib/auth/lot-access";
 import type { Caller } from "@/lib/auth/caller";
 import { queueCharge, settle } from "@/lib/payments/money-movements";
 import { validateWindow } from "./create-reservation";
@@ -47,8 +48,9 @@ export async function undoExtension(db: Db, charge: Pick<Payment, "reservationId
 
 export async function extendReservation(db: Db, caller: Caller, id: string, newEndIso: string, now = new Date()) {
   const { r, charge, newEnd } = await lifecycleTransaction(db, async (tx) => {
-    const r = await findReservation(tx, id, { forUpdate: true });
-    if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+    // Only the driver extends: the extension is charged off-session to their card, so it must be
+    // their request, never an operator's (who sees someone else's booking in their lot as 403).
+    const r = await authorizeReservation(tx, caller, id, { forUpdate: true, operatorRole: null });
     if (!EXTENDABLE.has(r.status)) {
       throw new ApiError("invalid_state", `Only a paid, upcoming or active reservation can be extended (this one is ${r.status.replace("_", " ")})`, { status: r.status });
     }

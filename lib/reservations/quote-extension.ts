@@ -2,7 +2,7 @@ import type { DbOrTx } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { findReservation, spotIsFree } from "@/db/queries/reservations";
 import { ApiError } from "@/lib/errors";
-import type { Caller } from "@/lib/http/with-auth";
+import type { Caller } from "@/lib/auth/caller";
 import { validateWindow } from "./create-reservation";
 import { priceBooking } from "./price-booking";
 

@@ -2,8 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { activeSpotCounts, listLots, listSpots } from "@/db/queries/lots";
+import { activeSpotCounts, listSpots } from "@/db/queries/lots";
 import { bookedValueByCurrency } from "@/db/queries/dashboard";
+import { lotsOfOrganisations, organisationsOf } from "@/db/queries/organisations";
 import { freeSpotCounts, listLotReservationsBetween } from "@/db/queries/reservations";
 import type { Lot } from "@/db/schema";
 import { VEHICLE_TYPES } from "@/lib/api/schemas";
@@ -64,7 +65,8 @@ export default async function DashboardPage() {
 
   const db = await getDb();
   const now = new Date();
-  const lots = await listLots(db);
+  // Only the lots of the caller's organisations: another organisation's lots are not theirs to see.
+  const lots = await lotsOfOrganisations(db, (await organisationsOf(db, caller.id)).map((o) => o.id));
   const [counts, overviews] = await Promise.all([
     activeSpotCounts(db, lots.map((l) => l.id)),
     Promise.all(lots.map((l) => lotOverview(l, now))),

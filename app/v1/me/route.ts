@@ -9,5 +9,5 @@ export const GET = defineRoute({
   summary: "Who the token or session belongs to",
   auth: "driver",
   response: { description: "The caller", schema: MeOut },
-  handler: ({ caller }) => caller,
+  handler: ({ caller: { id, email, name, role } }) => ({ id, email, name, role }),
 });

@@ -9,6 +9,8 @@ export const POST = defineRoute({
   tag: "Payments",
   summary: "Pay a reservation's hold; success confirms it, a decline answers 402",
   auth: "driver",
+  // Card testing: payment attempts have a stricter limit of their own.
+  limit: "payment",
   body: PaymentInput,
   response: { status: 201, description: "Paid", schema: PaymentOut },
   errors: ["invalid_state", "hold_expired", "amount_mismatch", "payment_declined", "payment_failed", "payments_unavailable"],

@@ -1,8 +1,8 @@
 import { listReservations } from "@/db/queries/reservations";
 import { CreateReservationInput, ListReservationsQuery, page, ReservationOut } from "@/lib/api/schemas";
 import { decodeCursor, pageOf, reservationOut } from "@/lib/api/serialize";
-import { ApiError } from "@/lib/errors";
 import { defineRoute } from "@/lib/http/define-route";
+import { reservationListScope } from "@/lib/organisations/reservation-list-scope";
 import { createReservation } from "@/lib/reservations/create-reservation";
 
 export const POST = defineRoute({
@@ -19,7 +19,7 @@ export const POST = defineRoute({
     schema: ReservationOut,
     headers: (r) => ({ Location: `/v1/reservations/${r.reservation_id}` }),
   },
-  errors: ["forbidden", "not_found", "no_spot_available", "conflict"],
+  errors: ["forbidden", "not_found", "no_spot_available", "hold_limit_reached", "conflict"],
   handler: async ({ db, caller, body }) => reservationOut(await createReservation(db, caller, body)),
 });
 
@@ -28,17 +28,14 @@ export const GET = defineRoute({
   path: "/v1/reservations",
   operationId: "listReservations",
   tag: "Reservations",
-  summary: "The caller's reservations; operators may list anyone's, filtered by lot or user",
+  summary: "The caller's reservations; operators see (and filter by lot or user) those in their organisations' lots",
   auth: "driver",
   query: ListReservationsQuery,
   response: { description: "A page of reservations", schema: page(ReservationOut) },
-  errors: ["forbidden", "bad_request"],
+  errors: ["forbidden", "not_found", "bad_request"],
   handler: async ({ db, caller, query: q }) => {
-    if (caller.role !== "operator" && q.user_id && q.user_id !== caller.id) {
-      throw new ApiError("forbidden", "Drivers can only list their own reservations");
-    }
-    const userId = caller.role === "operator" ? q.user_id : caller.id;
-    const rows = await listReservations(db, { userId, lotId: q.lot_id, status: q.status, limit: q.limit, cursor: decodeCursor(q.cursor) });
+    const scope = await reservationListScope(db, caller, q);
+    const rows = await listReservations(db, { ...scope, status: q.status, limit: q.limit, cursor: decodeCursor(q.cursor) });
     return pageOf(rows, q.limit, reservationOut);
   },
 });

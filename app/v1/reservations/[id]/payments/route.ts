@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { ledgerFor, netPaid } from "@/db/queries/payments";
-import { findReservation } from "@/db/queries/reservations";
 import { LedgerOut } from "@/lib/api/schemas";
 import { ledgerEntryOut } from "@/lib/api/serialize";
-import { ApiError } from "@/lib/errors";
+import { authorizeReservation } from "@/lib/auth/lot-access";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 
 export const GET = defineRoute({
@@ -11,13 +10,12 @@ export const GET = defineRoute({
   path: "/v1/reservations/{id}/payments",
   operationId: "listReservationPayments",
   tag: "Payments",
-  summary: "Every money movement of a reservation, with the net paid (its owner or an operator)",
+  summary: "Every money movement of a reservation, with the net paid (its driver, or a manager of its lot)",
   auth: "driver",
   params: z.object({ id: pathId("Reservation") }),
   response: { description: "The ledger", schema: LedgerOut },
   handler: async ({ db, caller, params }) => {
-    const r = await findReservation(db, params.id);
-    if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+    const r = await authorizeReservation(db, caller, params.id, { operatorRole: "manager" });
     const [rows, net] = await Promise.all([ledgerFor(db, r.id), netPaid(db, r.id)]);
     return { data: rows.map(ledgerEntryOut), net_paid: net, currency: r.currency };
   },

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { revokePersonalToken } from "@/lib/auth/accounts";
+import { defineRoute, pathId } from "@/lib/http/define-route";
+import { TokenOut } from "@/lib/organisations/schemas";
+
+export const DELETE = defineRoute({
+  method: "DELETE",
+  path: "/v1/me/tokens/{tokenId}",
+  operationId: "revokeToken",
+  tag: "Account",
+  summary: "Revoke one of the caller's tokens; it is refused from the next request on",
+  auth: "driver",
+  scope: "read",
+  params: z.object({ tokenId: pathId("Token") }),
+  response: { description: "The revoked token", schema: TokenOut },
+  handler: ({ db, caller, params }) => revokePersonalToken(db, caller, params.tokenId),
+});
