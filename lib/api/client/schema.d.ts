@@ -2526,6 +2526,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request's Accept header excludes application/json: `not_acceptable` */
             406: {
                 headers: {
@@ -2535,7 +2544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict with the current state: `invalid_state`, `hold_expired`, `amount_mismatch` */
+            /** @description Conflict with the current state: `invalid_state`, `hold_expired`, `amount_mismatch`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2877,7 +2886,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict with the current state: `invalid_state` */
+            /** @description Conflict with the current state: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2958,7 +2967,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict with the current state: `invalid_state`, `no_spot_available` */
+            /** @description Conflict with the current state: `invalid_state`, `conflict`, `no_spot_available` */
             409: {
                 headers: {
                     [name: string]: unknown;
