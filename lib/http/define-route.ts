@@ -5,7 +5,7 @@ import type { Lot } from "@/db/schema";
 import { resolveCaller, type Caller, type Scope } from "@/lib/auth/caller";
 import { refusedDemoGateSecret } from "@/lib/auth/demo";
 import { authorizeLot, type OperatorRole } from "@/lib/auth/lot-access";
-import { ApiError, type ErrorCode } from "@/lib/errors";
+import { ApiError, isApiError, type ErrorCode } from "@/lib/errors";
 import { authenticateGate, type GateContext } from "@/lib/gates/gate-auth";
 import { paymentsStatus } from "@/lib/payments/health";
 import { clientIp, enforceLimits, withLimitHeaders, type LimitResult } from "@/lib/ratelimit";
@@ -168,7 +168,7 @@ export function defineRoute<
       if (lot && req.method !== "GET") await auditLotWrite(db, req, caller!, lot, out);
     } catch (err) {
       failure = err;
-      res = errorResponse(err);
+      res = errorResponse(undeclared(route as RouteDeclaration, err) ?? err);
     }
     res = withLimitHeaders(res, failure, limits);
     // Every gate answer tells the kiosk whether payments can be collected (its red "payments down" band).
@@ -192,6 +192,15 @@ function acceptsJson(req: Request): boolean {
     if (q && !(Number(q.slice(2)) > 0)) return false;
     return ["*/*", "application/*", "application/json"].includes(type);
   });
+}
+
+/**
+ * Under test, an ApiError whose code the declaration does not list (so the document does not
+ * either) becomes a 500 naming the gap: the whole suite checks the documented responses.
+ */
+function undeclared(route: RouteDeclaration, err: unknown): Error | undefined {
+  if (process.env.NODE_ENV !== "test" || !isApiError(err) || impliedErrors(route).includes(err.code)) return undefined;
+  return new Error(`${route.operationId} answered \`${err.code}\`, which its declaration does not list in \`errors\``);
 }
 
 async function gateCaller(req: Request): Promise<GateContext> {

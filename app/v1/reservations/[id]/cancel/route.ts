@@ -12,6 +12,6 @@ export const PUT = defineRoute({
   auth: "driver",
   params: z.object({ id: pathId("Reservation") }),
   response: { description: "Cancelled", schema: CancelOut },
-  errors: ["invalid_state"],
+  errors: ["invalid_state", "conflict"],
   handler: ({ db, caller, params }) => cancelReservation(db, caller, params.id),
 });
