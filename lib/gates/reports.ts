@@ -1,4 +1,4 @@
-import type { BarrierOutcome, GateAction } from "@spotkeeper/gate-kiosk/contract";
+import type { BarrierOutcome, GateAction } from "./contract";
 import type { Db } from "@/db/client";
 import { markGateEvent } from "@/db/queries/gate-health";
 import { findGateEvent } from "@/db/queries/gates";
