@@ -204,3 +204,25 @@ test("with the server unreachable the kiosk shows offline mode, lets booked cars
     .toEqual([expect.objectContaining({ offline: true, action: "open_barrier", identifier: booking.license_plate })]);
   await uplink.down();
 });
+
+test("a kiosk address naming no lot or gate says the screen is not set up, never welcome", async ({ page, request }) => {
+  const gate = await entryGate(request);
+  for (const path of [`/kiosk/unknown/unknown`, `/kiosk/${gate.lotId}/00000000-0000-4000-8000-000000000000`]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("This screen is not set up");
+    await expect(page.getByRole("status", { name: "Connection" })).toHaveText(/Gate out of service/);
+    await expect(page.getByText(/Welcome/)).toHaveCount(0);
+  }
+  await page.screenshot({ path: test.info().outputPath("kiosk-not-set-up.png") });
+});
+
+test("the bridge serves its own kiosk screen, which works with the server unreachable", async ({ page, request }) => {
+  const gate = await entryGate(request);
+  const bridge = await startBridge("http://127.0.0.1:9", gate);
+  await page.goto(`${bridge.url}/`);
+  await expect(page.getByRole("status")).toHaveText(/Offline mode/);
+  await page.getByPlaceholder("Type your plate").fill("ZZ999ZZ");
+  await page.getByRole("button", { name: "Check" }).click();
+  await expect(page.locator("#msg")).toHaveText(/scan your QR pass or call the attendant|cannot check reservations/i);
+  await page.screenshot({ path: test.info().outputPath("bridge-kiosk-offline.png") });
+});

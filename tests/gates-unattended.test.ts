@@ -24,6 +24,7 @@ import {
   gatedLot,
   gatesSettled,
   minutesFromNow,
+  moveWindow,
   paidPlateBooking,
   uniquePlate,
   useQrSigningKey,
@@ -118,6 +119,24 @@ describe("a replay's clock (issue 9)", () => {
     expect(row!.status).toBe("checked_in");
     expect(row!.checkedInAt!.getTime()).toBeGreaterThanOrEqual(before);
     expect(row!.checkedInAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    expect((await gateEvents(lot.id)).find((e) => e.event_id === eventId)).toMatchObject({ flag: "clock_adjusted" });
+  });
+
+  it("never charges an overstay beyond what a live read at the replay's arrival would", async () => {
+    const { lot, entry, exit, plate, r } = await bookedCar();
+    await checkInOk(entry, { identifier: plate });
+    await gatesSettled();
+    // The booking ended an hour ago; the gate PC's clock claims the car left ten hours from now.
+    const end = minutesFromNow(-60);
+    await moveWindow(r.reservation_id, new Date(end.getTime() - 120 * 60_000), end);
+    await (await getDb()).update(reservations).set({ checkedInAt: new Date(end.getTime() - 120 * 60_000) }).where(eq(reservations.id, r.reservation_id));
+    const eventId = randomUUID();
+    const answer = await checkOutOk(exit, { identifier: plate, event_id: eventId, occurred_at: minutesFromNow(600).toISOString(), offline_decision: "open_barrier" });
+    // An hour over at €4.00 an hour (a quarter more if the clock ticked past one meanwhile), not eleven.
+    expect(answer.pending_charges).toBeGreaterThanOrEqual(400);
+    expect(answer.pending_charges).toBeLessThanOrEqual(500);
+    await gatesSettled();
+    expect((await findReservation(await getDb(), r.reservation_id))!.checkedOutAt!.getTime()).toBeLessThanOrEqual(Date.now());
     expect((await gateEvents(lot.id)).find((e) => e.event_id === eventId)).toMatchObject({ flag: "clock_adjusted" });
   });
 

@@ -52,24 +52,6 @@ export async function reservationsForPlateSince(db: DbOrTx, plate: string, since
     .limit(50);
 }
 
-/** The lot's passes whose window touches [from, to): what an offline bridge must know. */
-export async function passesBetween(db: DbOrTx, lotId: string, from: Date, to: Date) {
-  return db
-    .select(withSpot)
-    .from(reservations)
-    .innerJoin(spots, eq(spots.id, reservations.spotId))
-    .where(
-      and(
-        eq(reservations.lotId, lotId),
-        inArray(reservations.status, [...PASS_STATUSES]),
-        lte(reservations.startTime, to),
-        gt(reservations.endTime, from),
-      ),
-    )
-    .orderBy(asc(reservations.startTime))
-    .limit(20_000);
-}
-
 // ---- Gate devices -----------------------------------------------------------------------------
 
 const gateColumns = {

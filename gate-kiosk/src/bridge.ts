@@ -356,7 +356,8 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       this.emitStatus();
       return this.config.cacheRefreshMs;
     } catch (err) {
-      this.setServer(false, err);
+      // No answer, or a refused pairing, says something about the link; a 5xx or a bad document does not.
+      if (err instanceof ServerError && (err.status === null || err.pairing)) this.setServer(false, err);
       this.log.warn("offline cache refresh failed", { error: errorText(err) });
       return this.config.cacheRetryMs;
     }

@@ -1,3 +1,4 @@
+import { SERVER_REASONS } from "./contract";
 import type { Lot } from "@/db/schema";
 import { RatePlan } from "@/lib/pricing/rate-plan";
 import { overstayCharge } from "@/lib/refunds/overstay";
@@ -6,21 +7,8 @@ import type { GateContext } from "./gate-auth";
 import { PASS_AFTER_END_MS, type GatePass } from "./gate-pass";
 import type { Identity } from "./identify";
 
-/** Why a gate answered as it did: stable codes for the kiosk and the bridge, never prose. */
-export const GATE_REASONS = [
-  "no_reservation",
-  "too_early",
-  "expired",
-  "wrong_lot",
-  "already_inside",
-  "cancelled",
-  "not_paid",
-  "completed",
-  "low_confidence",
-  "unreadable",
-  "invalid_pass",
-  "reentry",
-] as const;
+/** Why a gate answered as it did: the server's codes of the shared gate contract (gate-kiosk/src/contract.ts). */
+export const GATE_REASONS = SERVER_REASONS;
 export type GateReason = (typeof GATE_REASONS)[number];
 
 export type EntryVerdict =

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { GateSelf } from "@spotkeeper/gate-kiosk/contract";
+import type { GateSelf } from "./contract";
 import type { Db } from "@/db/client";
 import { gateHealthRows, noteGateContact } from "@/db/queries/gate-health";
 import type { GateSelfQuery } from "@/lib/api/gate-schemas";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { BarrierOutcome } from "@spotkeeper/gate-kiosk/contract";
+import type { BarrierOutcome } from "./contract";
 import type { Db } from "@/db/client";
 import { gateOutageStart, markGateEvent } from "@/db/queries/gate-health";
 import { findGateEvent } from "@/db/queries/gates";

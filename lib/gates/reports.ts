@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { CheckInOut } from "@/lib/api/gate-schemas";
-import type { BarrierOutcome, GateAction } from "@spotkeeper/gate-kiosk/contract";
+import type { BarrierOutcome, GateAction } from "./contract";
 import type { Db } from "@/db/client";
 import { markGateEvent } from "@/db/queries/gate-health";
 import { findGateEvent } from "@/db/queries/gates";
