@@ -47,6 +47,8 @@ const GATE_SECRET = new Set([
   "GET /v1/gates/commands",
   "POST /v1/gates/commands/[commandId]/ack",
   "GET /v1/gates/offline-cache",
+  "GET /v1/gates/self",
+  "POST /v1/gates/reports",
 ]);
 const OWN_ACCOUNT = new Set(["GET /v1/me", "GET /v1/me/tokens", "POST /v1/me/tokens", "GET /v1/organisations", "POST /v1/organisations", "POST /v1/invitations/accept"]);
 
@@ -67,6 +69,7 @@ const PROBES: Record<string, (a: A) => Probe> = {
     body: { name: "Intruder lot", address: "x", time_zone: "UTC", currency: "EUR", hourly_rates: { compact: 1, large: 1, ev: 1, handicapped: 1 } },
   }),
   "POST /v1/gates/[gateId]/open": (a) => ({ params: { gateId: a.gateId }, body: { reason: "Let me in" } }),
+  "GET /v1/gates/[gateId]/commands/[commandId]": (a) => ({ params: { gateId: a.gateId, commandId: a.gateId } }),
   "GET /v1/reservations": (a) => ({ query: `lot_id=${a.lotId}` }),
   "POST /v1/reservations": (a) => ({
     body: { lot_id: a.lotId, user_id: a.driver.id, vehicle_type: "compact", start_time: at(3, 10).toISOString(), end_time: at(3, 11).toISOString() },

@@ -12,6 +12,6 @@ export const POST = defineRoute({
   scope: "read",
   body: AcceptInvitationInput,
   response: { description: "The membership", schema: MembershipOut },
-  errors: ["invalid_state"],
+  errors: ["not_found", "invalid_state", "conflict"],
   handler: ({ db, caller, body }) => acceptInvitation(db, caller, body.token),
 });

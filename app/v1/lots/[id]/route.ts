@@ -33,6 +33,7 @@ export const PATCH = defineRoute({
   auth: { operator: "manager", lot: ({ params }) => params.id },
   params,
   body: UpdateLotInput,
+  errors: ["conflict"],
   response: { description: "Updated", schema: LotDetailOut },
   handler: async ({ db, params, body }) => {
     const { lot, counts } = await updateLot(db, params.id, body);
