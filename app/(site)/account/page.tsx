@@ -28,7 +28,7 @@ export default async function AccountPage() {
     <div className="stack">
       <header className="page-head">
         <h1>Your account</h1>
-        <p className="muted">
+        <p className={`muted ${styles.wrap}`}>
           {caller.name} · {caller.email} · {caller.role}
         </p>
         <p>
