@@ -49,7 +49,7 @@ export async function signUpAction(_prev: ActionState, form: FormData): Promise<
     await enforceLimits([["sign_in_ip", clientIp(await currentRequest())]]);
     const input = SignUpInput.parse({ ...values, password: form.get("password") ?? "" });
     await signUp(await getDb(), input);
-    return { success: "Account created." };
+    return { success: "Account created.", values: { email: input.email } }; // the form signs in with it next
   } catch (err) {
     const { error } = (await errorResponse(err).json()) as { error: { code: string; message: string; details?: { path: string; message: string }[] } };
     const fieldErrors = Array.isArray(error.details)

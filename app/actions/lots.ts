@@ -6,6 +6,7 @@ import { AddSpotsInput, CreateLotInput, VEHICLE_TYPES } from "@/lib/api/schemas"
 import { ApiError } from "@/lib/errors";
 import { addSpots, createLot } from "@/lib/lots/manage-lots";
 import { toMinorUnits } from "@/components/format";
+import { insertAudit } from "@/db/queries/audit";
 import { authorizeLot } from "@/lib/auth/lot-access";
 import { organisationForNewLot } from "@/lib/organisations/organisation-for-new-lot";
 import { validatedAction } from "./validated-action";
@@ -30,6 +31,7 @@ export const createLotAction = validatedAction(
   async (input, { db, caller, form }) => {
     const organisationId = await organisationForNewLot(db, caller, text(form, "organisation_id") || null);
     const { lot, counts } = await createLot(db, input, organisationId);
+    await insertAudit(db, { organisationId, actorId: caller.id, action: "lot.created", targetType: "lot", targetId: lot.id, after: { name: lot.name, counts } });
     refresh();
     const spots = Object.values(counts).reduce((a, b) => a + b, 0);
     return { success: `Created ${lot.name} with ${spots} spot${spots === 1 ? "" : "s"}.` };
@@ -65,8 +67,9 @@ const AddSpotsForm = z.object({ lot_id: z.uuid(), spots: AddSpotsInput });
 export const addSpotsAction = validatedAction(
   AddSpotsForm,
   async ({ lot_id, spots }, { db, caller }) => {
-    await authorizeLot(db, caller, lot_id, "manager");
+    const { lot } = await authorizeLot(db, caller, lot_id, "manager");
     const added = await addSpots(db, lot_id, spots);
+    await insertAudit(db, { organisationId: lot.organisationId, actorId: caller.id, action: "lot.spots_added", targetType: "lot", targetId: lot.id, after: { added: added.length } });
     refresh();
     return { success: `Added ${added.length} spot${added.length === 1 ? "" : "s"}${added[0] ? ` on level ${added[0].level}` : ""}.` };
   },

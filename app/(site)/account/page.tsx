@@ -7,6 +7,7 @@ import { personalTokens } from "@/lib/auth/accounts";
 import { getSessionCaller } from "@/lib/auth/session";
 import { TOKEN_SCOPES } from "@/lib/organisations/schemas";
 import { ActionForm } from "./action-form";
+import styles from "./account.module.css";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Your account" };
@@ -27,7 +28,7 @@ export default async function AccountPage() {
     <div className="stack">
       <header className="page-head">
         <h1>Your account</h1>
-        <p className="muted">
+        <p className={`muted ${styles.wrap}`}>
           {caller.name} · {caller.email} · {caller.role}
         </p>
         <p>
@@ -106,7 +107,7 @@ export default async function AccountPage() {
           <fieldset className="field">
             <legend>Scopes</legend>
             {TOKEN_SCOPES.filter((s) => s !== "operate" || caller.role === "operator").map((s) => (
-              <label key={s} className="checkbox">
+              <label key={s} className={styles.checkbox}>
                 <input type="checkbox" name={`scope_${s}`} defaultChecked={s !== "operate"} /> <strong>{s}</strong> — {SCOPE_HELP[s]}
               </label>
             ))}

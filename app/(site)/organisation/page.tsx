@@ -6,6 +6,7 @@ import { getSessionCaller } from "@/lib/auth/session";
 import { auditLogOf, membersOf, myOrganisations, openInvitations } from "@/lib/organisations/manage-organisations";
 import { ORGANISATION_ROLES } from "@/lib/organisations/schemas";
 import { ActionForm } from "../account/action-form";
+import styles from "../account/account.module.css";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Organisation" };
@@ -74,10 +75,10 @@ export default async function OrganisationPage() {
             <ul className="stack">
               {o.members.map((m) => (
                 <li key={m.user_id}>
-                  <strong>{m.name}</strong> <span className="muted small">{m.email}</span> <span className="pill">{m.role}</span>
+                  <strong>{m.name}</strong> <span className={`muted small ${styles.wrap}`}>{m.email}</span> <span className="pill">{m.role}</span>
                   {o.role === "owner" && m.user_id !== caller.id && (
-                    <div className="field-row">
-                      <ActionForm action={changeRoleAction} submit="Change role" label={`Change the role of ${m.name}`} className="inline-form">
+                    <div className={styles.inline}>
+                      <ActionForm action={changeRoleAction} submit="Change role" label={`Change the role of ${m.name}`} className={styles.inline}>
                         <input type="hidden" name="organisation_id" value={o.organisation_id} />
                         <input type="hidden" name="user_id" value={m.user_id} />
                         <label htmlFor={`role-${o.organisation_id}-${m.user_id}`} className="visually-hidden">
@@ -91,7 +92,7 @@ export default async function OrganisationPage() {
                           ))}
                         </select>
                       </ActionForm>
-                      <ActionForm action={removeMemberAction} submit="Remove" variant="danger" label={`Remove ${m.name}`} className="inline-form">
+                      <ActionForm action={removeMemberAction} submit="Remove" variant="danger" label={`Remove ${m.name}`} className={styles.inline}>
                         <input type="hidden" name="organisation_id" value={o.organisation_id} />
                         <input type="hidden" name="user_id" value={m.user_id} />
                       </ActionForm>
@@ -128,9 +129,9 @@ export default async function OrganisationPage() {
                   <h3 className="subhead">Open invitations</h3>
                   <ul className="stack">
                     {o.invitations.map((i) => (
-                      <li key={i.invitation_id}>
+                      <li key={i.invitation_id} className={styles.wrap}>
                         <span className="pill">{i.role}</span> {i.email ?? "anyone with the link"} · expires {when(i.expires_at)}
-                        <ActionForm action={revokeInvitationAction} submit="Revoke" variant="danger" label={`Revoke invitation for ${i.email ?? "a link"}`} className="inline-form">
+                        <ActionForm action={revokeInvitationAction} submit="Revoke" variant="danger" label={`Revoke invitation for ${i.email ?? "a link"}`} className={styles.inline}>
                           <input type="hidden" name="organisation_id" value={o.organisation_id} />
                           <input type="hidden" name="invitation_id" value={i.invitation_id} />
                         </ActionForm>
@@ -145,7 +146,9 @@ export default async function OrganisationPage() {
           {o.role === "owner" && (
             <section className="card" aria-labelledby={`audit-${o.organisation_id}`}>
               <h2 id={`audit-${o.organisation_id}`}>Audit log</h2>
-              <p className="muted small">What your team did, newest first (the full log: GET /v1/organisations/{o.organisation_id}/audit-log).</p>
+              <p className={`muted small ${styles.wrap}`}>
+                What your team did, newest first (the full log: <code>GET /v1/organisations/{o.organisation_id}/audit-log</code>).
+              </p>
               {o.audit.length === 0 ? (
                 <p className="muted small">Nothing yet.</p>
               ) : (
