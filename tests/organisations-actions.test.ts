@@ -19,7 +19,7 @@ vi.mock("@/lib/auth/session", () => ({ getSessionCaller: async () => current }))
 vi.mock("next/cache", () => ({ refresh: () => {}, revalidatePath: () => {} }));
 
 type Action = (prev: object, form: FormData) => Promise<{ code?: string; error?: string }>;
-type Ids = { organisationId: string; ownerId: string; lotId: string; reservationId: string; amount: number; invitationId: string; tokenId: string };
+type Ids = { organisationId: string; ownerId: string; lotId: string; gateId: string; reservationId: string; amount: number; invitationId: string; tokenId: string };
 
 const SCOPED: Record<string, (a: Ids) => Record<string, string>> = {
   addSpotsAction: (a) => ({ lot_id: a.lotId, level: "G", count_compact: "1" }),
@@ -41,6 +41,13 @@ const SCOPED: Record<string, (a: Ids) => Record<string, string>> = {
   removeMemberAction: (a) => ({ organisation_id: a.organisationId, user_id: a.ownerId }),
   revokeInvitationAction: (a) => ({ organisation_id: a.organisationId, invitation_id: a.invitationId }),
   revokeTokenAction: (a) => ({ token_id: a.tokenId }),
+  extendBooking: (a) => ({ reservation_id: a.reservationId, end_local: "2030-01-01T12:00" }),
+  updateLotSettings: (a) => ({ lot_id: a.lotId, name: "Taken over" }),
+  updateRatePlan: (a) => ({ lot_id: a.lotId }),
+  setSpotService: (a) => ({ lot_id: a.lotId, spot_id: a.lotId, in_service: "0" }),
+  createGateAction: (a) => ({ lot_id: a.lotId, name: "Intruder gate", direction: "entry" }),
+  rotateGateAction: (a) => ({ lot_id: a.lotId, gate_id: a.gateId }),
+  openGateAction: (a) => ({ lot_id: a.lotId, gate_id: a.gateId, reason: "Let me in" }),
 };
 // Actions about the caller's own account, or booking for oneself in any lot (drivers are everyone's customers).
 const OWN = new Set([
@@ -76,7 +83,9 @@ beforeAll(async () => {
   const inv = await inviteMember(db, a.owner, a.organisationId, { role: "manager", expires_in_days: 7 }, "http://spotkeeper.test");
   const { createPersonalToken } = await import("@/lib/auth/accounts");
   const token = await createPersonalToken(db, a.owner, { name: "t", scopes: ["read"] });
-  ids = { organisationId: a.organisationId, ownerId: a.owner.id, lotId: lot.id, reservationId: r.id, amount: r.amount, invitationId: inv.invitation_id, tokenId: token.token_id };
+  const { createGate } = await import("@/lib/gates/manage-gates");
+  const gate = await createGate(db, lot.id, { name: "A entry", direction: "entry" });
+  ids = { organisationId: a.organisationId, ownerId: a.owner.id, lotId: lot.id, gateId: gate.gate_id, reservationId: r.id, amount: r.amount, invitationId: inv.invitation_id, tokenId: token.token_id };
 });
 
 describe("every server action refuses another organisation's objects", () => {

@@ -40,6 +40,7 @@ export const updateLotSettings = validatedAction(
   },
   {
     operatorOnly: true,
+    lotRole: "manager",
     returnTo: dashboard,
     fromForm: async (form, db) => {
       const currency = await lotCurrency(db, form);
@@ -76,7 +77,7 @@ export const updateRatePlan = validatedAction(
     refresh();
     return { success: "Rate plan saved. New bookings and quotes use it from now on." };
   },
-  { operatorOnly: true, returnTo: dashboard, fromForm: ratePlanFromForm },
+  { operatorOnly: true, lotRole: "manager", returnTo: dashboard, fromForm: ratePlanFromForm },
 );
 
 const SpotForm = z.object({ lot_id: z.uuid(), spot_id: z.uuid(), in_service: z.boolean() });
@@ -95,6 +96,7 @@ export const setSpotService = validatedAction(
   },
   {
     operatorOnly: true,
+    lotRole: "manager",
     returnTo: dashboard,
     fromForm: (form) => ({ lot_id: text(form, "lot_id"), spot_id: text(form, "spot_id"), in_service: text(form, "in_service") === "1" }),
   },
@@ -110,7 +112,7 @@ export const createGateAction = validatedAction(
     refresh();
     return { success: `Gate "${created.name}" added. Its secret, shown only now: ${created.secret}` };
   },
-  { operatorOnly: true, returnTo: dashboard, fromForm: (form) => ({ lot_id: text(form, "lot_id"), gate: { name: text(form, "name"), direction: text(form, "direction") } }) },
+  { operatorOnly: true, lotRole: "manager", returnTo: dashboard, fromForm: (form) => ({ lot_id: text(form, "lot_id"), gate: { name: text(form, "name"), direction: text(form, "direction") } }) },
 );
 
 const GateRef = z.object({ lot_id: z.uuid(), gate_id: z.uuid() });
@@ -123,7 +125,7 @@ export const rotateGateAction = validatedAction(
     refresh();
     return { success: `New secret, shown only now: ${secret}` };
   },
-  { operatorOnly: true, returnTo: dashboard },
+  { operatorOnly: true, lotRole: "manager", gateRole: "manager", returnTo: dashboard },
 );
 
 const OpenForm = GateRef.extend({ open: OpenGateInput });
@@ -138,6 +140,7 @@ export const openGateAction = validatedAction(
   },
   {
     operatorOnly: true,
+    gateRole: "attendant",
     returnTo: dashboard,
     fromForm: (form) => ({ lot_id: text(form, "lot_id"), gate_id: text(form, "gate_id"), open: { reason: text(form, "reason") } }),
   },

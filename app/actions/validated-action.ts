@@ -5,6 +5,8 @@ import { getDb, type Db } from "@/db/client";
 import { getSessionCaller } from "@/lib/auth/session";
 import { errorResponse } from "@/lib/http/respond";
 import type { Caller } from "@/lib/auth/caller";
+import { authorizeGate, authorizeLot, type OperatorRole } from "@/lib/auth/lot-access";
+import { ApiError } from "@/lib/errors";
 import { humanise } from "@/components/format";
 
 /** What every form action hands back to `useActionState`. */
@@ -27,6 +29,13 @@ type Options = {
   /** Builds the schema's input from the form; the default is the form's fields as strings. */
   fromForm?: (form: FormData, db: Db) => unknown;
   operatorOnly?: boolean;
+  /**
+   * The organisation check for a form about one lot: the caller's role in the organisation of the
+   * form's `lot_id` (another organisation's lot is "not found", as in the API).
+   */
+  lotRole?: OperatorRole;
+  /** The same for a form about one gate (`gate_id`): its lot's organisation. */
+  gateRole?: OperatorRole;
   /** Where to come back to after signing in when the session is missing or expired. */
   returnTo?: (form: FormData) => string;
 };
@@ -40,6 +49,12 @@ function submittedValues(form: FormData): Record<string, string> {
 }
 
 
+
+function idField(form: FormData, name: string, what: string): string {
+  const v = form.get(name);
+  if (typeof v !== "string" || !z.uuid().safeParse(v).success) throw new ApiError("not_found", `${what} not found`);
+  return v;
+}
 
 function fieldErrorsOf(details: unknown): Record<string, string> | undefined {
   if (!Array.isArray(details)) return undefined;
@@ -71,6 +86,8 @@ export function validatedAction<S extends z.ZodType>(
     }
     try {
       const db = await getDb();
+      if (opts.lotRole) await authorizeLot(db, caller, idField(form, "lot_id", "Lot"), opts.lotRole);
+      if (opts.gateRole) await authorizeGate(db, caller, idField(form, "gate_id", "Gate"), opts.gateRole);
       const input = opts.fromForm ? await opts.fromForm(form, db) : values;
       const result = await action(schema.parse(input), { db, caller, form });
       return result ?? {};

@@ -1,6 +1,7 @@
 import type { DbOrTx } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
-import { findReservation, spotIsFree } from "@/db/queries/reservations";
+import { spotIsFree } from "@/db/queries/reservations";
+import { authorizeReservation } from "@/lib/auth/lot-access";
 import { ApiError } from "@/lib/errors";
 import type { Caller } from "@/lib/auth/caller";
 import { validateWindow } from "./create-reservation";
@@ -12,8 +13,8 @@ import { priceBooking } from "./price-booking";
  * extension itself re-checks everything under the spot lock.
  */
 export async function quoteExtension(db: DbOrTx, caller: Pick<Caller, "id" | "role">, id: string, newEnd: Date, now = new Date()) {
-  const r = await findReservation(db, id);
-  if (!r || (caller.role !== "operator" && r.userId !== caller.id)) throw new ApiError("not_found", "Reservation not found");
+  // Only the driver extends (extendReservation's rule): the added time is charged to their card.
+  const r = await authorizeReservation(db, caller, id, { operatorRole: null });
   const lot = (await findLot(db, r.lotId))!;
   const { end } = validateWindow(lot, r.startTime.toISOString(), newEnd.toISOString(), { allowPast: true, now });
   if (end <= r.endTime) throw new ApiError("validation_failed", "Choose a time after the current end");
