@@ -62,7 +62,10 @@ export async function clusterLayout(dir: string, { fresh }: { fresh: boolean }):
   if (!linked) {
     rmSync(dir, { recursive: true, force: true }); // an empty folder from an earlier failed start
     mkdirSync(dir, { recursive: true });
-    writeFileSync(marker, `${dataDir}\nThis cluster lives in the folder above, where the postgres user can reach it; delete this folder to reset it.\n`);
+    writeFileSync(
+      marker,
+      `${dataDir}\nThis cluster lives in the folder above, where the postgres user can reach it; delete this folder to reset it.\n`,
+    );
     console.log(`[spotkeeper] ${dir} is out of reach of the postgres user; the cluster lives in ${dataDir}`);
   }
   return { dataDir, link: dir, bin, runAs };
@@ -80,7 +83,9 @@ async function packagedBinaries() {
   try {
     mod = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ name);
   } catch {
-    throw new Error(`No embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not installed): set DATABASE_URL to a PostgreSQL server.`);
+    throw new Error(
+      `No embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not installed): set DATABASE_URL to a PostgreSQL server.`,
+    );
   }
   const nativeDir = path.dirname(path.dirname(mod.postgres));
   const version = JSON.parse(readFileSync(path.join(nativeDir, "..", "package.json"), "utf8")).version as string;
@@ -107,7 +112,10 @@ function stateRoot(runAs: Ids) {
   for (const root of STATE_ROOTS) {
     try {
       mkdirSync(root, { recursive: true, mode: 0o755 });
-      writeFileSync(path.join(root, "README"), "Embedded PostgreSQL binaries and clusters of Spotkeeper checkouts run as root (see db/embedded-layout.ts).\n");
+      writeFileSync(
+        path.join(root, "README"),
+        "Embedded PostgreSQL binaries and clusters of Spotkeeper checkouts run as root (see db/embedded-layout.ts).\n",
+      );
       if (searchable(root, runAs)) return root;
     } catch {
       // read-only or unreachable: try the next place
@@ -141,7 +149,15 @@ async function postgresUser(): Promise<Ids> {
     return await ids();
   } catch {
     await exec("groupadd", ["--system", "postgres"]).catch(() => undefined);
-    await exec("useradd", ["--system", "-g", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+    await exec("useradd", [
+      "--system",
+      "-g",
+      "postgres",
+      "--no-create-home",
+      "--shell",
+      "/usr/sbin/nologin",
+      "postgres",
+    ]);
     return ids();
   }
 }
