@@ -1,7 +1,7 @@
 import type { MetadataRoute } from "next";
 
 // The booking site as an installable app (served at /manifest.webmanifest and linked from every page).
-// The gate kiosk has its own, full-screen one: public/kiosk.webmanifest, linked from app/kiosk/layout.tsx.
+// Each gate kiosk has its own, full-screen one: app/kiosk.webmanifest/route.ts.
 export default function manifest(): MetadataRoute.Manifest {
   return {
     id: "/",
