@@ -2,33 +2,6 @@
 // PostgreSQL in demo mode), migrate and seed before the first request rather than during it.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  // Rate limits need the client's address; route handlers do not see the socket (lib/ratelimit).
-  const { stampPeerAddress } = await import("@/lib/ratelimit/peer-address");
-  stampPeerAddress();
-  const building = process.env.NEXT_PHASE === "phase-production-build";
-  try {
-    const { env } = await import("@/lib/env");
-    const e = env();
-    const { getDb } = await import("@/db/client");
-    await getDb();
-    if (e.demo && !building) {
-      const { demoBanner } = await import("@/db/demo-banner");
-      const url = process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-      console.log(demoBanner({ url, driverToken: e.DEMO_DRIVER_TOKEN, operatorToken: e.DEMO_OPERATOR_TOKEN }));
-    }
-  } catch (err) {
-    if (building) throw err;
-    // Next.js logs a failed register() and keeps serving, answering every request with a 500. A server
-    // that cannot work stops instead, with the reason, so the operator (or the orchestrator) sees it.
-    console.error(`[spotkeeper] cannot start: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  }
-  // Not while `next build` prerenders: a build must not sweep a database or hold timers open.
-  if (!building) {
-    const { startWorkflows } = await import("@/lib/workflows/start-workflows");
-    startWorkflows();
-    const { getDb } = await import("@/db/client");
-    const { startGateUpkeep } = await import("@/lib/gates/upkeep");
-    startGateUpkeep(getDb);
-  }
+  const { startServer } = await import("./instrumentation-node");
+  await startServer();
 }

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 export type ClusterLayout = {
   /** The cluster's folder, as PostgreSQL sees it. */
   dataDir: string;
-  /** Set when the cluster was moved out of reach of root's home: the requested folder, now a symlink to dataDir. */
+  /** Set when the cluster was moved out of root's home: the requested folder, which now only says where it went. */
   link?: string;
   bin: { initdb: string; postgres: string };
   /** The system user the server runs as when this process is root (PostgreSQL refuses to run as root). */
@@ -19,6 +19,7 @@ type Ids = NonNullable<ClusterLayout["runAs"]>;
 
 // Root's own state folder for what the postgres user must reach; the temporary folder where /var/lib is
 // read-only (some containers).
+const RELOCATED = "RELOCATED";
 const STATE_ROOTS = ["/var/lib/spotkeeper", path.join(os.tmpdir(), "spotkeeper-root")];
 
 /**
@@ -26,9 +27,10 @@ const STATE_ROOTS = ["/var/lib/spotkeeper", path.join(os.tmpdir(), "spotkeeper-r
  * binaries in node_modules. As root the server runs as the `postgres` user, which cannot pass through a
  * mode-700 home (most fresh servers and containers clone into /root): then the binaries are copied once
  * to /var/lib/spotkeeper/postgresql-<version>, and the cluster lives in /var/lib/spotkeeper/clusters/,
- * with the folder asked for (e.g. .data/postgres) a symlink to it. The symlink stays the handle a person
- * or script uses: deleting .data/postgres still resets the demo, because a cluster whose symlink is
- * gone is wiped before use.
+ * with a RELOCATED file in the folder asked for (e.g. .data/postgres) naming it. That folder stays the
+ * handle a person or script uses: deleting .data/postgres still resets the demo, because a cluster
+ * whose marker is gone is wiped before use. (Not a symlink: `next build` traces .data/postgres, and
+ * Turbopack fails on a symlink that leaves the project.)
  */
 export async function clusterLayout(dir: string, { fresh }: { fresh: boolean }): Promise<ClusterLayout> {
   const packaged = await packagedBinaries();
@@ -39,37 +41,39 @@ export async function clusterLayout(dir: string, { fresh }: { fresh: boolean }):
   }
 
   const bin = searchable(packaged.nativeDir, runAs) ? packaged.bin : stageBinaries(packaged, runAs);
-  const entry = lstatSync(dir, { throwIfNoEntry: false });
-  if (!entry?.isSymbolicLink() && searchable(path.dirname(dir), runAs)) {
+  const marker = path.join(dir, RELOCATED);
+  const pointsTo = existsSync(marker) ? readFileSync(marker, "utf8").split("\n")[0] : undefined;
+  if (pointsTo === undefined && searchable(path.dirname(dir), runAs)) {
     if (fresh) rmSync(dir, { recursive: true, force: true });
     return { dataDir: dir, bin, runAs };
   }
 
   const hash = createHash("sha256").update(dir).digest("hex").slice(0, 12);
   const dataDir = path.join(stateRoot(runAs), "clusters", `${path.basename(dir)}-${hash}`);
-  const linked = entry?.isSymbolicLink() && readlinkSync(dir) === dataDir;
-  if (entry && !linked) {
-    if (entry.isDirectory() && existsSync(path.join(dir, "PG_VERSION"))) {
-      throw new Error(
-        `The PostgreSQL cluster in ${dir} is out of reach of the postgres user (a parent folder is mode 700). ` +
-          `Move the project out of root's home, or delete ${dir} to start a new demo database.`,
-      );
-    }
-    rmSync(dir, { recursive: true, force: true }); // a stray symlink, or an empty folder from an earlier failed start
+  const linked = pointsTo === dataDir;
+  if (!linked && existsSync(path.join(dir, "PG_VERSION"))) {
+    throw new Error(
+      `The PostgreSQL cluster in ${dir} is out of reach of the postgres user (a parent folder is mode 700). ` +
+        `Move the project out of root's home, or delete ${dir} to start a new demo database.`,
+    );
   }
-  // No symlink: a new cluster, whatever an earlier one left in the state folder.
+  // No marker: a new cluster, whatever an earlier one left in the state folder.
   if (fresh || !linked) rmSync(dataDir, { recursive: true, force: true });
   if (!linked) {
-    mkdirSync(path.dirname(dir), { recursive: true });
-    symlinkSync(dataDir, dir);
+    rmSync(dir, { recursive: true, force: true }); // an empty folder from an earlier failed start
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      marker,
+      `${dataDir}\nThis cluster lives in the folder above, where the postgres user can reach it; delete this folder to reset it.\n`,
+    );
     console.log(`[spotkeeper] ${dir} is out of reach of the postgres user; the cluster lives in ${dataDir}`);
   }
   return { dataDir, link: dir, bin, runAs };
 }
 
-/** A non-persistent cluster's stop removes its symlink with it. */
+/** A non-persistent cluster's stop removes its marker folder with it. */
 export function dropRelocatedCluster(layout: ClusterLayout) {
-  if (layout.link) rmSync(layout.link, { force: true });
+  if (layout.link) rmSync(layout.link, { recursive: true, force: true });
 }
 
 async function packagedBinaries() {
@@ -79,7 +83,9 @@ async function packagedBinaries() {
   try {
     mod = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ name);
   } catch {
-    throw new Error(`No embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not installed): set DATABASE_URL to a PostgreSQL server.`);
+    throw new Error(
+      `No embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not installed): set DATABASE_URL to a PostgreSQL server.`,
+    );
   }
   const nativeDir = path.dirname(path.dirname(mod.postgres));
   const version = JSON.parse(readFileSync(path.join(nativeDir, "..", "package.json"), "utf8")).version as string;
@@ -106,7 +112,10 @@ function stateRoot(runAs: Ids) {
   for (const root of STATE_ROOTS) {
     try {
       mkdirSync(root, { recursive: true, mode: 0o755 });
-      writeFileSync(path.join(root, "README"), "Embedded PostgreSQL binaries and clusters of Spotkeeper checkouts run as root (see db/embedded-layout.ts).\n");
+      writeFileSync(
+        path.join(root, "README"),
+        "Embedded PostgreSQL binaries and clusters of Spotkeeper checkouts run as root (see db/embedded-layout.ts).\n",
+      );
       if (searchable(root, runAs)) return root;
     } catch {
       // read-only or unreachable: try the next place
@@ -140,7 +149,15 @@ async function postgresUser(): Promise<Ids> {
     return await ids();
   } catch {
     await exec("groupadd", ["--system", "postgres"]).catch(() => undefined);
-    await exec("useradd", ["--system", "-g", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+    await exec("useradd", [
+      "--system",
+      "-g",
+      "postgres",
+      "--no-create-home",
+      "--shell",
+      "/usr/sbin/nologin",
+      "postgres",
+    ]);
     return ids();
   }
 }

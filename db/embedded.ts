@@ -37,7 +37,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions) {
   if (!existsSync(path.join(layout.dataDir, "PG_VERSION"))) await initdb(layout);
   const server = await startServer(layout, opts.port);
 
-  const sql = postgres({ host: "127.0.0.1", port: opts.port, user: USER, password: PASSWORD, database: "postgres", max: 1, onnotice: () => {} });
+  const sql = postgres({
+    host: "127.0.0.1",
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    database: "postgres",
+    max: 1,
+    onnotice: () => {},
+  });
   try {
     const found = await sql`select 1 from pg_database where datname = ${database}`;
     if (found.length === 0) await sql.unsafe(`create database "${database}"`);

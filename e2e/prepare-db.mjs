@@ -21,6 +21,8 @@ if (adminUrl && database) {
     await sql.end({ timeout: 5 });
   }
 } else if (embeddedDir) {
+  // As root in a mode-700 home the cluster lives under /var/lib/spotkeeper and this folder only holds a
+  // RELOCATED marker; deleting the folder is still what makes the next start a fresh cluster.
   const dir = path.resolve(embeddedDir);
   if (!dir.includes(`${path.sep}.data${path.sep}`)) throw new Error(`Refusing to delete ${dir}: not under .data/`);
   rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,13 @@ const NOTHING_LISTENS = "postgres://postgres@127.0.0.1:1/spotkeeper";
 function startProduction(env: Record<string, string>) {
   // Only what a bare production host has, so the developer's or CI's DATABASE_URL/Stripe keys do not leak in.
   const child = spawn(NEXT, ["start", "-p", String(PORT)], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -31,13 +37,20 @@ test.describe("a misconfigured production server refuses to start", () => {
   test("a short NEXTAUTH_SECRET stops the server with the variable's name", async () => {
     const { code, output } = await startProduction({ DATABASE_URL: NOTHING_LISTENS, NEXTAUTH_SECRET: "short-secret" });
     expect(code).toBe(1);
-    expect(output).toContain("[spotkeeper] cannot start: Invalid environment variables: NEXTAUTH_SECRET must be at least 32 characters");
+    expect(output).toContain(
+      "[spotkeeper] cannot start: Invalid environment variables: NEXTAUTH_SECRET must be at least 32 characters",
+    );
   });
 
   test("a malformed DATABASE_URL stops the server with the variable's name", async () => {
-    const { code, output } = await startProduction({ DATABASE_URL: "db.internal:5432/spotkeeper", NEXTAUTH_SECRET: GOOD_SECRET });
+    const { code, output } = await startProduction({
+      DATABASE_URL: "db.internal:5432/spotkeeper",
+      NEXTAUTH_SECRET: GOOD_SECRET,
+    });
     expect(code).toBe(1);
-    expect(output).toContain("[spotkeeper] cannot start: Invalid environment variables: DATABASE_URL must be a URL like postgres://");
+    expect(output).toContain(
+      "[spotkeeper] cannot start: Invalid environment variables: DATABASE_URL must be a URL like postgres://",
+    );
   });
 
   test("a database that cannot be reached for the migrations stops the server with the error", async () => {

@@ -9,7 +9,10 @@ const configured = {
 
 describe("parseEnv", () => {
   it("accepts a complete production configuration and leaves demo mode off", () => {
-    const e = parseEnv({ ...configured, STRIPE_SECRET_KEY: "sk_live_51AbC", STRIPE_WEBHOOK_SECRET: "whsec_abc" }, production);
+    const e = parseEnv(
+      { ...configured, STRIPE_SECRET_KEY: "sk_live_51AbC", STRIPE_WEBHOOK_SECRET: "whsec_abc" },
+      production,
+    );
     expect(e.demo).toBe(false);
     expect(e.DATABASE_URL).toBe(configured.DATABASE_URL);
   });
@@ -19,13 +22,41 @@ describe("parseEnv", () => {
   });
 
   it.each([
-    ["a short NEXTAUTH_SECRET", { NEXTAUTH_SECRET: "too-short-secret" }, /NEXTAUTH_SECRET must be at least 32 characters/],
-    ["a DATABASE_URL without a scheme", { DATABASE_URL: "db.internal:5432/spotkeeper" }, /DATABASE_URL must be a URL like postgres:\/\//],
-    ["a DATABASE_URL of another database", { DATABASE_URL: "mysql://db.internal/spotkeeper" }, /DATABASE_URL must be a URL like postgres:\/\//],
-    ["a REDIS_URL that is not redis://", { REDIS_URL: "http://cache.internal:6379" }, /REDIS_URL must be a URL like redis:\/\//],
-    ["a publishable key as STRIPE_SECRET_KEY", { STRIPE_SECRET_KEY: "pk_live_51AbC" }, /STRIPE_SECRET_KEY must be a Stripe secret key/],
-    ["a webhook secret without whsec_", { STRIPE_WEBHOOK_SECRET: "we_123" }, /STRIPE_WEBHOOK_SECRET must be a Stripe webhook signing secret/],
-    ["an Upstash URL without its token", { UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io" }, /UPSTASH_REDIS_REST_TOKEN is required/],
+    [
+      "a short NEXTAUTH_SECRET",
+      { NEXTAUTH_SECRET: "too-short-secret" },
+      /NEXTAUTH_SECRET must be at least 32 characters/,
+    ],
+    [
+      "a DATABASE_URL without a scheme",
+      { DATABASE_URL: "db.internal:5432/spotkeeper" },
+      /DATABASE_URL must be a URL like postgres:\/\//,
+    ],
+    [
+      "a DATABASE_URL of another database",
+      { DATABASE_URL: "mysql://db.internal/spotkeeper" },
+      /DATABASE_URL must be a URL like postgres:\/\//,
+    ],
+    [
+      "a REDIS_URL that is not redis://",
+      { REDIS_URL: "http://cache.internal:6379" },
+      /REDIS_URL must be a URL like redis:\/\//,
+    ],
+    [
+      "a publishable key as STRIPE_SECRET_KEY",
+      { STRIPE_SECRET_KEY: "pk_live_51AbC" },
+      /STRIPE_SECRET_KEY must be a Stripe secret key/,
+    ],
+    [
+      "a webhook secret without whsec_",
+      { STRIPE_WEBHOOK_SECRET: "we_123" },
+      /STRIPE_WEBHOOK_SECRET must be a Stripe webhook signing secret/,
+    ],
+    [
+      "an Upstash URL without its token",
+      { UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io" },
+      /UPSTASH_REDIS_REST_TOKEN is required/,
+    ],
   ])("refuses %s, naming the variable", (_name, bad, message) => {
     expect(() => parseEnv({ ...configured, ...bad }, production)).toThrow(message);
   });

@@ -25,7 +25,10 @@ const schema = z.object({
     .string()
     .regex(/^[sr]k_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_…, sk_live_…, or rk_…)")
     .optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)").optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, "must be a Stripe webhook signing secret (whsec_…)")
+    .optional(),
   /** Another Stripe API host (stripe-mock, or the tests' local server), e.g. http://127.0.0.1:12111. */
   STRIPE_API_BASE: optionalUrl,
   /** Inngest Cloud (event key) or the Inngest dev server (INNGEST_DEV=1 or its URL) runs the workflows; without either, the in-process scheduler does. */
@@ -36,7 +39,9 @@ const schema = z.object({
   QR_SIGNING_KEY: z
     .string()
     .optional()
-    .refine((v) => !v || isEd25519PrivateKey(v), { message: "must be an Ed25519 private key, as a JWK (JSON) or PKCS8 PEM" }),
+    .refine((v) => !v || isEd25519PrivateKey(v), {
+      message: "must be an Ed25519 private key, as a JWK (JSON) or PKCS8 PEM",
+    }),
   DEMO_DRIVER_TOKEN: z.string().min(8).default("demo-driver-token"),
   DEMO_OPERATOR_TOKEN: z.string().min(8).default("demo-operator-token"),
 });
