@@ -4,7 +4,9 @@ import { afterAll, inject } from "vitest";
 // once, lazily) at the database and Redis prefix the global setup prepared for this run.
 process.env.DATABASE_URL = inject("databaseUrl");
 const redisPrefix = inject("redisPrefix");
-if (redisPrefix) process.env.REDIS_PREFIX = redisPrefix;
+// A prefix per file, under the run's: state shared by app processes through Redis (payments down,
+// gate-secret rotations) must not leak between test files running side by side.
+if (redisPrefix) process.env.REDIS_PREFIX = `${redisPrefix}${Math.random().toString(36).slice(2, 8)}:`;
 else delete process.env.REDIS_PREFIX;
 
 // Many tests book dozens of holds and try many payments for one driver; the hold cap (HOLD_LIMIT_*)

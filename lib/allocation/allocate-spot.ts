@@ -48,13 +48,18 @@ async function randomStart(db: Db, lotId: string, type: VehicleType): Promise<st
  * moves to a random label and walks the lot from there (wrapping around), so 32 drivers booking
  * the same window spread over the lot instead of all fighting over the lowest free labels. When
  * every candidate is locked, it also waits on the first one rather than giving up: a holder may
- * still roll back and leave the spot free. A lapsed unpaid hold
- * is swept by the scheduler; only when nothing looks free is it swept here first, so one never
- * makes a booking fail.
+ * still roll back and leave the spot free. A lapsed unpaid hold is swept by the scheduler; only
+ * when nothing looks free (or the cache says full) is it swept here first, so one never makes a
+ * booking fail.
  */
 export async function allocateSpot(db: Db, req: AllocateRequest) {
   const { lotId, vehicleType, startTime, endTime } = req;
-  if (await certainlyFull(db, lotId, vehicleType, startTime, endTime)) throw noSpot();
+  let swept = false;
+  // A lapsed, unswept hold counts as booked in the cache too: sweep before saying "full".
+  if (await certainlyFull(db, lotId, vehicleType, startTime, endTime)) {
+    swept = true;
+    if ((await expireStaleHolds(db, { lotId, vehicleType })).length === 0) throw noSpot();
+  }
 
   let from = "";
   let before = false;
@@ -62,7 +67,6 @@ export async function allocateSpot(db: Db, req: AllocateRequest) {
     from = await randomStart(db, lotId, vehicleType);
     before = false;
   };
-  let swept = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let attempt: { candidates: string[]; id: string | null };
     try {

@@ -23,13 +23,24 @@ export function availabilityStore(): AvailabilityStore {
 /** Advisory-lock key for one lot+type's cache; releases take it shared, rebuilds exclusive. */
 const lockKey = (lotId: string, type: VehicleType) => sql`${LOCKS.availability}, hashtext(${`${lotId}:${type}`})`;
 
-// The cache is an accelerator: if Redis fails, the request goes on to PostgreSQL.
+// The cache is an accelerator: if Redis fails or is slow, the request goes on to PostgreSQL. The
+// timeout is tight because a release runs inside the releasing transaction (see noteReleased):
+// a Redis that hangs must not hold that transaction's row locks for long.
+const CACHE_TIMEOUT_MS = 250;
 async function quietly<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await fn();
+    return await Promise.race([
+      fn(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CACHE_TIMEOUT_MS} ms`)), CACHE_TIMEOUT_MS);
+      }),
+    ]);
   } catch (err) {
     console.warn(`[spotkeeper] availability cache ${what} failed:`, (err as Error).message);
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -26,7 +26,18 @@ async function withRetries(what: string, task: () => Promise<void>) {
   }
 }
 
+let held = false;
+/**
+ * From now on, work after an answer is queued but never started: this process plays one that dies
+ * right after answering (tests/multi-process.test.ts kills it then). What must survive it is only
+ * what the answer itself made durable.
+ */
+export function holdGateTasks() {
+  held = true;
+}
+
 export function afterAnswer(what: string, task: () => Promise<void>) {
+  if (held) return;
   let start!: () => void;
   const p: Promise<void> = new Promise<void>((resolve) => (start = resolve)).then(() => withRetries(what, task)).finally(() => inflight.delete(p));
   inflight.add(p);

@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import { ApiError } from "@/lib/errors";
 import type { CheckInAnswer, GateRead } from "./answers";
 import { answerRead } from "./dedupe";
 import { assertDirection, assertOwnGate, type GateContext } from "./gate-auth";
 import { identify, identityKey } from "./identify";
-import { lowConfidenceOf } from "./read-log";
+import { liveRead, lowConfidenceOf } from "./read-log";
 import { replayEntry } from "./replay";
 
 /**
@@ -25,15 +24,7 @@ export async function checkInAtGate(db: Db, ctx: GateContext, input: GateRead, s
   }
   const lowConfidence = lowConfidenceOf(ctx, identity, input.confidence);
   const named = identity.kind !== "bad" && !lowConfidence && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? identity : null;
-  const read = {
-    kind: "entry" as const,
-    gate_id: ctx.gate.id,
-    lot_id: ctx.lot.id,
-    identifier: input.identifier,
-    ...(input.confidence !== undefined ? { confidence: input.confidence } : {}),
-    event_id: input.event_id ?? randomUUID(),
-    at: Date.now(),
-  };
+  const read = liveRead("entry", ctx, input);
   // A doubtful read of a plate must not hide a clear read of it a second later: separate keys.
   const recent = identityKey(identity) + (lowConfidence ? ":doubtful" : "");
   return answerRead<CheckInAnswer>(db, ctx, read, Boolean(input.event_id), named, recent, startedAt);

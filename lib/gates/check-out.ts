@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import type { CheckOutAnswer, GateRead } from "./answers";
 import { answerRead } from "./dedupe";
 import { assertDirection, assertOwnGate, type GateContext } from "./gate-auth";
 import { identify, identityKey } from "./identify";
+import { liveRead } from "./read-log";
 import { replayExit } from "./replay";
 
 /**
@@ -19,14 +19,6 @@ export async function checkOutAtGate(db: Db, ctx: GateContext, input: GateRead, 
 
   const identity = await identify(input.identifier);
   const named = identity.kind !== "bad" && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? identity : null;
-  const read = {
-    kind: "exit" as const,
-    gate_id: ctx.gate.id,
-    lot_id: ctx.lot.id,
-    identifier: input.identifier,
-    ...(input.confidence !== undefined ? { confidence: input.confidence } : {}),
-    event_id: input.event_id ?? randomUUID(),
-    at: Date.now(),
-  };
+  const read = liveRead("exit", ctx, input);
   return answerRead<CheckOutAnswer>(db, ctx, read, Boolean(input.event_id), named, identityKey(identity), startedAt);
 }

@@ -4,6 +4,7 @@ import { findCallerByToken } from "@/db/queries/users";
 import type { Lot } from "@/db/schema";
 import { hashToken } from "@/lib/auth/secrets";
 import { ApiError } from "@/lib/errors";
+import { setShared, SHARED_STATE_POLL_MS, watchShared } from "@/lib/redis/shared-state";
 
 export type GateIdentity = { id: string; lotId: string; name: string; direction: "entry" | "exit" };
 /** An authenticated gate and its lot, whose settings every decision reads. */
@@ -13,13 +14,22 @@ export const GATE_SECRET_PREFIX = "gk_";
 
 /**
  * Verified secrets are remembered for this long, so a read at the barrier costs a SHA-256 and a
- * map lookup, not a query. The price: a rotated secret and edited lot settings reach other
- * processes within this time (this process forgets a rotated gate at once).
+ * map lookup, not a query. Edited lot settings reach the gates within this time. A rotated secret
+ * is refused at once by the process that rotated it and, with Redis, by every other process within
+ * ROTATION_REACHES_ALL_MS: a rotation bumps a shared version that every process polls
+ * (lib/redis/shared-state.ts) and empties its cache on. Without Redis there is one process.
  */
 export const GATE_AUTH_TTL_MS = 30_000;
+export const ROTATION_REACHES_ALL_MS = 2 * SHARED_STATE_POLL_MS;
 
-const g = globalThis as unknown as { __spotkeeperGateAuth?: Map<string, { ctx: GateContext; expiresAt: number }> };
+const g = globalThis as unknown as { __spotkeeperGateAuth?: Map<string, { ctx: GateContext; expiresAt: number }>; __spotkeeperGateAuthWatch?: boolean };
 const cache = (g.__spotkeeperGateAuth ??= new Map());
+
+function watchRotations() {
+  if (g.__spotkeeperGateAuthWatch) return;
+  g.__spotkeeperGateAuthWatch = true;
+  watchShared("gate-secrets-version", () => cache.clear());
+}
 
 export async function authenticateGate(req: Request, db: () => Promise<Db>): Promise<GateContext> {
   const header = req.headers.get("authorization");
@@ -27,6 +37,7 @@ export async function authenticateGate(req: Request, db: () => Promise<Db>): Pro
   if (!match) throw new ApiError("unauthorized", "Gate requests need `Authorization: Bearer <gate secret>`");
   const secret = match[1]!;
   const hash = hashToken(secret);
+  watchRotations();
   const hit = cache.get(hash);
   if (hit && hit.expiresAt > Date.now()) return hit.ctx;
 
@@ -45,9 +56,12 @@ export async function authenticateGate(req: Request, db: () => Promise<Db>): Pro
   return ctx;
 }
 
-/** After a rotation: this process stops accepting the gate's old secret at once. */
+/** After a rotation: this process stops accepting the gate's old secret at once, the others within ROTATION_REACHES_ALL_MS. */
 export function forgetGate(gateId: string) {
   for (const [hash, entry] of cache) if (entry.ctx.gate.id === gateId) cache.delete(hash);
+  setShared("gate-secrets-version", `${gateId}:${Date.now()}:${Math.random()}`).catch((err) =>
+    console.warn("[spotkeeper] could not tell other processes about a rotated gate secret; they refuse it within the cache time:", (err as Error).message),
+  );
 }
 
 /** A gate acts only as itself, for its own lot. */

@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { changedSince, currentPasses, recentPlates } from "@/db/queries/gate-reads";
 import { getRedis } from "@/lib/redis";
 import type { RedisLike } from "@/lib/redis/client";
-import { gatePassOf, type GatePass } from "./gate-pass";
+import { gatePassOf, passTtlSeconds, type GatePass } from "./gate-pass";
 import { gateKeys } from "./store";
 import { syncGatePass } from "./sync-gate-pass";
 
@@ -28,6 +28,8 @@ if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[2]
 redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[2])
 return 1`;
 const MGET = `return redis.call('MGET', unpack(KEYS))`;
+// Only where no key exists: a concurrent syncGatePass may have written a newer state meanwhile.
+const SET_MISSING = `for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'NX', 'EX', ARGV[2 * i]) end return #KEYS`;
 const SET_MARKERS = `for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[1], 'EX', ARGV[2]) end return #KEYS`;
 const SCAN = `return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', 1000)`;
 
@@ -61,12 +63,12 @@ export async function rebuildKnownPlates(db: Db) {
 }
 
 function desiredKeys(rows: Awaited<ReturnType<typeof currentPasses>>) {
-  const want = new Map<string, { value: string; ids: string[] }>();
+  const want = new Map<string, { value: string; ids: string[]; ttl: number }>();
   const byPlate = new Map<string, GatePass[]>();
   for (const r of rows) {
     const pass = gatePassOf(r);
     if (!pass) continue;
-    want.set(gateKeys.reservation(r.id), { value: JSON.stringify(pass), ids: [r.id] });
+    want.set(gateKeys.reservation(r.id), { value: JSON.stringify(pass), ids: [r.id], ttl: passTtlSeconds([pass]) });
     if (r.licensePlate) {
       const k = gateKeys.plate(r.lotId, r.licensePlate);
       byPlate.set(k, [...(byPlate.get(k) ?? []), pass]);
@@ -74,7 +76,7 @@ function desiredKeys(rows: Awaited<ReturnType<typeof currentPasses>>) {
   }
   for (const [k, passes] of byPlate) {
     passes.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-    want.set(k, { value: JSON.stringify(passes), ids: passes.map((p) => p.reservation_id) });
+    want.set(k, { value: JSON.stringify(passes), ids: passes.map((p) => p.reservation_id), ttl: passTtlSeconds(passes) });
   }
   return want;
 }
@@ -86,17 +88,32 @@ export async function reconcilePasses(db: Db, lotId?: string): Promise<number> {
   const snapshotAt = new Date();
   const want = desiredKeys(await currentPasses(db, lotId));
   const stale = new Set<string>();
+  const written: string[] = [];
   const keys = [...want.keys()];
   for (let i = 0; i < keys.length; i += 500) {
     const chunk = keys.slice(i, i + 500);
     const have = (await redis.eval(MGET, chunk, [])) as (string | null)[];
+    const missing: string[] = [];
     chunk.forEach((k, j) => {
-      if (have[j] !== want.get(k)!.value) for (const id of want.get(k)!.ids) stale.add(id);
+      if (have[j] === null) missing.push(k);
+      else if (have[j] !== want.get(k)!.value) for (const id of want.get(k)!.ids) stale.add(id);
     });
+    // A whole lot missing (a Redis restart, rows written by SQL) is written in bulk, not one sync
+    // per reservation; the re-check of changes since the snapshot below covers the race.
+    if (missing.length) {
+      const args = missing.flatMap((k) => {
+        const w = want.get(k)!;
+        return [w.value, w.ttl];
+      });
+      await redis.eval(SET_MISSING, missing, args);
+      for (const k of missing) written.push(...want.get(k)!.ids);
+    }
   }
-  // Keys Redis holds that PostgreSQL no longer backs (only found by scanning; the periodic run does it).
-  if (!lotId) {
-    for (const pattern of [`${gateKeys.plate("*", "")}*`, `${gateKeys.reservation("")}*`]) {
+  // Keys Redis holds that PostgreSQL no longer backs, found by scanning (reservation keys are not
+  // per lot: the periodic run over every lot checks those).
+  {
+    const patterns = lotId ? [`${gateKeys.plate(lotId, "")}*`] : [`${gateKeys.plate("*", "")}*`, `${gateKeys.reservation("")}*`];
+    for (const pattern of patterns) {
       let cursor = "0";
       do {
         const [next, found] = (await redis.eval(SCAN, [], [cursor, pattern])) as [string, string[]];
@@ -116,7 +133,7 @@ export async function reconcilePasses(db: Db, lotId?: string): Promise<number> {
   const ids = [...stale];
   for (let i = 0; i < ids.length; i += 200) await syncGatePass(db, ids.slice(i, i + 200));
   // A change committed after the snapshot may have been synced before our rewrite of it: sync again.
-  const changed = await changedSince(db, ids, new Date(snapshotAt.getTime() - 60_000));
+  const changed = await changedSince(db, [...new Set([...ids, ...written])], new Date(snapshotAt.getTime() - 10_000));
   if (changed.length) await syncGatePass(db, changed);
   const lots = lotId ? [lotId] : [...new Set((await currentPasses(db)).map((r) => r.lotId))];
   for (let i = 0; i < lots.length; i += 500) {

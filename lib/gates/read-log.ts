@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
 import { findGateWithLot } from "@/db/queries/gate-reads";
 import { getRedis } from "@/lib/redis";
-import { entryAnswer, exitAnswer, type CheckInAnswer, type CheckOutAnswer } from "./answers";
+import { entryAnswer, exitAnswer, type CheckInAnswer, type CheckOutAnswer, type GateRead } from "./answers";
 import { afterAnswer } from "./background";
 import { entryVerdict, exitCharges, exitPass, type GateReason } from "./decide";
 import type { GateContext } from "./gate-auth";
@@ -32,6 +33,19 @@ export type ReadJson = {
   latency_ms: number;
 };
 export type GateRecord = { read: ReadJson; found: unknown };
+
+/** A live read as the log keeps it (the latency is added when it is claimed). */
+export function liveRead(kind: ReadJson["kind"], ctx: GateContext, input: GateRead): Omit<ReadJson, "latency_ms"> {
+  return {
+    kind,
+    gate_id: ctx.gate.id,
+    lot_id: ctx.lot.id,
+    identifier: input.identifier,
+    ...(input.confidence !== undefined ? { confidence: input.confidence } : {}),
+    event_id: input.event_id ?? randomUUID(),
+    at: Date.now(),
+  };
+}
 
 /** What the store held (a plate's pass list, a reservation's pass) or PostgreSQL said, as one shape. */
 export function foundOf(raw: unknown): DbLookup {

@@ -19,6 +19,9 @@ export function ioredisClient(url: string): RedisLike {
     // Fail fast: every caller treats Redis as an accelerator and falls back to PostgreSQL.
     maxRetriesPerRequest: 1,
     connectTimeout: 1000,
+    // No command waits forever; the gate path (lib/gates/kv.ts) and the availability cache race
+    // their own, tighter timeouts.
+    commandTimeout: 2000,
     enableOfflineQueue: true,
     lazyConnect: false,
   });

@@ -15,6 +15,11 @@ export function getRedis(): RedisLike | null {
   return g.__spotkeeperRedis;
 }
 
+/** The client if one was made already; never makes one (for background pollers that must not reopen a closed one). */
+export function peekRedis(): RedisLike | null {
+  return g.__spotkeeperRedis ?? null;
+}
+
 export async function closeRedis() {
   const r = g.__spotkeeperRedis;
   g.__spotkeeperRedis = undefined;

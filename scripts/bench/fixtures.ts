@@ -52,11 +52,11 @@ export async function insertScale(sql: Sql, lots: number, spotsPerLot: number, p
   await sql`
     with d as (select id from users where email = 'bench-driver-1@bench.spotkeeper.dev'),
     s as (select id, lot_id, row_number() over () as k from spots where label like 'S%' and lot_id in (select id from lots where name like 'Scale lot %')),
-    c as (select count(*) as total from s)
+    c as (select count(*)::int as total from s)
     insert into reservations (user_id, lot_id, spot_id, vehicle_type, license_plate, start_time, end_time, status, amount, currency, checked_in_at, checked_out_at)
     select d.id, s.lot_id, s.id, 'compact', 'PAST' || lpad(g::text, 7, '0'),
-           now() - make_interval(days => 2 + (g % 360)) - make_interval(hours => (g / c.total) % 20),
-           now() - make_interval(days => 2 + (g % 360)) - make_interval(hours => (g / c.total) % 20) + interval '2 hours',
+           now() - make_interval(days => 2 + (g % 360)) - make_interval(hours => ((g / c.total) % 20)::int),
+           now() - make_interval(days => 2 + (g % 360)) - make_interval(hours => ((g / c.total) % 20)::int) + interval '2 hours',
            'completed', 500, 'EUR',
            now() - make_interval(days => 2 + (g % 360)), now() - make_interval(days => 2 + (g % 360)) + interval '1 hour'
     from generate_series(0, ${pastReservations - 1}::int) g

@@ -1,0 +1,34 @@
+/**
+ * One app process for the multi-process and crash tests: the route handlers behind node:http (as
+ * Next.js serves them), the in-process scheduler and the gate upkeep, as instrumentation.ts starts
+ * them — in a child process of the test, with the test's database and Redis prefix in its
+ * environment. Prints `port <n>` once listening.
+ *
+ * APP_FREEZE_AFTER_GATE_ANSWER=1 plays a process that dies right after answering a gate: work
+ * to run after an answer never starts (holdGateTasks), until the test kills it (SIGKILL).
+ */
+import { POST as checkInRoute } from "@/app/v1/gates/check-in/route";
+import { POST as rotateRoute } from "@/app/v1/lots/[id]/gates/[gateId]/rotate-secret/route";
+import { POST as reservationsRoute } from "@/app/v1/reservations/route";
+import { getDb } from "@/db/client";
+import { holdGateTasks } from "@/lib/gates/background";
+import { startGateUpkeep } from "@/lib/gates/upkeep";
+import { createInProcessScheduler, inProcessScheduler } from "@/lib/workflows/in-process-scheduler";
+import { serveRoutes } from "./http-server";
+
+const freeze = process.env.APP_FREEZE_AFTER_GATE_ANSWER === "1";
+
+await getDb();
+if (freeze) holdGateTasks();
+if (process.env.APP_SCHEDULER_MS) {
+  // The scheduler inProcessScheduler() hands out, sweeping faster than the default so the test is short.
+  (globalThis as { __spotkeeperScheduler?: unknown }).__spotkeeperScheduler = createInProcessScheduler({ getDb, intervalMs: Number(process.env.APP_SCHEDULER_MS) });
+  inProcessScheduler().start();
+}
+if (!freeze) startGateUpkeep(getDb);
+const server = await serveRoutes([
+  { method: "POST", pattern: /^\/v1\/reservations$/, handler: reservationsRoute },
+  { method: "POST", pattern: /^\/v1\/gates\/check-in$/, handler: checkInRoute },
+  { method: "POST", pattern: /^\/v1\/lots\/(?<id>[^/]+)\/gates\/(?<gateId>[^/]+)\/rotate-secret$/, handler: rotateRoute },
+]);
+console.log(`port ${new URL(server.url).port}`);
