@@ -321,7 +321,7 @@ describe("PUT /v1/reservations/{id}/cancel", () => {
     const res = await cancel(driver, r.reservation_id);
     expect(res.status).toBe(200);
     // Nothing was charged yet (bookings are confirmed without payment), so nothing is refunded.
-    expect(await res.json()).toEqual({ reservation_id: r.reservation_id, status: "cancelled", refund_amount: 0, currency: "JPY" });
+    expect(await res.json()).toEqual({ reservation_id: r.reservation_id, status: "cancelled", refund_amount: 0, currency: "JPY", refund_status: "none" });
     expect(((await (await getReservation(driver, r.reservation_id)).json()) as Reservation).status).toBe("cancelled");
 
     const again = await bookOk(otherDriver, lot.id, w);
