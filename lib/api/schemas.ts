@@ -196,6 +196,17 @@ export const ReservationOut = z
     status: ReservationStatus,
     amount: z.number().int().describe("Quoted price in minor units of `currency`"),
     currency: z.string(),
+    policy: z
+      .object({
+        grace_minutes: z.number().int(),
+        no_show_penalty: z.number().int(),
+        overstay_tolerance_minutes: z.number().int(),
+        overstay_daily_cap: z.number().int().describe("Most a started day of overstay costs, in minor units"),
+        cancel_full_refund_minutes_before: z.number().int(),
+        cancel_late_refund_percent: z.number().int(),
+      })
+      .nullable()
+      .describe("The terms shown at booking; later edits of the lot do not change them"),
   })
   .meta({ id: "Reservation" });
 

@@ -8,6 +8,7 @@ import type { CreateReservationInput } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
 import type { Caller } from "@/lib/http/with-auth";
 import { expireStaleHolds } from "./expire-holds";
+import { policyAtBooking } from "./booking-policy";
 import { priceBooking } from "./price-booking";
 
 /** Clocks of phones and kiosks drift; a start this far in the past still counts as "now". */
@@ -64,5 +65,6 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
     amount: pricing.quote.total,
     currency: lot.currency,
     pricing,
+    policy: policyAtBooking(lot, pricing.plan, input.vehicle_type),
   });
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { lots, payments, reservations, reservationTransitions } from "@/db/schema";
 import type { Cause } from "@/lib/lifecycle/state-machine";
@@ -35,7 +35,11 @@ export async function markDueNoShows(db: Db, now: Date, cause: Cause): Promise<s
     .where(
       and(
         eq(reservations.status, "confirmed"),
-        lte(sql`${reservations.startTime} + make_interval(mins => ${lots.graceMinutes})`, sql`${now.toISOString()}::timestamptz`),
+        // The grace shown at booking (reservations.policy); older bookings: the lot's current one.
+        lte(
+          sql`${reservations.startTime} + make_interval(mins => coalesce((${reservations.policy}->>'grace_minutes')::int, ${lots.graceMinutes}))`,
+          sql`${now.toISOString()}::timestamptz`,
+        ),
       ),
     )
     .orderBy(asc(reservations.startTime))
@@ -56,7 +60,7 @@ export async function chargeOutstandingPenalties(db: Db, now: Date): Promise<str
     .where(
       and(
         eq(reservations.status, "no_show"),
-        gt(lots.noShowPenalty, 0),
+        sql`coalesce((${reservations.policy}->>'no_show_penalty')::int, ${lots.noShowPenalty}) > 0`,
         sql`not exists (select 1 from ${payments} p where p.reservation_id = ${reservations.id} and p.kind = 'penalty')`,
         sql`exists (select 1 from ${reservationTransitions} t where t.reservation_id = ${reservations.id} and t.to_status = 'no_show'
             and t.created_at > ${new Date(now.getTime() - PENALTY_LOOKBACK_MS).toISOString()}::timestamptz)`,
