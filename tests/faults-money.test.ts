@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as lotLedgerRoute } from "@/app/v1/lots/[id]/payments/route";
 import { getDb } from "@/db/client";
-import { payments } from "@/db/schema";
+import { payments, reservations } from "@/db/schema";
 import { insertLedgerRow } from "@/db/queries/payments";
 import { settle } from "@/lib/payments/money-movements";
 import { sweepPendingPayments } from "@/lib/payments/sweep-pending";
@@ -143,6 +143,8 @@ describe("a retry after Stripe's 24-hour idempotency window", () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await paidBooking(driver, lot.id, at(9, 12), at(9, 13));
     const db = await getDb();
+    // A no-show (the state in which a penalty is still owed when it runs).
+    await db.update(reservations).set({ status: "no_show" }).where(eq(reservations.id, r.reservation_id));
     const { row } = await insertLedgerRow(db, {
       reservationId: r.reservation_id,
       kind: "penalty",
