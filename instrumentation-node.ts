@@ -8,7 +8,16 @@ export async function startServer() {
     const { env } = await import("@/lib/env");
     const e = env();
     const { getDb } = await import("@/db/client");
-    await getDb();
+    const { isDatabaseUnavailable } = await import("@/lib/errors");
+    try {
+      await getDb();
+    } catch (err) {
+      // PostgreSQL not there yet (or down): serve anyway — /health answers, the API answers 503
+      // unavailable, gates decide from Redis — and connect (migrate, seed) on the first request
+      // after it returns. Any other start-up failure is a real fault and stops the server.
+      if (!isDatabaseUnavailable(err)) throw err;
+      console.error(`[spotkeeper] PostgreSQL is unreachable (${(err as Error).message}); serving, and connecting when it returns`);
+    }
     if (e.demo && !building) {
       const { demoBanner } = await import("@/db/demo-banner");
       const url = process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;

@@ -150,6 +150,17 @@ export const spots = pgTable(
   ],
 );
 
+/** The terms shown at booking, kept on the reservation (lib/reservations/booking-policy.ts). */
+export type BookingPolicySnapshot = {
+  grace_minutes: number;
+  no_show_penalty: number;
+  overstay_tolerance_minutes: number;
+  /** Most a started day of overstay costs (the plan's daily maximum, or the default cap). */
+  overstay_daily_cap: number;
+  cancel_full_refund_minutes_before: number;
+  cancel_late_refund_percent: number;
+};
+
 export const reservations = pgTable(
   "reservations",
   {
@@ -178,7 +189,7 @@ export const reservations = pgTable(
     /** The quote the driver booked at (plan, occupancy, line items): later refunds use the same plan. */
     pricing: jsonb("pricing").$type<Record<string, unknown>>(),
     /** The lot's policy shown at booking (lib/reservations/booking-policy.ts); null on older rows. */
-    policy: jsonb("policy").$type<Record<string, unknown>>(),
+    policy: jsonb("policy").$type<BookingPolicySnapshot>(),
     stripePaymentIntentId: text("stripe_payment_intent_id"),
     /** Saved on payment, for off-session charges (overstay, extension, no-show penalty). */
     paymentMethodId: text("payment_method_id"),

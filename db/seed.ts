@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { hashPassword, hashToken } from "@/lib/auth/secrets";
 import { RatePlan, type RatePlanInput } from "@/lib/pricing/rate-plan";
 import type { Db } from "./client";
@@ -13,11 +13,12 @@ export const DEMO_USERS = [
   { email: "operator@spotkeeper.demo", name: "Omar Operator", role: "operator" as const },
 ];
 
-type DemoLot = Omit<NewLot, "ratePlan" | "organisationId"> & { ratePlan: RatePlanInput; counts: SpotCounts; levels: string[] };
+type DemoLot = Omit<NewLot, "ratePlan" | "organisationId" | "seedKey"> & { seedKey: string; ratePlan: RatePlanInput; counts: SpotCounts; levels: string[] };
 
 // Three lots in three time zones; Shibuya is tiny on purpose, so a full lot is easy to see.
 export const DEMO_LOTS: DemoLot[] = [
   {
+    seedKey: "canal-street-garage",
     name: "Canal Street Garage",
     city: "Amsterdam",
     latitude: 52.3752,
@@ -47,6 +48,7 @@ export const DEMO_LOTS: DemoLot[] = [
     levels: ["P1", "P2"],
   },
   {
+    seedKey: "mission-bay-lot",
     name: "Mission Bay Lot",
     city: "San Francisco",
     latitude: 37.768,
@@ -68,6 +70,7 @@ export const DEMO_LOTS: DemoLot[] = [
     levels: ["G"],
   },
   {
+    seedKey: "shibuya-mini-park",
     name: "Shibuya Mini Park",
     city: "Tokyo",
     latitude: 35.6595,
@@ -82,9 +85,12 @@ export const DEMO_LOTS: DemoLot[] = [
   },
 ];
 
-/** The demo gates' fixed secrets (listed in lib/gates/README.md): `gk_demo_canal-street-garage_entry`, … */
-export const demoGateSecret = (lotName: string, direction: "entry" | "exit") =>
-  `gk_demo_${lotName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}_${direction}`;
+/**
+ * The demo gates' fixed secrets (listed in lib/gates/README.md): `gk_demo_canal-street-garage_entry`, …
+ * Derived from the lot's seed key (the slug of its original name), never from its current name.
+ */
+export const demoGateSecret = (seedKey: string, direction: "entry" | "exit") =>
+  `gk_demo_${seedKey.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}_${direction}`;
 
 /**
  * Demo data, idempotent: users and their API tokens are (re)written on every start, so the tokens
@@ -113,28 +119,52 @@ export async function seedDemo(db: Db, tokens: { driverToken: string; operatorTo
       .insert(memberships)
       .values({ organisationId: DEMO_ORGANISATION_ID, userId: demoOperatorId!, role: "owner" })
       .onConflictDoUpdate({ target: [memberships.organisationId, memberships.userId], set: { role: "owner" } });
-    const existing = await tx.select({ name: lots.name }).from(lots);
+    // Lots are found by their stable seed key, never by name: an operator may rename a demo lot.
+    // A database seeded before the key existed is adopted through the demo entry gate's secret,
+    // which identifies its lot whatever it is called now.
+    for (const { seedKey } of DEMO_LOTS) {
+      await tx.execute(sql`
+        update ${lots} set seed_key = ${seedKey}
+        where seed_key is null
+          and not exists (select 1 from ${lots} l2 where l2.seed_key = ${seedKey})
+          and id = (select lot_id from ${gateDevices} where secret_hash = ${hashToken(demoGateSecret(seedKey, "entry"))} limit 1)`);
+    }
     for (const { counts, levels, ...values } of DEMO_LOTS) {
-      if (existing.some((l) => l.name === values.name)) continue;
-      const [lot] = await tx.insert(lots).values({ ...values, organisationId: DEMO_ORGANISATION_ID, ratePlan: RatePlan.parse(values.ratePlan) }).returning();
+      const [lot] = await tx
+        .insert(lots)
+        .values({ ...values, organisationId: DEMO_ORGANISATION_ID, ratePlan: RatePlan.parse(values.ratePlan) })
+        .onConflictDoNothing({ target: lots.seedKey })
+        .returning();
+      if (!lot) continue; // seeded before: whatever operators made of it stays
       for (const [i, level] of levels.entries()) {
         // Split the counts over the levels, the first level taking the remainder.
         const share = Object.fromEntries(
           Object.entries(counts).map(([t, n]) => [t, Math.floor(n / levels.length) + (i === 0 ? n % levels.length : 0)]),
         ) as SpotCounts;
-        await tx.insert(spots).values(await spotsFromCounts(tx, lot!, share, level));
+        await tx.insert(spots).values(await spotsFromCounts(tx, lot, share, level));
       }
     }
-    // One entry and one exit gate per demo lot of the demo organisation. A gate that exists keeps its
-    // secret: seeding never overwrites a real gate's credential (a rotated demo gate stays rotated).
-    for (const lot of await tx.select({ id: lots.id, name: lots.name }).from(lots).where(eq(lots.organisationId, DEMO_ORGANISATION_ID))) {
-      if (!DEMO_LOTS.some((l) => l.name === lot.name)) continue;
+    // One entry and one exit gate per demo lot, with the documented secrets, (re)written on every
+    // start like the tokens — unless an operator rotated the secret, or renamed the gate (its
+    // secret then exists under the new name, and nothing is inserted). Only the demo organisation's
+    // seeded lots: seeding never touches a real gate's credential.
+    const demoLots = await tx
+      .select({ id: lots.id, seedKey: lots.seedKey })
+      .from(lots)
+      .where(and(isNotNull(lots.seedKey), eq(lots.organisationId, DEMO_ORGANISATION_ID)));
+    for (const lot of demoLots) {
       for (const direction of ["entry", "exit"] as const) {
-        const secretHash = hashToken(demoGateSecret(lot.name, direction));
-        await tx
-          .insert(gateDevices)
-          .values({ lotId: lot.id, name: direction === "entry" ? "Entry" : "Exit", direction, secretHash })
-          .onConflictDoNothing();
+        const secretHash = hashToken(demoGateSecret(lot.seedKey!, direction));
+        const name = direction === "entry" ? "Entry" : "Exit";
+        const [same] = await tx
+          .select({ id: gateDevices.id, rotated: gateDevices.secretRotatedAt })
+          .from(gateDevices)
+          .where(and(eq(gateDevices.lotId, lot.id), eq(gateDevices.name, name)));
+        if (same) {
+          if (!same.rotated) await tx.update(gateDevices).set({ direction, secretHash }).where(eq(gateDevices.id, same.id));
+          continue;
+        }
+        await tx.insert(gateDevices).values({ lotId: lot.id, name, direction, secretHash }).onConflictDoNothing();
       }
     }
   });

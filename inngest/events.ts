@@ -17,6 +17,8 @@ const VehicleMovement = z.object({
   gate_id: z.string().min(1),
   event_id: z.string().min(1),
   occurred_at: instant,
+  /** When a replayed (offline) read reached the server: money moves no more than a live read then could. */
+  received_at: instant.optional(),
 });
 
 export const reservationCreated = eventType("parking/reservation.created", {

@@ -100,6 +100,15 @@ export const PG = {
   invalidTextRepresentation: "22P02",
 } as const;
 
+/**
+ * SQLSTATE class 22 (data exception: a value out of range, too long, a NUL byte, a bad date) is a
+ * value the client sent that validation let through: the client's error, answered 422.
+ */
+export function isDataException(err: unknown): boolean {
+  const code = pgCode(err);
+  return typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 export function pgCode(err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown } };
   const code = typeof e?.code === "string" ? e.code : typeof e?.cause?.code === "string" ? e.cause.code : undefined;

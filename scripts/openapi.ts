@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { declaredRoutes } from "@/app/v1/operations";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
-import { generateClientSchema } from "@/lib/api/client/generate";
+import { generateClientSchema, OPERATIONS_FILE, operationsIndex } from "@/lib/api/client/generate";
 
 // The document GET /v1/openapi.json serves, built from the declarations without a server:
 //   tsx --conditions=react-server scripts/openapi.ts lint          (npm run lint:openapi)
@@ -18,7 +18,8 @@ if (what === "document" && file) {
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
 } else if (what === "client" && file) {
   writeFileSync(file, await generateClientSchema(doc));
-  console.log(`wrote ${file}`);
+  writeFileSync(OPERATIONS_FILE, operationsIndex(doc));
+  console.log(`wrote ${file} and ${OPERATIONS_FILE}`);
 } else if (what === "lint") {
   process.exit(lint());
 } else {

@@ -1,13 +1,14 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GET as lotLedgerRoute } from "@/app/v1/lots/[id]/payments/route";
 import { getDb } from "@/db/client";
-import { payments } from "@/db/schema";
+import { payments, reservations } from "@/db/schema";
 import { insertLedgerRow } from "@/db/queries/payments";
 import { settle } from "@/lib/payments/money-movements";
 import { sweepPendingPayments } from "@/lib/payments/sweep-pending";
 import { apiRequest, at, createTestLot, createUser, routeContext, type TestUser } from "./fixtures";
 import { cancel, ledger, paidBooking } from "./support/driver-api";
+import { sweepRowsOf } from "./support/sweep";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
 // One money movement the processor keeps refusing must not block the others, and must never turn
@@ -22,16 +23,6 @@ beforeAll(async () => {
 
 const NOT_REFUNDABLE = { type: "invalid_request_error", code: "charge_not_refundable", message: "This charge cannot be refunded (dispute open)." };
 const AUTH = { type: "invalid_request_error", code: "api_key_expired", message: "Expired API Key provided" };
-
-/** Only this file's rows: dated back an hour and swept with a 30-minute threshold, due now. */
-async function sweepRows(reservationIds: string[]) {
-  const db = await getDb();
-  await db
-    .update(payments)
-    .set({ createdAt: sql`now() - interval '1 hour'`, nextAttemptAt: sql`case when ${payments.nextAttemptAt} is null then null else now() - interval '1 second' end` })
-    .where(and(inArray(payments.reservationId, reservationIds), eq(payments.status, "pending")));
-  return sweepPendingPayments(db, 30 * 60);
-}
 
 describe("a refund the processor refuses", () => {
   it("answers the cancel 200 with the refund pending, never 500 after the cancellation committed", async () => {
@@ -93,7 +84,7 @@ describe("the sweeper", () => {
     stripe().clearRefusals();
     stripe().refuse(new RegExp(`^POST /v1/refunds .*payment_intent=${badPi}`), 401, AUTH);
     try {
-      await sweepRows([bad.reservation_id, good.reservation_id]);
+      await sweepRowsOf([bad.reservation_id, good.reservation_id]);
       expect((await ledger(good.reservation_id)).map((p) => [p.kind, p.status]).sort()).toEqual([["charge", "succeeded"], ["refund", "succeeded"]]);
       expect(stripe().refundsFor(goodPi)).toHaveLength(1);
       // The failing row is not retried before its back-off ends...
@@ -101,7 +92,7 @@ describe("the sweeper", () => {
       await sweepPendingPayments(await getDb(), 30 * 60);
       expect(stripe().posts("/v1/refunds").length).toBe(before);
       // ...and after enough attempts it waits for an operator instead of being retried forever.
-      for (let i = 0; i < 6; i++) await sweepRows([bad.reservation_id]);
+      for (let i = 0; i < 6; i++) await sweepRowsOf([bad.reservation_id]);
       const refund = (await ledger(bad.reservation_id)).find((p) => p.kind === "refund");
       expect(refund).toMatchObject({ status: "needs_attention" });
       expect(refund!.lastError).toContain("Expired API Key");
@@ -143,6 +134,8 @@ describe("a retry after Stripe's 24-hour idempotency window", () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await paidBooking(driver, lot.id, at(9, 12), at(9, 13));
     const db = await getDb();
+    // A no-show (the state in which a penalty is still owed when it runs).
+    await db.update(reservations).set({ status: "no_show" }).where(eq(reservations.id, r.reservation_id));
     const { row } = await insertLedgerRow(db, {
       reservationId: r.reservation_id,
       kind: "penalty",

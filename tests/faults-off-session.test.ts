@@ -1,13 +1,13 @@
-import { and, eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { insertLedgerRow } from "@/db/queries/payments";
-import { payments, reservations } from "@/db/schema";
+import { reservations } from "@/db/schema";
 import { settle } from "@/lib/payments/money-movements";
-import { sweepPendingPayments } from "@/lib/payments/sweep-pending";
 import { checkOut } from "@/lib/reservations/check-out";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
 import { bookOk, cancel, extend, getReservation, ledger, paidBooking, paidNet, statusOf, type ReservationJson } from "./support/driver-api";
+import { sweepRowsOf } from "./support/sweep";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
 // Off-session money (extension, overstay, no-show penalty) is decided in one moment and moved in
@@ -21,15 +21,6 @@ beforeAll(async () => {
 });
 
 const current = async (id: string) => (await (await getReservation(driver, id)).json()) as ReservationJson;
-
-async function sweepAged(reservationId: string) {
-  const db = await getDb();
-  await db
-    .update(payments)
-    .set({ createdAt: sql`now() - interval '1 hour'`, nextAttemptAt: null })
-    .where(and(eq(payments.reservationId, reservationId), eq(payments.status, "pending")));
-  return sweepPendingPayments(db, 30 * 60);
-}
 
 describe("an off-session charge that runs late", () => {
   it("is not charged when the reservation was cancelled in the meantime", async () => {
@@ -64,7 +55,7 @@ describe("an extension whose charge finally fails", () => {
     // ...and when it is retried the saved card declines.
     const db = await getDb();
     await db.update(reservations).set({ paymentMethodId: "pm_card_chargeDeclined" }).where(eq(reservations.id, r.reservation_id));
-    await sweepAged(r.reservation_id);
+    await sweepRowsOf([r.reservation_id]);
 
     expect((await ledger(r.reservation_id)).find((p) => p.kind === "adjustment")).toMatchObject({ status: "failed" });
     expect(await current(r.reservation_id)).toMatchObject({ end_time: at(5, 10).toISOString(), amount: r.amount });

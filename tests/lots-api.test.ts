@@ -342,7 +342,7 @@ describe("GET /v1/openapi.json", () => {
     expect(dangling).toEqual([]);
     const reservation = doc.components.schemas.Reservation as { required: string[] };
     expect(reservation.required.sort()).toEqual(
-      ["reservation_id", "user_id", "lot_id", "spot_id", "spot_label", "vehicle_type", "license_plate", "start_time", "end_time", "status", "amount", "currency"].sort(),
+      ["reservation_id", "user_id", "lot_id", "spot_id", "spot_label", "vehicle_type", "license_plate", "start_time", "end_time", "status", "amount", "currency", "policy"].sort(),
     );
     expect(doc.components.schemas.Error).toMatchObject({ required: ["error"] });
   });

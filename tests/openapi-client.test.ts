@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { declaredRoutes } from "@/app/v1/operations";
 import { GET as listLots } from "@/app/v1/lots/route";
-import { generateClientSchema } from "@/lib/api/client/generate";
+import { generateClientSchema, OPERATIONS_FILE, operationsIndex } from "@/lib/api/client/generate";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { apiRequest, expectError, routeContext } from "./fixtures";
 
@@ -11,6 +11,7 @@ describe("the typed client", () => {
   it("is generated from the current document (run `npm run gen:client` after changing a declaration)", async () => {
     const committed = readFileSync(path.join(process.cwd(), "lib/api/client/schema.d.ts"), "utf8");
     expect(await generateClientSchema(buildOpenApiDocument(declaredRoutes()))).toBe(committed);
+    expect(operationsIndex(buildOpenApiDocument(declaredRoutes()))).toBe(readFileSync(path.join(process.cwd(), OPERATIONS_FILE), "utf8"));
   });
 });
 

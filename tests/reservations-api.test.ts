@@ -65,7 +65,7 @@ describe("POST /v1/reservations", () => {
     expect(res.status).toBe(201);
     const body = (await res.json()) as Reservation;
     expect(Object.keys(body).sort()).toEqual(
-      ["amount", "currency", "end_time", "license_plate", "lot_id", "reservation_id", "spot_id", "spot_label", "start_time", "status", "user_id", "vehicle_type"].sort(),
+      ["amount", "currency", "end_time", "license_plate", "lot_id", "policy", "reservation_id", "spot_id", "spot_label", "start_time", "status", "user_id", "vehicle_type"].sort(),
     );
     expect(body).toEqual({
       reservation_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -81,6 +81,15 @@ describe("POST /v1/reservations", () => {
       status: "pending_payment",
       amount: 700,
       currency: "EUR",
+      // The terms shown at booking (issue 10): later edits of the lot do not change them.
+      policy: {
+        grace_minutes: 30,
+        no_show_penalty: 0,
+        overstay_tolerance_minutes: 10,
+        overstay_daily_cap: 3500, // no daily maximum: 10 h at 3.50
+        cancel_full_refund_minutes_before: 0,
+        cancel_late_refund_percent: 0,
+      },
     });
     expect(res.headers.get("location")).toBe(`/v1/reservations/${body.reservation_id}`);
   });
@@ -321,7 +330,7 @@ describe("PUT /v1/reservations/{id}/cancel", () => {
     const res = await cancel(driver, r.reservation_id);
     expect(res.status).toBe(200);
     // Nothing was charged yet (bookings are confirmed without payment), so nothing is refunded.
-    expect(await res.json()).toEqual({ reservation_id: r.reservation_id, status: "cancelled", refund_amount: 0, currency: "JPY" });
+    expect(await res.json()).toEqual({ reservation_id: r.reservation_id, status: "cancelled", refund_amount: 0, currency: "JPY", refund_status: "none" });
     expect(((await (await getReservation(driver, r.reservation_id)).json()) as Reservation).status).toBe("cancelled");
 
     const again = await bookOk(otherDriver, lot.id, w);

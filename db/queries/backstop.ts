@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { lots, payments, reservations, reservationTransitions } from "../schema";
 
@@ -15,6 +15,7 @@ export async function hasPaymentInFlight(db: DbOrTx, reservationId: string) {
 }
 
 /** Confirmed reservations whose start + grace has passed, oldest first. */
+// The grace and penalty are those shown at booking (reservations.policy); older bookings: the lot's current ones.
 export async function dueNoShowIds(db: DbOrTx, now: Date, limit: number) {
   const rows = await db
     .select({ id: reservations.id })
@@ -23,7 +24,10 @@ export async function dueNoShowIds(db: DbOrTx, now: Date, limit: number) {
     .where(
       and(
         eq(reservations.status, "confirmed"),
-        lte(sql`${reservations.startTime} + make_interval(mins => ${lots.graceMinutes})`, sql`${now.toISOString()}::timestamptz`),
+        lte(
+          sql`${reservations.startTime} + make_interval(mins => coalesce((${reservations.policy}->>'grace_minutes')::int, ${lots.graceMinutes}))`,
+          sql`${now.toISOString()}::timestamptz`,
+        ),
       ),
     )
     .orderBy(asc(reservations.startTime))
@@ -40,7 +44,7 @@ export async function penaltyOwingIds(db: DbOrTx, since: Date, limit: number) {
     .where(
       and(
         eq(reservations.status, "no_show"),
-        gt(lots.noShowPenalty, 0),
+        sql`coalesce((${reservations.policy}->>'no_show_penalty')::int, ${lots.noShowPenalty}) > 0`,
         sql`not exists (select 1 from ${payments} p where p.reservation_id = ${reservations.id} and p.kind = 'penalty')`,
         sql`exists (select 1 from ${reservationTransitions} t where t.reservation_id = ${reservations.id} and t.to_status = 'no_show'
             and t.created_at > ${since.toISOString()}::timestamptz)`,

@@ -1,18 +1,18 @@
 import { BARRIER_OUTCOMES, GATE_REASONS } from "@spotkeeper/gate-kiosk/contract";
 import { z } from "zod";
+import { Instant, SingleLine } from "./schemas";
 
 // The gates' part of the public API (lib/gates/README.md is the contract in prose). Kept beside
 // schemas.ts rather than in it so the lot and pricing schemas there can change independently;
 // openapi.ts documents both.
 
 const Uuid = z.uuid();
-const Instant = z.iso.datetime({ offset: true }).describe("ISO 8601 instant with a UTC offset");
 
 export const GATE_DIRECTIONS = ["entry", "exit"] as const;
 export const GateDirection = z.enum(GATE_DIRECTIONS).meta({ id: "GateDirection" });
 
 export const CreateGateInput = z
-  .object({ name: z.string().trim().min(1).max(60), direction: GateDirection })
+  .object({ name: SingleLine(1, 60), direction: GateDirection })
   .meta({ id: "CreateGateInput" });
 
 const BarrierOutcome = z.enum(BARRIER_OUTCOMES).meta({ id: "BarrierOutcome" });

@@ -25,7 +25,28 @@ export const RESERVATION_STATUSES = [
 export const VehicleType = z.enum(VEHICLE_TYPES).meta({ id: "VehicleType" });
 export const ReservationStatus = z.enum(RESERVATION_STATUSES).meta({ id: "ReservationStatus" });
 const Uuid = z.uuid();
-const Instant = z.iso.datetime({ offset: true }).describe("ISO 8601 instant with a UTC offset");
+
+// ---- Central string and time validation (every text and instant of the API goes through these) ----
+
+/** Bookings, quotes and gate reads live between these: outside, PostgreSQL and Intl overflow. */
+export const EARLIEST_INSTANT = Date.UTC(2000, 0, 1);
+export const LATEST_INSTANT = Date.UTC(2200, 0, 1);
+export const Instant = z.iso
+  .datetime({ offset: true })
+  .refine(
+    (v) => {
+      const t = Date.parse(v);
+      return t >= EARLIEST_INSTANT && t < LATEST_INSTANT;
+    },
+    { message: "must be between 2000-01-01 and 2200-01-01" },
+  )
+  .describe("ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01");
+
+// C0 and C1 control characters (NUL, ESC, DEL…): never part of a name, and NUL cannot be stored.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** One line of text a person typed: trimmed, no control characters, min..max characters. */
+export const SingleLine = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).refine((v) => !CONTROL.test(v), { message: "must not contain control characters" });
 
 export const LicensePlate = z
   .string()
@@ -40,7 +61,7 @@ const isTimeZone = (tz: string) => {
     return false;
   }
 };
-export const TimeZone = z.string().refine(isTimeZone, { message: "Unknown IANA time zone" });
+export const TimeZone = z.string().max(64).refine(isTimeZone, { message: "Unknown IANA time zone" });
 export const Currency = z
   .string()
   .regex(/^[A-Za-z]{3}$/, "ISO 4217 currency code")
@@ -70,7 +91,7 @@ export const AvailabilityQuery = TimeWindowQuery.extend({ vehicle_type: VehicleT
 
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: SingleLine(1, 200).optional(),
 });
 
 export const ListReservationsQuery = ListQuery.extend({
@@ -94,9 +115,9 @@ const SpotCountsInput = z.object({
 });
 
 export const SpotInput = z.object({
-  label: z.string().trim().min(1).max(32),
+  label: SingleLine(1, 32),
   vehicle_type: VehicleType,
-  level: z.string().trim().min(1).max(16).default("G"),
+  level: SingleLine(1, 16).default("G"),
   x: z.number().int().min(0).max(100_000).default(0),
   y: z.number().int().min(0).max(100_000).default(0),
   active: z.boolean().default(true),
@@ -104,14 +125,14 @@ export const SpotInput = z.object({
 
 export const AddSpotsInput = z
   .union([
-    z.object({ counts: SpotCountsInput, level: z.string().trim().min(1).max(16).default("G") }),
+    z.object({ counts: SpotCountsInput, level: SingleLine(1, 16).default("G") }),
     z.object({ spots: z.array(SpotInput).min(1).max(5000) }),
   ])
   .meta({ id: "AddSpotsInput" });
 
 const LotFields = {
-  name: z.string().trim().min(1).max(120),
-  address: z.string().trim().min(1).max(300),
+  name: SingleLine(1, 120),
+  address: SingleLine(1, 300),
   time_zone: TimeZone,
   currency: Currency,
   grace_minutes: z.number().int().min(0).max(24 * 60),
@@ -162,12 +183,7 @@ export const PaymentInput = z
   .object({
     reservation_id: Uuid,
     amount: z.number().int().min(0).describe("Must equal the reservation's quoted amount, in minor units"),
-    payment_method_id: z
-      .string()
-      .trim()
-      .min(3)
-      .max(255)
-      .describe("A Stripe PaymentMethod id (pm_…); in the keyless demo also a test card number"),
+    payment_method_id: SingleLine(3, 255).describe("A Stripe PaymentMethod id (pm_…); in the keyless demo also a test card number"),
   })
   .meta({ id: "PaymentInput" });
 
@@ -187,6 +203,17 @@ export const ReservationOut = z
     status: ReservationStatus,
     amount: z.number().int().describe("Quoted price in minor units of `currency`"),
     currency: z.string(),
+    policy: z
+      .object({
+        grace_minutes: z.number().int(),
+        no_show_penalty: z.number().int(),
+        overstay_tolerance_minutes: z.number().int(),
+        overstay_daily_cap: z.number().int().describe("Most a started day of overstay costs, in minor units"),
+        cancel_full_refund_minutes_before: z.number().int(),
+        cancel_late_refund_percent: z.number().int(),
+      })
+      .nullable()
+      .describe("The terms shown at booking; later edits of the lot do not change them"),
   })
   .meta({ id: "Reservation" });
 

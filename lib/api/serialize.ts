@@ -16,6 +16,9 @@ export function reservationOut(r: ReservationWithSpot) {
     status: r.status,
     amount: r.amount,
     currency: r.currency,
+    // The terms shown at booking (grace, no-show penalty, overstay tolerance and cap, cancellation);
+    // null for bookings made before they were kept.
+    policy: r.policy ?? null,
   };
 }
 

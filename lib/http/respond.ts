@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError, isApiError, isDatabaseUnavailable, PG, pgCode } from "@/lib/errors";
+import { ApiError, isApiError, isDatabaseUnavailable, isDataException, PG, pgCode } from "@/lib/errors";
 
 export function json(body: unknown, status = 200, headers?: HeadersInit) {
   return Response.json(body, { status, headers });
@@ -40,6 +40,10 @@ export function errorResponse(err: unknown): Response {
   }
   if (code === PG.uniqueViolation) {
     return json({ error: { code: "conflict", message: "A record with these values already exists" } }, 409);
+  }
+  if (isDataException(err)) {
+    console.error("[spotkeeper] value rejected by PostgreSQL (validation should have caught it):", (err as Error).message);
+    return json({ error: { code: "validation_failed", message: "A value in the request is out of range or malformed" } }, 422);
   }
   console.error("[spotkeeper] unhandled error", err);
   return json({ error: { code: "internal_error", message: "Something went wrong on our side" } }, 500);

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { findReservation } from "@/db/queries/reservations";
+import { bookedPolicy } from "@/lib/reservations/booking-policy";
 import { queueCharge, settle } from "./money-movements";
 
 /**
@@ -13,7 +14,9 @@ export async function chargeNoShowPenalty(db: Db, reservationId: string) {
     const r = await findReservation(tx, reservationId);
     if (!r || r.status !== "no_show") return null;
     const lot = await findLot(tx, r.lotId);
-    return queueCharge(tx, r, "penalty", lot?.noShowPenalty ?? 0, `penalty:no_show:${r.id}`, "No-show penalty");
+    // The penalty shown at booking, not one the operator set later.
+    const penalty = lot ? bookedPolicy(r, lot).no_show_penalty : 0;
+    return queueCharge(tx, r, "penalty", penalty, `penalty:no_show:${r.id}`, "No-show penalty");
   });
   if (!row) return { amount: 0, status: "none" as const };
   return { amount: row.amount, status: await settle(db, row) };

@@ -13,7 +13,23 @@ export type OverstayInput = {
   actualEnd: Date;
   /** Minutes past the end that are forgiven (queue at the barrier, payment terminal). */
   toleranceMinutes?: number;
+  /** Most charged per started day of overstay, as shown at booking; defaults to overstayDailyCap. */
+  dailyCap?: number;
 };
+
+/** Hours of the base rate a day of overstay costs at most on a lot without a daily maximum. */
+export const DEFAULT_OVERSTAY_CAP_HOURS = 10;
+
+/**
+ * The most a started day of overstay costs: the plan's daily maximum, or, for a plan without one,
+ * DEFAULT_OVERSTAY_CAP_HOURS at the vehicle type's base rate — an abandoned car must not run up
+ * 24 hours a day at peak prices. Shown to the driver at booking (reservations.policy).
+ */
+export function overstayDailyCap(plan: RatePlan, vehicleType: VehicleType): number {
+  if (plan.daily_max !== null) return plan.daily_max;
+  const hourly = plan.base_hourly[vehicleType] + (vehicleType === "ev" ? plan.ev_surcharge_hourly : 0);
+  return DEFAULT_OVERSTAY_CAP_HOURS * hourly;
+}
 
 export type OverstayCharge = { amount: number; line_items: LineItem[] };
 
@@ -24,7 +40,7 @@ const NONE: OverstayCharge = { amount: 0, line_items: [] };
  * the whole time from the booked end is billed (the tolerance is a grace, not a deductible) at the
  * plan's rate with its bands and billing increments. Occupancy pricing does not apply (the overstay
  * was never booked against demand) and neither does the minimum charge (the booking already paid it).
- * The total never exceeds the daily maximum per started day of overstay.
+ * The total never exceeds the daily cap (overstayDailyCap) per started day of overstay.
  */
 export function overstayCharge(input: OverstayInput): OverstayCharge {
   const tolerance = input.toleranceMinutes ?? 10;
@@ -40,8 +56,8 @@ export function overstayCharge(input: OverstayInput): OverstayCharge {
   let amount = priced.total;
   // quote caps each 24 h of *billed* time; when a billing increment spills past a day boundary the
   // actual overstay did not cross, that would start an extra day, so cap by started days of the stay.
-  if (input.plan.daily_max !== null) {
-    const cap = input.plan.daily_max * Math.ceil(overMs / DAY_MS);
+  {
+    const cap = (input.dailyCap ?? overstayDailyCap(input.plan, input.vehicleType)) * Math.ceil(overMs / DAY_MS);
     if (amount > cap) {
       lineItems.push({
         from: input.end.toISOString(),

@@ -10,6 +10,7 @@ import { auditBookingAct } from "@/lib/organisations/audit";
 import type { Caller } from "@/lib/auth/caller";
 import { movementStatus, queueRefund, settleEach } from "@/lib/payments/money-movements";
 import { cancellationRefund } from "@/lib/refunds/cancellation-refund";
+import { bookedPolicy } from "./booking-policy";
 
 /**
  * Cancels in one transaction with the row locked, so two cancels (or a cancel racing a gate entry)
@@ -28,9 +29,10 @@ export async function cancelReservation(db: Db, caller: Caller, id: string, now 
     if (!canTransition(r.status, "cancelled")) {
       throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be cancelled`, { status: r.status });
     }
+    const policy = bookedPolicy(r, lot); // the terms shown at booking, not the lot's current ones
     const refund = cancellationRefund(await netPaid(tx, r.id), r.startTime, now, {
-      fullRefundMinutesBefore: lot.cancelFullRefundMinutesBefore,
-      lateRefundPercent: lot.cancelLateRefundPercent,
+      fullRefundMinutesBefore: policy.cancel_full_refund_minutes_before,
+      lateRefundPercent: policy.cancel_late_refund_percent,
     });
     // Before the transition, which updates `r` in place: the log keeps the booking as it was.
     await auditBookingAct(tx, caller, r, "reservation.cancelled", { status: "cancelled", refund_amount: refund });

@@ -8,6 +8,8 @@ import { ApiError } from "@/lib/errors";
 import { queueCharge, queueRefund, settleAll } from "@/lib/payments/money-movements";
 import { earlyDepartureRefund } from "@/lib/refunds/early-departure";
 import { overstayCharge } from "@/lib/refunds/overstay";
+import { boundReplayMoney, type ExitMoney } from "@/lib/refunds/replay-bound";
+import { bookedPolicy } from "./booking-policy";
 import { bookedPlan } from "./price-booking";
 
 export type CheckOutResult = {
@@ -26,7 +28,12 @@ export type CheckOutResult = {
  * is charged off-session. The spot is free for new bookings from this commit on. The row lock and
  * the status check make a concurrent cancel, a replayed exit event or a second call move no money.
  */
-export async function checkOut(db: Db, reservationId: string, actualEnd: Date, ctx: Omit<TransitionContext, "at">): Promise<CheckOutResult> {
+export async function checkOut(
+  db: Db,
+  reservationId: string,
+  actualEnd: Date,
+  ctx: Omit<TransitionContext, "at"> & { /** When a replayed (offline) exit reached the server. */ arrivedAt?: Date },
+): Promise<CheckOutResult> {
   const { result, movements } = await lifecycleTransaction(db, async (tx) => {
     const r = await findReservation(tx, reservationId, { forUpdate: true });
     if (!r) throw new ApiError("not_found", "Reservation not found");
@@ -49,35 +56,33 @@ export async function checkOut(db: Db, reservationId: string, actualEnd: Date, c
       });
     }
     const { plan, occupancy } = bookedPlan(r, lot);
-    const refund = earlyDepartureRefund({
-      plan,
-      vehicleType: r.vehicleType,
-      timeZone: lot.timeZone,
-      occupancy,
-      start: r.startTime,
-      end: r.endTime,
-      paidAmount: await netPaid(tx, r.id),
-      actualEnd,
+    const policy = bookedPolicy(r, lot); // tolerance and overstay cap as shown at booking
+    const paidAmount = await netPaid(tx, r.id);
+    const moneyAt = (at: Date): ExitMoney => ({
+      refund: earlyDepartureRefund({ plan, vehicleType: r.vehicleType, timeZone: lot.timeZone, occupancy, start: r.startTime, end: r.endTime, paidAmount, actualEnd: at }),
+      charge: overstayCharge({
+        plan,
+        vehicleType: r.vehicleType,
+        timeZone: lot.timeZone,
+        end: r.endTime,
+        actualEnd: at,
+        toleranceMinutes: policy.overstay_tolerance_minutes,
+        dailyCap: policy.overstay_daily_cap,
+      }).amount,
     });
-    const overstay = overstayCharge({
-      plan,
-      vehicleType: r.vehicleType,
-      timeZone: lot.timeZone,
-      end: r.endTime,
-      actualEnd,
-      toleranceMinutes: lot.overstayToleranceMinutes,
-    });
+    // A replayed offline exit moves no more money than a live read at its arrival could.
+    const { refund, charge: overstay } = ctx.arrivedAt ? boundReplayMoney(moneyAt, actualEnd, ctx.arrivedAt) : moneyAt(actualEnd);
     if (r.status === "confirmed") {
       // The exit was read before the entry event was processed: record the entry first.
       await checkIn(tx, r, { cause: ctx.cause, at: r.checkedInAt ?? actualEnd, note: "Entry recorded at exit" });
     }
-    await complete(tx, r, { ...ctx, at: actualEnd });
+    await complete(tx, r, { cause: ctx.cause, actorId: ctx.actorId, note: ctx.note, at: actualEnd });
     const movements = [
       ...(await queueRefund(tx, r, refund, `refund:early:${r.id}`, "Early departure refund")),
-      await queueCharge(tx, r, "adjustment", overstay.amount, `overstay:${r.id}`, `Overstay until ${actualEnd.toISOString()}`),
+      await queueCharge(tx, r, "adjustment", overstay, `overstay:${r.id}`, `Overstay until ${actualEnd.toISOString()}`),
     ];
     return {
-      result: { reservation_id: r.id, status: "completed" as const, refund_amount: refund, pending_charges: overstay.amount, currency: r.currency, changed: true },
+      result: { reservation_id: r.id, status: "completed" as const, refund_amount: refund, pending_charges: overstay, currency: r.currency, changed: true },
       movements,
     };
   });

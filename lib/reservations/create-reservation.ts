@@ -10,6 +10,7 @@ import { insertAudit } from "@/db/queries/audit";
 import { authorizeLot } from "@/lib/auth/lot-access";
 import type { Caller } from "@/lib/auth/caller";
 import { assertHoldCap } from "./hold-cap";
+import { policyAtBooking } from "./booking-policy";
 import { priceBooking } from "./price-booking";
 
 /** Clocks of phones and kiosks drift; a start this far in the past still counts as "now". */
@@ -68,6 +69,7 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
     amount: pricing.quote.total,
     currency: lot.currency,
     pricing,
+    policy: policyAtBooking(lot, pricing.plan, input.vehicle_type),
   });
   if (userId !== caller.id) {
     await insertAudit(db, {

@@ -4,6 +4,7 @@ import { findReservation } from "@/db/queries/reservations";
 import type { ParkingEvent } from "@/inngest/events";
 import type { LifecycleChange, LifecycleEffect } from "@/lib/lifecycle/effects";
 import { noShowDeadline } from "./no-show";
+import { bookedPolicy } from "@/lib/reservations/booking-policy";
 import { sendEvent } from "./send-event";
 
 // Event ids are the idempotency keys: a status is reached at most once per reservation, so
@@ -40,7 +41,7 @@ export async function eventForChange(db: Db, change: LifecycleChange): Promise<P
     if (!r || !lot) return null;
     return {
       name: "parking/reservation.confirmed",
-      data: { reservation_id: id, start_time: r.startTime.toISOString(), grace_ends_at: noShowDeadline(r.startTime, lot.graceMinutes).toISOString() },
+      data: { reservation_id: id, start_time: r.startTime.toISOString(), grace_ends_at: noShowDeadline(r.startTime, bookedPolicy(r, lot).grace_minutes).toISOString() },
       id: eventId("reservation.confirmed", id),
     };
   }

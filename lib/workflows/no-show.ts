@@ -5,6 +5,7 @@ import type { ReservationStatus } from "@/db/schema";
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Cause } from "@/lib/lifecycle/state-machine";
 import { markNoShow } from "@/lib/lifecycle/transitions";
+import { bookedPolicy } from "@/lib/reservations/booking-policy";
 
 /** When a confirmed reservation becomes a no-show: its start plus the lot's grace period. */
 export const noShowDeadline = (startTime: Date, graceMinutes: number) => new Date(startTime.getTime() + graceMinutes * 60_000);
@@ -24,7 +25,7 @@ export async function noShowDeadlineOf(db: Db, reservationId: string): Promise<s
   const r = await findReservation(db, reservationId);
   if (!r || (r.status !== "confirmed" && r.status !== "no_show")) return null;
   const lot = (await findLot(db, r.lotId))!;
-  return noShowDeadline(r.startTime, lot.graceMinutes).toISOString();
+  return noShowDeadline(r.startTime, bookedPolicy(r, lot).grace_minutes).toISOString();
 }
 
 /**
@@ -40,9 +41,10 @@ export async function markNoShowIfDue(db: Db, reservationId: string, now: Date, 
     if (r.status === "no_show") return { outcome: "already_no_show", status: "no_show" };
     if (r.status !== "confirmed") return { outcome: "not_confirmed", status: r.status };
     const lot = (await findLot(tx, r.lotId))!;
-    const deadline = noShowDeadline(r.startTime, lot.graceMinutes);
+    const grace = bookedPolicy(r, lot).grace_minutes; // the grace shown at booking
+    const deadline = noShowDeadline(r.startTime, grace);
     if (now < deadline) return { outcome: "not_due", status: "confirmed", deadline: deadline.toISOString() };
-    await markNoShow(tx, r, { cause, at: now, note: `Not entered by ${deadline.toISOString()} (start + ${lot.graceMinutes} min grace)` });
+    await markNoShow(tx, r, { cause, at: now, note: `Not entered by ${deadline.toISOString()} (start + ${grace} min grace)` });
     return { outcome: "marked", status: "no_show" };
   });
 }

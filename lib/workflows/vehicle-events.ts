@@ -46,7 +46,8 @@ export async function recordVehicleEntry(db: Db, e: VehicleMovementData, cause: 
  */
 export async function recordVehicleExit(db: Db, e: VehicleMovementData, cause: Cause): Promise<ExitOutcome> {
   try {
-    const r = await checkOut(db, e.reservation_id, new Date(e.occurred_at), { cause, note: gateNote(e) });
+    const arrivedAt = e.received_at ? new Date(e.received_at) : undefined;
+    const r = await checkOut(db, e.reservation_id, new Date(e.occurred_at), { cause, note: gateNote(e), arrivedAt });
     return { outcome: r.changed ? "completed" : "already_completed", ...r };
   } catch (err) {
     if (!isApiError(err) || (err.code !== "invalid_state" && err.code !== "not_found")) throw err;

@@ -858,12 +858,12 @@ export interface components {
             lot_id: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             start_time: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             end_time: string;
             availability: {
@@ -891,7 +891,7 @@ export interface components {
             action: "open_barrier" | "deny" | "ask_for_qr";
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             occurred_at?: string;
             /** @description The read, so the car's next read is decided afresh */
@@ -1020,12 +1020,12 @@ export interface components {
             vehicle_type: components["schemas"]["VehicleType"];
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             start_time: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             end_time: string;
             license_plate?: string;
@@ -1053,25 +1053,35 @@ export interface components {
             license_plate: string | null;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             start_time: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             end_time: string;
             status: components["schemas"]["ReservationStatus"];
             /** @description Quoted price in minor units of `currency` */
             amount: number;
             currency: string;
+            /** @description The terms shown at booking; later edits of the lot do not change them */
+            policy: {
+                grace_minutes: number;
+                no_show_penalty: number;
+                overstay_tolerance_minutes: number;
+                /** @description Most a started day of overstay costs, in minor units */
+                overstay_daily_cap: number;
+                cancel_full_refund_minutes_before: number;
+                cancel_late_refund_percent: number;
+            } | null;
             /** @description What the extra time cost, in minor units of `currency` */
             extension_amount: number;
         };
         ExtendReservationInput: {
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             end_time: string;
         };
@@ -1084,7 +1094,7 @@ export interface components {
             direction: components["schemas"]["GateDirection"];
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             created_at: string;
             secret_rotated_at: string | null;
@@ -1110,7 +1120,7 @@ export interface components {
             reason: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             issued_at: string;
             issued_by: string;
@@ -1129,7 +1139,7 @@ export interface components {
             command_id: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             acked_at: string;
             result: ("executed" | "failed") | null;
@@ -1144,7 +1154,7 @@ export interface components {
             direction: components["schemas"]["GateDirection"];
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             created_at: string;
             secret_rotated_at: string | null;
@@ -1178,7 +1188,7 @@ export interface components {
             reservation_id: string | null;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             occurred_at: string;
             latency_ms: number | null;
@@ -1204,12 +1214,12 @@ export interface components {
             qr_png_data_url: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             valid_from: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             valid_until: string;
         };
@@ -1254,7 +1264,7 @@ export interface components {
             direction: components["schemas"]["GateDirection"];
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             server_time: string;
         };
@@ -1326,7 +1336,7 @@ export interface components {
             stripe_refund_id: string | null;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             created_at: string;
         };
@@ -1366,12 +1376,12 @@ export interface components {
             currency: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             from: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             to: string;
             /** @description Succeeded movements by kind, in minor units */
@@ -1452,12 +1462,12 @@ export interface components {
             vehicle_type: components["schemas"]["VehicleType"];
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             start_time: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             end_time: string;
             /** @description Minor units of `currency` */
@@ -1468,12 +1478,12 @@ export interface components {
             line_items: {
                 /**
                  * Format: date-time
-                 * @description ISO 8601 instant with a UTC offset
+                 * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
                  */
                 from: string;
                 /**
                  * Format: date-time
-                 * @description ISO 8601 instant with a UTC offset
+                 * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
                  */
                 to: string;
                 /** @description Minor units per hour after multipliers; null on adjustments */
@@ -1548,18 +1558,28 @@ export interface components {
             license_plate: string | null;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             start_time: string;
             /**
              * Format: date-time
-             * @description ISO 8601 instant with a UTC offset
+             * @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01
              */
             end_time: string;
             status: components["schemas"]["ReservationStatus"];
             /** @description Quoted price in minor units of `currency` */
             amount: number;
             currency: string;
+            /** @description The terms shown at booking; later edits of the lot do not change them */
+            policy: {
+                grace_minutes: number;
+                no_show_penalty: number;
+                overstay_tolerance_minutes: number;
+                /** @description Most a started day of overstay costs, in minor units */
+                overstay_daily_cap: number;
+                cancel_full_refund_minutes_before: number;
+                cancel_late_refund_percent: number;
+            } | null;
         };
         /** @enum {string} */
         ReservationStatus: "pending_payment" | "confirmed" | "checked_in" | "completed" | "cancelled" | "no_show" | "expired";
@@ -2450,6 +2470,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request's Accept header excludes application/json: `not_acceptable` */
             406: {
                 headers: {
@@ -2459,7 +2488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict with the current state: `invalid_state` */
+            /** @description Conflict with the current state: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2748,6 +2777,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Conflict with the current state: `conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Validation failed: `validation_failed` */
             422: {
                 headers: {
@@ -2771,9 +2809,9 @@ export interface operations {
     getLotAvailability: {
         parameters: {
             query: {
-                /** @description ISO 8601 instant with a UTC offset */
+                /** @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01 */
                 start_time: string;
-                /** @description ISO 8601 instant with a UTC offset */
+                /** @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01 */
                 end_time: string;
                 vehicle_type?: components["schemas"]["VehicleType"];
             };
@@ -4472,6 +4510,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request's Accept header excludes application/json: `not_acceptable` */
             406: {
                 headers: {
@@ -4481,7 +4528,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict with the current state: `invalid_state`, `hold_expired`, `amount_mismatch` */
+            /** @description Conflict with the current state: `invalid_state`, `hold_expired`, `amount_mismatch`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4522,9 +4569,9 @@ export interface operations {
     getQuote: {
         parameters: {
             query: {
-                /** @description ISO 8601 instant with a UTC offset */
+                /** @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01 */
                 start_time: string;
-                /** @description ISO 8601 instant with a UTC offset */
+                /** @description ISO 8601 instant with a UTC offset, between 2000-01-01 and 2200-01-01 */
                 end_time: string;
                 lot_id: string;
                 vehicle_type: components["schemas"]["VehicleType"];
@@ -4895,7 +4942,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict with the current state: `invalid_state` */
+            /** @description Conflict with the current state: `invalid_state`, `conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4994,7 +5041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict with the current state: `invalid_state`, `no_spot_available` */
+            /** @description Conflict with the current state: `invalid_state`, `conflict`, `no_spot_available` */
             409: {
                 headers: {
                     [name: string]: unknown;
