@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { composePassImage } from "./pass-image";
 import styles from "./gate-pass.module.css";
 
@@ -29,6 +29,11 @@ export function GatePass({
   open?: boolean;
 }) {
   const [state, setState] = useState<State>({ kind: "idle" });
+  // Shown open (the confirmation page): fetch at once rather than wait for a toggle that never comes.
+  useEffect(() => {
+    if (open) void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount
+  }, []);
 
   async function load() {
     if (state.kind === "loading" || state.kind === "ready") return;
