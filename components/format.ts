@@ -14,6 +14,19 @@ function moneyFormatter(currency: string) {
   return f;
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one (locale data, zone rules); a list of
+// bookings formats hundreds of times per render, so each (locale, zone, options) is built once.
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+function dtf(locale: string, options: Intl.DateTimeFormatOptions) {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = dateFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    dateFormatters.set(key, f);
+  }
+  return f;
+}
+
 /** Minor units per major unit: 100 for EUR, 1 for JPY (which has no minor unit), 1000 for KWD. */
 export function fractionDigits(currency: string): number {
   try {
@@ -43,7 +56,7 @@ export function currencySymbol(currency: string): string {
 }
 
 export function formatDateTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALE, {
+  return dtf(LOCALE, {
     timeZone,
     weekday: "short",
     month: "short",
@@ -55,23 +68,23 @@ export function formatDateTime(date: Date, timeZone: string): string {
 }
 
 export function formatTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALE, { timeZone, hour: "numeric", minute: "2-digit" }).format(date);
+  return dtf(LOCALE, { timeZone, hour: "numeric", minute: "2-digit" }).format(date);
 }
 
 export function formatDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALE, { timeZone, weekday: "long", month: "long", day: "numeric" }).format(date);
+  return dtf(LOCALE, { timeZone, weekday: "long", month: "long", day: "numeric" }).format(date);
 }
 
 /** "Tue, Jan 13, 2026, 10:00 AM – 12:00 PM", or both full dates when the range crosses midnight. */
 export function formatRange(start: Date, end: Date, timeZone: string): string {
   const sameDay =
-    new Intl.DateTimeFormat("en-CA", { timeZone }).format(start) === new Intl.DateTimeFormat("en-CA", { timeZone }).format(end);
+    dtf("en-CA", { timeZone }).format(start) === dtf("en-CA", { timeZone }).format(end);
   return `${formatDateTime(start, timeZone)} – ${sameDay ? formatTime(end, timeZone) : formatDateTime(end, timeZone)}`;
 }
 
 function zoneName(timeZone: string, style: "long" | "shortOffset", at: Date): string {
   const name =
-    new Intl.DateTimeFormat(LOCALE, { timeZone, timeZoneName: style })
+    dtf(LOCALE, { timeZone, timeZoneName: style })
       .formatToParts(at)
       .find((p) => p.type === "timeZoneName")?.value ?? timeZone;
   // A real minus sign: typographically right, and a line never breaks inside "GMT−8".

@@ -40,7 +40,8 @@ test("a driver signs in, books a spot in Shibuya Mini Park, pays, sees it under 
   await page.getByRole("button", { name: "Book" }).click();
 
   await expect(page).toHaveURL(/\/reservations\/[0-9a-f-]{36}$/);
-  await expect(page.getByRole("status")).toContainText("is held for you");
+  // The confirmation page (issue 12) replaced the list's "held for you" banner.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your spot is held — pay to confirm it");
   const booking = page.getByTestId("reservation").filter({ hasText: `Jan ${Number(day)}, ${year}` });
   await expect(booking).toHaveCount(1);
   await expect(booking).toContainText("Shibuya Mini Park");
@@ -51,7 +52,8 @@ test("a driver signs in, books a spot in Shibuya Mini Park, pays, sees it under 
   await expect(booking).toContainText("Awaiting payment");
 
   await booking.getByRole("button", { name: `Pay ${price}` }).click();
-  await booking.getByLabel("Card number").fill("4242 4242 4242 4242");
+  // Demo payments offer the test cards as choices (issue 12), Visa first.
+  await expect(booking.getByRole("radio", { name: /Visa/ })).toBeChecked();
   await booking.getByRole("button", { name: `Pay ${price}` }).click();
   await expect(booking).toContainText("Paid. Your spot is confirmed.");
   await expect(booking).toContainText("Confirmed");

@@ -6,6 +6,7 @@ test("an operator edits the rate plan and the site quotes the new price", async 
   await signIn(page, OPERATOR, "/dashboard");
   await page.goto("/dashboard");
   await page.getByRole("link", { name: "Manage Mission Bay Lot" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/lots\/[0-9a-f-]{36}/);
   const lotUrl = page.url().split("?")[0]!;
   const lotId = lotUrl.split("/").pop()!;
   await page.getByRole("link", { name: "Settings & prices" }).click();
@@ -28,6 +29,7 @@ test("an operator takes a spot out of service, opens a barrier with a reason and
   await signIn(page, OPERATOR, "/dashboard");
   await page.goto("/dashboard");
   await page.getByRole("link", { name: "Manage Mission Bay Lot" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/lots\/[0-9a-f-]{36}/);
   const lotUrl = page.url().split("?")[0]!;
 
   await page.goto(`${lotUrl}?section=spots`);

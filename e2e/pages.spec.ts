@@ -39,10 +39,12 @@ test("a driver's pages fit the screen and pass axe", async ({ page, request }) =
 });
 
 test("the operator's pages fit the screen and pass axe", async ({ page }) => {
+  test.setTimeout(120_000); // seven pages, each with an axe pass
   await signIn(page, OPERATOR, "/dashboard");
   await page.goto("/dashboard");
   await check(page, "dashboard");
   await page.getByRole("link", { name: "Manage Mission Bay Lot" }).click();
+  await expect(page).toHaveURL(/\/dashboard\/lots\/[0-9a-f-]{36}/);
   await expect(page.getByRole("heading", { level: 1, name: "Mission Bay Lot" })).toBeVisible();
   const url = page.url();
   for (const section of ["today", "reservations", "spots", "gates", "money", "settings"]) {

@@ -74,6 +74,16 @@ export const cancelBooking = validatedAction(
   { returnTo: () => "/reservations" },
 );
 
+/**
+ * The processor does not know this card number. Matched by code, not class: the demo provider is
+ * cached on globalThis by whichever server bundle made it first, so its PaymentRejectedError can be
+ * another bundle's class, and `instanceof` misses it (it then reaches the API as a 500).
+ */
+function unknownCard(err: unknown) {
+  const e = err as { code?: unknown; details?: { code?: unknown } };
+  return e?.code === "resource_missing" || (isApiError(err) && err.code === "payment_failed" && e.details?.code === "resource_missing");
+}
+
 // POST form on /reservations – pay a held booking, same schema and lib function as POST /v1/payments
 export const payBooking = validatedAction(
   PaymentInput,
@@ -84,7 +94,7 @@ export const payBooking = validatedAction(
     } catch (err) {
       // The processor's words for a number it does not know ("No such PaymentMethod: '4242…'")
       // mean a typing mistake to a driver; nothing was charged, so say that.
-      if (isApiError(err) && err.code === "payment_failed" && (err.details as { code?: string })?.code === "resource_missing") {
+      if (unknownCard(err)) {
         throw new ApiError("payment_failed", "That card number was not recognised. Check the digits and try again — nothing was charged.");
       }
       throw err;

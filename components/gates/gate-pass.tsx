@@ -1,6 +1,7 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { formatDateTime } from "@/components/format";
 import { composePassImage } from "./pass-image";
 import styles from "./gate-pass.module.css";
 
@@ -17,18 +18,23 @@ export function GatePass({
   reservationId,
   spotLabel,
   lines,
-  formatValidFrom,
+  timeZone,
   open = false,
 }: {
   reservationId: string;
   spotLabel: string;
   /** Lot, spot, times (lot time) and plate, drawn on the downloaded image. */
   lines: string[];
-  /** The pass's valid_from in the lot's time, as the server formats it. */
-  formatValidFrom?: string;
+  /** The lot's zone: the pass's opening time is told on the lot's clock, not the phone's. */
+  timeZone: string;
   open?: boolean;
 }) {
   const [state, setState] = useState<State>({ kind: "idle" });
+  // Shown open (the confirmation page): fetch at once rather than wait for a toggle that never comes.
+  useEffect(() => {
+    if (open) void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount
+  }, []);
 
   async function load() {
     if (state.kind === "loading" || state.kind === "ready") return;
@@ -66,7 +72,7 @@ export function GatePass({
             <div>
               <p className={`muted small ${styles.hint}`}>
                 Show this at the barrier if the camera does not recognise your plate. It opens the entry from{" "}
-                {formatValidFrom ?? new Date(state.pass.valid_from).toLocaleString()} (lot time).
+                {formatDateTime(new Date(state.pass.valid_from), timeZone)} (lot time).
               </p>
               <a className="button button-small" href={state.download} download={`spotkeeper-pass-${spotLabel}.png`}>
                 Download

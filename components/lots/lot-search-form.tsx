@@ -34,10 +34,10 @@ export function LotSearchForm({ s }: { s: LotSearch }) {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="max_price">Max price (minor units)</label>
-          <input id="max_price" name="max_price" type="number" min={0} step={1} inputMode="numeric" defaultValue={s.max_price ?? ""} aria-describedby="max_price-hint" />
+          <label htmlFor="max_price">Max price</label>
+          <input id="max_price" name="max_price" type="number" min={0} step="any" inputMode="decimal" defaultValue={s.max_price ?? ""} aria-describedby="max_price-hint" />
           <span className="hint" id="max_price-hint">
-            Per hour, or for the whole stay when times are set: cents, or yen.
+            In the lot&apos;s currency: per hour, or for your whole stay when times are set.
           </span>
         </div>
       </div>

@@ -103,7 +103,7 @@ export function ReservationItem({
           </p>
         )}
         {(r.status === "confirmed" || r.status === "checked_in") && (
-          <GatePass reservationId={r.id} spotLabel={r.spotLabel} lines={passLines(r)} open={passOpen} />
+          <GatePass reservationId={r.id} spotLabel={r.spotLabel} lines={passLines(r)} timeZone={r.timeZone} open={passOpen} />
         )}
       </div>
       <div className="reservation-side">

@@ -117,8 +117,10 @@ export async function revenueByDay(db: DbOrTx, lotId: string, from: Date, to: Da
     .from(payments)
     .innerJoin(reservations, eq(reservations.id, payments.reservationId))
     .where(and(eq(reservations.lotId, lotId), eq(payments.status, "succeeded"), gte(payments.createdAt, from), lt(payments.createdAt, to)))
-    .groupBy(day, payments.currency)
-    .orderBy(day, payments.currency);
+    // By position: the zone is a bound parameter, and PostgreSQL does not see two copies of the
+    // day expression with different parameter numbers as the same expression.
+    .groupBy(sql`1`, sql`2`)
+    .orderBy(sql`1`, sql`2`);
   return rows.map((r) => ({ ...r, net: r.charged - r.refunded }));
 }
 

@@ -59,12 +59,22 @@ export const myReservationColumns = {
   refunded: refundedSql,
 };
 
-/** One page of a driver's bookings in a tab (upcoming soonest first, past latest first), and the tab sizes. */
-export async function myReservationsPage(
-  db: DbOrTx,
-  q: { userId: string; tab: ReservationTab; page: number; pageSize: number; now: Date },
-) {
-  const rows = await db
+/** How many bookings a driver has in each tab at `now` (one scan of their reservations). */
+export async function myReservationCounts(db: DbOrTx, userId: string, now: Date) {
+  const [counts] = await db
+    .select({
+      upcoming: sql<number>`count(*) filter (where ${tabCondition("upcoming", now)})::int`,
+      active: sql<number>`count(*) filter (where ${tabCondition("active", now)})::int`,
+      past: sql<number>`count(*) filter (where ${tabCondition("past", now)})::int`,
+    })
+    .from(reservations)
+    .where(eq(reservations.userId, userId));
+  return counts ?? { upcoming: 0, active: 0, past: 0 };
+}
+
+/** One page of a driver's bookings in a tab: upcoming and active soonest first, past latest first. */
+export async function myReservationsPage(db: DbOrTx, q: { userId: string; tab: ReservationTab; page: number; pageSize: number; now: Date }) {
+  return db
     .select(myReservationColumns)
     .from(reservations)
     .innerJoin(spots, eq(spots.id, reservations.spotId))
@@ -73,15 +83,6 @@ export async function myReservationsPage(
     .orderBy(q.tab === "past" ? desc(reservations.startTime) : asc(reservations.startTime), asc(reservations.id))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
-  const counts = await db
-    .select({
-      upcoming: sql<number>`count(*) filter (where ${tabCondition("upcoming", q.now)})::int`,
-      active: sql<number>`count(*) filter (where ${tabCondition("active", q.now)})::int`,
-      past: sql<number>`count(*) filter (where ${tabCondition("past", q.now)})::int`,
-    })
-    .from(reservations)
-    .where(eq(reservations.userId, q.userId));
-  return { rows, counts: counts[0] ?? { upcoming: 0, active: 0, past: 0 } };
 }
 
 /** One booking with its lot and ledger totals, for its confirmation page. */

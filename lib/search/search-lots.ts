@@ -13,13 +13,13 @@ const Bool = z.preprocess((v) => v === "1" || v === "on" || v === "true" || v ==
 const LocalTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
 
 /** The search form's fields, as the home page's URL carries them (and GET /v1/lots could). */
-export const LotSearch = z.object({
+const Fields = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   type: z.enum(VEHICLE_TYPES).optional().catch(undefined),
   ev: Bool.optional(),
   accessible: Bool.optional(),
-  /** Highest hourly price (or, with a window, total price) in the lot's minor units. */
-  max_price: z.coerce.number().int().min(0).optional().catch(undefined),
+  /** Highest hourly price (or, with a window, total price) in each lot's own currency, major units ("12.50"). */
+  max_price: z.coerce.number().min(0).optional().catch(undefined),
   /** A window on each lot's own clock ("2027-01-05T10:00"): only lots with a free spot then. */
   start: LocalTime.optional().catch(undefined),
   end: LocalTime.optional().catch(undefined),
@@ -30,7 +30,12 @@ export const LotSearch = z.object({
     .optional()
     .catch(undefined),
 });
-export type LotSearch = z.infer<typeof LotSearch>;
+// An empty form field ("max_price=") means "not given", not zero.
+export const LotSearch = z.preprocess(
+  (v) => (v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== "")) : v),
+  Fields,
+);
+export type LotSearch = z.infer<typeof Fields>;
 
 export type LotResult = {
   lot: Lot;
@@ -46,6 +51,10 @@ export type LotResult = {
 };
 
 const MAX_LOTS = 200;
+
+/** ISO 4217 minor units as the runtime knows them (JPY 0, EUR 2). */
+const minorDigits = (currency: string) =>
+  new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
 /**
  * Finds lots as a driver asks: words in the name, city or address; vehicle type, EV and accessible
@@ -91,7 +100,7 @@ export async function searchLots(db: DbOrTx, s: LotSearch): Promise<LotResult[]>
         pricedType = cheapest?.t ?? null;
         price = cheapest?.p ?? null;
       }
-      if (s.max_price !== undefined && (price === null || price > s.max_price)) return null;
+      if (s.max_price !== undefined && (price === null || price > s.max_price * 10 ** minorDigits(lot.currency))) return null;
       const distance =
         origin && lot.latitude !== null && lot.longitude !== null
           ? distanceKm(origin, [lot.latitude, lot.longitude])

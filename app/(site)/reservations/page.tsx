@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { myReservationsPage, RESERVATION_TABS, type ReservationTab } from "@/db/queries/my-reservations";
+import { myReservationCounts, myReservationsPage, RESERVATION_TABS, type ReservationTab } from "@/db/queries/my-reservations";
 import { getSessionCaller } from "@/lib/auth/session";
 import { paymentOptions } from "@/components/reservations/payment-options";
 import { ReservationItem } from "@/components/reservations/reservation-item";
@@ -26,12 +26,10 @@ export default async function ReservationsPage({
   const db = await getDb();
   const asked = RESERVATION_TABS.find((t) => t === one(sp.tab));
   const page = Math.max(1, Math.min(10_000, Number.parseInt(one(sp.page) ?? "1", 10) || 1));
-  let tab: ReservationTab = asked ?? "upcoming";
-  let { rows, counts } = await myReservationsPage(db, { userId: caller.id, tab, page, pageSize: PAGE_SIZE, now });
+  const counts = await myReservationCounts(db, caller.id, now);
   // Someone parked right now wants that booking first; nobody wants to land on an empty tab.
-  if (!asked && counts.active > 0) tab = "active";
-  else if (!asked && counts.upcoming === 0 && counts.past > 0) tab = "past";
-  if (tab !== (asked ?? "upcoming")) ({ rows, counts } = await myReservationsPage(db, { userId: caller.id, tab, page, pageSize: PAGE_SIZE, now }));
+  const tab: ReservationTab = asked ?? (counts.active > 0 ? "active" : counts.upcoming === 0 && counts.past > 0 ? "past" : "upcoming");
+  const rows = await myReservationsPage(db, { userId: caller.id, tab, page, pageSize: PAGE_SIZE, now });
   const pages = Math.max(1, Math.ceil(counts[tab] / PAGE_SIZE));
   const payment = paymentOptions();
   const href = (t: ReservationTab, p = 1) => `/reservations?tab=${t}${p > 1 ? `&page=${p}` : ""}`;
