@@ -25,7 +25,8 @@ function routeFiles(dir = path.join(APP, "v1")): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return routeFiles(full);
-    return name === "route.ts" ? [full] : [];
+    // The catch-all only answers 404 for paths no operation has.
+    return name === "route.ts" && !full.includes("[...slug]") ? [full] : [];
   });
 }
 const templateOf = (file: string) => "/" + path.relative(APP, path.dirname(file)).split(path.sep).join("/");

@@ -19,7 +19,10 @@ const HTTP_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "
 // Next.js route segment config: the only other exports a route file may have.
 const SEGMENT_CONFIG = new Set(["dynamic", "dynamicParams", "revalidate", "fetchCache", "runtime", "preferredRegion", "maxDuration"]);
 
-const routeFiles = (readdirSync(V1, { recursive: true }) as string[]).filter((f) => f.endsWith("route.ts")).sort();
+// The catch-all answers paths no operation has (404 in the error body, lib/http/unknown-route.ts):
+// it is not an operation, so it is the one route file not declared.
+const CATCH_ALL = path.join("[...slug]", "route.ts");
+const routeFiles = (readdirSync(V1, { recursive: true }) as string[]).filter((f) => f.endsWith("route.ts") && f !== CATCH_ALL).sort();
 /** app/v1/lots/[id]/route.ts → /v1/lots/{id} */
 const pathOf = (file: string) => `/v1/${path.dirname(file)}`.replace(/\[(\w+)\]/g, "{$1}").replace(/\/\.$/, "");
 
