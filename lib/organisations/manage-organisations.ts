@@ -148,8 +148,8 @@ export async function auditLogOf(db: Db, caller: Who, organisationId: string, q:
       actor: r.actorId ? { user_id: r.actorId, email: r.actorEmail, name: r.actorName } : null,
       action: r.action,
       target: { type: r.targetType, id: r.targetId },
-      before: r.before ?? null,
-      after: r.after ?? null,
+      before: (r.before ?? null) as Record<string, unknown> | null,
+      after: (r.after ?? null) as Record<string, unknown> | null,
     }),
   );
 }

@@ -65,7 +65,7 @@ export const AuditEntryOut = z
     actor: z.object({ user_id: z.uuid(), email: z.string().nullable(), name: z.string().nullable() }).nullable(),
     action: z.string(),
     target: z.object({ type: z.string(), id: z.string().nullable() }),
-    before: z.unknown().nullable(),
-    after: z.unknown().nullable(),
+    before: z.object({}).loose().nullable().describe("The object as it was"),
+    after: z.object({}).loose().nullable().describe("The object, or the answer, after"),
   })
   .meta({ id: "AuditEntry" });

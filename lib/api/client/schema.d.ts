@@ -850,8 +850,14 @@ export interface components {
                 type: string;
                 id: string | null;
             };
-            before: unknown | null;
-            after: unknown | null;
+            /** @description The object as it was */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The object, or the answer, after */
+            after: {
+                [key: string]: unknown;
+            } | null;
         };
         Availability: {
             /** Format: uuid */
