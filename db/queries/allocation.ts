@@ -42,10 +42,11 @@ export async function bookFirstFreeSpot(
       select id from (select id from c order by o) c2 where pg_try_advisory_xact_lock(${LOCKS.spot}, hashtext(c2.id::text)) limit 1
     ), ins as (
       insert into reservations (user_id, lot_id, spot_id, vehicle_type, license_plate, start_time, end_time, status,
-        hold_expires_at, amount, currency, pricing)
+        hold_expires_at, amount, currency, pricing, policy)
       select ${row.userId}, ${row.lotId}, pick.id, ${row.vehicleType}, ${row.licensePlate ?? null}, ${start}::timestamptz,
         ${end}::timestamptz, ${row.status}, ${row.holdExpiresAt ? row.holdExpiresAt.toISOString() : null}::timestamptz,
-        ${row.amount}, ${row.currency}, ${row.pricing ? JSON.stringify(row.pricing) : null}::jsonb
+        ${row.amount}, ${row.currency}, ${row.pricing ? JSON.stringify(row.pricing) : null}::jsonb,
+        ${row.policy ? JSON.stringify(row.policy) : null}::jsonb
       from pick
       returning id
     )
