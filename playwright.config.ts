@@ -17,6 +17,11 @@ const EMBEDDED_DIR = ".data/e2e-pg";
 function serverEnv(): Record<string, string> {
   const common = {
     SPOTKEEPER_DEMO: "1",
+    // The specs pay as the one demo driver many times over; the limits themselves are tested in
+    // tests/limits.test.ts, so the browser suite only needs them out of its way.
+    RATE_LIMIT_PAYMENT: "500/600",
+    HOLD_LIMIT_PER_LOT: "50",
+    HOLD_LIMIT_TOTAL: "100",
     NEXTAUTH_SECRET: "e2e-only-secret-not-for-production",
     NEXTAUTH_URL: baseURL,
   };

@@ -53,9 +53,24 @@ test.describe("a misconfigured production server refuses to start", () => {
     );
   });
 
-  test("a database that cannot be reached for the migrations stops the server with the error", async () => {
-    const { code, output } = await startProduction({ DATABASE_URL: NOTHING_LISTENS, NEXTAUTH_SECRET: GOOD_SECRET });
-    expect(code).toBe(1);
-    expect(output).toMatch(/\[spotkeeper\] cannot start: .*ECONNREFUSED 127\.0\.0\.1:1/);
+  // Issue 9: PostgreSQL down at start is an outage, not a misconfiguration: the server starts, says
+  // so, and answers 503 unavailable until PostgreSQL returns (gates keep deciding from Redis).
+  test("a database that cannot be reached at start: the server starts, says so, and answers 503", async () => {
+    const child = spawn(NEXT, ["start", "-p", String(PORT)], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: NOTHING_LISTENS, NEXTAUTH_SECRET: GOOD_SECRET },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    try {
+      await expect.poll(() => output, { timeout: 45_000 }).toMatch(/PostgreSQL is unreachable/);
+      expect(child.exitCode).toBeNull();
+      const res = await fetch(`http://127.0.0.1:${PORT}/v1/lots`);
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("unavailable");
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });

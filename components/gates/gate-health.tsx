@@ -1,5 +1,4 @@
-import { getDb } from "@/db/client";
-import { gatesOfLot } from "@/lib/gates/manage-gates";
+import type { gatesOfLot } from "@/lib/gates/manage-gates";
 
 const ago = (iso: string | null, now: number) => {
   if (!iso) return "never";
@@ -11,14 +10,13 @@ const ago = (iso: string | null, now: number) => {
  * Each gate of a lot as its bridge last reported it: a gate silent for over a minute, or whose relay
  * failed, is flagged — an unattended barrier nobody is watching must show up here first.
  */
-export async function GateHealthList({ lotId }: { lotId: string }) {
-  const gates = await gatesOfLot(await getDb(), lotId);
+export function GateHealthList({ gates }: { gates: Awaited<ReturnType<typeof gatesOfLot>> }) {
   if (gates.length === 0) return null;
   const now = Date.now();
   return (
     <>
       <h3 className="subhead">Gates</h3>
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Gate health">
         <table className="day-table">
           <caption className="visually-hidden">Gate health</caption>
           <thead>

@@ -66,7 +66,7 @@ export default async function AccountPage() {
         {tokens.length === 0 ? (
           <p className="muted small">No tokens yet.</p>
         ) : (
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label="Your API tokens">
             <table>
               <caption className="visually-hidden">Your API tokens</caption>
               <thead>

@@ -14,6 +14,7 @@ import { describeTimeZone, formatDate, formatMoney, formatTime, VEHICLE_LABELS }
 import { AddSpotsForm } from "@/components/dashboard/add-spots-form";
 import { CreateLotForm } from "@/components/dashboard/create-lot-form";
 import { GateHealthList } from "@/components/gates/gate-health";
+import { gatesOfLot } from "@/lib/gates/manage-gates";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { VehicleIcon } from "@/components/ui/vehicle-icon";
 
@@ -27,17 +28,19 @@ const NOT_BOOKED = new Set(["cancelled", "expired"]);
 async function lotOverview(lot: Lot, now: Date) {
   const db = await getDb();
   const day = zonedDayBounds(now, lot.timeZone);
-  const [today, freeNow, spots] = await Promise.all([
+  const [today, freeNow, spots, gates] = await Promise.all([
     listLotReservationsBetween(db, { lotId: lot.id, start: day.start, end: day.end, limit: DAY_LIMIT }),
     // "Free now": nothing booked over the next minute.
     freeSpotCounts(db, lot.id, now, new Date(now.getTime() + 60_000)),
     listSpots(db, lot.id),
+    gatesOfLot(db, lot.id),
   ]);
   const booked = today.filter((r) => !NOT_BOOKED.has(r.status));
   return {
     lot,
     today,
     freeNow,
+    gates,
     levels: [...new Set(spots.map((s) => s.level))],
     bookedCount: booked.length,
     checkedIn: today.filter((r) => r.status === "checked_in").length,
@@ -101,7 +104,7 @@ export default async function DashboardPage() {
 
       <div className="dashboard-layout">
         <div className="dashboard-lots">
-          {overviews.map(({ lot, today, freeNow, levels, bookedCount, bookedValue }) => {
+          {overviews.map(({ lot, today, freeNow, gates, levels, bookedCount, bookedValue }) => {
             const c = counts.get(lot.id)!;
             return (
               <section key={lot.id} className="card dash-lot" aria-labelledby={`lot-${lot.id}`}>
@@ -164,7 +167,7 @@ export default async function DashboardPage() {
                 </table>
                 </div>
 
-                <GateHealthList lotId={lot.id} />
+                <GateHealthList gates={gates} />
                 <h3 className="subhead">Today&apos;s reservations</h3>
                 {today.length === 0 ? (
                   <p className="muted small">No reservations today.</p>

@@ -152,7 +152,7 @@ export default async function OrganisationPage() {
               {o.audit.length === 0 ? (
                 <p className="muted small">Nothing yet.</p>
               ) : (
-                <div className="table-scroll">
+                <div className="table-scroll" tabIndex={0} role="region" aria-label={`Audit log of ${o.name}`}>
                   <table>
                     <caption className="visually-hidden">Audit log of {o.name}</caption>
                     <thead>
