@@ -33,29 +33,23 @@ const withSpotAndDriver = {
   driverName: users.name,
 };
 
-/** Paid bookings starting in [from, to): the cars expected at the entry. */
-export async function expectedArrivals(db: DbOrTx, lotId: string, from: Date, to: Date) {
+/** A lot's bookings in one status whose start falls in [from, to), with their spot and driver. */
+function startingIn(db: DbOrTx, lotId: string, status: "confirmed" | "no_show", from: Date, to: Date, order: "earliest" | "latest") {
   return db
     .select(withSpotAndDriver)
     .from(reservations)
     .innerJoin(spots, eq(spots.id, reservations.spotId))
     .innerJoin(users, eq(users.id, reservations.userId))
-    .where(and(eq(reservations.lotId, lotId), eq(reservations.status, "confirmed"), gte(reservations.startTime, from), lt(reservations.startTime, to)))
-    .orderBy(asc(reservations.startTime))
+    .where(and(eq(reservations.lotId, lotId), eq(reservations.status, status), gte(reservations.startTime, from), lt(reservations.startTime, to)))
+    .orderBy(order === "earliest" ? asc(reservations.startTime) : desc(reservations.startTime))
     .limit(100);
 }
 
+/** Paid bookings starting in [from, to): the cars expected at the entry. */
+export const expectedArrivals = (db: DbOrTx, lotId: string, from: Date, to: Date) => startingIn(db, lotId, "confirmed", from, to, "earliest");
+
 /** Bookings that became no-shows with a start in [from, to), latest first. */
-export async function recentNoShows(db: DbOrTx, lotId: string, from: Date, to: Date) {
-  return db
-    .select(withSpotAndDriver)
-    .from(reservations)
-    .innerJoin(spots, eq(spots.id, reservations.spotId))
-    .innerJoin(users, eq(users.id, reservations.userId))
-    .where(and(eq(reservations.lotId, lotId), eq(reservations.status, "no_show"), gte(reservations.startTime, from), lt(reservations.startTime, to)))
-    .orderBy(desc(reservations.startTime))
-    .limit(100);
-}
+export const recentNoShows = (db: DbOrTx, lotId: string, from: Date, to: Date) => startingIn(db, lotId, "no_show", from, to, "latest");
 
 /** Bookings still on a spot that is out of service (the move found no free spot): the operator acts. */
 export async function bookingsOnInactiveSpots(db: DbOrTx, lotId: string, now: Date) {
