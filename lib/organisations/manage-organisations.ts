@@ -115,7 +115,8 @@ export async function revokeInvitation(db: Db, caller: Who, organisationId: stri
   await authorizeOrganisation(db, caller, organisationId, "owner");
   const row = await revokeInvitationRow(db, organisationId, invitationId, now);
   if (!row) throw new ApiError("not_found", "Invitation not found");
-  await insertAudit(db, { organisationId, actorId: caller.id, action: "invitation.revoked", targetType: "invitation", targetId: row.id });
+  const invited = { email: row.email, role: row.role, expires_at: row.expiresAt.toISOString() };
+  await insertAudit(db, { organisationId, actorId: caller.id, action: "invitation.revoked", targetType: "invitation", targetId: row.id, before: invited, after: { ...invited, revoked_at: now.toISOString() } });
 }
 
 /** The signed-in user joins with the invitation's role; a link works once, before it expires. */
