@@ -5,6 +5,7 @@ import {
   countOwners,
   deleteMember,
   findInvitationByHash,
+  findOrganisation,
   insertInvitation,
   insertOrganisation,
   listMembers,
@@ -102,7 +103,16 @@ export async function inviteMember(db: Db, caller: Who, organisationId: string, 
     return i;
   });
   const url = `${siteUrl.replace(/\/$/, "")}/organisation/join?token=${encodeURIComponent(token)}`;
-  const emailed = invitation.email ? await sendInvitationEmail(invitation.email, url, caller, invitation.expiresAt) : false;
+  const emailed = invitation.email
+    ? await sendInvitationEmail({
+        to: invitation.email,
+        url,
+        inviter: caller,
+        organisationName: (await findOrganisation(db, organisationId))?.name ?? "an organisation",
+        role: invitation.role,
+        expiresAt: invitation.expiresAt,
+      })
+    : false;
   return { ...invitationOut(invitation), url, emailed };
 }
 
