@@ -181,4 +181,25 @@ describe("the owner reads the dashboard's acts in the API", () => {
     const created = data.find((e) => e.action === "gate.created");
     expect(created!.after).toMatchObject({ name: "Audit exit", secret: "[shown once]" });
   });
+
+  it("shows them on the owner's /organisation page with what changed", async () => {
+    current = asCaller(f.owner);
+    const { default: OrganisationPage } = await import("@/app/(site)/organisation/page");
+    const texts: string[] = [];
+    const seen = new WeakSet<object>();
+    // The page's element tree; its change lists are plain function components, rendered here by calling them.
+    const walk = (v: unknown) => {
+      if (typeof v === "string" || typeof v === "number") return void texts.push(String(v));
+      if (!v || typeof v !== "object" || seen.has(v)) return;
+      seen.add(v);
+      const el = v as { type?: unknown; props?: Record<string, unknown> };
+      if (typeof el.type === "function" && el.type.name === "AuditChangeList") return walk((el.type as (p: unknown) => unknown)(el.props));
+      for (const [k, child] of Object.entries(v)) if (!k.startsWith("_")) walk(child);
+    };
+    walk(await OrganisationPage());
+    const text = texts.join(" ");
+    expect(text).toContain("lot.settings_updated");
+    expect(text).toContain("gate.opened_by_hand");
+    expect(text).toMatch(/graceMinutes\s*:\s*30\s*→\s*20/);
+  });
 });

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { changeRoleAction, createOrganisationAction, inviteAction, removeMemberAction, revokeInvitationAction } from "@/app/actions/account";
 import { getSessionCaller } from "@/lib/auth/session";
 import { auditLogOf, membersOf, myOrganisations, openInvitations } from "@/lib/organisations/manage-organisations";
+import { auditChanges } from "@/lib/organisations/audit-changes";
 import { ORGANISATION_ROLES } from "@/lib/organisations/schemas";
 import { ActionForm } from "../account/action-form";
 import styles from "../account/account.module.css";
@@ -161,6 +162,7 @@ export default async function OrganisationPage() {
                         <th scope="col">Who</th>
                         <th scope="col">What</th>
                         <th scope="col">Target</th>
+                        <th scope="col">Change</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -173,6 +175,9 @@ export default async function OrganisationPage() {
                           </td>
                           <td>
                             {e.target.type} <span className="muted small">{e.target.id.slice(0, 8)}</span>
+                          </td>
+                          <td className={`small ${styles.wrap}`}>
+                            <AuditChangeList before={e.before} after={e.after} />
                           </td>
                         </tr>
                       ))}
@@ -189,5 +194,22 @@ export default async function OrganisationPage() {
         <CreateOrganisation first={false} />
       </details>
     </div>
+  );
+}
+
+/** Before → after of the fields an act changed (the API's entry has both objects in full). */
+function AuditChangeList({ before, after }: { before: unknown; after: unknown }) {
+  const changes = auditChanges(before, after);
+  if (changes.length === 0) return <span className="muted">—</span>;
+  const shown = changes.slice(0, 4);
+  return (
+    <ul className={styles.changes}>
+      {shown.map((c) => (
+        <li key={c.field}>
+          {c.field}: {c.from} → {c.to}
+        </li>
+      ))}
+      {changes.length > shown.length && <li className="muted">and {changes.length - shown.length} more</li>}
+    </ul>
   );
 }
