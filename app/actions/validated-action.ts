@@ -39,9 +39,12 @@ export type AuditNote = { target?: { type: string; id: string }; before?: unknow
 type Context = { db: Db; caller: Caller; form: FormData; audit: AuditNote };
 
 /**
- * An action about one lot or gate names the audit log's word for its act (`lot.settings_updated`):
- * the type makes an organisation check without an audit entry impossible to write, and the entry is
- * written here, after the act succeeded, through the same function as the API's writes.
+ * The organisation check of a form about one lot (`lotRole`: the caller's role in the organisation
+ * of the form's `lot_id`) or one gate (`gateRole`: of its lot's organisation, from `gate_id`);
+ * another organisation's lot or gate is "not found", as in the API. Such an action is an operator's
+ * act on a lot, so it names the audit log's word for it (`lot.settings_updated`): the type makes an
+ * organisation check without an audit entry impossible to write, and the entry is written here,
+ * after the act succeeded, through the same function as the API's writes.
  */
 type Scoped =
   | { lotRole?: undefined; gateRole?: undefined; audit?: undefined }
@@ -52,9 +55,6 @@ type Options = Scoped & {
   /** Builds the schema's input from the form; the default is the form's fields as strings. */
   fromForm?: (form: FormData, db: Db) => unknown;
   operatorOnly?: boolean;
-  // lotRole: the organisation check for a form about one lot, the caller's role in the organisation
-  // of the form's `lot_id` (another organisation's lot is "not found", as in the API); gateRole: the
-  // same for a form about one gate (`gate_id`), its lot's organisation. Both in `Scoped`.
   /** Where to come back to after signing in when the session is missing or expired. */
   returnTo?: (form: FormData) => string;
 };

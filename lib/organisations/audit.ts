@@ -31,7 +31,7 @@ export async function auditBookingAct(
 
 /** Secrets shown once (and their hashes) never go into the audit log. */
 const SECRET_KEY = /^(secret|token)(_?hash)?$/i;
-export const redactSecrets = (value: unknown) =>
+const redactSecrets = (value: unknown) =>
   JSON.parse(JSON.stringify(value ?? null, (k, v) => (SECRET_KEY.test(k) ? "[shown once]" : v)));
 
 /** A row as the audit log shows it: its organisation is the log's own, secrets are redacted. */
