@@ -162,6 +162,7 @@ describe("every operator act through the dashboard is in the organisation's audi
   }
 });
 
+// Reads the entries the walk above wrote (vitest runs a file's tests in order).
 describe("the owner reads the dashboard's acts in the API", () => {
   it("lists who, what and before/after of a settings edit and a manual open", async () => {
     const res = await auditRoute(apiRequest("GET", `/v1/organisations/${f.organisationId}/audit-log?limit=200`, { token: f.owner.token }), routeContext({ id: f.organisationId }));
