@@ -153,37 +153,20 @@ export default async function OrganisationPage() {
               {o.audit.length === 0 ? (
                 <p className="muted small">Nothing yet.</p>
               ) : (
-                <div className="table-scroll" tabIndex={0} role="region" aria-label={`Audit log of ${o.name}`}>
-                  <table>
-                    <caption className="visually-hidden">Audit log of {o.name}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">When</th>
-                        <th scope="col">Who</th>
-                        <th scope="col">What</th>
-                        <th scope="col">Target</th>
-                        <th scope="col">Change</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {o.audit.map((e) => (
-                        <tr key={e.id}>
-                          <td>{when(e.at)}</td>
-                          <td>{e.actor?.name ?? "system"}</td>
-                          <td>
-                            <code>{e.action}</code>
-                          </td>
-                          <td>
-                            {e.target.type} <span className="muted small">{e.target.id.slice(0, 8)}</span>
-                          </td>
-                          <td className={`small ${styles.wrap}`}>
-                            <AuditChangeList before={e.before} after={e.after} />
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                // A list, not a table: on a phone a five-column table hides what changed off to the side.
+                <ol className={styles.audit} aria-label={`Audit log of ${o.name}`}>
+                  {o.audit.map((e) => (
+                    <li key={e.id}>
+                      <p className={styles.wrap}>
+                        <strong>{e.actor?.name ?? "system"}</strong> <code>{e.action}</code>
+                      </p>
+                      <p className="muted small">
+                        <time dateTime={e.at}>{when(e.at)}</time> · {e.target.type} {e.target.id.slice(0, 8)}
+                      </p>
+                      <AuditChangeList before={e.before} after={e.after} />
+                    </li>
+                  ))}
+                </ol>
               )}
             </section>
           )}
@@ -200,10 +183,10 @@ export default async function OrganisationPage() {
 /** Before → after of the fields an act changed (the API's entry has both objects in full). */
 function AuditChangeList({ before, after }: { before: unknown; after: unknown }) {
   const changes = auditChanges(before, after);
-  if (changes.length === 0) return <span className="muted">—</span>;
+  if (changes.length === 0) return null;
   const shown = changes.slice(0, 4);
   return (
-    <ul className={styles.changes}>
+    <ul className={`small ${styles.changes} ${styles.wrap}`}>
       {shown.map((c) => (
         <li key={c.field}>
           {c.field}: {c.from} → {c.to}
