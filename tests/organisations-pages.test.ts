@@ -32,24 +32,23 @@ const LISTS: Record<string, (a: Ids) => string[]> = {
 // customers) and pages about the caller's own account, bookings or invitation.
 const PUBLIC_OR_OWN = new Set(["", "lots/[id]", "kiosk/[lotId]/[gateId]", "sign-in", "sign-up", "account", "reservations", "organisation/join"]);
 
-function pagesUnder(dir: string, route = ""): string[] {
+/** URL paths (route groups left out) of every `file` under app/, with the file itself. */
+function filesUnder(file: string, dir: string, route = ""): { route: string; file: string }[] {
   return readdirSync(dir).flatMap((entry) => {
     const full = path.join(dir, entry);
     if (statSync(full).isDirectory()) {
-      if (entry === "v1" || entry === "api") return []; // the REST API: tests/organisations-isolation.test.ts
+      if (!route && entry === "v1") return []; // the REST API: tests/organisations-isolation.test.ts
       // Route groups ("(site)") are not part of the URL.
-      return pagesUnder(full, /^\(.*\)$/.test(entry) ? route : route ? `${route}/${entry}` : entry);
+      return filesUnder(file, full, /^\(.*\)$/.test(entry) ? route : route ? `${route}/${entry}` : entry);
     }
-    return entry === "page.tsx" ? [route] : [];
+    return entry === file ? [{ route, file: full }] : [];
   });
 }
 
 const appDir = path.join(process.cwd(), "app");
-const pages = pagesUnder(appDir);
-const fileOf = (route: string) => {
-  const found = [route, `(site)/${route}`].map((r) => path.join(appDir, r, "page.tsx")).find((f) => statSync(f, { throwIfNoEntry: false }));
-  return found!;
-};
+const pageFiles = filesUnder("page.tsx", appDir);
+const pages = pageFiles.map((p) => p.route);
+const fileOf = (route: string) => pageFiles.find((p) => p.route === route)!.file;
 
 /** Every text in the element tree a server component returned: its children and its components' props. */
 function rendered(tree: unknown): string {
@@ -80,11 +79,13 @@ async function open(route: string, user: TestUser, params: Record<string, string
 
 let ids: Ids;
 let ownerA: TestUser;
+let managerA: TestUser;
 let intruders: [string, TestUser][];
 beforeAll(async () => {
   const a = await createOrganisationWithOwner();
   const b = await createOrganisationWithOwner();
   ownerA = a.owner;
+  managerA = await createUser("operator", { organisationId: a.organisationId, orgRole: "manager" });
   const attendantB = await createUser("operator", { organisationId: b.organisationId, orgRole: "attendant" });
   intruders = [
     ["owner of another organisation", b.owner],
@@ -117,4 +118,40 @@ describe("every page refuses another organisation's lots and bookings", () => {
       }
     });
   }
+});
+
+// The site's own route handlers outside the REST API (downloads behind the pages).
+const HANDLERS_SCOPED: Record<string, (a: Ids) => Record<string, string>> = {
+  "dashboard/lots/[id]/revenue.csv": (a) => ({ id: a.lotId }),
+  "reservations/[id]/calendar.ics": (a) => ({ id: a.reservationId }),
+};
+// Sign-in, Stripe's and Inngest's callbacks, health checks and the kiosk's manifest: no organisation's data.
+const HANDLERS_PUBLIC = new Set(["api/auth/[...nextauth]", "api/inngest", "api/webhooks/stripe", "health", "ready", "kiosk.webmanifest"]);
+
+describe("every site route handler refuses another organisation's lots and bookings", () => {
+  const handlers = filesUnder("route.ts", appDir);
+  it("finds the handlers", () => expect(handlers.length).toBeGreaterThan(4));
+
+  for (const { route, file } of handlers.filter((h) => !HANDLERS_PUBLIC.has(h.route))) {
+    it(`GET /${route}`, async () => {
+      const scoped = HANDLERS_SCOPED[route];
+      expect(scoped, `/${route} is new: add it to HANDLERS_SCOPED or HANDLERS_PUBLIC`).toBeDefined();
+      const { GET } = (await import(/* @vite-ignore */ file)) as { GET: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> };
+      const get = (user: TestUser) => {
+        current = { id: user.id, email: user.email, name: user.name, role: user.role };
+        return GET(new Request(`http://spotkeeper.test/${route}`), { params: Promise.resolve(scoped!(ids)) });
+      };
+      expect((await get(ownerA)).status, "the lot's own owner").toBe(200);
+      for (const [who, intruder] of intruders) expect((await get(intruder)).status, who).toBe(404);
+    });
+  }
+});
+
+describe("the revenue export", () => {
+  it("is money: the owners', not the lot's managers' (403)", async () => {
+    const { GET } = await import("@/app/(site)/dashboard/lots/[id]/revenue.csv/route");
+    current = { id: managerA.id, email: managerA.email, name: managerA.name, role: managerA.role };
+    const res = await GET(new Request("http://spotkeeper.test/"), { params: Promise.resolve({ id: ids.lotId }) });
+    expect(res.status).toBe(403);
+  });
 });
