@@ -3,7 +3,7 @@
 import { refresh } from "next/cache";
 import { z } from "zod";
 import { CreateGateInput, OpenGateInput } from "@/lib/api/gate-schemas";
-import { UpdateLotInput, VEHICLE_TYPES } from "@/lib/api/schemas";
+import { UpdateLotInput } from "@/lib/api/schemas";
 import { setSpotInService } from "@/lib/allocation/move-bookings";
 import { ApiError } from "@/lib/errors";
 import { openGateByHand } from "@/lib/gates/commands";
