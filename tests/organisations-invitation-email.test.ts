@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as inviteRoute } from "@/app/v1/organisations/[id]/invitations/route";
 import { POST as acceptRoute } from "@/app/v1/invitations/accept/route";
 import { apiRequest, createOrganisationWithOwner, createUser, routeContext, type TestUser } from "./fixtures";
+import { parseEnv } from "@/lib/env";
 import { start, type SmtpSink } from "./support/smtp-sink";
 
 // Invitations by link are e-mailed when SMTP_URL is set: checked against a real SMTP conversation
@@ -74,5 +75,11 @@ describe("invitation e-mails", () => {
       warn.mockRestore();
       sink = await start(PORT);
     }
+  });
+
+  it("refuses a server started with an SMTP_URL that is not an SMTP URL, naming the variable", () => {
+    expect(() => parseEnv({ SMTP_URL: "mail.example.com:587" }, { serving: false })).toThrow(/SMTP_URL must be a URL like smtp:\/\//);
+    expect(() => parseEnv({ SMTP_URL: "https://mail.example.com" }, { serving: false })).toThrow(/SMTP_URL/);
+    expect(parseEnv({ SMTP_URL: "smtps://u:p@mail.example.com:465" }, { serving: false }).SMTP_URL).toBe("smtps://u:p@mail.example.com:465");
   });
 });
