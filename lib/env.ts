@@ -42,6 +42,9 @@ const schema = z.object({
     .refine((v) => !v || isEd25519PrivateKey(v), {
       message: "must be an Ed25519 private key, as a JWK (JSON) or PKCS8 PEM",
     }),
+  /** Invitation e-mails (lib/organisations/send-invitation.ts); without it the owner passes the link on. */
+  SMTP_URL: url(/^smtps?$/, "smtp://user:password@host:587"),
+  SMTP_FROM: z.string().optional(),
   DEMO_DRIVER_TOKEN: z.string().min(8).default("demo-driver-token"),
   DEMO_OPERATOR_TOKEN: z.string().min(8).default("demo-operator-token"),
 });

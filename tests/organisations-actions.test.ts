@@ -9,8 +9,9 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 import { at, createOrganisationWithOwner, createTestLot, createUser, type TestUser } from "./fixtures";
 
 // The dashboard's and site's server actions, walked from app/actions: every action that names a lot,
-// reservation, organisation, member or invitation refuses organisation B's owner for organisation A's
-// (the same "not found" the API answers). A new action fails until it is in one of the tables.
+// reservation, organisation, member or invitation refuses organisation B's owner and B's attendant
+// for organisation A's (the same "not found" the API answers). A new action fails until it is in one
+// of the tables.
 
 useFakeStripe();
 
@@ -72,11 +73,15 @@ const actions = (
   .filter(([, v]) => typeof v === "function") as [string, Action][];
 
 let ids: Ids;
-let intruder: TestUser;
+let intruders: [string, TestUser][];
 beforeAll(async () => {
   const db = await getDb();
   const a = await createOrganisationWithOwner();
-  intruder = (await createOrganisationWithOwner()).owner;
+  const b = await createOrganisationWithOwner();
+  intruders = [
+    ["owner of another organisation", b.owner],
+    ["attendant of another organisation", await createUser("operator", { organisationId: b.organisationId, orgRole: "attendant" })],
+  ];
   const driver = await createUser("driver");
   const lot = await createTestLot({ organisationId: a.organisationId, counts: { compact: 2 } });
   const r = await createReservation(db, driver, { lot_id: lot.id, vehicle_type: "compact", start_time: at(2, 10).toISOString(), end_time: at(2, 11).toISOString() });
@@ -95,11 +100,13 @@ describe("every server action refuses another organisation's objects", () => {
     it(name, async () => {
       const fields = SCOPED[name];
       expect(fields, `${name} is new: add it to SCOPED (with the organisation check) or to OWN`).toBeDefined();
-      current = { id: intruder.id, email: intruder.email, name: intruder.name, role: intruder.role };
-      const form = new FormData();
-      for (const [k, v] of Object.entries(fields!(ids))) form.set(k, v);
-      const state = await action({}, form);
-      expect(state.code).toBe("not_found");
+      for (const [who, intruder] of intruders) {
+        current = { id: intruder.id, email: intruder.email, name: intruder.name, role: intruder.role };
+        const form = new FormData();
+        for (const [k, v] of Object.entries(fields!(ids))) form.set(k, v);
+        const state = await action({}, form);
+        expect(state.code, who).toBe("not_found");
+      }
     });
   }
 });

@@ -3,13 +3,13 @@
 import { refresh } from "next/cache";
 import { z } from "zod";
 import { CreateGateInput, OpenGateInput } from "@/lib/api/gate-schemas";
-import { UpdateLotInput, VEHICLE_TYPES } from "@/lib/api/schemas";
+import { UpdateLotInput } from "@/lib/api/schemas";
 import { setSpotInService } from "@/lib/allocation/move-bookings";
 import { ApiError } from "@/lib/errors";
 import { openGateByHand } from "@/lib/gates/commands";
 import { createGate, rotateGateSecret } from "@/lib/gates/manage-gates";
 import { updateLot } from "@/lib/lots/manage-lots";
-import { findLot } from "@/db/queries/lots";
+import { findLot, findSpot } from "@/db/queries/lots";
 import { toMinorUnits } from "@/components/format";
 import { ratePlanFromFormData } from "@/components/dashboard/rate-plan-form-data";
 import { validatedAction } from "./validated-action";
@@ -41,6 +41,7 @@ export const updateLotSettings = validatedAction(
   {
     operatorOnly: true,
     lotRole: "manager",
+    audit: "lot.settings_updated",
     returnTo: dashboard,
     fromForm: async (form, db) => {
       const currency = await lotCurrency(db, form);
@@ -77,7 +78,7 @@ export const updateRatePlan = validatedAction(
     refresh();
     return { success: "Rate plan saved. New bookings and quotes use it from now on." };
   },
-  { operatorOnly: true, lotRole: "manager", returnTo: dashboard, fromForm: ratePlanFromForm },
+  { operatorOnly: true, lotRole: "manager", audit: "lot.rate_plan_updated", returnTo: dashboard, fromForm: ratePlanFromForm },
 );
 
 const SpotForm = z.object({ lot_id: z.uuid(), spot_id: z.uuid(), in_service: z.boolean() });
@@ -85,8 +86,14 @@ const SpotForm = z.object({ lot_id: z.uuid(), spot_id: z.uuid(), in_service: z.b
 // Dashboard form – take a spot out of service (its bookings move) or put it back
 export const setSpotService = validatedAction(
   SpotForm,
-  async ({ lot_id, spot_id, in_service }, { db }) => {
+  async ({ lot_id, spot_id, in_service }, { db, audit }) => {
+    const spot = await findSpot(db, lot_id, spot_id);
     const { moved, flagged } = await setSpotInService(db, lot_id, spot_id, in_service);
+    Object.assign(audit, {
+      target: { type: "spot", id: spot_id },
+      before: { lot_id, label: spot?.label, in_service: spot?.active },
+      after: { lot_id, label: spot?.label, in_service, moved, flagged },
+    });
     refresh();
     if (in_service) return { success: "Spot back in service." };
     const parts = [`Spot out of service.`];
@@ -97,6 +104,7 @@ export const setSpotService = validatedAction(
   {
     operatorOnly: true,
     lotRole: "manager",
+    audit: "spot.service_changed",
     returnTo: dashboard,
     fromForm: (form) => ({ lot_id: text(form, "lot_id"), spot_id: text(form, "spot_id"), in_service: text(form, "in_service") === "1" }),
   },
@@ -107,12 +115,13 @@ const GateForm = z.object({ lot_id: z.uuid(), gate: CreateGateInput });
 // Dashboard form – add a gate; its secret is shown once
 export const createGateAction = validatedAction(
   GateForm,
-  async ({ lot_id, gate }, { db }) => {
+  async ({ lot_id, gate }, { db, audit }) => {
     const created = await createGate(db, lot_id, gate);
+    Object.assign(audit, { target: { type: "gate", id: created.gate_id }, after: created });
     refresh();
     return { success: `Gate "${created.name}" added. Its secret, shown only now: ${created.secret}` };
   },
-  { operatorOnly: true, lotRole: "manager", returnTo: dashboard, fromForm: (form) => ({ lot_id: text(form, "lot_id"), gate: { name: text(form, "name"), direction: text(form, "direction") } }) },
+  { operatorOnly: true, lotRole: "manager", audit: "gate.created", returnTo: dashboard, fromForm: (form) => ({ lot_id: text(form, "lot_id"), gate: { name: text(form, "name"), direction: text(form, "direction") } }) },
 );
 
 const GateRef = z.object({ lot_id: z.uuid(), gate_id: z.uuid() });
@@ -125,7 +134,7 @@ export const rotateGateAction = validatedAction(
     refresh();
     return { success: `New secret, shown only now: ${secret}` };
   },
-  { operatorOnly: true, lotRole: "manager", gateRole: "manager", returnTo: dashboard },
+  { operatorOnly: true, lotRole: "manager", gateRole: "manager", audit: "gate.secret_rotated", returnTo: dashboard },
 );
 
 const OpenForm = GateRef.extend({ open: OpenGateInput });
@@ -133,14 +142,15 @@ const OpenForm = GateRef.extend({ open: OpenGateInput });
 // Dashboard form – open a barrier by hand, with a reason; same lib function as POST /v1/gates/{id}/open
 export const openGateAction = validatedAction(
   OpenForm,
-  async ({ gate_id, open }, { db, caller }) => {
-    await openGateByHand(db, caller, gate_id, open.reason);
+  async ({ gate_id, open }, { db, caller, audit }) => {
+    audit.after = { command: await openGateByHand(db, caller, gate_id, open.reason) };
     refresh();
     return { success: "Open command sent to the gate. It is in the gate log with your name and reason." };
   },
   {
     operatorOnly: true,
     gateRole: "attendant",
+    audit: "gate.opened_by_hand",
     returnTo: dashboard,
     fromForm: (form) => ({ lot_id: text(form, "lot_id"), gate_id: text(form, "gate_id"), open: { reason: text(form, "reason") } }),
   },

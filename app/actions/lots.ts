@@ -7,7 +7,6 @@ import { ApiError } from "@/lib/errors";
 import { addSpots, createLot } from "@/lib/lots/manage-lots";
 import { toMinorUnits } from "@/components/format";
 import { insertAudit } from "@/db/queries/audit";
-import { authorizeLot } from "@/lib/auth/lot-access";
 import { organisationForNewLot } from "@/lib/organisations/organisation-for-new-lot";
 import { validatedAction } from "./validated-action";
 
@@ -66,15 +65,16 @@ const AddSpotsForm = z.object({ lot_id: z.uuid(), spots: AddSpotsInput });
 // Dashboard form – add spots by count, same schema and lib function as POST /v1/lots/{id}/spots
 export const addSpotsAction = validatedAction(
   AddSpotsForm,
-  async ({ lot_id, spots }, { db, caller }) => {
-    const { lot } = await authorizeLot(db, caller, lot_id, "manager");
+  async ({ lot_id, spots }, { db, audit }) => {
     const added = await addSpots(db, lot_id, spots);
-    await insertAudit(db, { organisationId: lot.organisationId, actorId: caller.id, action: "lot.spots_added", targetType: "lot", targetId: lot.id, after: { added: added.length } });
+    audit.after = { spots_added: added.map((s) => s.label) };
     refresh();
     return { success: `Added ${added.length} spot${added.length === 1 ? "" : "s"}${added[0] ? ` on level ${added[0].level}` : ""}.` };
   },
   {
     operatorOnly: true,
+    lotRole: "manager",
+    audit: "lot.spots_added",
     returnTo: () => "/dashboard",
     fromForm: (form) => {
       const counts = countsFrom(form);

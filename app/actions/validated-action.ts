@@ -6,6 +6,10 @@ import { getSessionCaller } from "@/lib/auth/session";
 import { errorResponse } from "@/lib/http/respond";
 import type { Caller } from "@/lib/auth/caller";
 import { authorizeGate, authorizeLot, type OperatorRole } from "@/lib/auth/lot-access";
+import { auditOperatorWrite } from "@/lib/organisations/audit";
+import { findGate, type GateRow } from "@/db/queries/gates";
+import { findLot } from "@/db/queries/lots";
+import type { Lot } from "@/db/schema";
 import { ApiError } from "@/lib/errors";
 import { humanise } from "@/components/format";
 
@@ -23,19 +27,34 @@ export type ActionState = {
   values?: Record<string, string>;
 };
 
-type Context = { db: Db; caller: Caller; form: FormData };
+/**
+ * What the audit entry of an operator's act records. By default the target is the gate (with
+ * `gateRole`) or the lot, `before` the row as it was when the caller was authorised and `after` the
+ * row read again after the act, plus anything the action sets in `after` (the reason of a manual
+ * open). An action about something else (a spot, a new gate) names that `target` and describes its
+ * `before` and `after` itself.
+ */
+export type AuditNote = { target?: { type: string; id: string }; before?: unknown; after?: Record<string, unknown> };
 
-type Options = {
+type Context = { db: Db; caller: Caller; form: FormData; audit: AuditNote };
+
+/**
+ * The organisation check of a form about one lot (`lotRole`: the caller's role in the organisation
+ * of the form's `lot_id`) or one gate (`gateRole`: of its lot's organisation, from `gate_id`);
+ * another organisation's lot or gate is "not found", as in the API. Such an action is an operator's
+ * act on a lot, so it names the audit log's word for it (`lot.settings_updated`): the type makes an
+ * organisation check without an audit entry impossible to write, and the entry is written here,
+ * after the act succeeded, through the same function as the API's writes.
+ */
+type Scoped =
+  | { lotRole?: undefined; gateRole?: undefined; audit?: undefined }
+  | { lotRole: OperatorRole; gateRole?: OperatorRole; audit: string }
+  | { lotRole?: OperatorRole; gateRole: OperatorRole; audit: string };
+
+type Options = Scoped & {
   /** Builds the schema's input from the form; the default is the form's fields as strings. */
   fromForm?: (form: FormData, db: Db) => unknown;
   operatorOnly?: boolean;
-  /**
-   * The organisation check for a form about one lot: the caller's role in the organisation of the
-   * form's `lot_id` (another organisation's lot is "not found", as in the API).
-   */
-  lotRole?: OperatorRole;
-  /** The same for a form about one gate (`gate_id`): its lot's organisation. */
-  gateRole?: OperatorRole;
   /** Where to come back to after signing in when the session is missing or expired. */
   returnTo?: (form: FormData) => string;
 };
@@ -54,6 +73,19 @@ function idField(form: FormData, name: string, what: string): string {
   const v = form.get(name);
   if (typeof v !== "string" || !z.uuid().safeParse(v).success) throw new ApiError("not_found", `${what} not found`);
   return v;
+}
+
+/** The audit entry of an operator's act on a lot or gate (see AuditNote). */
+async function auditAct(db: Db, caller: Caller, action: string, scope: { lot: Lot; gate?: GateRow }, note: AuditNote) {
+  const { lot, gate } = scope;
+  const now = gate ? await findGate(db, gate.id) : await findLot(db, lot.id);
+  await auditOperatorWrite(db, caller, {
+    organisationId: lot.organisationId,
+    action,
+    ...(note.target
+      ? { target: note.target, before: note.before ?? null, after: note.after ?? null }
+      : { target: gate ? { type: "gate", id: gate.id } : { type: "lot", id: lot.id }, before: gate ?? lot, after: { ...now, ...note.after } }),
+  });
 }
 
 function fieldErrorsOf(details: unknown): Record<string, string> | undefined {
@@ -86,10 +118,12 @@ export function validatedAction<S extends z.ZodType>(
     }
     try {
       const db = await getDb();
-      if (opts.lotRole) await authorizeLot(db, caller, idField(form, "lot_id", "Lot"), opts.lotRole);
-      if (opts.gateRole) await authorizeGate(db, caller, idField(form, "gate_id", "Gate"), opts.gateRole);
+      const lot = opts.lotRole ? (await authorizeLot(db, caller, idField(form, "lot_id", "Lot"), opts.lotRole)).lot : undefined;
+      const gate = opts.gateRole ? await authorizeGate(db, caller, idField(form, "gate_id", "Gate"), opts.gateRole) : undefined;
       const input = opts.fromForm ? await opts.fromForm(form, db) : values;
-      const result = await action(schema.parse(input), { db, caller, form });
+      const audit: AuditNote = {};
+      const result = await action(schema.parse(input), { db, caller, form, audit });
+      if (opts.audit) await auditAct(db, caller, opts.audit, gate ?? { lot: lot! }, audit);
       return result ?? {};
     } catch (err) {
       unstable_rethrow(err); // redirect() and notFound() are control flow, not failures

@@ -31,6 +31,11 @@ export async function listSpots(db: DbOrTx, lotId: string) {
   return db.select().from(spots).where(eq(spots.lotId, lotId)).orderBy(asc(spots.level), asc(spots.label));
 }
 
+export async function findSpot(db: DbOrTx, lotId: string, spotId: string) {
+  const [row] = await db.select().from(spots).where(and(eq(spots.id, spotId), eq(spots.lotId, lotId))).limit(1);
+  return row ?? null;
+}
+
 /**
  * Labels like "C-001" per type, continuing after the highest existing number, so spots added later
  * never collide with the ones already painted on the floor.

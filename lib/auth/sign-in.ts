@@ -3,12 +3,14 @@ import type { Db } from "@/db/client";
 import { findUserByEmail } from "@/db/queries/users";
 import { enforceLimits, RateLimitedError } from "@/lib/ratelimit";
 import { refusedDemoEmail } from "./demo";
-import { hashPassword, verifyPassword } from "./secrets";
+import { verifyPassword } from "./secrets";
 
-// Hashed once per process: an unknown e-mail is checked against it, so a wrong address costs the
-// same scrypt as a wrong password and the answer's timing does not tell which addresses exist.
-let dummyHash: Promise<string> | undefined;
-const dummy = () => (dummyHash ??= hashPassword("spotkeeper-no-such-user"));
+// An unknown e-mail (or an account without a password) is checked against this hash, so a wrong
+// address costs the same one scrypt as a wrong password and the answer's timing does not tell which
+// addresses exist. A constant of hashPassword's shape (16-byte salt, 32-byte key), not one hashed on
+// first use: that first unknown address would otherwise cost two scrypts. verifyPassword's work
+// depends only on the key length, which tests/sign-in-enumeration.test.ts checks against hashPassword.
+export const DUMMY_PASSWORD_HASH = "scrypt$CEPcRmQD01OfSp7Ey3zVEA$zMwt0f4IlorSJJHOMv9haWo9PWcZlQtv133AQpQSvrI";
 
 export type SignInResult = { ok: true; user: { id: string; email: string; name: string; role: string; sessionVersion: number } } | { ok: false; retryAfter?: number };
 
@@ -32,7 +34,7 @@ export async function signInWithPassword(db: Db, email: string, password: string
   const user = await findUserByEmail(db, account);
   const usable = user && !refusedDemoEmail(user.email) ? user : null;
   const hash = usable?.passwordHash ?? null;
-  const valid = await verifyPassword(password, hash ?? (await dummy()));
+  const valid = await verifyPassword(password, hash ?? DUMMY_PASSWORD_HASH);
   if (usable && hash && valid) return { ok: true, user: { id: usable.id, email: usable.email, name: usable.name, role: usable.role, sessionVersion: usable.sessionVersion } };
   await enforceLimits(checks).catch((err) => {
     if (!(err instanceof RateLimitedError)) throw err;

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { getDb, type Db } from "@/db/client";
-import { insertAudit } from "@/db/queries/audit";
 import type { Lot } from "@/db/schema";
 import { resolveCaller, type Caller, type Scope } from "@/lib/auth/caller";
 import { refusedDemoGateSecret } from "@/lib/auth/demo";
 import { authorizeLot, type OperatorRole } from "@/lib/auth/lot-access";
+import { auditOperatorWrite } from "@/lib/organisations/audit";
 import { ApiError, isApiError, type ErrorCode } from "@/lib/errors";
 import { authenticateGate, type GateContext } from "@/lib/gates/gate-auth";
 import { paymentsStatus } from "@/lib/payments/health";
@@ -165,7 +165,11 @@ export function defineRoute<
       const out = await handler(input);
       const headers = typeof spec.response.headers === "function" ? spec.response.headers(out) : spec.response.headers;
       res = spec.response.status === 204 ? new Response(null, { status: 204, headers }) : json(out, spec.response.status ?? 200, headers);
-      if (lot && req.method !== "GET") await auditLotWrite(db, req, caller!, lot, out);
+      if (lot && req.method !== "GET") {
+        // The answer is the "after": what the operator was told (secrets redacted).
+        const action = `${req.method} ${new URL(req.url).pathname}`;
+        await auditOperatorWrite(db, caller!, { organisationId: lot.organisationId, action, target: { type: "lot", id: lot.id }, before: lot, after: out });
+      }
     } catch (err) {
       failure = err;
       res = errorResponse(undeclared(route as RouteDeclaration, err) ?? err);
@@ -219,23 +223,6 @@ async function signedIn(req: Request, db: Db, spec: { auth: Auth; scope?: Scope 
     throw new ApiError("forbidden", `This token lacks the \`${scope}\` scope`, { required_scope: scope });
   }
   return caller;
-}
-
-/** Secrets shown once never go into the audit log. */
-const redact = (value: unknown) => JSON.parse(JSON.stringify(value ?? null, (k, v) => (k === "secret" || k === "token" ? "[shown once]" : v)));
-
-/** An operator's write to a lot, for its organisation's owners: who, when, what, the lot before and the answer after. */
-async function auditLotWrite(db: Db, req: Request, caller: Caller, lot: Lot, after: unknown) {
-  const { organisationId, ...before } = lot;
-  await insertAudit(db, {
-    organisationId,
-    actorId: caller.id,
-    action: `${req.method} ${new URL(req.url).pathname}`,
-    targetType: "lot",
-    targetId: lot.id,
-    before: redact(before),
-    after: redact(after),
-  });
 }
 
 function parseParams(schema: ParamsSchema, raw: RawParams): Record<string, string> {

@@ -28,3 +28,38 @@ export async function auditBookingAct(
   const before = snapshot(r);
   await insertAudit(tx, { organisationId: r.organisationId, actorId: actor.id, action, targetType: "reservation", targetId: r.id, before, after: { ...before, ...after } });
 }
+
+/** Secrets shown once (and their hashes) never go into the audit log. */
+const SECRET_KEY = /^(secret|token)(_?hash)?$/i;
+const redactSecrets = (value: unknown) =>
+  JSON.parse(JSON.stringify(value ?? null, (k, v) => (SECRET_KEY.test(k) ? "[shown once]" : v)));
+
+/** A row as the audit log shows it: its organisation is the log's own, secrets are redacted. */
+const auditView = (value: unknown) => {
+  if (value && typeof value === "object" && "organisationId" in value) {
+    const { organisationId: _organisationId, ...rest } = value as Record<string, unknown>;
+    return redactSecrets(rest);
+  }
+  return redactSecrets(value);
+};
+
+/**
+ * An operator's write to a lot, a gate or a spot, for the organisation's owners: who, when, what and
+ * the target before and after. The one path for both the API (lib/http/define-route.ts) and the
+ * dashboard's server actions (app/actions/validated-action.ts), so neither can log less than the other.
+ */
+export async function auditOperatorWrite(
+  db: DbOrTx,
+  actor: { id: string },
+  e: { organisationId: string; action: string; target: { type: string; id: string }; before: unknown; after: unknown },
+) {
+  await insertAudit(db, {
+    organisationId: e.organisationId,
+    actorId: actor.id,
+    action: e.action,
+    targetType: e.target.type,
+    targetId: e.target.id,
+    before: auditView(e.before),
+    after: auditView(e.after),
+  });
+}

@@ -5,6 +5,7 @@ import {
   countOwners,
   deleteMember,
   findInvitationByHash,
+  findOrganisation,
   insertInvitation,
   insertOrganisation,
   listMembers,
@@ -102,7 +103,16 @@ export async function inviteMember(db: Db, caller: Who, organisationId: string, 
     return i;
   });
   const url = `${siteUrl.replace(/\/$/, "")}/organisation/join?token=${encodeURIComponent(token)}`;
-  const emailed = invitation.email ? await sendInvitationEmail(invitation.email, url, caller, invitation.expiresAt) : false;
+  const emailed = invitation.email
+    ? await sendInvitationEmail({
+        to: invitation.email,
+        url,
+        inviter: caller,
+        organisationName: (await findOrganisation(db, organisationId))?.name ?? "an organisation",
+        role: invitation.role,
+        expiresAt: invitation.expiresAt,
+      })
+    : false;
   return { ...invitationOut(invitation), url, emailed };
 }
 
@@ -115,7 +125,8 @@ export async function revokeInvitation(db: Db, caller: Who, organisationId: stri
   await authorizeOrganisation(db, caller, organisationId, "owner");
   const row = await revokeInvitationRow(db, organisationId, invitationId, now);
   if (!row) throw new ApiError("not_found", "Invitation not found");
-  await insertAudit(db, { organisationId, actorId: caller.id, action: "invitation.revoked", targetType: "invitation", targetId: row.id });
+  const invited = { email: row.email, role: row.role, expires_at: row.expiresAt.toISOString() };
+  await insertAudit(db, { organisationId, actorId: caller.id, action: "invitation.revoked", targetType: "invitation", targetId: row.id, before: invited, after: { ...invited, revoked_at: now.toISOString() } });
 }
 
 /** The signed-in user joins with the invitation's role; a link works once, before it expires. */

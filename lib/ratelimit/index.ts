@@ -6,34 +6,56 @@ import { memoryCounterStore, redisCounterStore, slidingWindow, type CounterStore
 
 export { clientIp } from "./client-ip";
 
-const g = globalThis as unknown as { __spotkeeperRateStore?: { store: CounterStore; redis: unknown } };
+type Stores = { redis: unknown; shared: CounterStore | null; memory: CounterStore; redisDownUntil: number };
+const g = globalThis as unknown as { __spotkeeperRateStore?: Stores };
 
-function store(): CounterStore {
+/** After Redis fails, the limiter asks it again this long later; in between it does not wait on it. */
+export const REDIS_RETRY_MS = 5_000;
+
+function stores(): Stores {
   const redis = getRedis();
   // Re-made when the Redis client is (tests close and reopen it between files).
   if (g.__spotkeeperRateStore?.redis !== redis || !g.__spotkeeperRateStore) {
-    g.__spotkeeperRateStore = { redis, store: redis ? redisCounterStore(redis, env().REDIS_PREFIX) : memoryCounterStore() };
+    g.__spotkeeperRateStore = {
+      redis,
+      shared: redis ? redisCounterStore(redis, env().REDIS_PREFIX) : null,
+      memory: g.__spotkeeperRateStore?.memory ?? memoryCounterStore(),
+      redisDownUntil: 0,
+    };
   }
-  return g.__spotkeeperRateStore.store;
+  return g.__spotkeeperRateStore;
 }
 
 export type LimitResult = Decision & { policy: PolicyName; windowSeconds: number };
 
 /**
- * Counts one request against a policy for a subject (an IP, a user, a gate). When Redis fails the
- * request goes through: limits protect the service, and refusing everyone would be the outage.
+ * Counts one request against a policy for a subject (an IP, a user, a gate), in Redis so that every
+ * process shares the count, or in this process's memory without Redis. When Redis fails mid-run the
+ * limits stay on: this process counts in its own memory (each process then allows up to the limit
+ * on its own) and asks Redis again every REDIS_RETRY_MS, going back to the shared count as soon as
+ * it answers. Neither letting every request through (a Redis outage would switch abuse protection
+ * off) nor refusing them all (a Redis outage would be an API outage) is what an operator wants.
  */
 export async function hitLimit(name: PolicyName, subject: string, count = true): Promise<LimitResult | null> {
   if (!rateLimitsEnabled()) return null;
   const p = policy(name);
-  try {
-    const d = await slidingWindow(store(), `${name}:${subject}`, p.limit, p.windowSeconds, Date.now(), count);
+  const s = stores();
+  const decide = async (store: CounterStore) => {
+    const d = await slidingWindow(store, `${name}:${subject}`, p.limit, p.windowSeconds, Date.now(), count);
     return { ...d, policy: name, windowSeconds: p.windowSeconds };
-  } catch (err) {
-    if (!getRedis()) throw err;
-    console.warn("[spotkeeper] rate limiter unavailable, request allowed:", (err as Error).message);
-    return null;
+  };
+  if (s.shared && Date.now() >= s.redisDownUntil) {
+    try {
+      const d = await decide(s.shared);
+      if (s.redisDownUntil) console.warn("[spotkeeper] rate limiter: Redis is back, limits are shared again");
+      s.redisDownUntil = 0;
+      return d;
+    } catch (err) {
+      if (!s.redisDownUntil) console.warn("[spotkeeper] rate limiter: Redis unavailable, limiting in this process's memory:", (err as Error).message);
+      s.redisDownUntil = Date.now() + REDIS_RETRY_MS;
+    }
   }
+  return decide(s.memory);
 }
 
 /** The IETF draft's headers (draft-ietf-httpapi-ratelimit-headers): the policy and what is left of it. */

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { changeRoleAction, createOrganisationAction, inviteAction, removeMemberAction, revokeInvitationAction } from "@/app/actions/account";
 import { getSessionCaller } from "@/lib/auth/session";
 import { auditLogOf, membersOf, myOrganisations, openInvitations } from "@/lib/organisations/manage-organisations";
+import { auditChanges } from "@/lib/organisations/audit-changes";
 import { ORGANISATION_ROLES } from "@/lib/organisations/schemas";
 import { ActionForm } from "../account/action-form";
 import styles from "../account/account.module.css";
@@ -152,33 +153,20 @@ export default async function OrganisationPage() {
               {o.audit.length === 0 ? (
                 <p className="muted small">Nothing yet.</p>
               ) : (
-                <div className="table-scroll" tabIndex={0} role="region" aria-label={`Audit log of ${o.name}`}>
-                  <table>
-                    <caption className="visually-hidden">Audit log of {o.name}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">When</th>
-                        <th scope="col">Who</th>
-                        <th scope="col">What</th>
-                        <th scope="col">Target</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {o.audit.map((e) => (
-                        <tr key={e.id}>
-                          <td>{when(e.at)}</td>
-                          <td>{e.actor?.name ?? "system"}</td>
-                          <td>
-                            <code>{e.action}</code>
-                          </td>
-                          <td>
-                            {e.target.type} <span className="muted small">{e.target.id.slice(0, 8)}</span>
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                // A list, not a table: on a phone a five-column table hides what changed off to the side.
+                <ol className={styles.audit} aria-label={`Audit log of ${o.name}`}>
+                  {o.audit.map((e) => (
+                    <li key={e.id}>
+                      <p className={styles.wrap}>
+                        <strong>{e.actor?.name ?? "system"}</strong> <code>{e.action}</code>
+                      </p>
+                      <p className="muted small">
+                        <time dateTime={e.at}>{when(e.at)}</time> · {e.target.type} {e.target.id.slice(0, 8)}
+                      </p>
+                      <AuditChangeList before={e.before} after={e.after} />
+                    </li>
+                  ))}
+                </ol>
               )}
             </section>
           )}
@@ -189,5 +177,22 @@ export default async function OrganisationPage() {
         <CreateOrganisation first={false} />
       </details>
     </div>
+  );
+}
+
+/** Before → after of the fields an act changed (the API's entry has both objects in full). */
+function AuditChangeList({ before, after }: { before: unknown; after: unknown }) {
+  const changes = auditChanges(before, after);
+  if (changes.length === 0) return null;
+  const shown = changes.slice(0, 4);
+  return (
+    <ul className={`small ${styles.changes} ${styles.wrap}`}>
+      {shown.map((c) => (
+        <li key={c.field}>
+          {c.field}: {c.from} → {c.to}
+        </li>
+      ))}
+      {changes.length > shown.length && <li className="muted">and {changes.length - shown.length} more</li>}
+    </ul>
   );
 }

@@ -13,6 +13,7 @@ import {
   searchLotReservations,
 } from "@/db/queries/dashboard";
 import { listGateEvents, listGates } from "@/db/queries/gates";
+import { findLotWithRole } from "@/db/queries/organisations";
 import { activeSpotCounts, findLot, listSpots } from "@/db/queries/lots";
 import { freeSpotCounts } from "@/db/queries/reservations";
 import { reservationStatusEnum, type ReservationStatus } from "@/db/schema";
@@ -54,8 +55,10 @@ export default async function ManageLotPage({ params, searchParams }: Props) {
   if (caller.role !== "operator") redirect("/dashboard");
   if (!z.uuid().safeParse(id).success) notFound();
   const db = await getDb();
-  const lot = await findLot(db, id);
-  if (!lot) notFound();
+  // Only for members of the lot's organisation: another organisation's lot is "not found", as in the API.
+  const access = await findLotWithRole(db, caller.id, id);
+  if (!access?.role) notFound();
+  const { lot } = access;
   const now = new Date();
   const section: Section = SECTIONS.find((s) => s === one(sp.section)) ?? "today";
   const href = (s: Section, extra: Record<string, string> = {}) => `/dashboard/lots/${lot.id}?${new URLSearchParams({ section: s, ...extra })}`;
