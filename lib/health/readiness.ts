@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { ping } from "@/db/queries/health";
 import { paymentsStatus } from "@/lib/payments/health";
 import { getRedis } from "@/lib/redis";
 
@@ -24,7 +24,7 @@ export function database(): Promise<Check> {
   probing ??= (async (): Promise<Check> => {
     try {
       const db = await within(getDb());
-      await within(db.execute(sql`select 1`));
+      await within(ping(db));
       return "up";
     } catch {
       return "down";
