@@ -53,7 +53,7 @@ async function until<T>(what: string, fn: () => Promise<T | false>, timeoutMs = 
 
 const get = async (url: string) => {
   const res = await fetch(url);
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as Record<string, any> };
+  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as Record<string, unknown> };
 };
 
 describe("a server started while PostgreSQL is down", () => {
