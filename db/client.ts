@@ -1,10 +1,10 @@
 import "server-only";
 import path from "node:path";
 import { drizzle, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { env } from "@/lib/env";
 import { startEmbeddedPostgres } from "./embedded";
 import { migrateDatabase } from "./migrate";
+import { openPool } from "./pool";
 import * as schema from "./schema";
 import { seedDemo } from "./seed";
 
@@ -34,7 +34,7 @@ async function bootstrap(): Promise<Ready> {
     console.log(`[spotkeeper] demo mode: embedded PostgreSQL on port ${e.EMBEDDED_PG_PORT}`);
   }
   await migrateDatabase(url);
-  const sql = postgres(url, { max: Number(process.env.DB_POOL_SIZE ?? 10), onnotice: () => {} });
+  const sql = openPool(url, { max: Number(process.env.DB_POOL_SIZE ?? 10) });
   const db = drizzle(sql, { schema });
   if (e.demo) await seedDemo(db, { driverToken: e.DEMO_DRIVER_TOKEN, operatorToken: e.DEMO_OPERATOR_TOKEN });
   return {

@@ -9,10 +9,10 @@ import { expectError } from "./fixtures";
 const req = (method: string, path: string) => new Request(`http://spotkeeper.test${path}`, { method });
 
 describe("GET /health and GET /ready", () => {
-  it("answers liveness without touching a dependency", async () => {
-    const res = health();
+  it("answers liveness, with whether PostgreSQL answers", async () => {
+    const res = await health();
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "ok" });
+    expect(await res.json()).toMatchObject({ status: "ok", database: "up" });
   });
 
   it("reports PostgreSQL, Redis and payments, ready while PostgreSQL answers", async () => {

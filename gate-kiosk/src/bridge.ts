@@ -218,7 +218,13 @@ export class Bridge extends EventEmitter<BridgeEvents> {
               lprMinConfidence: config.lprMinConfidence,
               clockToleranceS: config.clockToleranceS,
             });
-      const queued: GateRequestBody = { ...body, offline_decision: local.action, barrier: local.action === "open_barrier" ? "opened" : "denied" };
+      const queued: GateRequestBody = {
+        ...body,
+        offline_decision: local.action,
+        barrier: local.action === "open_barrier" ? "opened" : "denied",
+        // With the sent_at the replayer adds, this tells the server how far our clock is off.
+        received_at: body.occurred_at,
+      };
       try {
         // On disk before the barrier moves: an opening the server never hears of is the one thing
         // the queue exists to prevent.

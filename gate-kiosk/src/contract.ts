@@ -58,6 +58,14 @@ export interface GateRequestBody {
   offline_decision?: GateAction;
   /** Present on a replay: what the barrier did (an "open" the relay failed to execute is `relay_failed`). */
   barrier?: BarrierOutcome;
+  /**
+   * On a replay, with `sent_at`: when the bridge received and decided the read, on its own clock.
+   * The two let the server measure the bridge's clock against its own (arrival − sent_at) and
+   * place `occurred_at` on its clock, however wrong the gate PC's clock is.
+   */
+  received_at?: string;
+  /** On a replay: when the bridge sent this request, on its own clock (set at each sending). */
+  sent_at?: string;
 }
 
 /** POST /v1/gates/reports: what the barrier did for a read the server answered live. */

@@ -42,7 +42,9 @@ export class Replayer {
           continue;
         }
         const send = event.kind === "check-in" ? client.checkIn.bind(client) : client.checkOut.bind(client);
-        const answer = await send(event.body, timeoutMs);
+        // Stamped at each sending, on the clock received_at was read from: the server measures the
+        // gate PC's clock by it (its arrival time minus sent_at) and corrects occurred_at.
+        const answer = await send({ ...event.body, sent_at: new Date().toISOString() }, timeoutMs);
         await queue.ack(event.event_id, 200);
         this.options.onServerReached(true);
         // A flag means the server had answered this read differently and now follows the barrier: operators see it.

@@ -49,7 +49,12 @@ describe("gate bridge when the server is slow or down", () => {
     const [live, ...replays] = fake.requestsFor(decision.event_id);
     expect(live!.body.offline_decision).toBeUndefined();
     expect(replays.length).toBeGreaterThanOrEqual(1);
-    for (const r of replays) expect(r.body).toMatchObject({ offline_decision: "open_barrier", barrier: "opened" });
+    for (const r of replays) {
+      expect(r.body).toMatchObject({ offline_decision: "open_barrier", barrier: "opened" });
+      // The bridge's clock, for the server to measure: when it took the read, and when it sent this.
+      expect(r.body.received_at).toBe(live!.body.occurred_at);
+      expect(Date.parse(r.body.sent_at as string)).toBeGreaterThanOrEqual(Date.parse(r.body.received_at as string));
+    }
     expect([...fake.events.keys()]).toEqual([decision.event_id]);
   });
 

@@ -30,6 +30,10 @@ export const GateReadInput = z
       .optional()
       .describe("What the bridge did on its own while offline; with event_id and occurred_at this call is a replay"),
     barrier: BarrierOutcome.optional().describe("On a replay: what the barrier did (opened unless the relay failed, for an opening)"),
+    received_at: Instant.optional().describe("On a replay: when the bridge received and decided the read, on the bridge's clock (occurred_at is not later)"),
+    sent_at: Instant.optional().describe(
+      "On a replay: when the bridge sent this request, on the bridge's clock; the server's arrival time minus this is the bridge clock's offset, applied to occurred_at and received_at",
+    ),
   })
   .refine((v) => !v.offline_decision || (v.event_id && v.occurred_at), {
     message: "An offline replay needs event_id and occurred_at",

@@ -2,8 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { bumpSessionVersion, insertToken, listTokens, revokeToken, type TokenRow } from "@/db/queries/tokens";
-import { findUserByEmail } from "@/db/queries/users";
-import { users } from "@/db/schema";
+import { findUserByEmail, insertDriver } from "@/db/queries/users";
 import { ApiError, PG, pgCode } from "@/lib/errors";
 import type { ChangePasswordInput, CreateTokenInput, SignUpInput } from "@/lib/organisations/schemas";
 import type { Scope } from "./caller";
@@ -18,8 +17,7 @@ export async function signUp(db: Db, input: z.output<typeof SignUpInput>) {
   if (email.endsWith(DEMO_EMAIL_DOMAIN)) throw new ApiError("validation_failed", "Choose another e-mail address", [{ path: "email", message: "is reserved" }]);
   const passwordHash = await hashPassword(input.password);
   try {
-    const [user] = await db.insert(users).values({ email, name: input.name, role: "driver", passwordHash }).returning({ id: users.id, email: users.email });
-    return user!;
+    return await insertDriver(db, { email, name: input.name, passwordHash });
   } catch (err) {
     if (pgCode(err) === PG.uniqueViolation) {
       throw new ApiError("conflict", "An account with this e-mail already exists: sign in instead", [{ path: "email", message: "already has an account" }]);

@@ -61,25 +61,55 @@ async function afterLiveAnswer<A extends { event_id: string; offline?: boolean }
 }
 
 /**
- * The time a replay is applied at. The bridge's clock is believed only within what it can prove:
+ * The bridge's clock as a replay shows it: `sent_at` (its clock when it sent the request) against
+ * our clock at arrival gives its offset — exact but for the request's transit, which makes the
+ * corrected times err late (a smaller early-departure refund, never a larger one) — and
+ * `received_at` (its clock when it took the read) is a latest possible time for `occurred_at`.
+ */
+export type BridgeClock = { receivedAt: Date | null; sentAt: Date | null };
+
+const bridgeClockOf = (input: GateRead): BridgeClock => ({
+  receivedAt: input.received_at ? new Date(input.received_at) : null,
+  sentAt: input.sent_at ? new Date(input.sent_at) : null,
+});
+
+/** The claim moved onto our clock (not after the bridge received the read), and the offset used. */
+function onOurClock(claimed: Date, bridge: BridgeClock | undefined, now: number) {
+  const offset = bridge?.sentAt ? now - bridge.sentAt.getTime() : 0;
+  return { t: Math.min(claimed.getTime(), bridge?.receivedAt?.getTime() ?? Infinity) + offset, offset };
+}
+
+/**
+ * The time a replay is applied at. The bridge's claim is first moved onto our clock by the offset
+ * its replay shows (bridgeClock; a gate PC whose clock is hours off still gets its reads placed
+ * right), and not after it received the read. Then it is believed only within what it can prove:
  * not after our clock (plus skew; a later claim is corrected to now, so an overstay is never more
  * than a live read at the replay's arrival would charge), not before the gate's last contact ahead
  * of its latest silence (it was online then), not before the offline cache it decided from could
  * have been fetched (OFFLINE_CACHE_HOURS), and not before the reservation's entry window opened (or,
- * for an exit, the car entered) — so an early-departure refund cannot be inflated by an old clock.
+ * for an exit, the car entered) — so an early-departure refund cannot be inflated by a wrong clock,
+ * nor by a wrong sent_at. A bridge clock off by more than the skew is flagged, corrected or not.
  */
-export function replayTime(claimed: Date, bounds: { now: Date; outageStartedAt: Date | null; notBefore: Date | null }) {
+export function replayTime(
+  claimed: Date,
+  bounds: { now: Date; outageStartedAt: Date | null; notBefore: Date | null; bridgeClock?: BridgeClock },
+) {
   const now = bounds.now.getTime();
+  const { t, offset } = onOurClock(claimed, bounds.bridgeClock, now);
   const lower = Math.max(now - OFFLINE_CACHE_HOURS * 3600_000, bounds.outageStartedAt?.getTime() ?? -Infinity, bounds.notBefore?.getTime() ?? -Infinity);
-  const t = claimed.getTime();
   const at = Math.min(Math.max(t, Math.min(lower, now)), now);
   // Within the skew the clocks merely differ; beyond it, or before what is provable, operators see it.
-  const adjusted = t > now + REPLAY_CLOCK_SKEW_MS || t < lower;
+  const adjusted = Math.abs(offset) > REPLAY_CLOCK_SKEW_MS || t > now + REPLAY_CLOCK_SKEW_MS || t < lower;
   return { at: new Date(at), adjusted };
 }
 
-async function bounded(db: Db, ctx: GateContext, input: GateRead, notBefore: Date | null) {
-  return replayTime(new Date(input.occurred_at!), { now: new Date(), outageStartedAt: await gateOutageStart(db, ctx.gate.id), notBefore });
+/** The replay's claimed time moved onto our clock, before any bound (for finding its reservation). */
+function claimedTime(input: GateRead, now: Date) {
+  return new Date(onOurClock(new Date(input.occurred_at!), bridgeClockOf(input), now.getTime()).t);
+}
+
+async function bounded(db: Db, ctx: GateContext, input: GateRead, now: Date, notBefore: Date | null) {
+  return replayTime(new Date(input.occurred_at!), { now, outageStartedAt: await gateOutageStart(db, ctx.gate.id), notBefore, bridgeClock: bridgeClockOf(input) });
 }
 
 export function replayEntry(db: Db, ctx: GateContext, input: GateRead): Promise<CheckInAnswer> {
@@ -98,7 +128,8 @@ async function applyEntry(db: Db, ctx: GateContext, input: GateRead): Promise<Ch
   const eventId = input.event_id!;
   const prior = await priorAnswer<CheckInAnswer>(db, eventId);
   if (prior) return afterLiveAnswer(db, ctx, input, prior);
-  const claimed = new Date(input.occurred_at!);
+  const now = new Date();
+  const claimed = claimedTime(input, now);
   const identity = await identify(input.identifier);
   const named = identity.kind === "bad" ? null : identity;
   // The bridge already acted on its signed cache; the read's confidence no longer matters.
@@ -108,7 +139,7 @@ async function applyEntry(db: Db, ctx: GateContext, input: GateRead): Promise<Ch
   const opened = input.offline_decision === "open_barrier" && barrier === "opened";
   // The reservation the car came in on, even one we would have refused (too early, expired): it is inside now.
   const pass: GatePass | null = opened && verdict.action !== "ask_for_qr" ? (verdict.pass ?? null) : null;
-  const { at, adjusted } = await bounded(db, ctx, input, pass ? entryWindow(pass, ctx.lot).from : null);
+  const { at, adjusted } = await bounded(db, ctx, input, now, pass ? entryWindow(pass, ctx.lot).from : null);
   const answer: CheckInAnswer = {
     ...entryAnswer(verdict, ctx.lot, eventId),
     action: input.offline_decision!,
@@ -128,14 +159,15 @@ async function applyExit(db: Db, ctx: GateContext, input: GateRead): Promise<Che
   const eventId = input.event_id!;
   const prior = await priorAnswer<CheckOutAnswer>(db, eventId);
   if (prior) return afterLiveAnswer(db, ctx, input, prior);
-  const claimed = new Date(input.occurred_at!);
+  const now = new Date();
+  const claimed = claimedTime(input, now);
   const identity = await identify(input.identifier);
   const named = identity.kind === "bad" || (identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? null : identity;
   const found = named ? await passesFromDb(db, ctx.lot, named, claimed) : { passes: [], refusal: identity.kind === "bad" ? ("unreadable" as const) : ("wrong_lot" as const) };
   const candidate = exitPass(found.passes, claimed);
   // A car cannot leave before it came in: the check-in, else the entry window's opening.
   const entered = candidate ? ((await findReservation(db, candidate.reservation_id))?.checkedInAt ?? entryWindow(candidate, ctx.lot).from) : null;
-  const { at, adjusted } = await bounded(db, ctx, input, entered);
+  const { at, adjusted } = await bounded(db, ctx, input, now, entered);
   // The relay failed: the car is still inside, so nothing is checked out (operators see the flag).
   const left = barrierOf(input) === "opened";
   const pass = !left ? null : candidate && exitPass([candidate], at) ? candidate : exitPass(found.passes, at);

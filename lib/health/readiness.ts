@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { ping } from "@/db/queries/health";
 import { paymentsStatus } from "@/lib/payments/health";
 import { getRedis } from "@/lib/redis";
 
@@ -12,14 +12,27 @@ function within<T>(p: Promise<T>, ms = PROBE_TIMEOUT_MS): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error("timed out")), ms).unref())]);
 }
 
-async function database(): Promise<Check> {
-  try {
-    const db = await within(getDb());
-    await within(db.execute(sql`select 1`));
-    return "up";
-  } catch {
-    return "down";
-  }
+let probing: Promise<Check> | undefined;
+
+/**
+ * Whether PostgreSQL answers now: connects first if this process has not yet (a server started
+ * while it was down connects here, on the first probe after it returns — migrating and seeding as
+ * at start-up). One probe at a time, shared by concurrent callers, so a burst of health checks
+ * during an outage opens one connection attempt, not one each.
+ */
+export function database(): Promise<Check> {
+  probing ??= (async (): Promise<Check> => {
+    try {
+      const db = await within(getDb());
+      await within(ping(db));
+      return "up";
+    } catch {
+      return "down";
+    } finally {
+      probing = undefined;
+    }
+  })();
+  return probing;
 }
 
 async function redis(): Promise<Check> {

@@ -1,7 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
+import { offSessionPayer, updatePayment, updatePendingPayment } from "@/db/queries/payment-settlement";
 import { insertLedgerRow, refundableCharges } from "@/db/queries/payments";
-import { payments, reservations, users, type Payment, type PaymentContext, type ReservationStatus } from "@/db/schema";
+import type { Payment, PaymentContext, ReservationStatus } from "@/db/schema";
 import { paymentProvider } from ".";
 import { isPaymentRejected, isPaymentUnavailable } from "./provider";
 
@@ -61,11 +61,6 @@ export function offSessionChargeStillDue(row: Pick<Payment, "idempotencyKey">, s
   return status === "confirmed" || status === "checked_in" || status === "completed";
 }
 
-async function markRow(db: DbOrTx, id: string, patch: Partial<typeof payments.$inferInsert>) {
-  // Only a pending row changes: a webhook and the synchronous path may both report the outcome.
-  await db.update(payments).set(patch).where(and(eq(payments.id, id), eq(payments.status, "pending")));
-}
-
 /** Stripe keeps an idempotency key for 24 hours; past this age a retry looks the object up first. */
 export const IDEMPOTENCY_WINDOW_MS = 23 * 60 * 60_000;
 
@@ -90,7 +85,7 @@ async function noteFailure(db: DbOrTx, row: Payment, err: unknown, kind: "outage
   const message = err instanceof Error ? err.message : String(err);
   const park = kind === "final" || (kind === "refused" && attempts >= MAX_ATTEMPTS);
   if (kind !== "outage") console.error(`[spotkeeper] payment ${row.id} (${row.kind}) attempt ${attempts} failed:`, message);
-  await markRow(db, row.id, {
+  await updatePendingPayment(db, row.id, {
     attempts,
     lastError: message.slice(0, 500),
     nextAttemptAt: park ? null : new Date(Date.now() + retryDelayMs(attempts)),
@@ -116,24 +111,20 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
         ? await provider.retrieveRefund(row.stripeRefundId)
         : ((outlived ? await provider.findRefund(ask) : null) ?? (await provider.refund(ask)));
       if (res.status === "pending") {
-        await db.update(payments).set({ stripeRefundId: res.refundId }).where(eq(payments.id, row.id));
+        await updatePayment(db, row.id, { stripeRefundId: res.refundId });
         return "pending"; // charge.refunded (webhook) completes it
       }
-      await markRow(db, row.id, { status: res.status, stripeRefundId: res.refundId, failureCode: res.status === "failed" ? "refund_failed" : null });
+      await updatePendingPayment(db, row.id, { status: res.status, stripeRefundId: res.refundId, failureCode: res.status === "failed" ? "refund_failed" : null });
       return res.status;
     }
     if (row.kind === "adjustment" || row.kind === "penalty") {
-      const [owner] = await db
-        .select({ customerId: users.stripeCustomerId, paymentMethodId: reservations.paymentMethodId, status: reservations.status })
-        .from(reservations)
-        .innerJoin(users, eq(users.id, reservations.userId))
-        .where(eq(reservations.id, row.reservationId));
+      const owner = await offSessionPayer(db, row.reservationId);
       if (owner && !offSessionChargeStillDue(row, owner.status)) {
-        await markRow(db, row.id, { status: "failed", failureCode: `reservation_${owner.status}` });
+        await updatePendingPayment(db, row.id, { status: "failed", failureCode: `reservation_${owner.status}` });
         return "failed";
       }
       if (!owner?.customerId || !owner.paymentMethodId) {
-        await markRow(db, row.id, { status: "failed", failureCode: "no_saved_payment_method" });
+        await updatePendingPayment(db, row.id, { status: "failed", failureCode: "no_saved_payment_method" });
         return "failed";
       }
       const found = outlived ? await provider.findOffSessionCharge({ customerId: owner.customerId, idempotencyKey: row.idempotencyKey }) : null;
@@ -149,11 +140,11 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
           idempotencyKey: row.idempotencyKey,
         }));
       if (res.status === "succeeded") {
-        await markRow(db, row.id, { status: "succeeded", stripePaymentIntentId: res.paymentIntentId });
+        await updatePendingPayment(db, row.id, { status: "succeeded", stripePaymentIntentId: res.paymentIntentId });
         return "succeeded";
       }
       const code = res.status === "declined" ? res.declineCode : "authentication_required";
-      await markRow(db, row.id, { status: "failed", failureCode: code, stripePaymentIntentId: res.paymentIntentId });
+      await updatePendingPayment(db, row.id, { status: "failed", failureCode: code, stripePaymentIntentId: res.paymentIntentId });
       return "failed";
     }
     return "pending"; // driver-present charges are settled by POST /v1/payments and the webhook
@@ -163,7 +154,7 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
       // A charge the processor refuses is a failed charge (the lifecycle decides what follows); a
       // refund it refuses is money we owe the driver: an operator must look at it.
       if (row.kind !== "refund") {
-        await markRow(db, row.id, { status: "failed", failureCode: err.code, attempts: row.attempts + 1, lastError: err.message });
+        await updatePendingPayment(db, row.id, { status: "failed", failureCode: err.code, attempts: row.attempts + 1, lastError: err.message });
         return "failed";
       }
       return noteFailure(db, row, err, "final");

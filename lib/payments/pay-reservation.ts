@@ -1,9 +1,9 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
+import { countPaymentAttempt, findPayer, setReservationPaymentIntent, setStripeCustomerIfUnset } from "@/db/queries/checkout";
+import { bookingChargeForUpdate, hasPendingPayment, succeededBookingCharge, updatePayment } from "@/db/queries/payment-settlement";
 import { insertLedgerRow } from "@/db/queries/payments";
 import { findReservation } from "@/db/queries/reservations";
-import { payments, reservations, users } from "@/db/schema";
 import { ApiError } from "@/lib/errors";
 import { authorizeReservation } from "@/lib/auth/lot-access";
 import type { Caller } from "@/lib/auth/caller";
@@ -26,11 +26,7 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
   const ctx = await lifecycleTransaction(db, async (tx) => {
     // The driver's own card, the driver's act: nobody else pays a hold (operators get 403 in their lots, 404 elsewhere).
     const r = await authorizeReservation(tx, caller, input.reservation_id, { forUpdate: true, operatorRole: null });
-    const [paid] = await tx
-      .select()
-      .from(payments)
-      .where(and(eq(payments.reservationId, r.id), eq(payments.kind, "charge"), eq(payments.status, "succeeded")))
-      .limit(1);
+    const paid = await succeededBookingCharge(tx, r.id);
     if (paid) return { done: paid };
     // Whoever noticed the lapsed hold first (the scheduler, a booking, this payment), the driver is
     // told the same thing: the hold ended, book again.
@@ -39,12 +35,7 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
       throw new ApiError("invalid_state", `This reservation is ${r.status.replace("_", " ")} and cannot be paid`, { status: r.status });
     }
     if (r.holdExpiresAt && r.holdExpiresAt <= now) {
-      const inFlight = await tx
-        .select({ id: payments.id })
-        .from(payments)
-        .where(and(eq(payments.reservationId, r.id), eq(payments.status, "pending")))
-        .limit(1);
-      if (inFlight.length === 0) {
+      if (!(await hasPendingPayment(tx, r.id))) {
         await expireHold(tx, r, { cause: "payment", at: now, note: "Payment attempted after the hold ended" });
         return { expired: true as const };
       }
@@ -55,13 +46,9 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
         currency: r.currency,
       });
     }
-    const [attempt] = await tx
-      .update(reservations)
-      .set({ paymentAttempts: sql`${reservations.paymentAttempts} + 1` })
-      .where(eq(reservations.id, r.id))
-      .returning({ n: reservations.paymentAttempts });
-    const [user] = await tx.select().from(users).where(eq(users.id, r.userId));
-    return { r, user: user!, attempt: attempt!.n };
+    const attempt = await countPaymentAttempt(tx, r.id);
+    const user = await findPayer(tx, r.userId);
+    return { r, user: user!, attempt };
   });
   if ("expired" in ctx) throw new ApiError("hold_expired", "The hold on this spot expired before payment; please book again");
   if ("done" in ctx) return { transaction_id: ctx.done!.id, status: "succeeded" as const, reservation_id: input.reservation_id };
@@ -71,12 +58,12 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
     let customerId = user.stripeCustomerId;
     if (!customerId) {
       customerId = await provider.ensureCustomer(user, `customer:${user.id}`);
-      await db.update(users).set({ stripeCustomerId: customerId }).where(and(eq(users.id, user.id), isNull(users.stripeCustomerId)));
+      await setStripeCustomerIfUnset(db, user.id, customerId);
     }
     let piId = r.stripePaymentIntentId;
     if (!piId) {
       piId = await provider.createPaymentIntent({ amount: r.amount, currency: r.currency, customerId, reservationId: r.id, idempotencyKey: `pi:${r.id}` });
-      await db.update(reservations).set({ stripePaymentIntentId: piId }).where(eq(reservations.id, r.id));
+      await setReservationPaymentIntent(db, r.id, piId);
     }
     const { row } = await insertLedgerRow(db, {
       reservationId: r.id,
@@ -87,7 +74,7 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
       idempotencyKey: `charge:${piId}`,
       description: "Booking payment",
     });
-    if (row.status === "failed") await db.update(payments).set({ status: "pending", failureCode: null }).where(eq(payments.id, row.id));
+    if (row.status === "failed") await updatePayment(db, row.id, { status: "pending", failureCode: null });
 
     const result = await confirm(provider, piId, input.payment_method_id, `confirm:${r.id}:${attempt}`);
     await applyChargeResult(db, piId, result, "payment");
@@ -124,14 +111,14 @@ async function confirm(provider: PaymentProvider, piId: string, pm: string, key:
  */
 export async function applyChargeResult(db: Db, piId: string, result: ChargeResult, cause: "payment" | "webhook" | "scheduler") {
   const refunds = await lifecycleTransaction(db, async (tx) => {
-    const [row] = await tx.select().from(payments).where(eq(payments.idempotencyKey, `charge:${piId}`)).for("update");
+    const row = await bookingChargeForUpdate(tx, piId);
     if (!row || row.status === "succeeded") return [];
     if (result.status !== "succeeded") {
       const code = result.status === "declined" ? result.declineCode : "authentication_required";
-      await tx.update(payments).set({ status: "failed", failureCode: code }).where(eq(payments.id, row.id));
+      await updatePayment(tx, row.id, { status: "failed", failureCode: code });
       return [];
     }
-    await tx.update(payments).set({ status: "succeeded", failureCode: null }).where(eq(payments.id, row.id));
+    await updatePayment(tx, row.id, { status: "succeeded", failureCode: null });
     const r = (await findReservation(tx, row.reservationId, { forUpdate: true }))!;
     if (r.status === "pending_payment") {
       await confirmPaid(tx, r, { cause }, result.paymentMethodId || null);

@@ -1,8 +1,14 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db, DbOrTx } from "@/db/client";
+import {
+  recordStripeEvent,
+  refundedAtProcessor,
+  settleOffSessionCharges,
+  settleRefundByProcessorId,
+  stripeEventSeen,
+  succeededChargeOfIntent,
+} from "@/db/queries/payment-settlement";
 import { insertLedgerRow } from "@/db/queries/payments";
-import { payments, stripeEvents } from "@/db/schema";
 import { undoExtension } from "@/lib/reservations/extend-reservation";
 import { applyChargeResult } from "./pay-reservation";
 
@@ -20,8 +26,7 @@ export const HANDLED_EVENTS = [
  * without even looking. An exception propagates, the route answers 500 and Stripe retries.
  */
 export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<"handled" | "duplicate" | "ignored"> {
-  const [seen] = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
-  if (seen) return "duplicate";
+  if (await stripeEventSeen(db, event.id)) return "duplicate";
   let outcome: "handled" | "ignored" = "handled";
   switch (event.type) {
     case "payment_intent.succeeded":
@@ -40,7 +45,7 @@ export async function handleStripeEvent(db: Db, event: Stripe.Event): Promise<"h
     default:
       outcome = "ignored";
   }
-  await db.insert(stripeEvents).values({ id: event.id, type: event.type }).onConflictDoNothing();
+  await recordStripeEvent(db, event.id, event.type);
   return outcome;
 }
 
@@ -54,11 +59,11 @@ async function onIntent(db: Db, pi: Stripe.PaymentIntent, succeeded: boolean) {
   await applyChargeResult(db, pi.id, result, "webhook");
   // ...off-session charges (overstay, penalty) just complete their pending row; a failed
   // extension is taken back.
-  const done = await db
-    .update(payments)
-    .set(succeeded ? { status: "succeeded" } : { status: "failed", failureCode: result.status === "declined" ? result.declineCode : null })
-    .where(and(eq(payments.stripePaymentIntentId, pi.id), eq(payments.status, "pending"), inArray(payments.kind, ["adjustment", "penalty"])))
-    .returning();
+  const done = await settleOffSessionCharges(
+    db,
+    pi.id,
+    succeeded ? { status: "succeeded" } : { status: "failed", failureCode: result.status === "declined" ? result.declineCode : null },
+  );
   if (!succeeded) for (const row of done) await undoExtension(db, row);
 }
 
@@ -66,10 +71,7 @@ async function onIntent(db: Db, pi: Stripe.PaymentIntent, succeeded: boolean) {
 async function applyRefundState(db: DbOrTx, refund: Pick<Stripe.Refund, "id" | "status">) {
   const status = refund.status === "succeeded" ? "succeeded" : refund.status === "failed" || refund.status === "canceled" ? "failed" : null;
   if (!status) return;
-  await db
-    .update(payments)
-    .set(status === "failed" ? { status, failureCode: "refund_failed" } : { status })
-    .where(and(eq(payments.stripeRefundId, refund.id), eq(payments.kind, "refund"), eq(payments.status, "pending")));
+  await settleRefundByProcessorId(db, refund.id, status === "failed" ? { status, failureCode: "refund_failed" } : { status });
 }
 
 /**
@@ -83,23 +85,10 @@ async function onChargeRefunded(db: Db, charge: Stripe.Charge) {
   await db.transaction(async (tx) => {
     for (const refund of charge.refunds?.data ?? []) await applyRefundState(tx, refund);
     // A refund made outside Spotkeeper (e.g. in the Stripe dashboard) still belongs in the ledger.
-    const [charged] = await tx
-      .select()
-      .from(payments)
-      .where(and(eq(payments.stripePaymentIntentId, piId), eq(payments.status, "succeeded"), sql`${payments.kind} <> 'refund'`))
-      .limit(1);
+    const charged = await succeededChargeOfIntent(tx, piId);
     if (!charged) return;
     // Ours are those Stripe has (succeeded, or pending with its refund id): amount_refunded counts them.
-    const [{ refunded }] = (await tx
-      .select({ refunded: sql<number>`coalesce(sum(${payments.amount}), 0)::int` })
-      .from(payments)
-      .where(
-        and(
-          eq(payments.stripePaymentIntentId, piId),
-          eq(payments.kind, "refund"),
-          sql`(${payments.status} = 'succeeded' or (${payments.status} = 'pending' and ${payments.stripeRefundId} is not null))`,
-        ),
-      )) as [{ refunded: number }];
+    const refunded = await refundedAtProcessor(tx, piId);
     const missing = charge.amount_refunded - refunded;
     if (missing > 0) {
       await insertLedgerRow(tx, {

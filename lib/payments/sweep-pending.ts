@@ -1,7 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { updatePendingPayment } from "@/db/queries/payment-settlement";
 import { pendingLedgerRows } from "@/db/queries/payments";
-import { payments, type Payment } from "@/db/schema";
+import type { Payment } from "@/db/schema";
 import type { PaymentProvider } from "./provider";
 import { paymentProvider } from ".";
 import { undoExtension } from "@/lib/reservations/extend-reservation";
@@ -39,7 +39,7 @@ async function sweepRow(db: Db, provider: PaymentProvider, row: Payment): Promis
   if (!state) return false;
   if (state.status === "open") {
     // Never confirmed (the driver went away mid-payment): nothing moved.
-    await db.update(payments).set({ status: "failed", failureCode: "abandoned" }).where(and(eq(payments.id, row.id), eq(payments.status, "pending")));
+    await updatePendingPayment(db, row.id, { status: "failed", failureCode: "abandoned" });
   } else {
     await applyChargeResult(db, row.stripePaymentIntentId, state, "scheduler");
   }

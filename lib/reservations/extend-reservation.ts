@@ -1,11 +1,10 @@
-import { and, asc, count, eq, gt, inArray, like, ne, sql } from "drizzle-orm";
 import { lifecycleTransaction, recordChange } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
+import { failedPaymentsWithKey, lockSpot, nextBookingOnSpot, setReservationEnd } from "@/db/queries/extensions";
 import { findLot } from "@/db/queries/lots";
-import { ACTIVE_STATUSES, findReservation } from "@/db/queries/reservations";
-import { payments, reservations, type Payment } from "@/db/schema";
+import { findReservation } from "@/db/queries/reservations";
+import type { Payment } from "@/db/schema";
 import { noteBooked, noteReleased } from "@/lib/availability";
-import { spotLockKey } from "@/lib/allocation/allocate-spot";
 import { ApiError } from "@/lib/errors";
 import { authorizeReservation } from "@/lib/auth/lot-access";
 import type { Caller } from "@/lib/auth/caller";
@@ -37,10 +36,7 @@ export async function undoExtension(db: Db, charge: Pick<Payment, "reservationId
     // Shrinking is a release for the cache; the tombstone it leaves only makes the cache count
     // this reservation less from now on, which is the safe direction.
     await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: to });
-    await tx
-      .update(reservations)
-      .set({ endTime: from, amount: r.amount - charge.amount })
-      .where(and(eq(reservations.id, r.id), eq(reservations.endTime, to)));
+    await setReservationEnd(tx, r.id, { endTime: from, amount: r.amount - charge.amount }, to);
     recordChange(tx, { kind: "edited", reservationId: r.id, at: new Date() });
     return true;
   });
@@ -58,39 +54,20 @@ export async function extendReservation(db: Db, caller: Caller, id: string, newE
     const { end: newEnd } = validateWindow(lot, r.startTime.toISOString(), newEndIso, { allowPast: true, now });
     if (newEnd <= r.endTime) throw new ApiError("validation_failed", "The new end_time must be after the current one");
     if (newEnd <= now) throw new ApiError("validation_failed", "The new end_time is already in the past");
-    await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(r.spotId)})`);
-    const [next] = await tx
-      .select({ start: reservations.startTime })
-      .from(reservations)
-      .where(
-        and(
-          eq(reservations.spotId, r.spotId),
-          ne(reservations.id, r.id),
-          inArray(reservations.status, ACTIVE_STATUSES),
-          gt(reservations.endTime, r.endTime),
-          sql`${reservations.startTime} < ${newEnd.toISOString()}::timestamptz`,
-        ),
-      )
-      .orderBy(asc(reservations.startTime))
-      .limit(1);
+    await lockSpot(tx, r.spotId);
+    const next = await nextBookingOnSpot(tx, { spotId: r.spotId, exceptId: r.id, after: r.endTime, before: newEnd });
     if (next) {
       throw new ApiError("no_spot_available", `Spot ${r.spotLabel} is booked by someone else from ${next.start.toISOString()}`, {
         available_until: next.start.toISOString(),
       });
     }
     const extra = await priceBooking(tx, lot, r.vehicleType, r.endTime, newEnd);
-    await tx
-      .update(reservations)
-      .set({ endTime: newEnd, amount: r.amount + extra.quote.total })
-      .where(eq(reservations.id, r.id));
+    await setReservationEnd(tx, r.id, { endTime: newEnd, amount: r.amount + extra.quote.total });
     // A declined attempt keeps its ledger row, and Stripe its answer, under the key it used: asking
     // again for the same end needs a fresh key, or the driver is refused without Stripe being asked.
     const key = `extension:${r.id}:${newEnd.toISOString()}`;
-    const [declined] = await tx
-      .select({ n: count() })
-      .from(payments)
-      .where(and(eq(payments.reservationId, r.id), eq(payments.status, "failed"), like(payments.idempotencyKey, `${key}%`)));
-    const attemptKey = declined!.n > 0 ? `${key}:retry-${declined!.n}` : key;
+    const declined = await failedPaymentsWithKey(tx, r.id, key);
+    const attemptKey = declined > 0 ? `${key}:retry-${declined}` : key;
     recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
     const charge = await queueCharge(tx, r, "adjustment", extra.quote.total, attemptKey, `Extension until ${newEnd.toISOString()}`, {
       extension: { from: r.endTime.toISOString(), to: newEnd.toISOString() },

@@ -1,6 +1,5 @@
-import { and, eq, gt, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/db/client";
-import { reservations } from "@/db/schema";
+import { liveHoldCounts } from "@/db/queries/holds";
 import { ApiError } from "@/lib/errors";
 import { holdLimits } from "@/lib/ratelimit/config";
 
@@ -11,20 +10,7 @@ import { holdLimits } from "@/lib/ratelimit/config";
  */
 export async function assertHoldCap(db: DbOrTx, userId: string, lotId: string, now = new Date()) {
   const { perLot, overall } = holdLimits();
-  const [row] = await db
-    .select({
-      total: sql<number>`count(*)::int`,
-      inLot: sql<number>`(count(*) filter (where ${reservations.lotId} = ${lotId}))::int`,
-    })
-    .from(reservations)
-    .where(
-      and(
-        eq(reservations.userId, userId),
-        eq(reservations.status, "pending_payment"),
-        gt(reservations.holdExpiresAt, sql`${now.toISOString()}::timestamptz`),
-      ),
-    );
-  const { total, inLot } = row!;
+  const { total, inLot } = await liveHoldCounts(db, userId, lotId, now);
   if (inLot >= perLot || total >= overall) {
     const where = inLot >= perLot ? `${perLot} in this lot` : `${overall} in all`;
     throw new ApiError("hold_limit_reached", `You already hold ${where} unpaid booking${(inLot >= perLot ? perLot : overall) === 1 ? "" : "s"}: pay or cancel one first`, {

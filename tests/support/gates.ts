@@ -53,7 +53,7 @@ export async function gatedLot(operator: TestUser, opts: LotOptions = {}) {
   return { lot, entry, exit };
 }
 
-export type ReadBody = { identifier: string; confidence?: number; event_id?: string; occurred_at?: string; offline_decision?: "open_barrier" | "deny" | "ask_for_qr"; barrier?: "opened" | "denied" | "relay_failed" };
+export type ReadBody = { identifier: string; confidence?: number; event_id?: string; occurred_at?: string; offline_decision?: "open_barrier" | "deny" | "ask_for_qr"; barrier?: "opened" | "denied" | "relay_failed"; received_at?: string; sent_at?: string };
 
 export function checkIn(gate: Pick<GateJson, "gate_id" | "lot_id" | "secret">, body: ReadBody, token = gate.secret) {
   const payload = { lot_id: gate.lot_id, gate_id: gate.gate_id, ...body };

@@ -1255,6 +1255,16 @@ export interface components {
             offline_decision?: "open_barrier" | "deny" | "ask_for_qr";
             /** @description On a replay: what the barrier did (opened unless the relay failed, for an opening) */
             barrier?: components["schemas"]["BarrierOutcome"];
+            /**
+             * Format: date-time
+             * @description On a replay: when the bridge received and decided the read, on the bridge's clock (occurred_at is not later)
+             */
+            received_at?: string;
+            /**
+             * Format: date-time
+             * @description On a replay: when the bridge sent this request, on the bridge's clock; the server's arrival time minus this is the bridge clock's offset, applied to occurred_at and received_at
+             */
+            sent_at?: string;
         };
         GateSecret: {
             /** Format: uuid */
