@@ -452,3 +452,47 @@ export type Organisation = typeof organisations.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+// --- site (0015_site_moves_and_mail.sql) ---
+
+/**
+ * A booking moved off a spot (to_spot_id) or flagged where no spot of its type was free (null):
+ * its driver is told in My reservations, operators see the flags (lib/allocation/move-bookings.ts).
+ */
+export const spotMoves = pgTable(
+  "spot_moves",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reservationId: uuid("reservation_id")
+      .notNull()
+      .references(() => reservations.id),
+    fromSpotId: uuid("from_spot_id")
+      .notNull()
+      .references(() => spots.id, { onDelete: "cascade" }),
+    toSpotId: uuid("to_spot_id").references(() => spots.id, { onDelete: "cascade" }),
+    reason: text("reason").$type<"out_of_service" | "overstay">().notNull(),
+    /** A flag nobody needs to act on any more (the car that overstayed left). */
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("spot_moves_reservation_id_from_spot_id_key").on(t.reservationId, t.fromSpotId)],
+);
+
+/** Booking e-mails: claimed before sending, stamped after, so no retry sends one twice (lib/reservations/confirmation-email.ts). */
+export const reservationEmails = pgTable(
+  "reservation_emails",
+  {
+    reservationId: uuid("reservation_id")
+      .notNull()
+      .references(() => reservations.id),
+    kind: text("kind").$type<"confirmation">().notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    /** A sender holds the row until then; a crashed sender's lease lapses and the sweep retries. */
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.reservationId, t.kind] }), index("reservation_emails_unsent_idx").on(t.createdAt).where(sql`sent_at IS NULL`)],
+);
