@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { moveBookingsOffOverstayedSpots } from "@/lib/allocation/move-bookings";
+import { sendDueConfirmationEmails } from "@/lib/mail/booking-confirmation";
 import { dueNoShowIds, penaltyOwingIds } from "@/db/queries/backstop";
 import type { Cause } from "@/lib/lifecycle/state-machine";
 import { chargeNoShowPenalty } from "@/lib/payments/no-show-penalty";
@@ -57,14 +58,19 @@ export type SweepResult = {
   penalties: string[];
   paymentsSettled: number;
   overstayMoves: { moved: string[]; flagged: string[] };
+  emailsSent: string[];
 };
 
-/** Every part of the backstop, in order: holds, no-shows, their penalties, pending money movements, then bookings behind an overstay. */
+/**
+ * Every part of the backstop, in order: holds, no-shows, their penalties, pending money movements,
+ * bookings behind an overstay, then confirmation e-mails still owed.
+ */
 export async function sweepDue(db: Db, now: Date, cause: Cause): Promise<SweepResult> {
   const expired = await expireDueHolds(db, now);
   const noShows = await markDueNoShows(db, now, cause);
   const penalties = await chargeOutstandingPenalties(db, now);
   const { settled } = await sweepPendingPayments(db);
   const overstayMoves = await moveBookingsFromOverstays(db, now);
-  return { expired, noShows, penalties, paymentsSettled: settled, overstayMoves };
+  const emailsSent = await sendDueConfirmationEmails(db, now);
+  return { expired, noShows, penalties, paymentsSettled: settled, overstayMoves, emailsSent };
 }
