@@ -30,3 +30,9 @@ export async function findUserById(db: DbOrTx, id: string) {
 export async function createApiToken(db: DbOrTx, userId: string, name: string, token: string) {
   await db.insert(apiTokens).values({ userId, name, tokenHash: hashToken(token) }).onConflictDoNothing();
 }
+
+/** The payment processor's customer of a user, or null before their first payment. */
+export async function processorCustomerId(db: DbOrTx, userId: string): Promise<string | null> {
+  const [row] = await db.select({ id: users.stripeCustomerId }).from(users).where(eq(users.id, userId)).limit(1);
+  return row?.id ?? null;
+}

@@ -4,8 +4,8 @@ import { findLot } from "@/db/queries/lots";
 import { myReservation, type MyReservation } from "@/db/queries/my-reservations";
 import { ledgerFor } from "@/db/queries/payments";
 import { claimEmail, confirmationEmailsDue, markEmailFailed, markEmailSent } from "@/db/queries/reservation-emails";
-import { users, type Payment } from "@/db/schema";
-import { eq } from "drizzle-orm";
+import { findUserById } from "@/db/queries/users";
+import type { Payment } from "@/db/schema";
 import { describeTimeZone, formatDateTime, formatMoney, formatRange, VEHICLE_LABELS } from "@/components/format";
 import { reservationIcs } from "@/lib/calendar/ics";
 import { signPass } from "@/lib/gates/pass-token";
@@ -133,11 +133,7 @@ export async function sendConfirmationEmail(db: Db, reservationId: string, now =
   const claim = await claimEmail(db, reservationId, "confirmation", now, new Date(now.getTime() + LEASE_MS), MAX_ATTEMPTS);
   if (!claim) return "not_due";
   try {
-    const [lot, ledger, [user]] = await Promise.all([
-      findLot(db, r.lotId),
-      ledgerFor(db, r.id),
-      db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, r.userId)),
-    ]);
+    const [lot, ledger, user] = await Promise.all([findLot(db, r.lotId), ledgerFor(db, r.id), findUserById(db, r.userId)]);
     const token = await passTokenIfConfigured(r, lot!);
     const mail = await composeConfirmationEmail(r, ledger, token, `${siteUrl()}/reservations/${r.id}`);
     const { createTransport } = await import("nodemailer");
