@@ -18,9 +18,16 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { VehicleIcon } from "@/components/ui/vehicle-icon";
 import { CancelControl } from "./cancel-control";
 import { ExtendControl } from "./extend-control";
+import type { SavedCard } from "@/lib/payments/provider";
 import { PayControl, type TestCard } from "./pay-control";
 
-export type PaymentOptions = { testCards: TestCard[] | null; publishableKey: string | null; available: boolean };
+export type PaymentOptions = {
+  testCards: TestCard[] | null;
+  publishableKey: string | null;
+  available: boolean;
+  /** The driver's saved cards (with a publishable key); null when Stripe could not be asked. */
+  savedCards: SavedCard[] | null;
+};
 
 /** What cancelling now would give back, by the same rule cancelReservation applies, from the ledger. */
 function refundNote(r: MyReservation, now: Date) {
@@ -134,6 +141,7 @@ export function ReservationItem({
           paid={r.status === "confirmed"}
           testCards={payment.testCards}
           publishableKey={payment.publishableKey}
+          savedCards={payment.savedCards}
         />
         {(r.status === "confirmed" || r.status === "checked_in") && r.endTime > now && (
           <ExtendControl

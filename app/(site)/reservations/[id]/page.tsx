@@ -28,6 +28,8 @@ export default async function ReservationPage({ params }: { params: Promise<{ id
   const levelSpots = spots.filter((s) => s.level === r.spotLevel);
   const now = new Date();
   const live = r.status === "confirmed" || r.status === "checked_in" || r.status === "pending_payment";
+  // Saved cards are the driver's own: asked for only when they have this booking to pay.
+  const payment = await paymentOptions(db, caller.id, r.status === "pending_payment" && r.userId === caller.id);
 
   return (
     <div className="confirmation">
@@ -50,7 +52,7 @@ export default async function ReservationPage({ params }: { params: Promise<{ id
       </header>
 
       <ul className="reservation-list">
-        <ReservationItem r={r} now={now} payment={paymentOptions()} highlighted passOpen heading="h2" />
+        <ReservationItem r={r} now={now} payment={payment} highlighted passOpen heading="h2" />
       </ul>
 
       {live && (
