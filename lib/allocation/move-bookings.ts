@@ -90,9 +90,9 @@ export async function moveBookingsOffOverstayedSpots(db: Db, now = new Date()): 
     const result = await lifecycleTransaction(db, async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(c.spotId)})`);
       const r = await findReservation(tx, c.reservationId, { forUpdate: true });
-      // Moved, paid-for-and-parked or cancelled since the finder ran: nothing to do.
-      if (!r || r.spotId !== c.spotId || !(MOVABLE as readonly string[]).includes(r.status)) return null;
       const avoid = await spotsHeldByOverstayers(tx, c.lotId, now);
+      // Moved, parked, cancelled, or the overstaying car left since the finder ran: nothing to do.
+      if (!r || r.spotId !== c.spotId || !(MOVABLE as readonly string[]).includes(r.status) || !avoid.has(c.spotId)) return null;
       const to = await moveOne(tx, { lotId: c.lotId, vehicleType: r.vehicleType, reservationId: r.id, start: r.startTime, end: r.endTime }, avoid);
       await recordSpotMove(tx, { reservationId: r.id, fromSpotId: c.spotId, toSpotId: to?.id ?? null, reason: "overstay" });
       if (to) recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
