@@ -11,12 +11,15 @@ import { FormMessage } from "@/components/ui/form-message";
 const LOAD_TIMEOUT_MS = 15_000;
 
 // One Stripe.js per page, however many bookings are listed (Stripe's own advice). A script that
-// cannot be fetched (offline, js.stripe.com blocked) or never answers resolves to null.
+// cannot be fetched (offline, js.stripe.com blocked) or never answers resolves to null, and is
+// forgotten, so opening the form again tries again.
 const stripes = new Map<string, Promise<Stripe | null>>();
 const stripeFor = (key: string) => {
   if (!stripes.has(key)) {
     const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), LOAD_TIMEOUT_MS));
-    stripes.set(key, Promise.race([loadStripe(key), timeout]).catch(() => null));
+    const loaded = Promise.race([loadStripe(key), timeout]).catch(() => null);
+    stripes.set(key, loaded);
+    void loaded.then((s) => s || stripes.delete(key));
   }
   return stripes.get(key)!;
 };
