@@ -7,7 +7,7 @@ import { claimEmail, confirmationEmailsDue, markEmailFailed, markEmailSent } fro
 import { findUserById } from "@/db/queries/users";
 import type { Payment } from "@/db/schema";
 import { describeTimeZone, formatDateTime, formatMoney, formatRange, VEHICLE_LABELS } from "@/components/format";
-import { reservationIcs } from "@/lib/calendar/ics";
+import { bookingIcs } from "@/lib/calendar/ics";
 import { signPass } from "@/lib/gates/pass-token";
 import { isApiError } from "@/lib/errors";
 import type { LifecycleChange } from "@/lib/lifecycle/effects";
@@ -99,15 +99,7 @@ ${receiptLines.map(([k, v]) => `<tr><td style="padding:4px 0">${esc(k)}</td><td 
     {
       filename: `spotkeeper-${r.spotLabel}.ics`,
       contentType: "text/calendar; charset=utf-8; method=PUBLISH",
-      content: reservationIcs({
-        uid: r.id,
-        start: r.startTime,
-        end: r.endTime,
-        summary: `Parking at ${r.lotName}, spot ${r.spotLabel}`,
-        location: r.lotAddress,
-        description: `Spot ${r.spotLabel} (level ${r.spotLevel})${r.licensePlate ? `, plate ${r.licensePlate}` : ""}. Your booking: ${bookingUrl}`,
-        url: bookingUrl,
-      }),
+      content: bookingIcs(r, bookingUrl),
     },
   ];
   if (passToken) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { myReservation } from "@/db/queries/my-reservations";
 import { getSessionCaller } from "@/lib/auth/session";
-import { reservationIcs } from "@/lib/calendar/ics";
+import { bookingIcs } from "@/lib/calendar/ics";
 
 // GET /reservations/{id}/calendar.ics – the booking as a calendar event (its driver or an operator)
 export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
@@ -11,15 +11,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ id: stri
   const r = caller && z.uuid().safeParse(id).success ? await myReservation(await getDb(), id) : null;
   if (!r || (caller!.role !== "operator" && r.userId !== caller!.id)) return new Response("Reservation not found", { status: 404 });
   const url = new URL(`/reservations/${r.id}`, req.url).toString();
-  const body = reservationIcs({
-    uid: r.id,
-    start: r.startTime,
-    end: r.endTime,
-    summary: `Parking at ${r.lotName}, spot ${r.spotLabel}`,
-    location: r.lotAddress,
-    description: `Spot ${r.spotLabel} (level ${r.spotLevel})${r.licensePlate ? `, plate ${r.licensePlate}` : ""}. Your booking: ${url}`,
-    url,
-  });
+  const body = bookingIcs(r, url);
   return new Response(body, {
     headers: {
       "content-type": "text/calendar; charset=utf-8",
