@@ -71,7 +71,7 @@ export async function setSpotInService(db: Db, lotId: string, spotId: string, in
 }
 
 /** How far ahead a booking whose spot is still taken by an overstaying car is moved: before its driver sets off. */
-export const OVERSTAY_LOOKAHEAD_MS = 60 * 60_000;
+const OVERSTAY_LOOKAHEAD_MS = 60 * 60_000;
 const OVERSTAY_BATCH = 100;
 
 /**

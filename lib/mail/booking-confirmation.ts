@@ -32,7 +32,7 @@ const QR_CID = "pass-qr@spotkeeper";
 
 const smtpUrl = () => process.env.SMTP_URL || null;
 
-export type ConfirmationEmail = {
+type ConfirmationEmail = {
   subject: string;
   text: string;
   html: string;
@@ -46,7 +46,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
  * without a QR signing key on the server, the plate alone opens the gate), the times on the lot's
  * clock with its zone named, the receipt from the ledger, and the booking as an .ics attachment.
  */
-export async function composeConfirmationEmail(r: MyReservation, ledger: Payment[], passToken: string | null, bookingUrl: string): Promise<ConfirmationEmail> {
+async function composeConfirmationEmail(r: MyReservation, ledger: Payment[], passToken: string | null, bookingUrl: string): Promise<ConfirmationEmail> {
   const when = formatRange(r.startTime, r.endTime, r.timeZone);
   const zone = describeTimeZone(r.timeZone, r.startTime);
   const receipt = buildReceipt(ledger);
@@ -54,7 +54,7 @@ export async function composeConfirmationEmail(r: MyReservation, ledger: Payment
   const pass = [
     ["Lot", `${r.lotName}, ${r.lotAddress}`],
     ["Spot", `${r.spotLabel} (level ${r.spotLevel}) · ${VEHICLE_LABELS[r.vehicleType]}`],
-    ["When", `${when}`],
+    ["When", when],
     ["Time zone", `${zone}: the lot's local time`],
     ["Plate", r.licensePlate ?? "none on file: show the QR code at the gate"],
   ] as const;
@@ -110,7 +110,7 @@ ${receiptLines.map(([k, v]) => `<tr><td style="padding:4px 0">${esc(k)}</td><td 
   return { subject: `Booked: ${r.lotName}, spot ${r.spotLabel}, ${when}`, text, html, attachments };
 }
 
-export type SendOutcome = "sent" | "not_configured" | "not_due" | "failed";
+type SendOutcome = "sent" | "not_configured" | "not_due" | "failed";
 
 /**
  * Sends one booking's confirmation if it is still owed: SMTP configured, the booking paid and not
