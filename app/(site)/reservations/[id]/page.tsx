@@ -6,6 +6,7 @@ import { getDb } from "@/db/client";
 import { listSpots } from "@/db/queries/lots";
 import { myReservation } from "@/db/queries/my-reservations";
 import { ledgerFor } from "@/db/queries/payments";
+import { findReservationFor } from "@/db/queries/reservation-access";
 import { getSessionCaller } from "@/lib/auth/session";
 import { SpotMap } from "@/components/lots/spot-map";
 import { paymentOptions } from "@/components/reservations/payment-options";
@@ -21,9 +22,10 @@ export default async function ReservationPage({ params }: { params: Promise<{ id
   if (!caller) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/reservations/${id}`)}`);
   if (!z.uuid().safeParse(id).success) notFound();
   const db = await getDb();
-  const r = await myReservation(db, id);
-  // Someone else's booking is reported as missing, as the API does: ids are not to be probed.
-  if (!r || (caller.role !== "operator" && r.userId !== caller.id)) notFound();
+  // Its driver's, or a member's of the lot's organisation; anyone else's is reported as missing, as
+  // the API does: ids are not to be probed (an operator of another organisation included).
+  const [r, access] = await Promise.all([myReservation(db, id), findReservationFor(db, caller, id)]);
+  if (!r || !access) notFound();
   const [spots, ledger] = await Promise.all([listSpots(db, r.lotId), ledgerFor(db, r.id)]);
   const levelSpots = spots.filter((s) => s.level === r.spotLevel);
   const now = new Date();

@@ -3,8 +3,10 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { findLot } from "@/db/queries/lots";
+import type { Lot, OrganisationRole } from "@/db/schema";
+import { authorizeLot, hasRole } from "@/lib/auth/lot-access";
 import { getSessionCaller } from "@/lib/auth/session";
+import { isApiError } from "@/lib/errors";
 import { describeTimeZone, formatDate, formatTime } from "@/components/format";
 import { GatesSection } from "@/components/dashboard/lot/gates-section";
 import { MoneySection } from "@/components/dashboard/lot/money-section";
@@ -27,6 +29,15 @@ const SECTION_LABELS: Record<Section, string> = {
   money: "Money",
   settings: "Settings & prices",
 };
+/** The role each section needs (lib/auth/lot-access.ts): attendants run the day, managers the lot, owners the money. */
+const SECTION_ROLE: Record<Section, OrganisationRole> = {
+  today: "attendant",
+  reservations: "attendant",
+  gates: "attendant",
+  spots: "manager",
+  settings: "manager",
+  money: "owner",
+};
 
 /** One lot as its operators run it: a section at a time, chosen in the URL (?section=…). */
 export default async function ManageLotPage({ params, searchParams }: Props) {
@@ -35,10 +46,18 @@ export default async function ManageLotPage({ params, searchParams }: Props) {
   if (!caller) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/dashboard/lots/${id}`)}`);
   if (caller.role !== "operator") redirect("/dashboard");
   if (!z.uuid().safeParse(id).success) notFound();
-  const lot = await findLot(await getDb(), id);
-  if (!lot) notFound();
+  let lot: Lot;
+  let role: OrganisationRole;
+  try {
+    // A lot of another organisation does not exist for this operator (404, as in the API).
+    ({ lot, role } = await authorizeLot(await getDb(), caller, id, "attendant"));
+  } catch (err) {
+    if (isApiError(err) && err.code === "not_found") notFound();
+    throw err;
+  }
   const now = new Date();
-  const section: Section = SECTIONS.find((s) => s === sp.section) ?? "today";
+  const sections = SECTIONS.filter((s) => hasRole(role, SECTION_ROLE[s]));
+  const section: Section = sections.find((s) => s === sp.section) ?? "today";
   const href = (s: Section, extra: Record<string, string> = {}) => `/dashboard/lots/${lot.id}?${new URLSearchParams({ section: s, ...extra })}`;
 
   return (
@@ -53,7 +72,7 @@ export default async function ManageLotPage({ params, searchParams }: Props) {
         </p>
       </header>
       <nav aria-label="Lot sections" className="tabs">
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <Link key={s} href={href(s)} className={`tab${s === section ? " is-current" : ""}`} aria-current={s === section ? "page" : undefined}>
             {SECTION_LABELS[s]}
           </Link>

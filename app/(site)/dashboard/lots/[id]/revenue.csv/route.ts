@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { revenueByDay } from "@/db/queries/dashboard";
-import { findLot } from "@/db/queries/lots";
+import type { Lot } from "@/db/schema";
+import { authorizeLot } from "@/lib/auth/lot-access";
+import { isApiError } from "@/lib/errors";
 import { getSessionCaller } from "@/lib/auth/session";
 import { revenueCsv } from "@/lib/receipts/revenue-csv";
 import { zonedDayBounds } from "@/lib/time/zoned-time";
@@ -10,9 +12,16 @@ import { zonedDayBounds } from "@/lib/time/zoned-time";
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const caller = await getSessionCaller();
-  if (caller?.role !== "operator") return new Response("Operators only", { status: 403 });
-  const lot = z.uuid().safeParse(id).success ? await findLot(await getDb(), id) : null;
-  if (!lot) return new Response("Lot not found", { status: 404 });
+  if (!caller) return new Response("Sign in as an owner of the lot's organisation", { status: 401 });
+  if (!z.uuid().safeParse(id).success) return new Response("Lot not found", { status: 404 });
+  let lot: Lot;
+  try {
+    // Money is for the organisation's owners (lib/auth/lot-access.ts); to non-members the lot does not exist.
+    ({ lot } = await authorizeLot(await getDb(), caller, id, "owner"));
+  } catch (err) {
+    if (!isApiError(err)) throw err;
+    return new Response(err.code === "forbidden" ? "Revenue is for the organisation's owners" : "Lot not found", { status: err.status });
+  }
   const now = new Date();
   const from = zonedDayBounds(new Date(now.getTime() - 89 * 86_400_000), lot.timeZone).start;
   const days = await revenueByDay(await getDb(), lot.id, from, zonedDayBounds(now, lot.timeZone).end, lot.timeZone);
