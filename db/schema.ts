@@ -204,6 +204,8 @@ export const reservations = pgTable(
     index("reservations_user_id_idx").on(t.userId, t.createdAt),
     index("reservations_lot_id_idx").on(t.lotId, t.startTime),
     index("reservations_license_plate_idx").on(t.licensePlate),
+    // site (0015): the overstay sweep's finder.
+    index("reservations_checked_in_end_idx").on(t.endTime).where(sql`status = 'checked_in'`),
   ],
 );
 
@@ -223,7 +225,11 @@ export const reservationTransitions = pgTable(
     note: text("note"),
     createdAt: createdAt(),
   },
-  (t) => [index("reservation_transitions_reservation_id_idx").on(t.reservationId, t.createdAt)],
+  (t) => [
+    index("reservation_transitions_reservation_id_idx").on(t.reservationId, t.createdAt),
+    // site (0015): the confirmation e-mail sweep's finder.
+    index("reservation_transitions_confirmed_idx").on(t.createdAt).where(sql`to_status = 'confirmed'`),
+  ],
 );
 
 export type PaymentContext = { extension?: { from: string; to: string } };

@@ -29,3 +29,8 @@ CREATE TABLE "reservation_emails" (
   PRIMARY KEY ("reservation_id", "kind")
 );--> statement-breakpoint
 CREATE INDEX "reservation_emails_unsent_idx" ON "reservation_emails" ("created_at") WHERE "sent_at" IS NULL;
+--> statement-breakpoint
+-- The sweeps' finders, run every few seconds: cars parked now (the overstay move) and recent
+-- confirmations (e-mails still owed) are few rows of a large table; these keep them index scans.
+CREATE INDEX "reservations_checked_in_end_idx" ON "reservations" ("end_time") WHERE "status" = 'checked_in';--> statement-breakpoint
+CREATE INDEX "reservation_transitions_confirmed_idx" ON "reservation_transitions" ("created_at") WHERE "to_status" = 'confirmed';

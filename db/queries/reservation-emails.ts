@@ -51,11 +51,13 @@ export async function markEmailFailed(db: DbOrTx, reservationId: string, kind: K
  * or abandoned attempt whose back-off or lease has passed.
  */
 export async function confirmationEmailsDue(db: DbOrTx, now: Date, since: Date, maxAttempts: number, limit: number): Promise<string[]> {
+  // Driven from the recent confirmations (reservation_transitions_confirmed_idx), not a scan of every booking.
   const rows = await db.execute<{ id: string }>(sql`
-    select r.id from reservations r
+    select distinct r.id from reservation_transitions t
+    join reservations r on r.id = t.reservation_id
     left join reservation_emails e on e.reservation_id = r.id and e.kind = 'confirmation'
-    where r.status in ('confirmed', 'checked_in')
-      and exists (select 1 from reservation_transitions t where t.reservation_id = r.id and t.to_status = 'confirmed' and t.created_at > ${ts(since)})
+    where t.to_status = 'confirmed' and t.created_at > ${ts(since)}
+      and r.status in ('confirmed', 'checked_in')
       and (e.reservation_id is null or (e.sent_at is null and e.attempts < ${maxAttempts} and (e.lease_until is null or e.lease_until <= ${ts(now)})))
     limit ${limit}`);
   return rows.map((r) => r.id);
