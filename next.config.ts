@@ -2,19 +2,29 @@ import type { NextConfig } from "next";
 
 const dev = process.env.NODE_ENV !== "production";
 
+// Stripe.js and the Payment Element's frames (the origins of Stripe's CSP guide): card numbers are
+// typed into Stripe's frames, never our pages.
+const STRIPE = {
+  script: "https://js.stripe.com https://*.js.stripe.com",
+  frame: "https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com",
+  connect: "https://api.stripe.com",
+  img: "https://*.stripe.com",
+};
+
 /**
- * Content Security Policy. Scripts and styles from our origin only; 'unsafe-inline' remains because
+ * Content Security Policy. Scripts and styles from our origin (and Stripe's) only; 'unsafe-inline' remains because
  * the App Router's hydration data and React's style attributes are inline (a nonce would make every
  * page dynamic). frame-ancestors 'none' stops clickjacking of the booking and dashboard forms.
  */
 function csp(connectSrc: string) {
   return [
     "default-src 'self'",
-    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""} ${STRIPE.script}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob: ${STRIPE.img}`,
     "font-src 'self' data:",
-    `connect-src ${connectSrc}`,
+    `frame-src ${STRIPE.frame}`,
+    `connect-src ${connectSrc} ${STRIPE.connect}`,
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -204,6 +204,8 @@ export const reservations = pgTable(
     index("reservations_user_id_idx").on(t.userId, t.createdAt),
     index("reservations_lot_id_idx").on(t.lotId, t.startTime),
     index("reservations_license_plate_idx").on(t.licensePlate),
+    // site (0015): the overstay sweep's finder.
+    index("reservations_checked_in_end_idx").on(t.endTime).where(sql`status = 'checked_in'`),
   ],
 );
 
@@ -223,7 +225,11 @@ export const reservationTransitions = pgTable(
     note: text("note"),
     createdAt: createdAt(),
   },
-  (t) => [index("reservation_transitions_reservation_id_idx").on(t.reservationId, t.createdAt)],
+  (t) => [
+    index("reservation_transitions_reservation_id_idx").on(t.reservationId, t.createdAt),
+    // site (0015): the confirmation e-mail sweep's finder.
+    index("reservation_transitions_confirmed_idx").on(t.createdAt).where(sql`to_status = 'confirmed'`),
+  ],
 );
 
 export type PaymentContext = { extension?: { from: string; to: string } };
@@ -452,3 +458,47 @@ export type Organisation = typeof organisations.$inferSelect;
 export type Membership = typeof memberships.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+// --- site (0015_site_moves_and_mail.sql) ---
+
+/**
+ * A booking moved off a spot (to_spot_id) or flagged where no spot of its type was free (null):
+ * its driver is told in My reservations, operators see the flags (lib/allocation/move-bookings.ts).
+ */
+export const spotMoves = pgTable(
+  "spot_moves",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    reservationId: uuid("reservation_id")
+      .notNull()
+      .references(() => reservations.id),
+    fromSpotId: uuid("from_spot_id")
+      .notNull()
+      .references(() => spots.id, { onDelete: "cascade" }),
+    toSpotId: uuid("to_spot_id").references(() => spots.id, { onDelete: "cascade" }),
+    reason: text("reason").$type<"out_of_service" | "overstay">().notNull(),
+    /** A flag nobody needs to act on any more (the car that overstayed left). */
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("spot_moves_reservation_id_from_spot_id_key").on(t.reservationId, t.fromSpotId)],
+);
+
+/** Booking e-mails: claimed before sending, stamped after, so no retry sends one twice (lib/reservations/confirmation-email.ts). */
+export const reservationEmails = pgTable(
+  "reservation_emails",
+  {
+    reservationId: uuid("reservation_id")
+      .notNull()
+      .references(() => reservations.id),
+    kind: text("kind").$type<"confirmation">().notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    /** A sender holds the row until then; a crashed sender's lease lapses and the sweep retries. */
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.reservationId, t.kind] }), index("reservation_emails_unsent_idx").on(t.createdAt).where(sql`sent_at IS NULL`)],
+);

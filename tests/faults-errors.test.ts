@@ -83,6 +83,7 @@ describe("a mistyped payment method", () => {
         throw new Error("unused");
       },
       findRefund: async () => null,
+      listSavedCards: async () => [],
       findOffSessionCharge: async () => null,
     };
     const saved = g.__spotkeeperPayments;

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { listSpots } from "@/db/queries/lots";
+import { myReservation } from "@/db/queries/my-reservations";
 import { findReservation } from "@/db/queries/reservations";
 import { POST as book } from "@/app/v1/reservations/route";
 import { spots } from "@/db/schema";
@@ -40,16 +41,21 @@ describe("taking a spot out of service", () => {
     const onTarget = [first, second].filter((b) => b.spot_id === target).map((b) => b.reservation_id);
     for (const id of onTarget) {
       const r = (await findReservation(db, id))!;
+      const told = (await myReservation(db, id))!.spotChange;
       if (id === second.reservation_id) {
         expect(r.spotId).toBe(target);
         expect(outcome.flagged).toContainEqual({ reservationId: id, reason: "no_free_spot" });
+        expect(told).toEqual({ reason: "out_of_service", from: spotRow!.label, flagged: true });
       } else {
         expect(r.spotId).toBe(other.id);
         expect(outcome.moved).toContainEqual({ reservationId: id, from: spotRow!.label, to: other.label });
+        // The driver is told in My reservations why the spot changed.
+        expect(told).toEqual({ reason: "out_of_service", from: spotRow!.label, flagged: false });
       }
     }
-    // Back in service: the spot is bookable again.
+    // Back in service: the spot is bookable again, and the flag needs nobody any more.
     await setSpotInService(db, lot.id, target, true);
+    expect((await myReservation(db, second.reservation_id))!.spotChange).toBeNull();
     const [back] = await db.select().from(spots).where(eq(spots.id, target));
     expect(back!.active).toBe(true);
   });

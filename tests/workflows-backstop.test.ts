@@ -49,7 +49,7 @@ describe("the lifecycle backstop", () => {
     const lapsed = await createReservation(db, driver, input, new Date(Date.now() - 11 * 60_000));
 
     const { result } = await runBackstop();
-    expect(result).toEqual({ expired: [lapsed.id], noShows: [missed.reservation_id], penalties: [missed.reservation_id], paymentsSettled: 1 });
+    expect(result).toEqual({ expired: [lapsed.id], noShows: [missed.reservation_id], penalties: [missed.reservation_id], paymentsSettled: 1, overstayMoves: { moved: [], flagged: [] }, emailsSent: [] });
 
     expect(await statusOf(driver, lapsed.id)).toBe("expired");
     expect(await statusOf(driver, missed.reservation_id)).toBe("no_show");
@@ -62,7 +62,7 @@ describe("the lifecycle backstop", () => {
 
     // The next minute finds nothing left to do.
     const again = await runBackstop();
-    expect(again.result).toEqual({ expired: [], noShows: [], penalties: [], paymentsSettled: 0 });
+    expect(again.result).toEqual({ expired: [], noShows: [], penalties: [], paymentsSettled: 0, overstayMoves: { moved: [], flagged: [] }, emailsSent: [] });
     expect(intentsFor(stripe(), missed.reservation_id, "No-show penalty")).toHaveLength(1);
   });
 

@@ -18,7 +18,8 @@ export function OccupancyChart({ data, label }: { data: OccupancyPoint[]; label:
       <ResponsiveContainer width="100%" height={220}>
         <BarChart data={data} margin={{ top: 8, right: 8, left: -16, bottom: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="hour" tick={{ fontSize: 11 }} interval={2} />
+          {/* Recharts drops the labels that would overlap: every third hour on a desktop, fewer on a phone. */}
+          <XAxis dataKey="hour" tick={{ fontSize: 11 }} interval="preserveStartEnd" minTickGap={16} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
           <Tooltip />
           <Legend wrapperStyle={{ fontSize: 12 }} />

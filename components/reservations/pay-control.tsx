@@ -3,6 +3,7 @@
 import { useActionState, useState } from "react";
 import { payBooking } from "@/app/actions/reservations";
 import { FormMessage } from "@/components/ui/form-message";
+import type { SavedCard } from "@/lib/payments/provider";
 import { StripeCardForm } from "./stripe-card-form";
 
 export type TestCard = { number: string; label: string; outcome: string };
@@ -23,6 +24,7 @@ export function PayControl({
   paid,
   testCards,
   publishableKey,
+  savedCards,
 }: {
   reservationId: string;
   amount: number;
@@ -33,6 +35,7 @@ export function PayControl({
   paid: boolean;
   testCards: TestCard[] | null;
   publishableKey: string | null;
+  savedCards: SavedCard[] | null;
 }) {
   const [state, formAction, pending] = useActionState(payBooking, {});
   const [open, setOpen] = useState(false);
@@ -53,6 +56,7 @@ export function PayControl({
     return (
       <StripeCardForm
         publishableKey={publishableKey}
+        savedCards={savedCards}
         reservationId={reservationId}
         amount={amount}
         currency={currency}

@@ -18,9 +18,16 @@ import { StatusBadge } from "@/components/ui/status-badge";
 import { VehicleIcon } from "@/components/ui/vehicle-icon";
 import { CancelControl } from "./cancel-control";
 import { ExtendControl } from "./extend-control";
+import type { SavedCard } from "@/lib/payments/provider";
 import { PayControl, type TestCard } from "./pay-control";
 
-export type PaymentOptions = { testCards: TestCard[] | null; publishableKey: string | null; available: boolean };
+export type PaymentOptions = {
+  testCards: TestCard[] | null;
+  publishableKey: string | null;
+  available: boolean;
+  /** The driver's saved cards (with a publishable key); null when Stripe could not be asked. */
+  savedCards: SavedCard[] | null;
+};
 
 /** What cancelling now would give back, by the same rule cancelReservation applies, from the ledger. */
 function refundNote(r: MyReservation, now: Date) {
@@ -31,6 +38,18 @@ function refundNote(r: MyReservation, now: Date) {
     lateRefundPercent: r.cancelLateRefundPercent,
   });
   return `Refund if you cancel now: ${formatMoney(refund, r.currency)} of ${formatMoney(paid, r.currency)} paid.`;
+}
+
+const MOVE_CAUSE = { overstay: "the car before you is staying late", out_of_service: "spot {from} is out of service" } as const;
+
+/** Why the driver's spot changed, or may be taken when they arrive. */
+function spotChangeNote(r: MyReservation) {
+  const c = r.spotChange;
+  if (!c || (r.status !== "pending_payment" && r.status !== "confirmed")) return null;
+  const cause = MOVE_CAUSE[c.reason].replace("{from}", c.from);
+  return c.flagged
+    ? `Spot ${c.from} may still be taken when you arrive (${cause}) and no other spot of your type is free. The attendant will direct you; your pass still opens the gate.`
+    : `Your spot changed from ${c.from} to ${r.spotLabel}: ${cause}. Your pass and plate already know the new spot.`;
 }
 
 /** The lines drawn under the QR code on the downloaded pass. */
@@ -90,6 +109,11 @@ export function ReservationItem({
           )}
           {r.cancelledAt && <li>Cancelled {formatDateTime(r.cancelledAt, r.timeZone)}</li>}
         </ul>
+        {spotChangeNote(r) && (
+          <p className="alert alert-info" role="status" data-testid="spot-change">
+            {spotChangeNote(r)}
+          </p>
+        )}
         {r.refunded > 0 && (
           <p className="refund-note" data-testid="refund">
             Refunded {formatMoney(r.refunded, r.currency)} of {formatMoney(r.paid, r.currency)} paid.
@@ -117,6 +141,7 @@ export function ReservationItem({
           paid={r.status === "confirmed"}
           testCards={payment.testCards}
           publishableKey={payment.publishableKey}
+          savedCards={payment.savedCards}
         />
         {(r.status === "confirmed" || r.status === "checked_in") && r.endTime > now && (
           <ExtendControl

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { payments, reservations, spots, users, type ReservationStatus } from "../schema";
+import { payments, reservations, spotMoves, spots, users, type ReservationStatus } from "../schema";
 import { ACTIVE_STATUSES } from "./reservations";
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
@@ -51,14 +51,26 @@ export const expectedArrivals = (db: DbOrTx, lotId: string, from: Date, to: Date
 /** Bookings that became no-shows with a start in [from, to), latest first. */
 export const recentNoShows = (db: DbOrTx, lotId: string, from: Date, to: Date) => startingIn(db, lotId, "no_show", from, to, "latest");
 
-/** Bookings still on a spot that is out of service (the move found no free spot): the operator acts. */
-export async function bookingsOnInactiveSpots(db: DbOrTx, lotId: string, now: Date) {
+/**
+ * Bookings the move (lib/allocation/move-bookings.ts) found no free spot for: still on a spot that
+ * is out of service, or on one a car is overstaying on (an open flag). The operator acts.
+ */
+export async function bookingsNeedingASpot(db: DbOrTx, lotId: string, now: Date) {
+  const overstayFlag = sql`exists (select 1 from ${spotMoves} m where m.reservation_id = ${reservations.id} and m.from_spot_id = ${reservations.spotId}
+    and m.to_spot_id is null and m.resolved_at is null and m.reason = 'overstay')`;
   return db
     .select(withSpotAndDriver)
     .from(reservations)
     .innerJoin(spots, eq(spots.id, reservations.spotId))
     .innerJoin(users, eq(users.id, reservations.userId))
-    .where(and(eq(reservations.lotId, lotId), eq(spots.active, false), inArray(reservations.status, ACTIVE_STATUSES), sql`${reservations.endTime} > ${ts(now)}`))
+    .where(
+      and(
+        eq(reservations.lotId, lotId),
+        or(eq(spots.active, false), overstayFlag),
+        inArray(reservations.status, ACTIVE_STATUSES),
+        sql`${reservations.endTime} > ${ts(now)}`,
+      ),
+    )
     .orderBy(asc(reservations.startTime))
     .limit(100);
 }

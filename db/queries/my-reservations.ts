@@ -33,6 +33,17 @@ const paidSql = sql<number>`coalesce((select sum(p.amount) from ${payments} p wh
 const refundedSql = sql<number>`coalesce((select sum(p.amount) from ${payments} p where p.reservation_id = ${reservations.id}
   and p.status <> 'failed' and p.kind = 'refund'), 0)::int`;
 
+/**
+ * Why the booking is on another spot than it was booked on (or may find its spot taken), for its
+ * driver: the latest move onto the current spot, or an open flag on it (lib/allocation/move-bookings.ts).
+ */
+export type SpotChange = { reason: "out_of_service" | "overstay"; from: string; flagged: boolean };
+const spotChangeSql = sql<SpotChange | null>`(select json_build_object('reason', m.reason, 'from', fs.label, 'flagged', m.to_spot_id is null)
+  from spot_moves m join spots fs on fs.id = m.from_spot_id
+  where m.reservation_id = ${reservations.id} and (m.to_spot_id = ${reservations.spotId}
+    or (m.to_spot_id is null and m.resolved_at is null and m.from_spot_id = ${reservations.spotId}))
+  order by m.updated_at desc limit 1)`;
+
 export const myReservationColumns = {
   id: reservations.id,
   userId: reservations.userId,
@@ -57,6 +68,7 @@ export const myReservationColumns = {
   cancelLateRefundPercent: lots.cancelLateRefundPercent,
   paid: paidSql,
   refunded: refundedSql,
+  spotChange: spotChangeSql,
 };
 
 /** How many bookings a driver has in each tab at `now` (one scan of their reservations). */

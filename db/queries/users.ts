@@ -35,3 +35,9 @@ export async function insertDriver(db: DbOrTx, values: { email: string; name: st
   const [user] = await db.insert(users).values({ ...values, role: "driver" }).returning({ id: users.id, email: users.email });
   return user!;
 }
+
+/** The payment processor's customer of a user, or null before their first payment. */
+export async function processorCustomerId(db: DbOrTx, userId: string): Promise<string | null> {
+  const [row] = await db.select({ id: users.stripeCustomerId }).from(users).where(eq(users.id, userId)).limit(1);
+  return row?.id ?? null;
+}

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
-import { freeSpotCandidates, spotIsFree } from "@/db/queries/reservations";
+import { findReservation, freeSpotCandidates, spotIsFree } from "@/db/queries/reservations";
+import { overstayConflicts, recordSpotMove, resolveLeftOverstayFlags, resolveOutOfServiceFlags, spotsHeldByOverstayers } from "@/db/queries/spot-moves";
 import { reservations, spots } from "@/db/schema";
 import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
@@ -39,7 +40,10 @@ export async function setSpotInService(db: Db, lotId: string, spotId: string, in
       .returning();
     if (!spot) throw new ApiError("not_found", "Spot not found");
     await noteCapacityChange(tx, lotId, [spot.vehicleType]);
-    if (inService) return spot;
+    if (inService) {
+      await resolveOutOfServiceFlags(tx, spotId, now);
+      return spot;
+    }
 
     const onSpot = await tx
       .select({ id: reservations.id, status: reservations.status, start: reservations.startTime, end: reservations.endTime })
@@ -52,6 +56,7 @@ export async function setSpotInService(db: Db, lotId: string, spotId: string, in
         continue;
       }
       const to = await moveOne(tx, { lotId, vehicleType: spot.vehicleType, reservationId: r.id, start: r.start, end: r.end });
+      await recordSpotMove(tx, { reservationId: r.id, fromSpotId: spotId, toSpotId: to?.id ?? null, reason: "out_of_service" });
       if (to) {
         outcome.moved.push({ reservationId: r.id, from: spot.label, to: to.label });
         recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
@@ -65,12 +70,50 @@ export async function setSpotInService(db: Db, lotId: string, spotId: string, in
   return outcome;
 }
 
+/** How far ahead a booking whose spot is still taken by an overstaying car is moved: before its driver sets off. */
+const OVERSTAY_LOOKAHEAD_MS = 60 * 60_000;
+const OVERSTAY_BATCH = 100;
+
+/**
+ * The same move, done by itself when a car overstays into the next booking of its spot: once the
+ * car is past its end plus the tolerance and still checked in, each booking on that spot starting
+ * within OVERSTAY_LOOKAHEAD_MS moves to a free spot of its type (not one another overstayer holds),
+ * or is flagged for the operator when none is free. Run by the scheduler's sweep and the Inngest
+ * backstop cron; safe twice and concurrently: each booking is re-read under its spot's lock, and a
+ * moved booking is no longer on the spot. The driver sees the move in My reservations, and the
+ * gate pass (synced after the commit, as every 'edited' change) names the new spot at the barrier.
+ */
+export async function moveBookingsOffOverstayedSpots(db: Db, now = new Date()): Promise<MoveOutcome> {
+  const outcome: MoveOutcome = { moved: [], flagged: [] };
+  const conflicts = await overstayConflicts(db, now, new Date(now.getTime() + OVERSTAY_LOOKAHEAD_MS), OVERSTAY_BATCH);
+  for (const c of conflicts) {
+    const result = await lifecycleTransaction(db, async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(c.spotId)})`);
+      const r = await findReservation(tx, c.reservationId, { forUpdate: true });
+      const avoid = await spotsHeldByOverstayers(tx, c.lotId, now);
+      // Moved, parked, cancelled, or the overstaying car left since the finder ran: nothing to do.
+      if (!r || r.spotId !== c.spotId || !(MOVABLE as readonly string[]).includes(r.status) || !avoid.has(c.spotId)) return null;
+      const to = await moveOne(tx, { lotId: c.lotId, vehicleType: r.vehicleType, reservationId: r.id, start: r.startTime, end: r.endTime }, avoid);
+      await recordSpotMove(tx, { reservationId: r.id, fromSpotId: c.spotId, toSpotId: to?.id ?? null, reason: "overstay" });
+      if (to) recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
+      return { reservationId: r.id, from: r.spotLabel, to: to?.label ?? null };
+    });
+    if (result?.to) outcome.moved.push({ ...result, to: result.to });
+    else if (result) outcome.flagged.push({ reservationId: result.reservationId, reason: "no_free_spot" });
+  }
+  await resolveLeftOverstayFlags(db, now);
+  // No availability rebuild: the cache counts bookings per type, and one spot of a type was traded for another.
+  return outcome;
+}
+
 async function moveOne(
   tx: DbOrTx,
   b: { lotId: string; vehicleType: (typeof spots.$inferSelect)["vehicleType"]; reservationId: string; start: Date; end: Date },
+  avoid: Set<string> = new Set(),
 ) {
-  const candidates = await freeSpotCandidates(tx, { lotId: b.lotId, vehicleType: b.vehicleType, start: b.start, end: b.end, limit: 10 });
+  const candidates = await freeSpotCandidates(tx, { lotId: b.lotId, vehicleType: b.vehicleType, start: b.start, end: b.end, limit: 10 + avoid.size });
   for (const c of candidates) {
+    if (avoid.has(c.id)) continue;
     await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(c.id)})`);
     if (!(await spotIsFree(tx, c.id, b.start, b.end, b.reservationId))) continue;
     try {

@@ -55,3 +55,19 @@ function fold(line: string) {
   out.push(rest);
   return out.join("\r\n");
 }
+
+/** A booking as its calendar event: the same text for the download and the confirmation e-mail's attachment. */
+export function bookingIcs(
+  r: { id: string; startTime: Date; endTime: Date; lotName: string; lotAddress: string; spotLabel: string; spotLevel: string; licensePlate: string | null },
+  url: string,
+): string {
+  return reservationIcs({
+    uid: r.id,
+    start: r.startTime,
+    end: r.endTime,
+    summary: `Parking at ${r.lotName}, spot ${r.spotLabel}`,
+    location: r.lotAddress,
+    description: `Spot ${r.spotLabel} (level ${r.spotLevel})${r.licensePlate ? `, plate ${r.licensePlate}` : ""}. Your booking: ${url}`,
+    url,
+  });
+}

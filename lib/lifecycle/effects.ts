@@ -1,6 +1,7 @@
 import type { Db, DbOrTx } from "@/db/client";
 import type { ReservationStatus } from "@/db/schema";
 import { syncGatePassEffect } from "@/lib/gates/sync-gate-pass";
+import { confirmationEmailEffect } from "@/lib/mail/booking-confirmation";
 import { emitLifecycleEvents } from "@/lib/workflows/lifecycle-events";
 import type { Cause } from "./state-machine";
 
@@ -25,6 +26,8 @@ const EFFECTS: LifecycleEffect[] = [
   // parking/reservation.* workflow events (Inngest, or the in-process scheduler); the SDK retries
   // for a while when Inngest is unreachable, which must not delay the gate pass.
   emitLifecycleEvents,
+  // The booking confirmation e-mail when SMTP is configured: started here, sent in the background.
+  confirmationEmailEffect,
 ];
 
 const pending = new WeakMap<object, LifecycleChange[]>();

@@ -24,6 +24,21 @@ describe("demoProvider", () => {
     },
   );
 
+  it("saves the card that paid on the customer (newest first), not one that was declined", async () => {
+    const provider = demoProvider();
+    const { customerId, piId } = await openIntent(provider, "res-1");
+    expect(await provider.listSavedCards(customerId)).toEqual([]);
+    await provider.confirmPaymentIntent(piId, { paymentMethodId: "pm_card_chargeDeclined", idempotencyKey: "confirm:1" });
+    expect(await provider.listSavedCards(customerId)).toEqual([]);
+    await provider.confirmPaymentIntent(piId, { paymentMethodId: "4242 4242 4242 4242", idempotencyKey: "confirm:2" });
+    const second = await openIntent(provider, "res-2");
+    await provider.confirmPaymentIntent(second.piId, { paymentMethodId: "pm_card_mastercard", idempotencyKey: "confirm:3" });
+    expect((await provider.listSavedCards(customerId)).map((c) => [c.id, c.brand, c.last4])).toEqual([
+      ["pm_card_mastercard", "mastercard", "4444"],
+      ["4242424242424242", "visa", "4242"],
+    ]);
+  });
+
   it.each([
     ["pm_card_chargeDeclined", "generic_decline"],
     ["4000 0000 0000 0002", "generic_decline"],

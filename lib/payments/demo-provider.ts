@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { PaymentRejectedError, type ChargeResult, type PaymentProvider, type RefundResult } from "./provider";
+import { PaymentRejectedError, type ChargeResult, type PaymentProvider, type RefundResult, type SavedCard } from "./provider";
 
 /**
  * The keyless demo's processor: behaves like Stripe's test payment methods, in process.
@@ -16,6 +16,14 @@ const DECLINE: Record<string, { code: string; message: string }> = {
 };
 
 
+/** What a saved test card shows the driver, as Stripe's test cards do. */
+const CARD_OF: Record<string, { brand: string; last4: string }> = {
+  pm_card_visa: { brand: "visa", last4: "4242" },
+  "4242424242424242": { brand: "visa", last4: "4242" },
+  pm_card_mastercard: { brand: "mastercard", last4: "4444" },
+  "5555555555554444": { brand: "mastercard", last4: "4444" },
+};
+
 const id = (prefix: string) => `${prefix}_demo_${randomBytes(12).toString("hex")}`;
 const normalise = (pm: string) => pm.replace(/[\s-]/g, "");
 
@@ -27,6 +35,16 @@ export function demoProvider(): PaymentProvider {
     return seen.get(key) as T;
   };
   const intents = new Map<string, ChargeResult>();
+  // Every intent is created with setup_future_usage as Stripe's are: a card that pays is saved on the customer.
+  const customerOf = new Map<string, string>();
+  const saved = new Map<string, SavedCard[]>();
+  const save = (piId: string, method: string) => {
+    const customer = customerOf.get(piId);
+    const card = CARD_OF[method];
+    if (!customer || !card) return;
+    const cards = (saved.get(customer) ?? []).filter((c) => c.id !== method);
+    saved.set(customer, [{ id: method, ...card, expMonth: 12, expYear: new Date().getUTCFullYear() + 3 }, ...cards]);
+  };
   const charge = (piId: string, pm: string): ChargeResult => {
     const method = normalise(pm);
     const decline = DECLINE[method];
@@ -38,12 +56,18 @@ export function demoProvider(): PaymentProvider {
       ? { status: "declined", paymentIntentId: piId, declineCode: decline.code, message: decline.message }
       : { status: "succeeded", paymentIntentId: piId, paymentMethodId: method };
     intents.set(piId, result);
+    if (result.status === "succeeded") save(piId, method);
     return result;
   };
   return {
     name: "demo",
     ensureCustomer: (_user, key) => once(key, () => id("cus")),
-    createPaymentIntent: (p) => once(p.idempotencyKey, () => id("pi")),
+    createPaymentIntent: (p) =>
+      once(p.idempotencyKey, () => {
+        const pi = id("pi");
+        customerOf.set(pi, p.customerId);
+        return pi;
+      }),
     confirmPaymentIntent: (piId, p) => once(p.idempotencyKey, () => charge(piId, p.paymentMethodId)),
     retrievePaymentIntent: async (piId) => intents.get(piId) ?? { status: "open", paymentIntentId: piId },
     chargeOffSession: (p) => once(p.idempotencyKey, () => charge(id("pi"), p.paymentMethodId)),
@@ -52,5 +76,6 @@ export function demoProvider(): PaymentProvider {
     retrieveRefund: async (refundId) => ({ refundId, status: "succeeded" }),
     findRefund: async (p) => ((await seen.get(p.idempotencyKey)) as RefundResult | undefined) ?? null,
     findOffSessionCharge: async (p) => ((await seen.get(p.idempotencyKey)) as ChargeResult | undefined) ?? null,
+    listSavedCards: async (customerId) => saved.get(customerId) ?? [],
   };
 }

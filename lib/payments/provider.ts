@@ -6,6 +6,9 @@ export type ChargeResult =
 
 export type RefundResult = { refundId: string; status: "succeeded" | "pending" | "failed" };
 
+/** A card saved on the processor's customer (by a payment made with setup_future_usage), as the driver picks it. */
+export type SavedCard = { id: string; brand: string; last4: string; expMonth: number; expYear: number };
+
 export interface PaymentProvider {
   readonly name: "stripe" | "demo";
   /** The processor's customer for a user, created once (the key makes retries return the same one). */
@@ -41,6 +44,8 @@ export interface PaymentProvider {
    */
   findRefund(p: { paymentIntentId: string; idempotencyKey: string }): Promise<RefundResult | null>;
   findOffSessionCharge(p: { customerId: string; idempotencyKey: string }): Promise<ChargeResult | null>;
+  /** The customer's saved cards, newest first: the pay page offers them next to a new card. */
+  listSavedCards(customerId: string): Promise<SavedCard[]>;
 }
 
 /** The metadata key under which our idempotency key is stored on the processor's objects. */

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { KEY_METADATA, type ChargeResult, type PaymentProvider, type RefundResult } from "./provider";
+import { KEY_METADATA, type ChargeResult, type PaymentProvider, type RefundResult, type SavedCard } from "./provider";
 import { notePaymentsAnswered, notePaymentsUnavailable } from "./health";
 import { PaymentRejectedError, PaymentUnavailableError } from "./provider";
 
@@ -189,6 +189,14 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
           if (pi.metadata?.[KEY_METADATA] === p.idempotencyKey) return toResult(pi);
         }
         return null;
+      }),
+    listSavedCards: (customerId) =>
+      call(async () => {
+        // Cards attached by payments made with setup_future_usage (and any the driver added since).
+        const list = await stripe.customers.listPaymentMethods(customerId, { type: "card", limit: 20 });
+        return list.data.flatMap((pm): SavedCard[] =>
+          pm.card ? [{ id: pm.id, brand: pm.card.brand, last4: pm.card.last4, expMonth: pm.card.exp_month, expYear: pm.card.exp_year }] : [],
+        );
       }),
   };
 }

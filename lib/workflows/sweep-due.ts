@@ -1,4 +1,6 @@
 import type { Db } from "@/db/client";
+import { moveBookingsOffOverstayedSpots } from "@/lib/allocation/move-bookings";
+import { sendDueConfirmationEmails } from "@/lib/mail/booking-confirmation";
 import { dueNoShowIds, penaltyOwingIds } from "@/db/queries/backstop";
 import type { Cause } from "@/lib/lifecycle/state-machine";
 import { chargeNoShowPenalty } from "@/lib/payments/no-show-penalty";
@@ -41,13 +43,34 @@ export async function chargeOutstandingPenalties(db: Db, now: Date): Promise<str
   return owing;
 }
 
-export type SweepResult = { expired: string[]; noShows: string[]; penalties: string[]; paymentsSettled: number };
+/**
+ * Cars still parked past their end plus the tolerance: the next booking of each such spot moves to
+ * a free spot of its type before its driver arrives, or is flagged (ids of each, for the logs).
+ */
+export async function moveBookingsFromOverstays(db: Db, now: Date): Promise<{ moved: string[]; flagged: string[] }> {
+  const { moved, flagged } = await moveBookingsOffOverstayedSpots(db, now);
+  return { moved: moved.map((m) => m.reservationId), flagged: flagged.map((f) => f.reservationId) };
+}
 
-/** Every part of the backstop, in order: holds, no-shows, their penalties, then pending money movements. */
+export type SweepResult = {
+  expired: string[];
+  noShows: string[];
+  penalties: string[];
+  paymentsSettled: number;
+  overstayMoves: { moved: string[]; flagged: string[] };
+  emailsSent: string[];
+};
+
+/**
+ * Every part of the backstop, in order: holds, no-shows, their penalties, pending money movements,
+ * bookings behind an overstay, then confirmation e-mails still owed.
+ */
 export async function sweepDue(db: Db, now: Date, cause: Cause): Promise<SweepResult> {
   const expired = await expireDueHolds(db, now);
   const noShows = await markDueNoShows(db, now, cause);
   const penalties = await chargeOutstandingPenalties(db, now);
   const { settled } = await sweepPendingPayments(db);
-  return { expired, noShows, penalties, paymentsSettled: settled };
+  const overstayMoves = await moveBookingsFromOverstays(db, now);
+  const emailsSent = await sendDueConfirmationEmails(db, now);
+  return { expired, noShows, penalties, paymentsSettled: settled, overstayMoves, emailsSent };
 }

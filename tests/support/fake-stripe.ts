@@ -16,6 +16,11 @@ const DECLINES: Record<string, { decline_code: string; message: string }> = {
   pm_card_chargeDeclinedInsufficientFunds: { decline_code: "insufficient_funds", message: "Your card has insufficient funds." },
 };
 const SUCCEEDS = new Set(["pm_card_visa", "pm_card_mastercard"]);
+/** The card behind each test payment method, as Stripe shows a saved one. */
+const CARDS: Record<string, { brand: string; last4: string }> = {
+  pm_card_visa: { brand: "visa", last4: "4242" },
+  pm_card_mastercard: { brand: "mastercard", last4: "4444" },
+};
 
 const newId = (p: string) => `${p}_${randomBytes(12).toString("hex")}`;
 const now = () => Math.floor(Date.now() / 1000);
@@ -44,6 +49,9 @@ export async function startFakeStripe() {
   const requests: Recorded[] = [];
   const intents = new Map<string, Record<string, any>>();
   const refunds = new Map<string, Record<string, any>>();
+  // Cards attached to customers: "customer|pm" → PaymentMethod. Stripe turns a test token into a new
+  // pm_… each time it is used; here the token itself is the id, attached to every customer who paid with it.
+  const attached = new Map<string, Record<string, any>>();
   const idempotent = new Map<string, { body: string; status: number; response: unknown }>();
   // Outage simulation: the next `left` requests matching `path` answer 500. `afterProcessing` models
   // an answer lost on the way back: Stripe did the work (and keeps the idempotent result), the
@@ -59,6 +67,22 @@ export async function startFakeStripe() {
     pi.payment_method = pm;
     if (SUCCEEDS.has(pm)) {
       Object.assign(pi, { status: "succeeded", amount_received: pi.amount, latest_charge: newId("ch"), last_payment_error: null });
+      // setup_future_usage with a customer: the payment method is attached to it once the payment succeeds.
+      if (pi.customer && pi.setup_future_usage && !attached.has(`${pi.customer}|${pm}`)) {
+        const card = CARDS[pm]!;
+        attached.set(`${pi.customer}|${pm}`, {
+          id: pm,
+          object: "payment_method",
+          type: "card",
+          customer: pi.customer,
+          allow_redisplay: "unspecified",
+          billing_details: { address: null, email: null, name: null, phone: null },
+          card: { ...card, exp_month: 12, exp_year: new Date().getUTCFullYear() + 3, funding: "credit", country: "US" },
+          metadata: {},
+          created: now(),
+          livemode: false,
+        });
+      }
       return [200, pi];
     }
     const d = DECLINES[pm];
@@ -106,6 +130,11 @@ export async function startFakeStripe() {
         return [400, { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: "This PaymentIntent has already succeeded." } }];
       }
       return confirm(pi, String(body.payment_method));
+    }
+    const customerPms = /^\/v1\/customers\/([^/]+)\/payment_methods$/.exec(path);
+    if (method === "GET" && customerPms) {
+      const data = [...attached.values()].filter((m) => m.customer === customerPms[1] && (!body.type || m.type === body.type)).reverse();
+      return [200, { object: "list", url: path, has_more: false, data }];
     }
     if (method === "GET" && path === "/v1/payment_intents") {
       const data = [...intents.values()].filter((pi) => !body.customer || pi.customer === body.customer).reverse();

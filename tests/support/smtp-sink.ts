@@ -3,6 +3,8 @@ import { createServer, type Socket } from "node:net";
 // A tiny SMTP server (RFC 5321's commands a mail client sends, no TLS) that keeps every message it
 // is given, so tests can check what the app really sent over the wire: start(port) → { messages, stop }.
 // Any AUTH PLAIN / LOGIN is accepted and recorded; port 0 picks a free port (see `port`).
+// `rejectNext(n)` makes the next n messages fail with a 451 after DATA, as a mail server with a
+// passing fault does, so retries can be tested.
 
 export type SinkMessage = {
   /** The envelope: MAIL FROM and RCPT TO addresses. */
@@ -18,7 +20,15 @@ export type SinkMessage = {
   text: string;
 };
 
-export type SmtpSink = { port: number; messages: SinkMessage[]; stop: () => Promise<void> };
+export type SmtpSink = {
+  port: number;
+  /** smtp://127.0.0.1:<port>, for SMTP_URL. */
+  url: string;
+  messages: SinkMessage[];
+  /** The next `n` messages are refused with a 451 after their data arrives. */
+  rejectNext: (n: number) => void;
+  stop: () => Promise<void>;
+};
 
 const address = (arg: string) => /<([^>]*)>/.exec(arg)?.[1] ?? arg.trim();
 
@@ -41,7 +51,7 @@ function parse(raw: string): Pick<SinkMessage, "headers" | "text"> {
   return { headers, text };
 }
 
-function session(socket: Socket, messages: SinkMessage[]) {
+function session(socket: Socket, messages: SinkMessage[], faults: { rejecting: number }) {
   let buffer = "";
   let from = "";
   let to: string[] = [];
@@ -54,11 +64,13 @@ function session(socket: Socket, messages: SinkMessage[]) {
     if (data) {
       if (line === ".") {
         const raw = data.join("\r\n");
-        messages.push({ from, to, user, raw, ...parse(raw) });
+        const refused = faults.rejecting > 0;
+        if (refused) faults.rejecting--;
+        else messages.push({ from, to, user, raw, ...parse(raw) });
         data = null;
         from = "";
         to = [];
-        return reply("250 2.0.0 Queued");
+        return reply(refused ? "451 4.3.0 Temporary failure, try again later" : "250 2.0.0 Queued");
       }
       data.push(line.startsWith("..") ? line.slice(1) : line);
       return;
@@ -140,13 +152,14 @@ function session(socket: Socket, messages: SinkMessage[]) {
   reply("220 smtp-sink ESMTP");
 }
 
-export async function start(port: number): Promise<SmtpSink> {
+export async function start(port = 0): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
+  const faults = { rejecting: 0 };
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    session(socket, messages);
+    session(socket, messages, faults);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -155,7 +168,11 @@ export async function start(port: number): Promise<SmtpSink> {
   const actual = (server.address() as { port: number }).port;
   return {
     port: actual,
+    url: `smtp://127.0.0.1:${actual}`,
     messages,
+    rejectNext: (n) => {
+      faults.rejecting = n;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -31,7 +31,7 @@ export default async function ReservationsPage({
   const tab: ReservationTab = asked ?? (counts.active > 0 ? "active" : counts.upcoming === 0 && counts.past > 0 ? "past" : "upcoming");
   const rows = await myReservationsPage(db, { userId: caller.id, tab, page, pageSize: PAGE_SIZE, now });
   const pages = Math.max(1, Math.ceil(counts[tab] / PAGE_SIZE));
-  const payment = paymentOptions();
+  const payment = await paymentOptions(db, caller.id, rows.some((r) => r.status === "pending_payment"));
   const href = (t: ReservationTab, p = 1) => `/reservations?tab=${t}${p > 1 ? `&page=${p}` : ""}`;
 
   return (

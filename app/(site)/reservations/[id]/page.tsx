@@ -22,14 +22,16 @@ export default async function ReservationPage({ params }: { params: Promise<{ id
   if (!caller) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/reservations/${id}`)}`);
   if (!z.uuid().safeParse(id).success) notFound();
   const db = await getDb();
-  const r = await myReservation(db, id);
-  // Someone else's booking is reported as missing, as the API does: ids are not to be probed. An
-  // operator sees the bookings in their own organisations' lots only (lib/auth/lot-access.ts).
-  if (!r || !(await findReservationFor(db, caller, id))) notFound();
+  // Its driver's, or a member's of the lot's organisation; anyone else's is reported as missing, as
+  // the API does: ids are not to be probed (an operator of another organisation included).
+  const [r, access] = await Promise.all([myReservation(db, id), findReservationFor(db, caller, id)]);
+  if (!r || !access) notFound();
   const [spots, ledger] = await Promise.all([listSpots(db, r.lotId), ledgerFor(db, r.id)]);
   const levelSpots = spots.filter((s) => s.level === r.spotLevel);
   const now = new Date();
   const live = r.status === "confirmed" || r.status === "checked_in" || r.status === "pending_payment";
+  // Saved cards are the driver's own: asked for only when they have this booking to pay.
+  const payment = await paymentOptions(db, caller.id, r.status === "pending_payment" && r.userId === caller.id);
 
   return (
     <div className="confirmation">
@@ -52,7 +54,7 @@ export default async function ReservationPage({ params }: { params: Promise<{ id
       </header>
 
       <ul className="reservation-list">
-        <ReservationItem r={r} now={now} payment={paymentOptions()} highlighted passOpen heading="h2" />
+        <ReservationItem r={r} now={now} payment={payment} highlighted passOpen heading="h2" />
       </ul>
 
       {live && (
