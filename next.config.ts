@@ -11,6 +11,9 @@ const STRIPE = {
   img: "https://*.stripe.com",
 };
 
+// The lot map's OpenStreetMap tiles (components/lots/lot-map-leaflet.tsx): images only.
+const MAP_TILES = "https://tile.openstreetmap.org";
+
 /**
  * Content Security Policy. Scripts and styles from our origin (and Stripe's) only; 'unsafe-inline' remains because
  * the App Router's hydration data and React's style attributes are inline (a nonce would make every
@@ -21,7 +24,7 @@ function csp(connectSrc: string) {
     "default-src 'self'",
     `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""} ${STRIPE.script}`,
     "style-src 'self' 'unsafe-inline'",
-    `img-src 'self' data: blob: ${STRIPE.img}`,
+    `img-src 'self' data: blob: ${STRIPE.img} ${MAP_TILES}`,
     "font-src 'self' data:",
     `frame-src ${STRIPE.frame}`,
     `connect-src ${connectSrc} ${STRIPE.connect}`,
