@@ -111,7 +111,6 @@ describe("transition", () => {
 
   it("rolls back with the caller's transaction, audit row included", async () => {
     const r = await newBooking(19);
-    const db = await getDb();
     const err = await onRow(r.reservation_id, async (tx, row) => {
       await confirmPaid(tx, row, { cause: "payment" }, "pm_card_visa");
       throw new Error("the charge could not be recorded");

@@ -10,9 +10,8 @@ const ago = (iso: string | null, now: number) => {
  * Each gate of a lot as its bridge last reported it: a gate silent for over a minute, or whose relay
  * failed, is flagged — an unattended barrier nobody is watching must show up here first.
  */
-export function GateHealthList({ gates }: { gates: Awaited<ReturnType<typeof gatesOfLot>> }) {
+export function GateHealthList({ gates, now }: { gates: Awaited<ReturnType<typeof gatesOfLot>>; now: number }) {
   if (gates.length === 0) return null;
-  const now = Date.now();
   return (
     <>
       <h3 className="subhead">Gates</h3>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Decision as BridgeDecision, BridgeStatus } from "@spotkeeper/gate-kiosk/contract";
 
 /** After the bridge refused or dropped the stream for good, try again this often. */
@@ -17,6 +17,12 @@ export function useBridgeFeed(bridgeUrl: string, onDecision: (d: BridgeDecision)
   const [connected, setConnected] = useState(false);
   const [status, setStatus] = useState<BridgeStatus | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // The latest handler, read when a decision arrives: a new function on each render of the caller
+  // must not drop and reopen the stream.
+  const handler = useRef(onDecision);
+  useEffect(() => {
+    handler.current = onDecision;
+  });
 
   useEffect(() => {
     const source = new EventSource(`${bridgeUrl}/events`);
@@ -27,13 +33,11 @@ export function useBridgeFeed(bridgeUrl: string, onDecision: (d: BridgeDecision)
       if (source.readyState === EventSource.CLOSED) retry = setTimeout(() => setAttempt((n) => n + 1), RECONNECT_MS);
     };
     source.addEventListener("status", (e) => setStatus(JSON.parse((e as MessageEvent<string>).data) as BridgeStatus));
-    source.addEventListener("decision", (e) => onDecision(JSON.parse((e as MessageEvent<string>).data) as BridgeDecision));
+    source.addEventListener("decision", (e) => handler.current(JSON.parse((e as MessageEvent<string>).data) as BridgeDecision));
     return () => {
       clearTimeout(retry);
       source.close();
     };
-    // onDecision is left out on purpose: the caller's handler only sets state, and a new function
-    // on each render must not drop and reopen the stream.
   }, [bridgeUrl, attempt]);
 
   return { connected, status };

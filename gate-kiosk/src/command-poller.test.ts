@@ -24,8 +24,8 @@ function server(pending: unknown[], idOf: (c: unknown) => string, wrap: (list: u
 describe("operator commands", () => {
   it("opens once per command in the contract's shape and in the server's GateCommand list, even when an ack is lost", async () => {
     for (const [pending, idOf, wrap] of [
-      [[{ id: "c1", type: "open_barrier", reason: "lost ticket", by: "ops" }], (c: any) => c.id, (l: unknown[]) => l],
-      [[{ command_id: "c1", command: "open_barrier", reason: "lost ticket", issued_by: "ops", gate_id: "g", issued_at: "", acked_at: null }], (c: any) => c.command_id, (l: unknown[]) => ({ data: l, next_cursor: null })],
+      [[{ id: "c1", type: "open_barrier", reason: "lost ticket", by: "ops" }], (c: unknown) => (c as { id: string }).id, (l: unknown[]) => l],
+      [[{ command_id: "c1", command: "open_barrier", reason: "lost ticket", issued_by: "ops", gate_id: "g", issued_at: "", acked_at: null }], (c: unknown) => (c as { command_id: string }).command_id, (l: unknown[]) => ({ data: l, next_cursor: null })],
     ] as const) {
       const { client, acked, failNextAcks } = server([...pending], idOf, wrap);
       const opened: unknown[] = [];

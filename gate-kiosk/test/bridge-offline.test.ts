@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Bridge } from "../src/bridge.js";
 import { GATE_MESSAGES } from "../src/contract.js";
-import type { BridgeStatus, Decision } from "../src/decision.js";
+import type { BridgeStatus } from "../src/decision.js";
 import type { SimulatedRelay } from "../src/barrier/simulated-relay.js";
 import { FakeSpotkeeper } from "./support/fake-spotkeeper.js";
 import { SseClient, eventually, postJson, startBridge, statusWhere, tempDir, testConfig } from "./support/harness.js";

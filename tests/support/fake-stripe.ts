@@ -45,13 +45,17 @@ const read = (req: IncomingMessage) =>
     req.on("data", (c) => (s += c)).on("end", () => resolve(s));
   });
 
+// Stripe's objects as the API sends them: loosely shaped JSON that each route reads and fills in.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type StripeObject = Record<string, any>;
+
 export async function startFakeStripe() {
   const requests: Recorded[] = [];
-  const intents = new Map<string, Record<string, any>>();
-  const refunds = new Map<string, Record<string, any>>();
+  const intents = new Map<string, StripeObject>();
+  const refunds = new Map<string, StripeObject>();
   // Cards attached to customers: "customer|pm" → PaymentMethod. Stripe turns a test token into a new
   // pm_… each time it is used; here the token itself is the id, attached to every customer who paid with it.
-  const attached = new Map<string, Record<string, any>>();
+  const attached = new Map<string, StripeObject>();
   const idempotent = new Map<string, { body: string; status: number; response: unknown }>();
   // Outage simulation: the next `left` requests matching `path` answer 500. `afterProcessing` models
   // an answer lost on the way back: Stripe did the work (and keeps the idempotent result), the
@@ -63,7 +67,7 @@ export async function startFakeStripe() {
   // "pending": refunds stay pending until completeRefund (as bank-transfer refunds do at Stripe).
   let refundMode: "succeeded" | "pending" = "succeeded";
 
-  function confirm(pi: Record<string, any>, pm: string): [number, unknown] {
+  function confirm(pi: StripeObject, pm: string): [number, unknown] {
     pi.payment_method = pm;
     if (SUCCEEDS.has(pm)) {
       Object.assign(pi, { status: "succeeded", amount_received: pi.amount, latest_charge: newId("ch"), last_payment_error: null });
@@ -94,12 +98,12 @@ export async function startFakeStripe() {
     return [402, { error: { ...error, payment_intent: pi } }];
   }
 
-  function route(method: string, path: string, body: Record<string, any>): [number, unknown] {
+  function route(method: string, path: string, body: StripeObject): [number, unknown] {
     if (method === "POST" && path === "/v1/customers") {
       return [200, { id: newId("cus"), object: "customer", email: body.email ?? null, name: body.name ?? null, metadata: body.metadata ?? {}, created: now(), livemode: false }];
     }
     if (method === "POST" && path === "/v1/payment_intents") {
-      const pi: Record<string, any> = {
+      const pi: StripeObject = {
         id: newId("pi"),
         object: "payment_intent",
         amount: Number(body.amount),
@@ -197,7 +201,7 @@ export async function startFakeStripe() {
     send(status, payload);
   });
 
-  function answer(method: string, path: string, body: Record<string, any>, raw: string, key: string | undefined): [number, unknown] {
+  function answer(method: string, path: string, body: StripeObject, raw: string, key: string | undefined): [number, unknown] {
     if (key && method === "POST") {
       const seen = idempotent.get(`${path}|${key}`);
       if (seen) {

@@ -167,7 +167,7 @@ export default async function DashboardPage() {
                 </table>
                 </div>
 
-                <GateHealthList gates={gates} />
+                <GateHealthList gates={gates} now={now.getTime()} />
                 <h3 className="subhead">Today&apos;s reservations</h3>
                 {today.length === 0 ? (
                   <p className="muted small">No reservations today.</p>

@@ -2,21 +2,21 @@
 
 import Link from "next/link";
 import { signIn } from "next-auth/react";
-import { useActionState, useEffect, useRef, useState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import { signUpAction } from "@/app/actions/account";
 import { FieldError, FormMessage } from "@/components/ui/form-message";
 
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, formAction, pending] = useActionState(signUpAction, {});
   const password = useRef("");
-  const [signingIn, setSigningIn] = useState(false);
   const fe = state.fieldErrors ?? {};
   const v = state.values ?? {};
+  // Created: the page signs in and leaves; the form stays disabled until it has gone.
+  const signingIn = Boolean(state.success && v.email);
 
   // Created: sign in with what was just typed, then go on to where the driver was headed.
   useEffect(() => {
     if (!state.success || !v.email) return;
-    setSigningIn(true);
     signIn("credentials", { email: v.email, password: password.current, redirect: false, callbackUrl }).then((res) => {
       window.location.assign(res?.ok && !res.error ? callbackUrl : `/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     });

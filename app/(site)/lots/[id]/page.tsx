@@ -20,7 +20,6 @@ import {
   formatRange,
   formatTime,
   humanise,
-  VEHICLE_LABELS,
 } from "@/components/format";
 import { BookingForm, type TypeAvailability } from "@/components/lots/booking-form";
 import { SpotCountList } from "@/components/lots/lot-card";
