@@ -25,21 +25,6 @@ export async function findGateWithLot(db: DbOrTx, gateId: string) {
   return row ?? null;
 }
 
-/** Pass-status reservations with a plate or not, of one lot or all, not ended more than a day ago. */
-export async function currentPasses(db: DbOrTx, lotId?: string) {
-  return db
-    .select(withSpot)
-    .from(reservations)
-    .innerJoin(spots, eq(spots.id, reservations.spotId))
-    .where(
-      and(
-        lotId ? eq(reservations.lotId, lotId) : undefined,
-        inArray(reservations.status, [...PASS_STATUSES]),
-        gt(reservations.endTime, sql`now() - interval '1 day'`),
-      ),
-    );
-}
-
 /** Plates of every reservation (any status, any lot) not ended more than a day ago, or changed since `since`. */
 export async function recentPlates(db: DbOrTx, since?: Date) {
   const rows = await db

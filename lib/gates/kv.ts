@@ -45,6 +45,13 @@ export interface GateKv {
   claim(key: string, value: string, ttlSeconds: number): Promise<string | null>;
   put(key: string, value: string, ttlSeconds: number): Promise<void>;
   remove(...keys: string[]): Promise<void>;
+  /** Many keys in one round trip (null where absent). */
+  getMany(keys: string[]): Promise<(string | null)[]>;
+  /**
+   * Many keys written (value) or deleted (null) and plates added to the known-plates set, in one
+   * round trip, atomically on Redis.
+   */
+  writeMany(writes: { key: string; value: string | null; ttlSeconds: number }[], known: { set: string; plates: string[] }): Promise<void>;
 }
 
 export class KvUnavailableError extends Error {}
@@ -82,6 +89,18 @@ redis.call('SET', KEYS[2], record, 'EX', ARGV[3])
 if ARGV[1] == '1' then redis.call('SET', KEYS[1], record, 'EX', ARGV[4]) end
 local id = redis.call('XADD', KEYS[7], 'MAXLEN', '~', 1000000, '*', 'r', record)
 return {'new', record, id, loaded}`;
+
+const MGET = `return redis.call('MGET', unpack(KEYS))`;
+
+// KEYS: knownPlates, then the keys to write; ARGV: value ('' = delete) and ttl per key, then the plates.
+const WRITE_MANY = `
+local n = #KEYS - 1
+for i = 1, n do
+  if ARGV[2 * i - 1] == '' then redis.call('DEL', KEYS[i + 1])
+  else redis.call('SET', KEYS[i + 1], ARGV[2 * i - 1], 'EX', ARGV[2 * i]) end
+end
+for j = 2 * n + 1, #ARGV, 1000 do redis.call('SADD', KEYS[1], unpack(ARGV, j, math.min(j + 999, #ARGV))) end
+return n`;
 
 const CLAIM = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return false end
@@ -127,6 +146,13 @@ export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldo
     claim: (key, value, ttl) => guarded(async () => ((await redis.eval(CLAIM, [key], [value, ttl])) as string | null) ?? null),
     put: (key, value, ttl) => guarded(() => redis.set(key, value, ttl)),
     remove: (...keys) => guarded(() => redis.del(...keys)),
+    getMany: (keys) => (keys.length ? guarded(async () => (await redis.eval(MGET, keys, [])) as (string | null)[]) : Promise.resolve([])),
+    writeMany: (writes, known) =>
+      guarded(async () => {
+        if (!writes.length && !known.plates.length) return;
+        const args = [...writes.flatMap((w) => [w.value ?? "", w.ttlSeconds]), ...known.plates];
+        await redis.eval(WRITE_MANY, [known.set, ...writes.map((w) => w.key)], args);
+      }),
   };
 }
 
@@ -190,6 +216,17 @@ export function memoryGateKv(now: () => number = Date.now): GateKv {
     },
     async remove(...keys) {
       for (const k of keys) entries.delete(k);
+    },
+    async getMany(keys) {
+      return keys.map((k) => live(k)?.value ?? null);
+    },
+    // No known-plates set in memory: a miss here is never authoritative.
+    async writeMany(writes) {
+      sweep();
+      for (const w of writes) {
+        if (w.value === null) entries.delete(w.key);
+        else entries.set(w.key, { value: w.value, expiresAt: now() + w.ttlSeconds * 1000 });
+      }
     },
   };
 }

@@ -108,3 +108,22 @@ export function rssMiB(pid: number): number {
   }
   return kib / 1024;
 }
+
+/** CPU time (user + system) of a process and its descendants so far, in ms (from /proc, clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const stats = new Map<number, { parent: number; ticks: number }>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields after the name: state(0) ppid(1) … utime(11) stime(12)
+      stats.set(Number(name), { parent: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, s] of stats) if (s.parent === tree[i]) tree.push(child);
+  return tree.reduce((ms, p) => ms + (stats.get(p)?.ticks ?? 0) * 10, 0);
+}
