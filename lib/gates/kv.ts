@@ -1,4 +1,5 @@
 import type { RedisLike } from "@/lib/redis/client";
+import { slidingWindowLua } from "@/lib/ratelimit/sliding-window";
 
 /** The keys one read at the barrier touches (see GATE_READ). */
 export type ReadKeys = {
@@ -17,13 +18,21 @@ export type ReadKeys = {
   log: string;
 };
 
-export type ReadOutcome =
+/** The gate's rate limit, counted in the same script (lib/ratelimit: foldLimit). */
+export type ReadLimit = { keys: [string, string]; args: [number, number, number] };
+/** What the limit's counter said (absent when the read counted no limit). */
+export type LimitCounts = { allowed: boolean; current: number; previous: number };
+
+export type ReadOutcome = (
   /** an earlier read of the same car or event id: its record answers this one */
   | { kind: "duplicate"; record: string }
   /** this read is the event: its record (with what the store knew) was claimed and logged */
   | { kind: "new"; record: string; logId: string | null; lotLoaded: boolean }
   /** the store cannot answer for this car: ask PostgreSQL, then call again with `found` */
-  | { kind: "miss"; lotLoaded: boolean };
+  | { kind: "miss"; lotLoaded: boolean }
+  /** the gate's rate limit is spent: nothing was read or claimed */
+  | { kind: "limited" }
+) & { limit?: LimitCounts };
 
 /**
  * The little key-value surface the gates need: gate passes (plate → reservation), recent reads
@@ -39,7 +48,7 @@ export interface GateKv {
    * dedupe keys and appended to the log. `read` is the read's JSON; the record is
    * `{"read": read, "found": passes}`.
    */
-  read(keys: ReadKeys, read: string, opts: { plate: string | null; found?: string; duplicateTtl: number; eventTtl: number }): Promise<ReadOutcome>;
+  read(keys: ReadKeys, read: string, opts: { plate: string | null; found?: string; duplicateTtl: number; eventTtl: number; limit?: ReadLimit }): Promise<ReadOutcome>;
   get(key: string): Promise<string | null>;
   /** Stores `value` unless the key exists; returns null when stored, else the value already there. */
   claim(key: string, value: string, ttlSeconds: number): Promise<string | null>;
@@ -56,17 +65,23 @@ export interface GateKv {
 
 export class KvUnavailableError extends Error {}
 
-// KEYS: event recent pass lotLoaded knownPlates knownComplete log
-// ARGV: hasEvent hasPass duplicateTtl eventTtl read plate found
+// KEYS: event recent pass lotLoaded knownPlates knownComplete log limitCurrent limitPrevious
+// ARGV: hasEvent hasPass duplicateTtl eventTtl read plate found hasLimit limit weight limitTtl
+// Returns {kind, record, logId, lotLoaded, limitAllowed, limitCurrent, limitPrevious}.
 const GATE_READ = `
+local rl_ok, rl_cur, rl_prev = 1, -1, -1
+if ARGV[8] == '1' then
+${slidingWindowLua({ cur: "KEYS[8]", prev: "KEYS[9]", limit: "ARGV[9]", weight: "ARGV[10]", ttl: "ARGV[11]", count: "true" })}
+  if rl_ok == 0 then return {'limited', '', '', 0, rl_ok, rl_cur, rl_prev} end
+end
 if ARGV[1] == '1' then
   local e = redis.call('GET', KEYS[1])
-  if e then return {'duplicate', e} end
+  if e then return {'duplicate', e, '', 0, rl_ok, rl_cur, rl_prev} end
 end
 local r = redis.call('GET', KEYS[2])
 if r then
   if ARGV[1] == '1' then redis.call('SET', KEYS[1], r, 'EX', ARGV[4]) end
-  return {'duplicate', r}
+  return {'duplicate', r, '', 0, rl_ok, rl_cur, rl_prev}
 end
 local loaded = redis.call('EXISTS', KEYS[4])
 local found = ARGV[7]
@@ -79,7 +94,7 @@ if found == '' then
       if ARGV[6] ~= '' and redis.call('EXISTS', KEYS[6]) == 1 and redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 0 then
         found = '{"passes":[]}'
       else
-        return {'miss', loaded}
+        return {'miss', '', '', loaded, rl_ok, rl_cur, rl_prev}
       end
     end
   end
@@ -88,7 +103,7 @@ local record = '{"read":' .. ARGV[5] .. ',"found":' .. found .. '}'
 redis.call('SET', KEYS[2], record, 'EX', ARGV[3])
 if ARGV[1] == '1' then redis.call('SET', KEYS[1], record, 'EX', ARGV[4]) end
 local id = redis.call('XADD', KEYS[7], 'MAXLEN', '~', 1000000, '*', 'r', record)
-return {'new', record, id, loaded}`;
+return {'new', record, id, loaded, rl_ok, rl_cur, rl_prev}`;
 
 const MGET = `return redis.call('MGET', unpack(KEYS))`;
 
@@ -135,12 +150,14 @@ export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldo
   return {
     read: (k, read, o) =>
       guarded(async () => {
-        const keys = [k.event ?? k.recent, k.recent, k.pass ?? k.recent, k.lotLoaded, k.knownPlates, k.knownComplete, k.log];
-        const args = [k.event ? "1" : "0", k.pass ? "1" : "0", o.duplicateTtl, o.eventTtl, read, o.plate ?? "", o.found ?? ""];
-        const out = (await redis.eval(GATE_READ, keys, args)) as [string, string | number, string?, number?];
-        if (out[0] === "duplicate") return { kind: "duplicate", record: String(out[1]) };
-        if (out[0] === "miss") return { kind: "miss", lotLoaded: Number(out[1]) === 1 };
-        return { kind: "new", record: String(out[1]), logId: out[2] ?? null, lotLoaded: Number(out[3]) === 1 };
+        const keys = [k.event ?? k.recent, k.recent, k.pass ?? k.recent, k.lotLoaded, k.knownPlates, k.knownComplete, k.log, ...(o.limit?.keys ?? [k.recent, k.recent])];
+        const args = [k.event ? "1" : "0", k.pass ? "1" : "0", o.duplicateTtl, o.eventTtl, read, o.plate ?? "", o.found ?? "", o.limit ? "1" : "0", ...(o.limit?.args ?? [0, 0, 0])];
+        const out = (await redis.eval(GATE_READ, keys, args)) as [string, string, string, number, number, number, number];
+        const limit = Number(out[5]) >= 0 ? { allowed: Number(out[4]) === 1, current: Number(out[5]), previous: Number(out[6]) } : undefined;
+        if (out[0] === "limited") return { kind: "limited", limit };
+        if (out[0] === "duplicate") return { kind: "duplicate", record: String(out[1]), limit };
+        if (out[0] === "miss") return { kind: "miss", lotLoaded: Number(out[3]) === 1, limit };
+        return { kind: "new", record: String(out[1]), logId: out[2] || null, lotLoaded: Number(out[3]) === 1, limit };
       }),
     get: (key) => guarded(() => redis.get(key)),
     claim: (key, value, ttl) => guarded(async () => ((await redis.eval(CLAIM, [key], [value, ttl])) as string | null) ?? null),

@@ -218,6 +218,9 @@ function drain(db: Db): Promise<void> {
   return recorder.running;
 }
 
+/** Records, now, every answered read nobody has taken from the log yet (a replay or report waiting on one). */
+export const recordAnsweredReads = (db: Db) => drain(db);
+
 /**
  * After the answer: have the answered-reads log drained (this read with every other read answered
  * meanwhile, by any process, in batches). One background task covers every read answered while it
