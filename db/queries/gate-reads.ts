@@ -1,8 +1,6 @@
 import { and, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { gateDevices, gateEvents, lots, reservations, spots, type NewGateEvent } from "../schema";
-import { PASS_STATUSES } from "@/lib/gates/gate-pass";
-import { withSpot } from "./reservations";
+import { gateDevices, gateEvents, lots, reservations, type NewGateEvent } from "../schema";
 
 /** Many gate events in one statement; an event id recorded already is skipped. Returns the ids inserted. */
 export async function insertGateEvents(db: DbOrTx, rows: NewGateEvent[]) {
