@@ -90,6 +90,8 @@ export function exitDecision(ctx: GateContext, identity: Identity, lowConfidence
 
 type Item = { ctx: GateContext; rec: GateRecord; logId: string | null };
 const BATCH = 200;
+/** How long an answer's recorder waits for more answers before it drains (the read is durable meanwhile). */
+const GATHER_MS = 50;
 
 async function toLive(it: Item): Promise<LiveRead> {
   const d = await decideRecord(it.ctx, it.rec);
@@ -251,6 +253,8 @@ export function recordAfterAnswer(db: Db, ctx: GateContext, rec: GateRecord, log
   recorder.scheduled = true;
   afterAnswer("record", async () => {
     try {
+      // Recording costs the same per batch whatever its size: let the reads of the next moment join.
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
       // A read answered between the drain's last look and here asks again: go round once more.
       do await drain(db);
       while (recorder.again);

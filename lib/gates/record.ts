@@ -12,15 +12,15 @@ import { identityLabel, type Identity } from "./identify";
 
 /**
  * What a read does to its reservation (checked in, or checked out with refund/overstay) is done by
- * the workflow consumers of parking/vehicle.entered|exited (lib/workflows/vehicle-events.ts):
+ * the consumers of parking/vehicle.entered|exited (lib/workflows/vehicle-events.ts), each
+ * idempotent (the event id is Inngest's idempotency key; a consumer is a no-op the second time):
  *
- * - A live read publishes the event and records the gate event; the consumer (Inngest, or the
- *   in-process scheduler) applies it. Publishing comes first and is idempotent (the event id is
- *   Inngest's idempotency key; the consumers are no-ops the second time), so a retry after a
- *   failure in between repeats nothing harmful. If the event cannot be published (Inngest
- *   unreachable), the same consumer function runs here, so a car is never left "not entered".
- * - An offline replay applies it here first, because the bridge is told "recorded" only once it is
- *   and operators must see what an offline exit's charges came to; the event follows.
+ * - Live reads are recorded in batches (recordLiveReads, below): the entries are checked in by the
+ *   recorder itself, all in one statement, and the movements are then published (with Inngest) for
+ *   the exits' consumer to settle each car's money; without Inngest, or when it cannot be reached,
+ *   the exits are checked out here, so a car is never left "not entered" or "not left".
+ * - An offline replay applies its movement here first, because the bridge is told "recorded" only
+ *   once it is and operators must see what an offline exit's charges came to; the event follows.
  */
 
 type Common = {
