@@ -4,6 +4,7 @@
  *   npm run bench               the default run (about 3 minutes after a build)
  *   npm run bench -- --scale    also 1,000 lots × 200 spots and 1,000,000 past reservations
  *   BENCH_ONLY=gate npm run bench   only some sections (booking, reads, gate), for profiling
+ *   BENCH_CPU_PROF=/tmp/prof        each server writes a V8 CPU profile there when it stops
  *
  * Builds the app if the build is missing or older than the sources, then starts BENCH_PROCESSES
  * (default 3) `next start` processes on ports 3300+ against a database of its own on DATABASE_URL's

@@ -90,8 +90,8 @@ export function exitDecision(ctx: GateContext, identity: Identity, lowConfidence
 
 type Item = { ctx: GateContext; rec: GateRecord; logId: string | null };
 const BATCH = 200;
-/** How long an answer's recorder waits for more answers before it drains (the read is durable meanwhile). */
-const GATHER_MS = 50;
+/** How long the recorder lets answered reads gather before it drains them (each is durable meanwhile). */
+const GATHER_MS = 100;
 
 async function toLive(it: Item): Promise<LiveRead> {
   const d = await decideRecord(it.ctx, it.rec);
@@ -212,6 +212,9 @@ function drain(db: Db): Promise<void> {
       do {
         recorder.again = false;
         await drainNew(db, redis);
+        // Reads answered meanwhile: let the next moment's join them before the next batch (a
+        // batch costs the same whatever its size; draining each trickle would cost per read).
+        if (recorder.again) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
       } while (recorder.again);
     } finally {
       recorder.running = null;
