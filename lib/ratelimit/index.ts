@@ -39,7 +39,7 @@ export async function hitLimit(name: PolicyName, subject: string, count = true):
 /**
  * A request's limit that the handler counts itself, inside the Redis script it runs anyway (the
  * gate read: lib/gates/kv.ts), so the limit costs no round trip of its own. The handler either
- * counts it in its script (`fold`, then `settle` with the counts) or, on a path without that
+ * counts it in its script (`foldLimit`, then `settle` with the counts) or, on a path without that
  * script, with `enforceTicket`; a ticket left uncounted is counted by defineRoute after the handler.
  * Either way a refused request answers 429 with the same headers as any other limit.
  */
