@@ -9,18 +9,17 @@ export async function insertGateEvents(db: DbOrTx, rows: NewGateEvent[]) {
   return out.map((r) => r.eventId);
 }
 
-/** A gate and its lot by the gate's id (the recorder of logged reads has no secret to look up). */
-export async function findGateWithLot(db: DbOrTx, gateId: string) {
-  const [row] = await db
+/** Gates and their lots by the gates' ids (the recorder of logged reads has no secret to look them up by). */
+export async function findGatesWithLot(db: DbOrTx, gateIds: string[]) {
+  if (gateIds.length === 0) return [];
+  return db
     .select({
       gate: { id: gateDevices.id, lotId: gateDevices.lotId, name: gateDevices.name, direction: gateDevices.direction },
       lot: lots,
     })
     .from(gateDevices)
     .innerJoin(lots, eq(lots.id, gateDevices.lotId))
-    .where(eq(gateDevices.id, gateId))
-    .limit(1);
-  return row ?? null;
+    .where(inArray(gateDevices.id, gateIds));
 }
 
 /** Plates of every reservation (any status, any lot) not ended more than a day ago, or changed since `since`. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "@/db/client";
-import { findGateWithLot } from "@/db/queries/gate-reads";
+import { findGatesWithLot } from "@/db/queries/gate-reads";
 import { getRedis } from "@/lib/redis";
 import type { RedisLike } from "@/lib/redis/client";
 import { entryAnswer, exitAnswer, type CheckInAnswer, type CheckOutAnswer, type GateRead } from "./answers";
@@ -90,8 +90,12 @@ export function exitDecision(ctx: GateContext, identity: Identity, lowConfidence
 
 type Item = { ctx: GateContext; rec: GateRecord; logId: string | null };
 const BATCH = 200;
-/** How long the recorder lets answered reads gather before it drains them (each is durable meanwhile). */
-const GATHER_MS = 100;
+/**
+ * How long the recorder lets answered reads gather before it drains them (each is durable
+ * meanwhile, and a replay or report of one drains at once). Each process records at most a few
+ * batches a second, so their fixed cost stays small per read however many processes share the load.
+ */
+const GATHER_MS = 250;
 
 async function toLive(it: Item): Promise<LiveRead> {
   const d = await decideRecord(it.ctx, it.rec);
@@ -99,13 +103,19 @@ async function toLive(it: Item): Promise<LiveRead> {
 }
 
 const contexts = new Map<string, { ctx: GateContext | null; until: number }>();
+/** The gates' contexts (gate and lot, cached a minute; null for a gate deleted since), in one query for those not cached. */
+async function contextsOf(db: Db, gateIds: string[]): Promise<Map<string, GateContext | null>> {
+  const now = Date.now();
+  const missing = [...new Set(gateIds)].filter((id) => !((contexts.get(id)?.until ?? 0) > now));
+  if (missing.length) {
+    const rows = new Map((await findGatesWithLot(db, missing)).map((r) => [r.gate.id, { gate: r.gate, lot: r.lot }]));
+    for (const id of missing) contexts.set(id, { ctx: rows.get(id) ?? null, until: now + 60_000 });
+  }
+  return new Map(gateIds.map((id) => [id, contexts.get(id)!.ctx]));
+}
+
 export async function contextOf(db: Db, gateId: string): Promise<GateContext | null> {
-  const hit = contexts.get(gateId);
-  if (hit && hit.until > Date.now()) return hit.ctx;
-  const row = await findGateWithLot(db, gateId);
-  const ctx = row ? { gate: row.gate, lot: row.lot } : null;
-  contexts.set(gateId, { ctx, until: Date.now() + 60_000 });
-  return ctx;
+  return (await contextsOf(db, [gateId])).get(gateId) ?? null;
 }
 
 // ---- the stream, drained by a consumer group --------------------------------------------------------
@@ -169,11 +179,12 @@ type Entry = [id: string, fields: string[] | null];
 
 /** Records a batch of stream entries, then acknowledges and deletes them. */
 async function recordEntries(db: Db, redis: RedisLike, entries: Entry[]) {
+  // (An entry without fields was deleted from the stream meanwhile: recorded already.)
+  const recs = entries.flatMap(([id, fields]) => (fields ? [{ id, rec: JSON.parse(fields[1]!) as GateRecord }] : []));
+  const ctxs = await contextsOf(db, recs.map((r) => r.rec.read.gate_id));
   const items: Item[] = [];
-  for (const [id, fields] of entries) {
-    if (!fields) continue; // deleted from the stream meanwhile (recorded already)
-    const rec = JSON.parse(fields[1]!) as GateRecord;
-    const ctx = await contextOf(db, rec.read.gate_id);
+  for (const { id, rec } of recs) {
+    const ctx = ctxs.get(rec.read.gate_id);
     // A gate deleted with its lot leaves nothing to record its reads against.
     if (ctx) items.push({ ctx, rec, logId: id });
   }
