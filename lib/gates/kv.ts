@@ -137,7 +137,10 @@ export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldo
       return await Promise.race([
         op(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new KvUnavailableError(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+          // Refused only after the I/O already waiting has been read (setImmediate runs after the
+          // poll phase): a busy event loop that is late to read Redis' answer is not Redis being
+          // down — tripping then would send every read to PostgreSQL just when the process is busiest.
+          timer = setTimeout(() => setImmediate(() => reject(new KvUnavailableError(`Redis did not answer within ${timeoutMs} ms`))), timeoutMs);
         }),
       ]);
     } catch (err) {

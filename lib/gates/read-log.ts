@@ -249,6 +249,7 @@ export function recordAfterAnswer(db: Db, ctx: GateContext, rec: GateRecord, log
     const item: Item = { ctx, rec, logId };
     recorder.unlogged.push(item);
     afterAnswer("record", async () => {
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
       if (!recorder.unlogged.includes(item)) return;
       const batch = recorder.unlogged.splice(0, BATCH);
       try {
