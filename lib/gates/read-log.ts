@@ -19,9 +19,9 @@ import { gateKeys } from "./store";
  * one Redis round trip) also appends `{"read", "found"}` — the read and what the store knew about
  * the car — to a Redis stream. The answer is a pure function of that record and the lot's settings
  * (decideRecord), so the stream entry is as good as the answer: if the process dies after
- * answering, any process can record the same event from it. Each process records its own reads
- * right after answering, in batches, and deletes their entries; `sweepAnsweredReads` (every few
- * seconds, in every process, one at a time) records whatever stayed in the stream longer than that.
+ * answering, any process can record the same event from it. The app processes drain the stream
+ * as one Redis consumer group, in batches (below); `sweepAnsweredReads` (every few seconds, in every
+ * process) takes over what a dead or failing consumer left pending.
  */
 export type ReadJson = {
   kind: "entry" | "exit";
