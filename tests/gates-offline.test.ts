@@ -17,7 +17,6 @@ import { cancel, ledger, statusOf } from "./support/driver-api";
 import {
   checkIn,
   checkInOk,
-  checkOut,
   checkOutOk,
   eventsFor,
   gatedLot,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { PASS_STATUSES } from "@/lib/gates/gate-pass";
 import { withSpot } from "./reservations";
