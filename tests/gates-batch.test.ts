@@ -9,6 +9,7 @@ import type { GatePass } from "@/lib/gates/gate-pass";
 import { rebuildKnownPlates, reconcilePasses } from "@/lib/gates/pass-reconcile";
 import { sweepAnsweredReads } from "@/lib/gates/read-log";
 import { gateKeys, gateStores } from "@/lib/gates/store";
+import { getRedis } from "@/lib/redis";
 import { createTestLot, createUser } from "./fixtures";
 import { apps, startApp, type App } from "./support/app-children";
 import { createGate, uniquePlate } from "./support/gates";
@@ -149,5 +150,30 @@ describe("answered gate reads recorded in batches", () => {
     expect(entered.every((e) => e.name === "parking/vehicle.entered" && e.id === e.data.event_id)).toBe(true);
 
     await app.kill();
+  });
+
+  it("records the reads a recorder took and never acknowledged (it died): another takes them over", async () => {
+    const app = await startApp({ APP_FREEZE_AFTER_GATE_ANSWER: "1" });
+    const lot = await bookedLot(5);
+    const answers = await Promise.all(lot.cars.map((c) => read(app, lot.gate, c.plate)));
+    await app.kill();
+    // A recorder elsewhere read these entries from the group, then died before recording them.
+    const taken = (await getRedis()!.eval(
+      "pcall(redis.call, 'XGROUP', 'CREATE', KEYS[1], 'recorders', '0', 'MKSTREAM') return redis.call('XREADGROUP', 'GROUP', 'recorders', 'dead-recorder', 'COUNT', 100, 'STREAMS', KEYS[1], '>')",
+      [gateKeys.log()],
+      [],
+    )) as [string, [string, string[]][]][] | null;
+    expect(taken?.[0]?.[1].length).toBeGreaterThanOrEqual(5);
+    const db = lot.db;
+    const stored = async () =>
+      (await db.execute<{ n: number }>(sql`select count(*)::int as n from gate_events where event_id in ${answers.map((a) => a.event_id)}`))[0]!.n;
+    // Not yet stale: a sweep leaves another consumer's pending entries alone.
+    await sweepAnsweredReads(db);
+    expect(await stored()).toBe(0);
+    // Stale (here at once): taken over and recorded, and the cars checked in.
+    await sweepAnsweredReads(db, { olderThanMs: 0 });
+    expect(await stored()).toBe(5);
+    const statuses = await db.execute<{ status: string }>(sql`select distinct status from reservations where id in ${lot.cars.map((c) => c.id)}`);
+    expect([...statuses]).toEqual([{ status: "checked_in" }]);
   });
 });
