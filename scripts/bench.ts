@@ -4,6 +4,7 @@
  *   npm run bench               the default run (about 3 minutes after a build)
  *   npm run bench -- --scale    also 1,000 lots × 200 spots and 1,000,000 past reservations
  *   BENCH_ONLY=gate npm run bench   only some sections (booking, reads, gate), for profiling
+ *   BENCH_CPU_PROF=/tmp/prof        each server writes a V8 CPU profile there when it stops
  *
  * Builds the app if the build is missing or older than the sources, then starts BENCH_PROCESSES
  * (default 3) `next start` processes on ports 3300+ against a database of its own on DATABASE_URL's
@@ -23,7 +24,7 @@ import IORedis from "ioredis";
 import postgres from "postgres";
 import { driverToken, insertBookedCars, insertDrivers, insertScale } from "./bench/fixtures";
 import type { BenchRequest, Job, LoadResult } from "./bench/load";
-import { build, buildIsFresh, rssMiB, startBare, startNext, startScript, type Proc } from "./bench/processes";
+import { build, buildIsFresh, cpuMs, rssMiB, startBare, startNext, startScript, type Proc } from "./bench/processes";
 
 const SCALE = process.argv.includes("--scale");
 const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
@@ -343,6 +344,35 @@ async function main() {
 
     // -- gates: open loop, 120 gates per direction, half booked cars -------------------------------
     const checkedIn: string[] = [];
+    // Redis commands are counted server-wide (INFO commandstats): run the bench on a Redis of its
+    // own (REDIS_URL) for an exact figure; PostgreSQL counters are the bench database's own.
+    const gateCost = async () => {
+      const info = await redis.info("commandstats");
+      // Commands run inside a script count too; each script call (EVAL) is one round trip.
+      const redisCommands = [...info.matchAll(/calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+      const redisScripts = Number(/cmdstat_eval:calls=(\d+)/.exec(info)?.[1] ?? 0) + Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0);
+      const [pg] = await sql!<{ xacts: number; rows: number }[]>`
+        select (xact_commit + xact_rollback)::float8 as xacts, (tup_inserted + tup_updated + tup_deleted)::float8 as rows
+        from pg_stat_database where datname = current_database()`;
+      return { cpuMs: servers.reduce((ms, p) => ms + cpuMs(p.child.pid!), 0), redisCommands, redisScripts, pgXacts: pg!.xacts, pgRowsWritten: pg!.rows };
+    };
+    type Cost = Awaited<ReturnType<typeof gateCost>>;
+    const perRead = (a: Cost, b: Cost, n: number) => ({
+      cpuMs: (b.cpuMs - a.cpuMs) / n,
+      redisCommands: (b.redisCommands - a.redisCommands) / n,
+      redisScripts: (b.redisScripts - a.redisScripts) / n,
+      pgXacts: (b.pgXacts - a.pgXacts) / n,
+      pgRowsWritten: (b.pgRowsWritten - a.pgRowsWritten) / n,
+    });
+    const recorded = async (ids: string[]) => {
+      for (const until = Date.now() + 60_000; Date.now() < until; ) {
+        const [{ n }] = await sql!<{ n: number }[]>`select count(*)::int as n from gate_events where event_id = any(${ids}::uuid[])`;
+        if (n >= ids.length) break;
+        await new Promise((res) => setTimeout(res, 250));
+      }
+      // PostgreSQL publishes its counters at most once a second, and the recorder's transitions follow the insert.
+      await new Promise((res) => setTimeout(res, 2_000));
+    };
     for (const direction of want("gate") ? (["entry", "exit"] as const) : []) {
       for (const rate of [200, 500]) {
         const label = direction === "entry" ? "check-in" : "check-out";
@@ -353,11 +383,16 @@ async function main() {
             ? gateReads("entry", rate * 5)
             : gateReads("exit", rate * 5, checkedIn.splice(0, rate * 5));
         if (direction === "entry") checkedIn.push(...requests.map(plateOf));
+        const before = await gateCost();
         const r = await load({ mode: "open", rate, requests });
         answered.push(...r.answeredEventIds);
+        // What load cannot blur: the servers' CPU, PostgreSQL transactions and Redis commands per
+        // read, from before the load until every read of it is recorded (answer + recording).
+        await recorded(r.answeredEventIds);
+        const cost = perRead(before, await gateCost(), r.sent);
         const s = stats(r);
         const b = await bareAt(rate, 5);
-        results[`gate_${label}_${rate}`] = { ...s, bare: b };
+        results[`gate_${label}_${rate}`] = { ...s, bare: b, cost };
         rows.push({
           name: `gate ${label} @ ${rate}/s: p50 / p99`,
           value: `${ms(s.p50)} / ${ms(s.p99)}`,
@@ -365,6 +400,13 @@ async function main() {
           ratio: `${(s.p50 / b.p50).toFixed(1)}× p50, ${(s.p99 / b.p99).toFixed(1)}× p99`,
           target: rate === 500 ? "p99 < 20 ms, p50 ≤ 3× bare" : "",
           ok: rate === 500 ? s.p99 < 20 && s.p50 <= 3 * b.p50 : undefined,
+        });
+        rows.push({
+          name: `gate ${label} @ ${rate}/s: cost per read`,
+          value: `${cost.cpuMs.toFixed(2)} CPU ms, ${cost.pgXacts.toFixed(2)} PG xacts`,
+          baseline: `Redis ${cost.redisScripts.toFixed(2)} scripts, ${cost.redisCommands.toFixed(1)} cmds`,
+          ratio: `${cost.pgRowsWritten.toFixed(2)} rows written`,
+          target: "",
         });
       }
     }

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { POST as checkInRoute } from "@/app/v1/gates/check-in/route";
 import { GET as commandsRoute } from "@/app/v1/gates/commands/route";
 import { GET as meRoute } from "@/app/v1/me/route";
 import { POST as paymentsRoute } from "@/app/v1/payments/route";
@@ -170,5 +171,29 @@ describe("gates", () => {
     await expectError(refused, 429, "rate_limited");
     expect(refused.headers.get("RateLimit-Policy")).toBe('"gate";q=2;w=60');
     expect((await poll(g2.secret)).status).toBe(200);
+  });
+
+  it("count a read at the barrier in the read's own step, with the same 429 and headers, whatever the read", async () => {
+    process.env.RATE_LIMIT_GATE = "3/60";
+    freezeAt(base + 4_000);
+    const lot = await createTestLot();
+    const db = await getDb();
+    const [g1, g2] = [await createGate(db, lot.id, { name: "A", direction: "entry" }), await createGate(db, lot.id, { name: "B", direction: "entry" })];
+    const read = (g: { gate_id: string; secret: string }, body: Record<string, unknown>) =>
+      checkInRoute(apiRequest("POST", "/v1/gates/check-in", { token: g.secret, body: { lot_id: lot.id, gate_id: g.gate_id, ...body } }), routeContext());
+    // A plate nobody booked, the same plate again (a duplicate), and a body that does not validate: each counts.
+    const first = await read(g1, { identifier: "NOBODY1" });
+    expect(first.status).toBe(200);
+    expect(first.headers.get("RateLimit-Policy")).toBe('"gate";q=3;w=60');
+    expect(first.headers.get("RateLimit")).toMatch(/^"gate";r=2;t=\d+$/);
+    expect((await read(g1, { identifier: "NOBODY1" })).status).toBe(200);
+    await expectError(await read(g1, { identifier: 42 }), 422, "validation_failed");
+    const refused = await read(g1, { identifier: "NOBODY2" });
+    await expectError(refused, 429, "rate_limited");
+    expect(refused.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(refused.headers.get("RateLimit")).toMatch(/^"gate";r=0;t=\d+$/);
+    // An offline replay counts as well; another gate has its own limit.
+    await expectError(await read(g1, { identifier: "NOBODY3", event_id: crypto.randomUUID(), occurred_at: new Date(base).toISOString(), offline_decision: "deny" }), 429, "rate_limited");
+    expect((await read(g2, { identifier: "NOBODY1" })).status).toBe(200);
   });
 });

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
@@ -9,6 +7,7 @@ import { sweepAnsweredReads } from "@/lib/gates/read-log";
 import { syncGatePass } from "@/lib/gates/sync-gate-pass";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
 import { createGate, uniquePlate } from "./support/gates";
+import { apps, startApp, type App } from "./support/app-children";
 import { useOwnDatabase } from "./support/workflows";
 
 // Spotkeeper runs as several stateless app processes behind a load balancer, on one PostgreSQL and
@@ -16,40 +15,6 @@ import { useOwnDatabase } from "./support/workflows";
 // behind node:http, with the scheduler and the gate upkeep) as children and spread requests over
 // them round-robin. The schedulers sweep the whole database, so the file has a database of its own.
 await useOwnDatabase();
-
-type App = { child: ChildProcess; url: string; kill: () => Promise<void> };
-const apps: App[] = [];
-
-function startApp(env: Record<string, string> = {}): Promise<App> {
-  // node itself with tsx's loader (not the tsx wrapper, whose child a SIGKILL would orphan).
-  const args = ["--require", path.resolve("node_modules/tsx/dist/preflight.cjs"), "--import", `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`];
-  const child = spawn(process.execPath, [...args, "--conditions=react-server", path.resolve("tests/support/app-process.ts")], {
-    env: { ...process.env, NODE_ENV: "test", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.setEncoding("utf8").on("data", (c: string) => {
-      out += c;
-      const m = /port (\d+)/.exec(out);
-      if (m) {
-        const app: App = {
-          child,
-          url: `http://127.0.0.1:${m[1]}`,
-          kill: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null || child.signalCode) return done();
-              child.once("exit", () => done());
-              child.kill("SIGKILL");
-            }),
-        };
-        apps.push(app);
-        resolve(app);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`app process exited (${code}) before listening`)));
-  });
-}
 
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.kill()));

@@ -1,8 +1,6 @@
 import { and, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { gateDevices, gateEvents, lots, reservations, spots, type NewGateEvent } from "../schema";
-import { PASS_STATUSES } from "@/lib/gates/gate-pass";
-import { withSpot } from "./reservations";
+import { gateDevices, gateEvents, lots, reservations, type NewGateEvent } from "../schema";
 
 /** Many gate events in one statement; an event id recorded already is skipped. Returns the ids inserted. */
 export async function insertGateEvents(db: DbOrTx, rows: NewGateEvent[]) {
@@ -11,33 +9,17 @@ export async function insertGateEvents(db: DbOrTx, rows: NewGateEvent[]) {
   return out.map((r) => r.eventId);
 }
 
-/** A gate and its lot by the gate's id (the recorder of logged reads has no secret to look up). */
-export async function findGateWithLot(db: DbOrTx, gateId: string) {
-  const [row] = await db
+/** Gates and their lots by the gates' ids (the recorder of logged reads has no secret to look them up by). */
+export async function findGatesWithLot(db: DbOrTx, gateIds: string[]) {
+  if (gateIds.length === 0) return [];
+  return db
     .select({
       gate: { id: gateDevices.id, lotId: gateDevices.lotId, name: gateDevices.name, direction: gateDevices.direction },
       lot: lots,
     })
     .from(gateDevices)
     .innerJoin(lots, eq(lots.id, gateDevices.lotId))
-    .where(eq(gateDevices.id, gateId))
-    .limit(1);
-  return row ?? null;
-}
-
-/** Pass-status reservations with a plate or not, of one lot or all, not ended more than a day ago. */
-export async function currentPasses(db: DbOrTx, lotId?: string) {
-  return db
-    .select(withSpot)
-    .from(reservations)
-    .innerJoin(spots, eq(spots.id, reservations.spotId))
-    .where(
-      and(
-        lotId ? eq(reservations.lotId, lotId) : undefined,
-        inArray(reservations.status, [...PASS_STATUSES]),
-        gt(reservations.endTime, sql`now() - interval '1 day'`),
-      ),
-    );
+    .where(inArray(gateDevices.id, gateIds));
 }
 
 /** Plates of every reservation (any status, any lot) not ended more than a day ago, or changed since `since`. */

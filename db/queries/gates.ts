@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { PASS_STATUSES } from "@/lib/gates/gate-pass";
 import { withSpot } from "./reservations";
@@ -24,21 +24,39 @@ export async function reservationsWithSpot(db: DbOrTx, ids: string[]) {
 
 export type ReservationForGate = Awaited<ReturnType<typeof reservationsWithSpot>>[number];
 
-/** A plate's confirmed/checked-in reservations in one lot that have not ended more than a day ago. */
-export async function activeReservationsForPlate(db: DbOrTx, lotId: string, plate: string) {
+/**
+ * The gate passes: confirmed and checked-in reservations not ended more than a day ago, with their
+ * spot, earliest first — of one lot, of some lot+plate pairs, or of every lot.
+ */
+export async function currentPasses(db: DbOrTx, of: { lotId?: string; plates?: { lotId: string; plate: string }[] } = {}) {
+  if (of.plates?.length === 0) return [];
+  const pairs = of.plates && sql`(${reservations.lotId}, ${reservations.licensePlate}) in (${sql.join(
+    of.plates.map((p) => sql`(${p.lotId}::uuid, ${p.plate})`),
+    sql`, `,
+  )})`;
   return db
     .select(withSpot)
     .from(reservations)
     .innerJoin(spots, eq(spots.id, reservations.spotId))
     .where(
       and(
-        eq(reservations.lotId, lotId),
-        eq(reservations.licensePlate, plate),
+        of.lotId ? eq(reservations.lotId, of.lotId) : undefined,
+        pairs,
         inArray(reservations.status, [...PASS_STATUSES]),
         gt(reservations.endTime, sql`now() - interval '1 day'`),
       ),
     )
     .orderBy(asc(reservations.startTime));
+}
+
+/** Advisory locks (`space`, hashtext(name)) on many names in one statement, in one global order, so two holders never deadlock. */
+export async function lockNames(db: DbOrTx, space: number, names: string[]) {
+  if (names.length === 0) return;
+  const values = sql.join(
+    names.map((n) => sql`(${n})`),
+    sql`, `,
+  );
+  await db.execute(sql`select pg_advisory_xact_lock(${space}, h) from (select distinct hashtext(n) as h from (values ${values}) v(n) order by 1) s`);
 }
 
 /** Every reservation of a plate, any lot or status, not ended before `since`: the reasons for a refusal. */

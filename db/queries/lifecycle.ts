@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { reservations, reservationTransitions, type NewReservation, type ReservationStatus } from "../schema";
 
@@ -22,4 +22,38 @@ export async function insertTransition(db: DbOrTx, row: typeof reservationTransi
 export async function insertReservation(db: DbOrTx, values: NewReservation) {
   const [row] = await db.insert(reservations).values(values).returning({ id: reservations.id });
   return row!.id;
+}
+
+export type BatchMove = { id: string; lotId: string; at: Date; note: string | null };
+
+/**
+ * One lifecycle edge for many reservations in one statement: the rows still in `from` (and in the
+ * lot named) move to `to`, stamped with their own time, and each move is logged in
+ * reservation_transitions. Returns the ids that moved; the others had left `from` already.
+ */
+export async function moveReservationsStatus(
+  db: DbOrTx,
+  from: ReservationStatus,
+  to: ReservationStatus,
+  cause: string,
+  moves: BatchMove[],
+  stamp: "checked_in_at" | null,
+) {
+  if (moves.length === 0) return [];
+  const values = sql.join(
+    moves.map((m) => sql`(${m.id}::uuid, ${m.lotId}::uuid, ${m.at.toISOString()}::timestamptz, ${m.note}::text)`),
+    sql`, `,
+  );
+  const stamped = stamp ? sql`, ${sql.identifier(stamp)} = v.at` : sql``;
+  const rows = await db.execute<{ reservation_id: string }>(sql`
+    with v(id, lot_id, at, note) as (values ${values}),
+    moved as (
+      update ${reservations} r set status = ${to}::reservation_status, updated_at = v.at${stamped}
+      from v where r.id = v.id and r.lot_id = v.lot_id and r.status = ${from}::reservation_status
+      returning r.id, v.at, v.note
+    )
+    insert into ${reservationTransitions} (reservation_id, from_status, to_status, cause, note, created_at)
+    select id, ${from}::reservation_status, ${to}::reservation_status, ${cause}, note, at from moved
+    returning reservation_id`);
+  return [...rows].map((r) => r.reservation_id);
 }

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { enforceTicket, type LimitTicket } from "@/lib/ratelimit";
 import { ApiError } from "@/lib/errors";
 import type { CheckInAnswer, GateRead } from "./answers";
 import { answerRead } from "./dedupe";
@@ -13,10 +14,13 @@ import { replayEntry } from "./replay";
  * durable log of the read, in one script — and no PostgreSQL query (dedupe.ts: answerRead). The
  * gate event, the check-in and the workflow event are recorded after the answer, in batches.
  */
-export async function checkInAtGate(db: Db, ctx: GateContext, input: GateRead, startedAt: number): Promise<CheckInAnswer> {
+export async function checkInAtGate(db: Db, ctx: GateContext, input: GateRead, startedAt: number, limit?: LimitTicket): Promise<CheckInAnswer> {
   assertOwnGate(ctx, input);
   assertDirection(ctx, "entry");
-  if (input.offline_decision) return replayEntry(db, ctx, input);
+  if (input.offline_decision) {
+    if (limit) await enforceTicket(limit);
+    return replayEntry(db, ctx, input);
+  }
 
   const identity = await identify(input.identifier);
   if (identity.kind === "bad" && identity.reason === "not_configured") {
@@ -27,5 +31,5 @@ export async function checkInAtGate(db: Db, ctx: GateContext, input: GateRead, s
   const read = liveRead("entry", ctx, input);
   // A doubtful read of a plate must not hide a clear read of it a second later: separate keys.
   const recent = identityKey(identity) + (lowConfidence ? ":doubtful" : "");
-  return answerRead<CheckInAnswer>(db, ctx, read, Boolean(input.event_id), named, recent, startedAt);
+  return answerRead<CheckInAnswer>(db, ctx, read, Boolean(input.event_id), named, recent, startedAt, limit);
 }

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { enforceTicket, type LimitTicket } from "@/lib/ratelimit";
 import type { CheckOutAnswer, GateRead } from "./answers";
 import { answerRead } from "./dedupe";
 import { assertDirection, assertOwnGate, type GateContext } from "./gate-auth";
@@ -12,13 +13,16 @@ import { replayExit } from "./replay";
  * the overstay checkOut will charge, computed from the same inputs (read-log.ts: exitDecision),
  * and settled after the answer. The read path is check-in's (dedupe.ts: answerRead).
  */
-export async function checkOutAtGate(db: Db, ctx: GateContext, input: GateRead, startedAt: number): Promise<CheckOutAnswer> {
+export async function checkOutAtGate(db: Db, ctx: GateContext, input: GateRead, startedAt: number, limit?: LimitTicket): Promise<CheckOutAnswer> {
   assertOwnGate(ctx, input);
   assertDirection(ctx, "exit");
-  if (input.offline_decision) return replayExit(db, ctx, input);
+  if (input.offline_decision) {
+    if (limit) await enforceTicket(limit);
+    return replayExit(db, ctx, input);
+  }
 
   const identity = await identify(input.identifier);
   const named = identity.kind !== "bad" && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? identity : null;
   const read = liveRead("exit", ctx, input);
-  return answerRead<CheckOutAnswer>(db, ctx, read, Boolean(input.event_id), named, identityKey(identity), startedAt);
+  return answerRead<CheckOutAnswer>(db, ctx, read, Boolean(input.event_id), named, identityKey(identity), startedAt, limit);
 }

@@ -18,10 +18,14 @@ export type EntryVerdict =
 
 const ms = (iso: string) => Date.parse(iso);
 
-/** When a car may enter for a reservation: from the lot's margin before the start until start + grace. */
-export function entryWindow(pass: Pick<GatePass, "start">, lot: Pick<Lot, "gateEntryMarginMinutes" | "graceMinutes">) {
+/**
+ * When a car may enter for a reservation: from the lot's margin before the start until start + the
+ * grace shown at booking (the lot's current grace only for a booking made before it was kept).
+ */
+export function entryWindow(pass: Pick<GatePass, "start" | "policy">, lot: Pick<Lot, "gateEntryMarginMinutes" | "graceMinutes">) {
   const start = ms(pass.start);
-  return { from: new Date(start - lot.gateEntryMarginMinutes * 60_000), until: new Date(start + lot.graceMinutes * 60_000) };
+  const grace = pass.policy?.grace_minutes ?? lot.graceMinutes;
+  return { from: new Date(start - lot.gateEntryMarginMinutes * 60_000), until: new Date(start + grace * 60_000) };
 }
 
 /**
@@ -85,7 +89,8 @@ export function exitPass(passes: GatePass[], now: Date): GatePass | null {
 
 /**
  * What leaving at `at` costs on top of what was paid: the overstay past end + tolerance, priced
- * with the plan the driver booked at — the same inputs checkOut uses, so the same amount.
+ * with the plan the driver booked at and capped as shown at booking — the same inputs checkOut
+ * uses (bookedPolicy), so the same amount.
  */
 export function exitCharges(pass: GatePass, lot: Lot, at: Date): number {
   const plan = pass.plan ? RatePlan.parse(pass.plan) : lotRatePlan(lot);
@@ -95,6 +100,7 @@ export function exitCharges(pass: GatePass, lot: Lot, at: Date): number {
     timeZone: lot.timeZone,
     end: new Date(pass.end),
     actualEnd: at,
-    toleranceMinutes: lot.overstayToleranceMinutes,
+    toleranceMinutes: pass.policy?.overstay_tolerance_minutes ?? lot.overstayToleranceMinutes,
+    dailyCap: pass.policy?.overstay_daily_cap,
   }).amount;
 }

@@ -1,8 +1,9 @@
 import { getDb, type Db } from "@/db/client";
+import { enforceTicket, foldLimit, type LimitTicket } from "@/lib/ratelimit";
 import { afterAnswer } from "./background";
 import type { GateContext } from "./gate-auth";
 import type { Identity } from "./identify";
-import type { ReadKeys, ReadOutcome } from "./kv";
+import { KvUnavailableError, type ReadKeys, type ReadOutcome } from "./kv";
 import { passesFromDb, type DbLookup } from "./lookup";
 import { reconcileLotSoon } from "./pass-reconcile";
 import { contextOf, decideRecord, recordAfterAnswer, type Decided, type GateRecord, type ReadJson } from "./read-log";
@@ -36,11 +37,12 @@ export async function readAnswer<A>(key: string): Promise<A | null> {
 type Known = Extract<Identity, { kind: "plate" | "qr" }>;
 
 /**
- * A live read, start to answer: one round trip to the store (kv.read) answers a duplicate, or
- * claims the read and logs it with the car's passes. Only when the store cannot vouch for the car
- * (no pass key, and the plate may have a reservation) is PostgreSQL asked, and the read claimed
- * with what it said (a second round trip). While Redis is down, this process's memory claims and
- * PostgreSQL decides. The record is then written to gate_events after the answer.
+ * A live read, start to answer: one round trip to the store (kv.read) counts the gate's rate
+ * limit, answers a duplicate, or claims the read and logs it with the car's passes. Only when the
+ * store cannot vouch for the car (no pass key, and the plate may have a reservation) is PostgreSQL
+ * asked, and the read claimed with what it said (a second round trip). While Redis is down, this
+ * process's memory claims and PostgreSQL decides. The record is then written to gate_events after
+ * the answer.
  */
 export async function answerRead<A>(
   db: Db,
@@ -51,6 +53,8 @@ export async function answerRead<A>(
   named: Known | null,
   recentIdentity: string,
   startedAt: number,
+  /** The gate's rate limit, counted in the same round trip (see LimitTicket). */
+  limit?: LimitTicket,
 ): Promise<A> {
   const keys: ReadKeys = {
     event: bridgeEventId ? gateKeys.event(read.event_id) : null,
@@ -68,12 +72,18 @@ export async function answerRead<A>(
 
   let kv = shared;
   let outcome: ReadOutcome;
+  const folded = limit && kv !== local ? foldLimit(limit) : null;
   try {
-    outcome = await shared.read(keys, json(), { plate, ...ttl });
-  } catch {
+    outcome = await shared.read(keys, json(), { plate, ...ttl, ...(folded ? { limit: folded } : {}) });
+    if (folded && outcome.limit) folded.settle(outcome.limit); // throws the 429 when the limit is spent
+  } catch (err) {
+    if (!(err instanceof KvUnavailableError)) throw err;
     kv = local;
     outcome = await local.read(keys, json(), { plate, ...ttl });
   }
+  // Not counted in the script (no Redis, or Redis is down): counted on its own.
+  if (limit) await enforceTicket(limit);
+  if (outcome.kind === "limited") throw new Error("the gate store refused a read without its limit's counts");
   if (outcome.kind === "miss") {
     const found: DbLookup = named ? await passesFromDb(db, ctx.lot, named, new Date(read.at)) : { passes: [] };
     if (found.passes.length && kv === shared) {
@@ -87,7 +97,7 @@ export async function answerRead<A>(
       kv = local;
       outcome = await local.read(keys, json(), { plate, found: JSON.stringify(found), ...ttl });
     }
-    if (outcome.kind === "miss") throw new Error("the gate store answered a miss for a read with its passes");
+    if (outcome.kind === "miss" || outcome.kind === "limited") throw new Error("the gate store answered a miss for a read with its passes");
   }
   const record = JSON.parse(outcome.record) as GateRecord;
   const decided = (await decideRecord(ctx, record)) as Decided<A>;

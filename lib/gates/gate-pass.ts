@@ -1,5 +1,5 @@
 import type { ReservationWithSpot } from "@/db/queries/reservations";
-import type { VehicleType } from "@/db/schema";
+import type { BookingPolicySnapshot, VehicleType } from "@/db/schema";
 import type { RatePlan } from "@/lib/pricing/rate-plan";
 import type { PricingSnapshot } from "@/lib/reservations/price-booking";
 
@@ -26,7 +26,15 @@ export type GatePass = {
   currency: string;
   /** The plan of the booking's pricing snapshot; null for rows priced before snapshots existed. */
   plan: RatePlan | null;
+  /**
+   * The terms the gate applies as shown at booking (reservations.policy): the entry grace and the
+   * overstay tolerance and daily cap. Absent for rows booked before snapshots existed (then the
+   * lot's current terms apply, as bookedPolicy does).
+   */
+  policy?: GatePolicy | null;
 };
+
+export type GatePolicy = Pick<BookingPolicySnapshot, "grace_minutes" | "overstay_tolerance_minutes" | "overstay_daily_cap">;
 
 export const isPassStatus = (s: string): s is PassStatus => (PASS_STATUSES as readonly string[]).includes(s);
 
@@ -45,6 +53,9 @@ export function gatePassOf(r: ReservationWithSpot & { spotLevel: string }): Gate
     vehicle_type: r.vehicleType,
     currency: r.currency,
     plan: (r.pricing as Partial<PricingSnapshot> | null)?.plan ?? null,
+    policy: r.policy
+      ? { grace_minutes: r.policy.grace_minutes, overstay_tolerance_minutes: r.policy.overstay_tolerance_minutes, overstay_daily_cap: r.policy.overstay_daily_cap }
+      : null,
   };
 }
 

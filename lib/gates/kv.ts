@@ -1,4 +1,5 @@
 import type { RedisLike } from "@/lib/redis/client";
+import { slidingWindowLua } from "@/lib/ratelimit/sliding-window";
 
 /** The keys one read at the barrier touches (see GATE_READ). */
 export type ReadKeys = {
@@ -17,13 +18,21 @@ export type ReadKeys = {
   log: string;
 };
 
-export type ReadOutcome =
+/** The gate's rate limit, counted in the same script (lib/ratelimit: foldLimit). */
+export type ReadLimit = { keys: [string, string]; args: [number, number, number] };
+/** What the limit's counter said (absent when the read counted no limit). */
+export type LimitCounts = { allowed: boolean; current: number; previous: number };
+
+export type ReadOutcome = (
   /** an earlier read of the same car or event id: its record answers this one */
   | { kind: "duplicate"; record: string }
   /** this read is the event: its record (with what the store knew) was claimed and logged */
   | { kind: "new"; record: string; logId: string | null; lotLoaded: boolean }
   /** the store cannot answer for this car: ask PostgreSQL, then call again with `found` */
-  | { kind: "miss"; lotLoaded: boolean };
+  | { kind: "miss"; lotLoaded: boolean }
+  /** the gate's rate limit is spent: nothing was read or claimed */
+  | { kind: "limited" }
+) & { limit?: LimitCounts };
 
 /**
  * The little key-value surface the gates need: gate passes (plate → reservation), recent reads
@@ -39,27 +48,40 @@ export interface GateKv {
    * dedupe keys and appended to the log. `read` is the read's JSON; the record is
    * `{"read": read, "found": passes}`.
    */
-  read(keys: ReadKeys, read: string, opts: { plate: string | null; found?: string; duplicateTtl: number; eventTtl: number }): Promise<ReadOutcome>;
+  read(keys: ReadKeys, read: string, opts: { plate: string | null; found?: string; duplicateTtl: number; eventTtl: number; limit?: ReadLimit }): Promise<ReadOutcome>;
   get(key: string): Promise<string | null>;
   /** Stores `value` unless the key exists; returns null when stored, else the value already there. */
   claim(key: string, value: string, ttlSeconds: number): Promise<string | null>;
   put(key: string, value: string, ttlSeconds: number): Promise<void>;
   remove(...keys: string[]): Promise<void>;
+  /** Many keys in one round trip (null where absent). */
+  getMany(keys: string[]): Promise<(string | null)[]>;
+  /**
+   * Many keys written (value) or deleted (null) and plates added to the known-plates set, in one
+   * round trip, atomically on Redis.
+   */
+  writeMany(writes: { key: string; value: string | null; ttlSeconds: number }[], known: { set: string; plates: string[] }): Promise<void>;
 }
 
 export class KvUnavailableError extends Error {}
 
-// KEYS: event recent pass lotLoaded knownPlates knownComplete log
-// ARGV: hasEvent hasPass duplicateTtl eventTtl read plate found
+// KEYS: event recent pass lotLoaded knownPlates knownComplete log limitCurrent limitPrevious
+// ARGV: hasEvent hasPass duplicateTtl eventTtl read plate found hasLimit limit weight limitTtl
+// Returns {kind, record, logId, lotLoaded, limitAllowed, limitCurrent, limitPrevious}.
 const GATE_READ = `
+local rl_ok, rl_cur, rl_prev = 1, -1, -1
+if ARGV[8] == '1' then
+${slidingWindowLua({ cur: "KEYS[8]", prev: "KEYS[9]", limit: "ARGV[9]", weight: "ARGV[10]", ttl: "ARGV[11]", count: "true" })}
+  if rl_ok == 0 then return {'limited', '', '', 0, rl_ok, rl_cur, rl_prev} end
+end
 if ARGV[1] == '1' then
   local e = redis.call('GET', KEYS[1])
-  if e then return {'duplicate', e} end
+  if e then return {'duplicate', e, '', 0, rl_ok, rl_cur, rl_prev} end
 end
 local r = redis.call('GET', KEYS[2])
 if r then
   if ARGV[1] == '1' then redis.call('SET', KEYS[1], r, 'EX', ARGV[4]) end
-  return {'duplicate', r}
+  return {'duplicate', r, '', 0, rl_ok, rl_cur, rl_prev}
 end
 local loaded = redis.call('EXISTS', KEYS[4])
 local found = ARGV[7]
@@ -72,7 +94,7 @@ if found == '' then
       if ARGV[6] ~= '' and redis.call('EXISTS', KEYS[6]) == 1 and redis.call('SISMEMBER', KEYS[5], ARGV[6]) == 0 then
         found = '{"passes":[]}'
       else
-        return {'miss', loaded}
+        return {'miss', '', '', loaded, rl_ok, rl_cur, rl_prev}
       end
     end
   end
@@ -81,7 +103,19 @@ local record = '{"read":' .. ARGV[5] .. ',"found":' .. found .. '}'
 redis.call('SET', KEYS[2], record, 'EX', ARGV[3])
 if ARGV[1] == '1' then redis.call('SET', KEYS[1], record, 'EX', ARGV[4]) end
 local id = redis.call('XADD', KEYS[7], 'MAXLEN', '~', 1000000, '*', 'r', record)
-return {'new', record, id, loaded}`;
+return {'new', record, id, loaded, rl_ok, rl_cur, rl_prev}`;
+
+const MGET = `return redis.call('MGET', unpack(KEYS))`;
+
+// KEYS: knownPlates, then the keys to write; ARGV: value ('' = delete) and ttl per key, then the plates.
+const WRITE_MANY = `
+local n = #KEYS - 1
+for i = 1, n do
+  if ARGV[2 * i - 1] == '' then redis.call('DEL', KEYS[i + 1])
+  else redis.call('SET', KEYS[i + 1], ARGV[2 * i - 1], 'EX', ARGV[2 * i]) end
+end
+for j = 2 * n + 1, #ARGV, 1000 do redis.call('SADD', KEYS[1], unpack(ARGV, j, math.min(j + 999, #ARGV))) end
+return n`;
 
 const CLAIM = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return false end
@@ -103,7 +137,10 @@ export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldo
       return await Promise.race([
         op(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new KvUnavailableError(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+          // Refused only after the I/O already waiting has been read (setImmediate runs after the
+          // poll phase): a busy event loop that is late to read Redis' answer is not Redis being
+          // down — tripping then would send every read to PostgreSQL just when the process is busiest.
+          timer = setTimeout(() => setImmediate(() => reject(new KvUnavailableError(`Redis did not answer within ${timeoutMs} ms`))), timeoutMs);
         }),
       ]);
     } catch (err) {
@@ -116,17 +153,26 @@ export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldo
   return {
     read: (k, read, o) =>
       guarded(async () => {
-        const keys = [k.event ?? k.recent, k.recent, k.pass ?? k.recent, k.lotLoaded, k.knownPlates, k.knownComplete, k.log];
-        const args = [k.event ? "1" : "0", k.pass ? "1" : "0", o.duplicateTtl, o.eventTtl, read, o.plate ?? "", o.found ?? ""];
-        const out = (await redis.eval(GATE_READ, keys, args)) as [string, string | number, string?, number?];
-        if (out[0] === "duplicate") return { kind: "duplicate", record: String(out[1]) };
-        if (out[0] === "miss") return { kind: "miss", lotLoaded: Number(out[1]) === 1 };
-        return { kind: "new", record: String(out[1]), logId: out[2] ?? null, lotLoaded: Number(out[3]) === 1 };
+        const keys = [k.event ?? k.recent, k.recent, k.pass ?? k.recent, k.lotLoaded, k.knownPlates, k.knownComplete, k.log, ...(o.limit?.keys ?? [k.recent, k.recent])];
+        const args = [k.event ? "1" : "0", k.pass ? "1" : "0", o.duplicateTtl, o.eventTtl, read, o.plate ?? "", o.found ?? "", o.limit ? "1" : "0", ...(o.limit?.args ?? [0, 0, 0])];
+        const out = (await redis.eval(GATE_READ, keys, args)) as [string, string, string, number, number, number, number];
+        const limit = Number(out[5]) >= 0 ? { allowed: Number(out[4]) === 1, current: Number(out[5]), previous: Number(out[6]) } : undefined;
+        if (out[0] === "limited") return { kind: "limited", limit };
+        if (out[0] === "duplicate") return { kind: "duplicate", record: String(out[1]), limit };
+        if (out[0] === "miss") return { kind: "miss", lotLoaded: Number(out[3]) === 1, limit };
+        return { kind: "new", record: String(out[1]), logId: out[2] || null, lotLoaded: Number(out[3]) === 1, limit };
       }),
     get: (key) => guarded(() => redis.get(key)),
     claim: (key, value, ttl) => guarded(async () => ((await redis.eval(CLAIM, [key], [value, ttl])) as string | null) ?? null),
     put: (key, value, ttl) => guarded(() => redis.set(key, value, ttl)),
     remove: (...keys) => guarded(() => redis.del(...keys)),
+    getMany: (keys) => (keys.length ? guarded(async () => (await redis.eval(MGET, keys, [])) as (string | null)[]) : Promise.resolve([])),
+    writeMany: (writes, known) =>
+      guarded(async () => {
+        if (!writes.length && !known.plates.length) return;
+        const args = [...writes.flatMap((w) => [w.value ?? "", w.ttlSeconds]), ...known.plates];
+        await redis.eval(WRITE_MANY, [known.set, ...writes.map((w) => w.key)], args);
+      }),
   };
 }
 
@@ -190,6 +236,17 @@ export function memoryGateKv(now: () => number = Date.now): GateKv {
     },
     async remove(...keys) {
       for (const k of keys) entries.delete(k);
+    },
+    async getMany(keys) {
+      return keys.map((k) => live(k)?.value ?? null);
+    },
+    // No known-plates set in memory: a miss here is never authoritative.
+    async writeMany(writes) {
+      sweep();
+      for (const w of writes) {
+        if (w.value === null) entries.delete(w.key);
+        else entries.set(w.key, { value: w.value, expiresAt: now() + w.ttlSeconds * 1000 });
+      }
     },
   };
 }

@@ -70,7 +70,7 @@ export async function buildOfflineCache(db: Db, ctx: GateContext, opts: { now?: 
     }
     if (r.status === "checked_in" && gate.direction === "entry" && !lot.allowReentry) payload.inside.push(r.id);
     if (!r.licensePlate) continue;
-    const window = entryWindow({ start: r.startTime.toISOString() }, lot);
+    const window = entryWindow({ start: r.startTime.toISOString(), policy: r.policy }, lot);
     const from = window.from;
     let to = window.until;
     if (gate.direction === "exit") to = new Date(r.endTime.getTime() + PASS_AFTER_END_MS);

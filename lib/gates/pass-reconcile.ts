@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { changedSince, currentPasses, recentPlates } from "@/db/queries/gate-reads";
+import { changedSince, recentPlates } from "@/db/queries/gate-reads";
+import { currentPasses } from "@/db/queries/gates";
 import { getRedis } from "@/lib/redis";
 import type { RedisLike } from "@/lib/redis/client";
 import { gatePassOf, passTtlSeconds, type GatePass } from "./gate-pass";
@@ -86,7 +87,7 @@ export async function reconcilePasses(db: Db, lotId?: string): Promise<number> {
   const redis = getRedis();
   if (!redis) return 0;
   const snapshotAt = new Date();
-  const want = desiredKeys(await currentPasses(db, lotId));
+  const want = desiredKeys(await currentPasses(db, { lotId }));
   const stale = new Set<string>();
   const written: string[] = [];
   const keys = [...want.keys()];

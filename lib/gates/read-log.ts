@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Db } from "@/db/client";
-import { findGateWithLot } from "@/db/queries/gate-reads";
+import { findGatesWithLot } from "@/db/queries/gate-reads";
 import { getRedis } from "@/lib/redis";
+import type { RedisLike } from "@/lib/redis/client";
 import { entryAnswer, exitAnswer, type CheckInAnswer, type CheckOutAnswer, type GateRead } from "./answers";
 import { afterAnswer } from "./background";
 import { entryVerdict, exitCharges, exitPass, type GateReason } from "./decide";
@@ -17,9 +19,9 @@ import { gateKeys } from "./store";
  * one Redis round trip) also appends `{"read", "found"}` — the read and what the store knew about
  * the car — to a Redis stream. The answer is a pure function of that record and the lot's settings
  * (decideRecord), so the stream entry is as good as the answer: if the process dies after
- * answering, any process can record the same event from it. Each process records its own reads
- * right after answering, in batches, and deletes their entries; `sweepAnsweredReads` (every few
- * seconds, in every process, one at a time) records whatever stayed in the stream longer than that.
+ * answering, any process can record the same event from it. The app processes drain the stream
+ * as one Redis consumer group, in batches (below); `sweepAnsweredReads` (every few seconds, in every
+ * process) takes over what a dead or failing consumer left pending.
  */
 export type ReadJson = {
   kind: "entry" | "exit";
@@ -87,119 +89,214 @@ export function exitDecision(ctx: GateContext, identity: Identity, lowConfidence
 // ---- recording, in batches -------------------------------------------------------------------------
 
 type Item = { ctx: GateContext; rec: GateRecord; logId: string | null };
-const g = globalThis as unknown as { __spotkeeperReadQueue?: { items: Item[]; flushing: Promise<void> | null } };
-const queue = (g.__spotkeeperReadQueue ??= { items: [], flushing: null });
 const BATCH = 200;
+/**
+ * How long the recorder lets answered reads gather before it drains them (each is durable
+ * meanwhile, and a replay or report of one drains at once). Each process records at most a few
+ * batches a second, so their fixed cost stays small per read however many processes share the load.
+ */
+const GATHER_MS = 250;
 
 async function toLive(it: Item): Promise<LiveRead> {
   const d = await decideRecord(it.ctx, it.rec);
   return { ctx: it.ctx, kind: it.rec.read.kind, identity: d.identity, pass: d.pass, answer: d.answer, occurredAt: new Date(it.rec.read.at), latencyMs: it.rec.read.latency_ms, offline: false };
 }
 
-async function recordItems(db: Db, items: Item[]) {
-  await recordLiveReads(db, await Promise.all(items.map(toLive)));
-  await forgetLogged(items.map((i) => i.logId).filter((id): id is string => id !== null));
+const contexts = new Map<string, { ctx: GateContext | null; until: number }>();
+/** The gates' contexts (gate and lot, cached a minute; null for a gate deleted since), in one query for those not cached. */
+async function contextsOf(db: Db, gateIds: string[]): Promise<Map<string, GateContext | null>> {
+  const now = Date.now();
+  const missing = [...new Set(gateIds)].filter((id) => !((contexts.get(id)?.until ?? 0) > now));
+  if (missing.length) {
+    const rows = new Map((await findGatesWithLot(db, missing)).map((r) => [r.gate.id, { gate: r.gate, lot: r.lot }]));
+    for (const id of missing) contexts.set(id, { ctx: rows.get(id) ?? null, until: now + 60_000 });
+  }
+  return new Map(gateIds.map((id) => [id, contexts.get(id)!.ctx]));
 }
 
-function flush(db: Db): Promise<void> {
-  queue.flushing ??= (async () => {
-    try {
-      while (queue.items.length) {
-        const batch = queue.items.splice(0, BATCH);
-        try {
-          await recordItems(db, batch);
-        } catch (err) {
-          // Still in the stream (when Redis took it): the sweep records them. Without Redis, retry here.
-          const unlogged = batch.filter((i) => i.logId === null);
-          console.warn(`[spotkeeper] recording ${batch.length} gate reads failed${unlogged.length ? "; retrying" : "; the sweep will"}:`, (err as Error).message);
-          if (unlogged.length) throw Object.assign(err as Error, { unlogged });
-        }
-      }
-    } finally {
-      queue.flushing = null;
-    }
-  })();
-  return queue.flushing;
+export async function contextOf(db: Db, gateId: string): Promise<GateContext | null> {
+  return (await contextsOf(db, [gateId])).get(gateId) ?? null;
 }
+
+// ---- the stream, drained by a consumer group --------------------------------------------------------
+//
+// Every process is a consumer of one group on the stream: XREADGROUP hands each entry to exactly
+// one of them, which records it and then acknowledges and deletes it (XACK + XDEL). An entry whose
+// consumer died, or whose recording failed, stays pending under that consumer; after
+// STALE_AFTER_MS any process's sweep takes it over (XAUTOCLAIM) and records it — so nothing
+// answered is lost, and no process sweeps what another is still recording.
+
+const GROUP = "recorders";
+const CONSUMER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+/** A pending entry idle this long belongs to a dead (or failing) consumer: another takes it. */
+const STALE_AFTER_MS = 15_000;
+/** Consumers with nothing pending and idle this long (processes gone) are removed from the group. */
+const GONE_AFTER_MS = 10 * 60_000;
+
+// KEYS: stream; ARGV: group, consumer, count. New entries for this consumer (creating the group,
+// from the stream's start, the first time).
+const READ_NEW = `
+local function read() return redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>') end
+local ok, res = pcall(read)
+if not ok then
+  if not string.find(tostring(res.err or res), 'NOGROUP') then return redis.error_reply(res.err or tostring(res)) end
+  redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
+  res = read()
+end
+if not res then return {} end
+return res[1][2]`;
+
+// KEYS: stream; ARGV: group, consumer, min idle ms, count. Entries pending too long, now this consumer's.
+const CLAIM_STALE = `
+local ok, res = pcall(redis.call, 'XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], '0-0', 'COUNT', ARGV[4])
+if not ok then
+  if string.find(tostring(res.err or res), 'NOGROUP') then return {} end
+  return redis.error_reply(res.err or tostring(res))
+end
+return res[2]`;
+
+// KEYS: stream; ARGV: group, ids…
+const DONE = `
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))`;
+
+// KEYS: stream; ARGV: group, idle ms. Removes consumers with nothing pending that have been idle long.
+const FORGET_GONE = `
+local ok, list = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+if not ok then return 0 end
+local n = 0
+for _, c in ipairs(list) do
+  local f = {}
+  for i = 1, #c, 2 do f[c[i]] = c[i + 1] end
+  if tonumber(f['pending']) == 0 and tonumber(f['idle']) > tonumber(ARGV[2]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], f['name'])
+    n = n + 1
+  end
+end
+return n`;
+
+type Entry = [id: string, fields: string[] | null];
+
+/** Records a batch of stream entries, then acknowledges and deletes them. */
+async function recordEntries(db: Db, redis: RedisLike, entries: Entry[]) {
+  // (An entry without fields was deleted from the stream meanwhile: recorded already.)
+  const recs = entries.flatMap(([id, fields]) => (fields ? [{ id, rec: JSON.parse(fields[1]!) as GateRecord }] : []));
+  const ctxs = await contextsOf(db, recs.map((r) => r.rec.read.gate_id));
+  const items: Item[] = [];
+  for (const { id, rec } of recs) {
+    const ctx = ctxs.get(rec.read.gate_id);
+    // A gate deleted with its lot leaves nothing to record its reads against.
+    if (ctx) items.push({ ctx, rec, logId: id });
+  }
+  if (items.length) await recordLiveReads(db, await Promise.all(items.map(toLive)));
+  if (entries.length) await redis.eval(DONE, [gateKeys.log()], [GROUP, ...entries.map(([id]) => id)]);
+}
+
+/** Takes new entries batch after batch until none is left; returns how many it recorded. */
+async function drainNew(db: Db, redis: RedisLike): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const entries = (await redis.eval(READ_NEW, [gateKeys.log()], [GROUP, CONSUMER, BATCH])) as Entry[];
+    await recordEntries(db, redis, entries);
+    done += entries.length;
+    if (entries.length < BATCH) return done;
+  }
+}
+
+const g = globalThis as unknown as { __spotkeeperRecorder?: { running: Promise<void> | null; again: boolean; scheduled: boolean; unlogged: Item[] } };
+const recorder = (g.__spotkeeperRecorder ??= { running: null, again: false, scheduled: false, unlogged: [] });
 
 /**
- * After the answer: record this read (with every other read answered meanwhile, in one insert).
- * A read only this process knows of (no Redis) is retried by afterAnswer until it is recorded.
+ * Drains the stream in this process, one drain at a time: a call while one runs makes it go round
+ * once more (and waits for that), so every entry added before the call is taken by the time it
+ * resolves — by this process or by another one's drain.
+ */
+function drain(db: Db): Promise<void> {
+  const redis = getRedis();
+  if (!redis) return Promise.resolve();
+  if (recorder.running) {
+    recorder.again = true;
+    return recorder.running;
+  }
+  recorder.running = (async () => {
+    try {
+      do {
+        recorder.again = false;
+        await drainNew(db, redis);
+        // Reads answered meanwhile: let the next moment's join them before the next batch (a
+        // batch costs the same whatever its size; draining each trickle would cost per read).
+        if (recorder.again) await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+      } while (recorder.again);
+    } finally {
+      recorder.running = null;
+    }
+  })();
+  return recorder.running;
+}
+
+/** Records, now, every answered read nobody has taken from the log yet (a replay or report waiting on one). */
+export const recordAnsweredReads = (db: Db) => drain(db);
+
+/**
+ * After the answer: have the answered-reads log drained (this read with every other read answered
+ * meanwhile, by any process, in batches). One background task covers every read answered while it
+ * runs, so answering costs no per-read recording work. A read only this process knows of (no
+ * Redis, or Redis was down: claimed in memory) is recorded from memory and retried by afterAnswer
+ * until it is.
  */
 export function recordAfterAnswer(db: Db, ctx: GateContext, rec: GateRecord, logId: string | null) {
-  const item: Item = { ctx, rec, logId };
-  afterAnswer("record", async () => {
-    if (!queue.items.includes(item)) queue.items.push(item);
-    // A flush about to finish may not see this item: flush until it is taken.
-    while (queue.items.includes(item)) {
+  if (logId === null) {
+    const item: Item = { ctx, rec, logId };
+    recorder.unlogged.push(item);
+    afterAnswer("record", async () => {
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+      if (!recorder.unlogged.includes(item)) return;
+      const batch = recorder.unlogged.splice(0, BATCH);
       try {
-        await flush(db);
+        await recordLiveReads(db, await Promise.all(batch.map(toLive)));
       } catch (err) {
-        if ((err as { unlogged?: Item[] }).unlogged?.includes(item)) throw err;
+        recorder.unlogged.unshift(...batch);
+        throw err;
       }
+    });
+    return;
+  }
+  if (recorder.scheduled) {
+    recorder.again = true;
+    return;
+  }
+  recorder.scheduled = true;
+  afterAnswer("record", async () => {
+    try {
+      // Recording costs the same per batch whatever its size: let the reads of the next moment join.
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
+      // A read answered between the drain's last look and here asks again: go round once more.
+      do await drain(db);
+      while (recorder.again);
+    } finally {
+      recorder.scheduled = false;
     }
   });
 }
 
-// ---- the stream ----------------------------------------------------------------------------------
-
-const XRANGE = `return redis.call('XRANGE', KEYS[1], '-', ARGV[1], 'COUNT', ARGV[2])`;
-const XDEL = `return redis.call('XDEL', KEYS[1], unpack(ARGV))`;
-const LOCK = `return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])`;
-
-async function forgetLogged(ids: string[]) {
-  const redis = getRedis();
-  if (!redis || ids.length === 0) return;
-  try {
-    await redis.eval(XDEL, [gateKeys.log()], ids);
-  } catch (err) {
-    // Recorded, but still in the stream: the sweep records them again (a no-op) and deletes them.
-    console.warn("[spotkeeper] could not trim the answered-reads log:", (err as Error).message);
-  }
-}
-
-const contexts = new Map<string, { ctx: GateContext | null; until: number }>();
-export async function contextOf(db: Db, gateId: string): Promise<GateContext | null> {
-  const hit = contexts.get(gateId);
-  if (hit && hit.until > Date.now()) return hit.ctx;
-  const row = await findGateWithLot(db, gateId);
-  const ctx = row ? { gate: row.gate, lot: row.lot } : null;
-  contexts.set(gateId, { ctx, until: Date.now() + 60_000 });
-  return ctx;
-}
-
 /**
- * The backstop: answered reads still in the stream `olderThanMs` after they were answered (their
- * process died, or PostgreSQL refused them) are recorded here and removed. Idempotent (gate events
- * are unique by event id; workflow events by their id), and one process at a time sweeps.
+ * The backstop, run every few seconds in every process (upkeep.ts): entries pending longer than
+ * `olderThanMs` (their consumer died, or PostgreSQL refused them) are taken over and recorded, and
+ * entries nobody has taken yet (their process died before draining) are drained. Idempotent (gate
+ * events are unique by event id, workflow events by their id).
  */
-export async function sweepAnsweredReads(db: Db, opts: { olderThanMs?: number; max?: number } = {}): Promise<number> {
+export async function sweepAnsweredReads(db: Db, opts: { olderThanMs?: number } = {}): Promise<number> {
   const redis = getRedis();
   if (!redis) return 0;
-  const olderThanMs = opts.olderThanMs ?? 15_000;
-  const lockKey = `${gateKeys.log()}:sweeping`;
-  const token = `${process.pid}:${Math.random()}`;
-  if (!(await redis.eval(LOCK, [lockKey], [token, 60_000]))) return 0;
+  const idle = opts.olderThanMs ?? STALE_AFTER_MS;
   let done = 0;
-  try {
-    for (;;) {
-      const until = `${Date.now() - olderThanMs}`;
-      const entries = (await redis.eval(XRANGE, [gateKeys.log()], [until, BATCH])) as [string, string[]][];
-      if (!entries.length) return done;
-      const items: Item[] = [];
-      const orphans: string[] = [];
-      for (const [id, fields] of entries) {
-        const rec = JSON.parse(fields[1]!) as GateRecord;
-        const ctx = await contextOf(db, rec.read.gate_id);
-        if (ctx) items.push({ ctx, rec, logId: id });
-        else orphans.push(id); // the gate was deleted with its lot: nothing to record it against
-      }
-      await recordItems(db, items);
-      await forgetLogged(orphans);
-      done += entries.length;
-      if (opts.max !== undefined && done >= opts.max) return done;
-    }
-  } finally {
-    await redis.del(lockKey).catch(() => {});
+  for (;;) {
+    const entries = (await redis.eval(CLAIM_STALE, [gateKeys.log()], [GROUP, CONSUMER, idle, BATCH])) as Entry[];
+    await recordEntries(db, redis, entries);
+    done += entries.length;
+    if (entries.length < BATCH) break;
   }
+  done += await drainNew(db, redis);
+  await redis.eval(FORGET_GONE, [gateKeys.log()], [GROUP, GONE_AFTER_MS]);
+  return done;
 }

@@ -3,8 +3,8 @@ import { insertGateEvents } from "@/db/queries/gate-reads";
 import { findGateEvent, insertGateEvent, overstayChargeStatus } from "@/db/queries/gates";
 import type { GateCollection } from "@/db/schema";
 import type { VehicleMovementData } from "@/inngest/events";
-import { inngestConfigured, sendEvent } from "@/lib/workflows/send-event";
-import { recordVehicleEntry, recordVehicleExit, type ExitOutcome } from "@/lib/workflows/vehicle-events";
+import { inngestConfigured, sendEvent, sendEvents } from "@/lib/workflows/send-event";
+import { recordVehicleEntries, recordVehicleEntry, recordVehicleExit, type ExitOutcome } from "@/lib/workflows/vehicle-events";
 import type { CheckInAnswer, CheckOutAnswer } from "./answers";
 import type { GateContext } from "./gate-auth";
 import type { GatePass } from "./gate-pass";
@@ -12,15 +12,15 @@ import { identityLabel, type Identity } from "./identify";
 
 /**
  * What a read does to its reservation (checked in, or checked out with refund/overstay) is done by
- * the workflow consumers of parking/vehicle.entered|exited (lib/workflows/vehicle-events.ts):
+ * the consumers of parking/vehicle.entered|exited (lib/workflows/vehicle-events.ts), each
+ * idempotent (the event id is Inngest's idempotency key; a consumer is a no-op the second time):
  *
- * - A live read publishes the event and records the gate event; the consumer (Inngest, or the
- *   in-process scheduler) applies it. Publishing comes first and is idempotent (the event id is
- *   Inngest's idempotency key; the consumers are no-ops the second time), so a retry after a
- *   failure in between repeats nothing harmful. If the event cannot be published (Inngest
- *   unreachable), the same consumer function runs here, so a car is never left "not entered".
- * - An offline replay applies it here first, because the bridge is told "recorded" only once it is
- *   and operators must see what an offline exit's charges came to; the event follows.
+ * - Live reads are recorded in batches (recordLiveReads, below): the entries are checked in by the
+ *   recorder itself, all in one statement, and the movements are then published (with Inngest) for
+ *   the exits' consumer to settle each car's money; without Inngest, or when it cannot be reached,
+ *   the exits are checked out here, so a car is never left "not entered" or "not left".
+ * - An offline replay applies its movement here first, because the bridge is told "recorded" only
+ *   once it is and operators must see what an offline exit's charges came to; the event follows.
  */
 
 type Common = {
@@ -119,11 +119,18 @@ export async function recordExit(db: Db, r: Common & { answer: CheckOutAnswer })
 
 export type LiveRead = Common & { kind: "entry" | "exit"; answer: CheckInAnswer | CheckOutAnswer };
 
+/** Exits settle money one car at a time (checkOut); a few at once, so a batch does not take the whole pool. */
+const EXITS_AT_ONCE = 4;
+
 /**
- * Records live reads (answered at the barrier) in one insert, then publishes the movement of each
- * that let a car in or out. Publishing after the insert is safe here because the reads stay in the
- * answered-reads log until this returns: a crash in between records them again (the insert is a
- * no-op by event id) and publishes again (idempotent by event id).
+ * Records a batch of live reads (answered at the barrier) at a cost that does not grow with the
+ * batch: one insert of the gate events; one statement checking in every car let in
+ * (recordVehicleEntries), whose passes are rewritten together after it; one call publishing the
+ * movements (Inngest, event id = idempotency key). Exits are checked out one car at a time — each
+ * settles its own money — by the vehicle.exited consumer (Inngest), or here without it. Safe to
+ * repeat: the reads stay in the answered-reads log until this returns, and a second run inserts no
+ * event (unique event id), checks no one in twice (only confirmed rows move) and publishes nothing
+ * new (idempotency keys).
  */
 export async function recordLiveReads(db: Db, reads: LiveRead[]) {
   await insertGateEvents(
@@ -133,13 +140,30 @@ export async function recordLiveReads(db: Db, reads: LiveRead[]) {
       return r.kind === "exit" ? { ...row, pendingCharges: (r.answer as CheckOutAnswer).pending_charges, currency: (r.answer as CheckOutAnswer).currency } : row;
     }),
   );
-  const moving = reads.filter((r) => r.pass && (r.kind === "exit" || r.answer.action === "open_barrier"));
-  await Promise.all(moving.map(async (r) => {
-    if (!r.pass) return;
-    const name = r.kind === "entry" ? "parking/vehicle.entered" : "parking/vehicle.exited";
+  const entered = new Map<string, VehicleMovementData>();
+  const exited: VehicleMovementData[] = [];
+  for (const r of reads) {
+    if (!r.pass) continue;
     const data = movement(r, r.answer.event_id, r.pass.reservation_id);
-    // The in-process scheduler's queue dies with the process: apply here, before the read leaves the log.
-    if (inngestConfigured()) await publish(db, name, data, false);
-    else await apply(db, name, data);
-  }));
+    if (r.kind === "exit") exited.push(data);
+    else if (r.answer.action === "open_barrier" && !entered.has(data.reservation_id)) entered.set(data.reservation_id, data);
+  }
+  await recordVehicleEntries(db, [...entered.values()], "gate");
+  if (inngestConfigured()) {
+    const events = [
+      ...[...entered.values()].map((data) => ({ name: "parking/vehicle.entered" as const, data, id: data.event_id })),
+      ...exited.map((data) => ({ name: "parking/vehicle.exited" as const, data, id: data.event_id })),
+    ];
+    try {
+      await sendEvents(events);
+      return;
+    } catch (err) {
+      console.warn(`[spotkeeper] ${events.length} gate movements not published; applying the exits here:`, (err as Error).message);
+    }
+  }
+  // Without Inngest the in-process scheduler's queue dies with the process: apply the exits here,
+  // before the reads leave the log (the entries are applied above in either case).
+  for (let i = 0; i < exited.length; i += EXITS_AT_ONCE) {
+    await Promise.all(exited.slice(i, i + EXITS_AT_ONCE).map((data) => recordVehicleExit(db, data, "gate")));
+  }
 }

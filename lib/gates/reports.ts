@@ -11,6 +11,7 @@ import { undoCheckIn } from "@/lib/lifecycle/transitions";
 import { recordVehicleEntry } from "@/lib/workflows/vehicle-events";
 import type { GateContext } from "./gate-auth";
 import { identify, identityKey } from "./identify";
+import { recordAnsweredReads } from "./read-log";
 import { gateKeys, gateStores } from "./store";
 
 /**
@@ -37,7 +38,13 @@ export async function applyBarrierReport(
   ctx: GateContext,
   report: { event_id: string; barrier: BarrierOutcome; action: GateAction; identifier?: string },
 ) {
-  const row = await findGateEvent(db, report.event_id);
+  let row = await findGateEvent(db, report.event_id);
+  if (!row) {
+    // Answered live a moment ago and still waiting in the answered-reads log: record it now
+    // rather than have the bridge come back (it may already be with another process's recorder).
+    await recordAnsweredReads(db);
+    row = await findGateEvent(db, report.event_id);
+  }
   if (!row) throw new ApiError("not_ready", "This read is still being recorded; send the report again in a moment", { event_id: report.event_id });
   if (row.gateId !== ctx.gate.id) throw new ApiError("not_found", "No such read at this gate");
   // The stored response is the answer the gate was given, a CheckInOut when it was recorded.

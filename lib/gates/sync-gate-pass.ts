@@ -1,59 +1,75 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { activeReservationsForPlate, reservationsWithSpot } from "@/db/queries/gates";
+import { currentPasses, lockNames, reservationsWithSpot } from "@/db/queries/gates";
+import { LOCKS } from "@/db/locks";
 import type { LifecycleEffect } from "@/lib/lifecycle/effects";
 import { gatePassOf, isPassStatus, passTtlSeconds, type GatePass } from "./gate-pass";
-import { noteKnownPlate } from "./pass-reconcile";
 import { gateKeys, gateStores } from "./store";
-import { LOCKS } from "@/db/locks";
 
-// Two-key advisory locks: LOCKS.gatePassReservation for a reservation's key, LOCKS.gatePassPlate for a lot+plate key.
-const ridLock = (id: string) => sql`select pg_advisory_xact_lock(${LOCKS.gatePassReservation}, hashtext(${id}))`;
-const plateLock = (lotId: string, plate: string) => sql`select pg_advisory_xact_lock(${LOCKS.gatePassPlate}, hashtext(${`${lotId}:${plate}`}))`;
+/** Reservations per transaction: a reconciliation may hand over thousands. */
+const CHUNK = 500;
 
 /**
- * Rewrites the gate pass keys of these reservations from PostgreSQL: `rid → pass` while the
+ * Rewrites, from PostgreSQL, the gate pass keys of these reservations: `rid → pass` while the
  * reservation is confirmed or checked in (else deleted), and for each lot+plate involved (now or
- * before) the list of that plate's passes in the lot. Idempotent and order-independent: each key is
- * re-read and written under an advisory lock, so a sync that read older rows always writes before
- * one that reads newer rows, and the last write is the current state.
+ * before) the list of that plate's passes in the lot. Idempotent and order-independent: the keys are
+ * re-read and written under advisory locks (LOCKS.gatePassReservation per reservation, then
+ * LOCKS.gatePassPlate per lot+plate, each set taken in one global order), so a sync that read older
+ * rows always writes before one that reads newer rows, and the last write is the current state.
+ *
+ * A batch costs the same whatever its size: one transaction of four statements (lock the
+ * reservations, read them, lock their plates, read the plates' passes) and two Redis round trips
+ * (the keys as they were, for a plate that changed; every write at once).
  */
 export async function syncGatePass(db: Db, reservationIds: string[]) {
+  const ids = [...new Set(reservationIds)];
+  for (let i = 0; i < ids.length; i += CHUNK) await syncChunk(db, ids.slice(i, i + CHUNK));
+}
+
+async function syncChunk(db: Db, ids: string[]) {
   const { writer: kv } = gateStores();
-  const plates = new Map<string, { lotId: string; plate: string }>();
-  const notePlate = (lotId: string, plate: string | null) => {
-    if (plate) plates.set(`${lotId}:${plate}`, { lotId, plate });
-  };
+  await db.transaction(async (tx) => {
+    await lockNames(tx, LOCKS.gatePassReservation, ids);
+    const rows = await reservationsWithSpot(tx, ids);
+    // The plates the keys were written with, in case a reservation's plate has changed since.
+    const before = await kv.getMany(ids.map(gateKeys.reservation));
+    const plates = new Map<string, { lotId: string; plate: string }>();
+    const notePlate = (lotId: string, plate: string | null) => {
+      if (plate) plates.set(`${lotId}:${plate}`, { lotId, plate });
+    };
+    for (const b of before) {
+      if (!b) continue;
+      const old = JSON.parse(b) as GatePass;
+      notePlate(old.lot_id, old.plate);
+    }
+    for (const r of rows) notePlate(r.lotId, r.licensePlate);
+    await lockNames(tx, LOCKS.gatePassPlate, [...plates.keys()]);
+    const byPlate = new Map<string, GatePass[]>();
+    for (const r of await currentPasses(tx, { plates: [...plates.values()] })) {
+      const pass = gatePassOf(r);
+      const k = `${r.lotId}:${r.licensePlate}`;
+      if (pass) byPlate.set(k, [...(byPlate.get(k) ?? []), pass]);
+    }
 
-  for (const id of new Set(reservationIds)) {
-    await db.transaction(async (tx) => {
-      await tx.execute(ridLock(id));
-      const key = gateKeys.reservation(id);
-      // The plate the key was written with, in case the reservation's plate has changed since.
-      const before = await kv.get(key);
-      if (before) {
-        const old = JSON.parse(before) as GatePass;
-        notePlate(old.lot_id, old.plate);
-      }
-      const [row] = await reservationsWithSpot(tx, [id]);
-      if (!row) return kv.remove(key);
-      notePlate(row.lotId, row.licensePlate);
-      const pass = gatePassOf(row);
-      if (pass) await kv.put(key, JSON.stringify(pass), passTtlSeconds([pass]));
-      else await kv.remove(key);
-    });
-  }
-
-  for (const { lotId, plate } of plates.values()) {
-    await noteKnownPlate(plate);
-    await db.transaction(async (tx) => {
-      await tx.execute(plateLock(lotId, plate));
-      const passes = (await activeReservationsForPlate(tx, lotId, plate)).map(gatePassOf).filter((p) => p !== null);
-      const key = gateKeys.plate(lotId, plate);
-      if (passes.length) await kv.put(key, JSON.stringify(passes), passTtlSeconds(passes));
-      else await kv.remove(key);
-    });
-  }
+    const writes: { key: string; value: string | null; ttlSeconds: number }[] = [];
+    const found = new Map(rows.map((r) => [r.id, gatePassOf(r)]));
+    for (const id of ids) {
+      const pass = found.get(id) ?? null;
+      writes.push({ key: gateKeys.reservation(id), value: pass && JSON.stringify(pass), ttlSeconds: pass ? passTtlSeconds([pass]) : 0 });
+    }
+    for (const [k, { lotId, plate }] of plates) {
+      const passes = byPlate.get(k) ?? [];
+      writes.push({ key: gateKeys.plate(lotId, plate), value: passes.length ? JSON.stringify(passes) : null, ttlSeconds: passes.length ? passTtlSeconds(passes) : 0 });
+    }
+    const known = { set: gateKeys.knownPlates(), plates: [...new Set([...plates.values()].map((p) => p.plate))] };
+    try {
+      await kv.writeMany(writes, known);
+    } catch (err) {
+      // The known-plates set may now lack a plate: drop its marker so no read trusts it until the
+      // next rebuild (the pass keys themselves are repaired by the next sync or reconciliation).
+      await kv.remove(gateKeys.knownComplete()).catch(() => {});
+      throw err;
+    }
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import { auditOperatorWrite } from "@/lib/organisations/audit";
 import { ApiError, isApiError, type ErrorCode } from "@/lib/errors";
 import { authenticateGate, type GateContext } from "@/lib/gates/gate-auth";
 import { paymentsStatus } from "@/lib/payments/health";
-import { clientIp, enforceLimits, withLimitHeaders, type LimitResult } from "@/lib/ratelimit";
+import { clientIp, enforceLimits, enforceTicket, limitTicket, withLimitHeaders, type LimitResult, type LimitTicket } from "@/lib/ratelimit";
 import type { PolicyName } from "@/lib/ratelimit/config";
 import { errorResponse, json, parseBody, parseQuery } from "./respond";
 import { assertSameOrigin } from "./same-origin";
@@ -51,7 +51,12 @@ export type Auth =
    */
   | { operator: OperatorRole; lot?: (input: { db: Db; params: Record<string, string> }) => string | null | Promise<string | null> };
 
-type Out<A extends Auth> = { caller: A extends "public" | "gate" ? undefined : Caller; gate: A extends "gate" ? GateContext : undefined };
+type Out<A extends Auth> = {
+  caller: A extends "public" | "gate" ? undefined : Caller;
+  gate: A extends "gate" ? GateContext : undefined;
+  /** With `gateLimitInHandler`: the gate's rate limit, for the handler to count (see LimitTicket). */
+  limit: A extends "gate" ? LimitTicket | undefined : undefined;
+};
 
 export type RouteSpec<A extends Auth, P extends ParamsSchema | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType> = {
   method: Method;
@@ -81,6 +86,11 @@ export type RouteSpec<A extends Auth, P extends ParamsSchema | undefined, Q exte
   limit?: PolicyName;
   /** false: the handler never touches the database (and so must not start one, e.g. at build time). */
   database?: false;
+  /**
+   * Gate operations on the barrier's path: the per-gate limit is counted by the handler in the one
+   * Redis round trip of the read (input.limit), not by a round trip of its own before it.
+   */
+  gateLimitInHandler?: true;
   handler: (
     input: {
       req: Request;
@@ -136,13 +146,15 @@ export function defineRoute<
     let res: Response;
     let failure: unknown;
     let limits: LimitResult | null = null;
+    let ticket: LimitTicket | undefined;
     try {
       if (!acceptsJson(req)) throw new ApiError("not_acceptable", "This API answers with application/json; send an Accept header that allows it");
       // Gates are limited per gate, never by an address's limit: a lot's gates often share one address.
       if (spec.auth !== "gate") limits = await enforceLimits([["ip", clientIp(req)]]);
       const db = spec.database === false ? noDatabase : await getDb();
       const gate = spec.auth === "gate" ? await gateCaller(req) : undefined;
-      if (gate) limits = await enforceLimits([["gate", gate.gate.id]]);
+      if (gate && spec.gateLimitInHandler) ticket = limitTicket("gate", gate.gate.id);
+      else if (gate) limits = await enforceLimits([["gate", gate.gate.id]]);
       const caller = spec.auth === "public" || spec.auth === "gate" ? undefined : await signedIn(req, db, spec);
       if (caller) {
         const perUser: [PolicyName, string][] = [["token", caller.tokenId ?? `user:${caller.id}`]];
@@ -161,8 +173,12 @@ export function defineRoute<
       }
       const query = spec.query ? parseQuery(req, spec.query) : undefined;
       const body = spec.body ? await parseBody(req, spec.body) : undefined;
-      const input = { req, db, params, query, body, startedAt, caller, gate } as Parameters<typeof handler>[0];
+      const input = { req, db, params, query, body, startedAt, caller, gate, limit: ticket } as Parameters<typeof handler>[0];
       const out = await handler(input);
+      if (ticket) {
+        await enforceTicket(ticket);
+        limits = ticket.result;
+      }
       const headers = typeof spec.response.headers === "function" ? spec.response.headers(out) : spec.response.headers;
       res = spec.response.status === 204 ? new Response(null, { status: 204, headers }) : json(out, spec.response.status ?? 200, headers);
       if (lot && req.method !== "GET") {
@@ -172,7 +188,10 @@ export function defineRoute<
       }
     } catch (err) {
       failure = err;
-      res = errorResponse(undeclared(route as RouteDeclaration, err) ?? err);
+      // A request the handler refused before counting its limit still counts (and a spent limit answers 429).
+      if (ticket && !ticket.counted) failure = await enforceTicket(ticket).then(() => err, (limited: unknown) => limited);
+      if (ticket?.result) limits = ticket.result;
+      res = errorResponse(undeclared(route as RouteDeclaration, failure) ?? failure);
     }
     res = withLimitHeaders(res, failure, limits);
     // Every gate answer tells the kiosk whether payments can be collected (its red "payments down" band).

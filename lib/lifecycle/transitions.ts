@@ -1,10 +1,10 @@
 import type { DbOrTx } from "@/db/client";
-import { insertTransition, moveReservationStatus } from "@/db/queries/lifecycle";
+import { insertTransition, moveReservationStatus, moveReservationsStatus, type BatchMove } from "@/db/queries/lifecycle";
 import type { NewReservation, Reservation, ReservationStatus } from "@/db/schema";
 import { noteReleased } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
 import { recordChange } from "./effects";
-import { canTransition, HOLDS_SPOT, type Cause } from "./state-machine";
+import { canTransition, HOLDS_SPOT, IllegalTransitionError, type Cause } from "./state-machine";
 
 export type TransitionContext = { cause: Cause; actorId?: string | null; note?: string; at?: Date };
 type Row = Pick<Reservation, "id" | "status" | "lotId" | "vehicleType" | "startTime" | "endTime">;
@@ -55,3 +55,23 @@ export const markNoShow = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transi
 export const complete = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "completed", ctx, { checkedOutAt: ctx.at ?? new Date() });
 /** The gate answered "open" but the barrier never did (relay failure, or the bridge had already refused): the car is outside. */
 export const undoCheckIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "confirmed", ctx, { checkedInAt: null });
+
+/**
+ * The same edge for many reservations in one statement (the gate recorder's batch of entries): the
+ * state machine's rules are checked once for the edge, each row moves only if it is still in
+ * `from`, each move is logged and its effects run after the commit, as `transition` does. Only for
+ * edges that keep the spot held: leaving a spot-holding status needs the per-row availability note.
+ * Returns the ids that moved (the others had moved on, or are not in the lot named).
+ */
+export async function transitionMany(tx: DbOrTx, from: ReservationStatus, to: ReservationStatus, moves: BatchMove[], ctx: Pick<TransitionContext, "cause">) {
+  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
+  if (HOLDS_SPOT.includes(from) && !HOLDS_SPOT.includes(to)) throw new Error(`${from} → ${to} releases spots: move those one at a time with transition()`);
+  const stamp = to === "checked_in" ? "checked_in_at" : null;
+  const moved = await moveReservationsStatus(tx, from, to, ctx.cause, moves, stamp);
+  const at = new Map(moves.map((m) => [m.id, m.at]));
+  for (const id of moved) recordChange(tx, { kind: "transition", reservationId: id, from, to, cause: ctx.cause, at: at.get(id)! });
+  return moved;
+}
+
+/** Gate entries of a batch: confirmed → checked_in, each at its read's time. */
+export const checkInMany = (tx: DbOrTx, moves: BatchMove[], ctx: Pick<TransitionContext, "cause">) => transitionMany(tx, "confirmed", "checked_in", moves, ctx);

@@ -2,7 +2,7 @@ import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { getRedis } from "@/lib/redis";
 import { policy, rateLimitsEnabled, type PolicyName } from "./config";
-import { memoryCounterStore, redisCounterStore, slidingWindow, type CounterStore, type Decision } from "./sliding-window";
+import { decisionOf, memoryCounterStore, redisCounterStore, slidingWindow, windowAt, windowKeys, type CounterStore, type Decision } from "./sliding-window";
 
 export { clientIp } from "./client-ip";
 
@@ -56,6 +56,42 @@ export async function hitLimit(name: PolicyName, subject: string, count = true):
     }
   }
   return decide(s.memory);
+}
+
+/**
+ * A request's limit that the handler counts itself, inside the Redis script it runs anyway (the
+ * gate read: lib/gates/kv.ts), so the limit costs no round trip of its own. The handler either
+ * counts it in its script (`foldLimit`, then `settle` with the counts) or, on a path without that
+ * script, with `enforceTicket`; a ticket left uncounted is counted by defineRoute after the handler.
+ * Either way a refused request answers 429 with the same headers as any other limit.
+ */
+export type LimitTicket = { policy: PolicyName; subject: string; result: LimitResult | null; counted: boolean };
+
+export const limitTicket = (name: PolicyName, subject: string): LimitTicket => ({ policy: name, subject, result: null, counted: false });
+
+/** Keys and arguments for the script's counter step (slidingWindowLua), or null when limits are off or there is no Redis. */
+export function foldLimit(ticket: LimitTicket, now = Date.now()) {
+  if (ticket.counted || !rateLimitsEnabled() || !getRedis()) return null;
+  const p = policy(ticket.policy);
+  const w = windowAt(p.windowSeconds, now);
+  return {
+    keys: windowKeys(env().REDIS_PREFIX, `${ticket.policy}:${ticket.subject}`, w.windowIndex),
+    args: [p.limit, w.weight, w.windowMs * 2] as [number, number, number],
+    /** The script's counts → the decision; throws the 429 when refused. */
+    settle(counts: { allowed: boolean; current: number; previous: number }) {
+      const result: LimitResult = { ...decisionOf(w, p.limit, counts), policy: ticket.policy, windowSeconds: p.windowSeconds };
+      ticket.counted = true;
+      ticket.result = result;
+      if (!result.allowed) throw new RateLimitedError(result);
+    },
+  };
+}
+
+/** Counts a ticket on its own (one round trip), unless counted already; throws the 429 when refused. */
+export async function enforceTicket(ticket: LimitTicket) {
+  if (ticket.counted) return;
+  ticket.counted = true;
+  ticket.result = await enforceLimits([[ticket.policy, ticket.subject]]);
 }
 
 /** The IETF draft's headers (draft-ietf-httpapi-ratelimit-headers): the policy and what is left of it. */

@@ -19,23 +19,35 @@ export interface CounterStore {
   hit(key: string, windowIndex: number, windowMs: number, limit: number, weight: number, count?: boolean): Promise<{ allowed: boolean; current: number; previous: number }>;
 }
 
-const SCRIPT = `
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-local prev = tonumber(redis.call('GET', KEYS[2]) or '0')
-local limit = tonumber(ARGV[1])
-local weight = tonumber(ARGV[2])
-if prev * weight + cur + 1 > limit then return {0, cur, prev} end
-if ARGV[4] == '0' then return {1, cur, prev} end
-cur = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return {1, cur, prev}`;
+/**
+ * The counter step in Lua, for SCRIPT and for scripts that count a limit alongside their own work
+ * (the gate read, lib/gates/kv.ts): assigns `rl_ok` (1 allowed, 0 refused), `rl_cur` and `rl_prev`,
+ * which the caller declares. `count` is a Lua condition: false only asks.
+ */
+export const slidingWindowLua = (k: { cur: string; prev: string; limit: string; weight: string; ttl: string; count: string }) => `
+rl_cur = tonumber(redis.call('GET', ${k.cur}) or '0')
+rl_prev = tonumber(redis.call('GET', ${k.prev}) or '0')
+rl_ok = 1
+if rl_prev * tonumber(${k.weight}) + rl_cur + 1 > tonumber(${k.limit}) then rl_ok = 0
+elseif ${k.count} then
+  rl_cur = redis.call('INCR', ${k.cur})
+  redis.call('PEXPIRE', ${k.cur}, ${k.ttl})
+end`;
+
+const SCRIPT = `local rl_ok, rl_cur, rl_prev
+${slidingWindowLua({ cur: "KEYS[1]", prev: "KEYS[2]", limit: "ARGV[1]", weight: "ARGV[2]", ttl: "ARGV[3]", count: "ARGV[4] ~= '0'" })}
+return {rl_ok, rl_cur, rl_prev}`;
+
+/** The Redis keys of a limit's current and previous window (one hash tag, so both live on one Cluster slot). */
+export const windowKeys = (prefix: string, key: string, windowIndex: number): [string, string] => [
+  `${prefix}rl:{${key}}:${windowIndex}`,
+  `${prefix}rl:{${key}}:${windowIndex - 1}`,
+];
 
 export function redisCounterStore(redis: RedisLike, prefix: string): CounterStore {
   return {
     async hit(key, windowIndex, windowMs, limit, weight, count = true) {
-      // One hash tag per key, so both windows live on one Redis Cluster slot.
-      const base = `${prefix}rl:{${key}}`;
-      const [ok, cur, prev] = (await redis.eval(SCRIPT, [`${base}:${windowIndex}`, `${base}:${windowIndex - 1}`], [limit, weight, windowMs * 2, count ? 1 : 0])) as number[];
+      const [ok, cur, prev] = (await redis.eval(SCRIPT, windowKeys(prefix, key, windowIndex), [limit, weight, windowMs * 2, count ? 1 : 0])) as number[];
       return { allowed: Number(ok) === 1, current: Number(cur), previous: Number(prev) };
     },
   };
@@ -67,12 +79,18 @@ export function memoryCounterStore(): CounterStore {
   };
 }
 
-export async function slidingWindow(store: CounterStore, key: string, limit: number, windowSeconds: number, now = Date.now(), count = true): Promise<Decision> {
+/** Where `now` falls in a limit's fixed windows, and how much of the previous one still counts. */
+export function windowAt(windowSeconds: number, now = Date.now()) {
   const windowMs = windowSeconds * 1000;
   const windowIndex = Math.floor(now / windowMs);
   const elapsed = now - windowIndex * windowMs;
-  const weight = 1 - elapsed / windowMs;
-  const { allowed, current, previous } = await store.hit(key, windowIndex, windowMs, limit, weight, count);
+  return { windowMs, windowIndex, elapsed, weight: 1 - elapsed / windowMs };
+}
+
+/** The decision, from the counts a store returned for that window. */
+export function decisionOf(w: ReturnType<typeof windowAt>, limit: number, counts: { allowed: boolean; current: number; previous: number }): Decision {
+  const { windowMs, elapsed, weight } = w;
+  const { allowed, current, previous } = counts;
   const estimate = previous * weight + current;
   const remaining = Math.max(0, Math.floor(limit - estimate));
   let waitMs: number;
@@ -86,4 +104,9 @@ export async function slidingWindow(store: CounterStore, key: string, limit: num
     waitMs = Math.max(0, windowMs * (1 - (limit - 1 - current) / Math.max(previous, 1)) - elapsed);
   }
   return { allowed, limit, remaining: allowed ? remaining : 0, resetSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+}
+
+export async function slidingWindow(store: CounterStore, key: string, limit: number, windowSeconds: number, now = Date.now(), count = true): Promise<Decision> {
+  const w = windowAt(windowSeconds, now);
+  return decisionOf(w, limit, await store.hit(key, w.windowIndex, w.windowMs, limit, w.weight, count));
 }

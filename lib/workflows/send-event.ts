@@ -43,3 +43,18 @@ export async function sendEvent(event: ParkingEvent): Promise<void> {
   const { inProcessScheduler } = await import("./in-process-scheduler");
   inProcessScheduler().enqueue(parsed);
 }
+
+/**
+ * Many events in one call (the gate recorder's batch): one `inngest.send([...])` request, each
+ * event's `id` its idempotency key; without Inngest, each is handed to the in-process scheduler.
+ */
+export async function sendEvents(events: ParkingEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const parsed = events.map(parseParkingEvent);
+  if (inngestConfigured()) {
+    await inngest.send(parsed.map((e) => ({ name: e.name, data: e.data, id: e.id })));
+    return;
+  }
+  const { inProcessScheduler } = await import("./in-process-scheduler");
+  for (const e of parsed) inProcessScheduler().enqueue(e);
+}

@@ -5,7 +5,7 @@ import type { VehicleMovementData } from "@/inngest/events";
 import { isApiError } from "@/lib/errors";
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Cause } from "@/lib/lifecycle/state-machine";
-import { checkIn } from "@/lib/lifecycle/transitions";
+import { checkIn, checkInMany } from "@/lib/lifecycle/transitions";
 import { checkOut, type CheckOutResult } from "@/lib/reservations/check-out";
 
 export type EntryOutcome =
@@ -37,6 +37,18 @@ export async function recordVehicleEntry(db: Db, e: VehicleMovementData, cause: 
   });
   if (result.outcome === "ignored") console.warn(`[spotkeeper] entry ${e.event_id} for reservation ${e.reservation_id} ignored: ${result.reason}`);
   return result;
+}
+
+/**
+ * Many cars entered (a batch of answered gate reads): the ones still confirmed are checked in by one
+ * statement (lib/lifecycle/transitions.ts: checkInMany), each at its read's time, and their gate
+ * passes are rewritten together after the commit. As for one entry, a car already in (or a
+ * reservation that can no longer check in) is left as it is. Returns the reservations checked in.
+ */
+export async function recordVehicleEntries(db: Db, events: VehicleMovementData[], cause: Cause): Promise<string[]> {
+  if (events.length === 0) return [];
+  const moves = events.map((e) => ({ id: e.reservation_id, lotId: e.lot_id, at: new Date(e.occurred_at), note: gateNote(e) }));
+  return lifecycleTransaction(db, (tx) => checkInMany(tx, moves, { cause }));
 }
 
 /**

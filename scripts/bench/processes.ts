@@ -55,7 +55,9 @@ async function waitForHttp(port: number, pathName: string, child: ChildProcess, 
 
 /** `next start` on a built app, as a lot runs it; ready once it answers the OpenAPI document. */
 export async function startNext(port: number, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Proc> {
-  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (where the time goes).
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: { ...env, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -107,4 +109,23 @@ export function rssMiB(pid: number): number {
     }
   }
   return kib / 1024;
+}
+
+/** CPU time (user + system) of a process and its descendants so far, in ms (from /proc, clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const stats = new Map<number, { parent: number; ticks: number }>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // fields after the name: state(0) ppid(1) … utime(11) stime(12)
+      stats.set(Number(name), { parent: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, s] of stats) if (s.parent === tree[i]) tree.push(child);
+  return tree.reduce((ms, p) => ms + (stats.get(p)?.ticks ?? 0) * 10, 0);
 }

@@ -6,6 +6,9 @@
  *
  * APP_FREEZE_AFTER_GATE_ANSWER=1 plays a process that dies right after answering a gate: work
  * to run after an answer never starts (holdGateTasks), until the test kills it (SIGKILL).
+ *
+ * GET /test/statements answers how many statements this process has sent to PostgreSQL so far
+ * (postgres.js' debug hook), so a test can see what a request cost.
  */
 import { POST as checkInRoute } from "@/app/v1/gates/check-in/route";
 import { POST as rotateRoute } from "@/app/v1/lots/[id]/gates/[gateId]/rotate-secret/route";
@@ -18,7 +21,8 @@ import { serveRoutes } from "./http-server";
 
 const freeze = process.env.APP_FREEZE_AFTER_GATE_ANSWER === "1";
 
-await getDb();
+let statements = 0;
+((await getDb()) as unknown as { $client: { options: { debug?: unknown } } }).$client.options.debug = () => statements++;
 if (freeze) holdGateTasks();
 if (process.env.APP_SCHEDULER_MS) {
   // The scheduler inProcessScheduler() hands out, sweeping faster than the default so the test is short.
@@ -30,5 +34,6 @@ const server = await serveRoutes([
   { method: "POST", pattern: /^\/v1\/reservations$/, handler: reservationsRoute },
   { method: "POST", pattern: /^\/v1\/gates\/check-in$/, handler: checkInRoute },
   { method: "POST", pattern: /^\/v1\/lots\/(?<id>[^/]+)\/gates\/(?<gateId>[^/]+)\/rotate-secret$/, handler: rotateRoute },
+  { method: "GET", pattern: /^\/test\/statements$/, handler: async () => Response.json({ statements }) },
 ]);
 console.log(`port ${new URL(server.url).port}`);

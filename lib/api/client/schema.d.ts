@@ -1884,6 +1884,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not ready: the read is still being recorded; send it again in a moment: `not_ready` */
+            425: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Too many requests: `rate_limited` */
             429: {
                 headers: {
@@ -1965,6 +1974,15 @@ export interface operations {
             };
             /** @description Validation failed: `validation_failed` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not ready: the read is still being recorded; send it again in a moment: `not_ready` */
+            425: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,8 +9,9 @@ export const POST = defineRoute({
   tag: "Gates",
   summary: "An entry gate read a plate or a QR pass: open_barrier, deny or ask_for_qr",
   auth: "gate",
+  gateLimitInHandler: true,
   body: GateReadInput,
   response: { description: "The decision", schema: CheckInOut },
-  errors: ["not_configured"],
-  handler: ({ db, gate, body, startedAt }) => checkInAtGate(db, gate, body, startedAt),
+  errors: ["not_configured", "not_ready"],
+  handler: ({ db, gate, body, startedAt, limit }) => checkInAtGate(db, gate, body, startedAt, limit),
 });

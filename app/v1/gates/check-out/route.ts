@@ -9,8 +9,9 @@ export const POST = defineRoute({
   tag: "Gates",
   summary: "An exit gate read a plate or a QR pass: always open_barrier, with the charges due",
   auth: "gate",
+  gateLimitInHandler: true,
   body: GateReadInput,
   response: { description: "The decision", schema: CheckOutOut },
-  errors: ["not_configured"],
-  handler: ({ db, gate, body, startedAt }) => checkOutAtGate(db, gate, body, startedAt),
+  errors: ["not_configured", "not_ready"],
+  handler: ({ db, gate, body, startedAt, limit }) => checkOutAtGate(db, gate, body, startedAt, limit),
 });
