@@ -1,5 +1,6 @@
 import type { DbOrTx } from "@/db/client";
-import { freeSpotCounts } from "@/db/queries/reservations";
+import type { FreeSpotCount } from "@/db/queries/reservations";
+import { freeSpots } from "@/lib/availability/free-spots";
 import type { Lot, Reservation, VehicleType } from "@/db/schema";
 import { quote, type Quote } from "@/lib/pricing/quote";
 import { RatePlan } from "@/lib/pricing/rate-plan";
@@ -38,7 +39,7 @@ export type PricingSnapshot = { plan: RatePlan; occupancy?: number; time_zone: s
  * window (share of active spots already booked), which drives the plan's occupancy steps.
  */
 export async function priceBooking(db: DbOrTx, lot: Lot, vehicleType: VehicleType, start: Date, end: Date): Promise<PricingSnapshot & { occupancy: number }> {
-  return priceWithCounts(lot, vehicleType, start, end, await freeSpotCounts(db, lot.id, start, end));
+  return priceWithCounts(lot, vehicleType, start, end, await freeSpots(db, lot.id, start, end));
 }
 
 /**
@@ -58,7 +59,7 @@ export function priceWithCounts(
   vehicleType: VehicleType,
   start: Date,
   end: Date,
-  counts: Awaited<ReturnType<typeof freeSpotCounts>>,
+  counts: FreeSpotCount[],
 ): PricingSnapshot & { occupancy: number } {
   const row = counts.find((c) => c.vehicleType === vehicleType);
   const occupancy = row && row.total > 0 ? (row.total - row.free) / row.total : 0;
