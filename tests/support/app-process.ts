@@ -8,6 +8,7 @@
  * to run after an answer never starts (holdGateTasks), until the test kills it (SIGKILL).
  */
 import { POST as checkInRoute } from "@/app/v1/gates/check-in/route";
+import { POST as paymentsRoute } from "@/app/v1/payments/route";
 import { POST as rotateRoute } from "@/app/v1/lots/[id]/gates/[gateId]/rotate-secret/route";
 import { POST as reservationsRoute } from "@/app/v1/reservations/route";
 import { getDb } from "@/db/client";
@@ -28,6 +29,7 @@ if (process.env.APP_SCHEDULER_MS) {
 if (!freeze) startGateUpkeep(getDb);
 const server = await serveRoutes([
   { method: "POST", pattern: /^\/v1\/reservations$/, handler: reservationsRoute },
+  { method: "POST", pattern: /^\/v1\/payments$/, handler: paymentsRoute },
   { method: "POST", pattern: /^\/v1\/gates\/check-in$/, handler: checkInRoute },
   { method: "POST", pattern: /^\/v1\/lots\/(?<id>[^/]+)\/gates\/(?<gateId>[^/]+)\/rotate-secret$/, handler: rotateRoute },
 ]);
