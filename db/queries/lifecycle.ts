@@ -17,9 +17,3 @@ export async function moveReservationStatus(db: DbOrTx, id: string, from: Reserv
 export async function insertTransition(db: DbOrTx, row: typeof reservationTransitions.$inferInsert) {
   await db.insert(reservationTransitions).values(row);
 }
-
-/** A new reservation row (its spot's lock held by the caller). */
-export async function insertReservation(db: DbOrTx, values: NewReservation) {
-  const [row] = await db.insert(reservations).values(values).returning({ id: reservations.id });
-  return row!.id;
-}

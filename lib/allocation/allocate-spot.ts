@@ -23,7 +23,7 @@ const CANDIDATES_PER_ROUND = 16;
 const MAX_ROUNDS = 64;
 /** Spot labels change when an operator edits the lot; a stale list only makes starting points less random. */
 const LABELS_TTL_MS = 60_000;
-/** How long a window's "lowest labels are taken" hint is trusted (see startHint). */
+/** How long a window's "lowest labels are taken" hint is trusted (see `windows`). */
 const HINT_TTL_MS = 10_000;
 
 /** The per-spot advisory lock every writer of a spot's bookings takes (allocation, extension). */
