@@ -17,4 +17,6 @@ export const LOCKS = {
   gatePassPlate: 727_006,
   /** Gate event id: one offline replay at a time (lib/gates/replay.ts). */
   gateReplay: 727_007,
+  /** User id: one booking at a time per driver, so the hold cap is exact (db/queries/allocation.ts). */
+  holdCap: 727_012,
 } as const;

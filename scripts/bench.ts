@@ -47,7 +47,7 @@ const log = (line: string) => console.log(`bench: ${line}`);
 
 // ---- measuring ----------------------------------------------------------------------------------
 
-type Stats = { n: number; p50: number; p99: number; perSecond: number; errors: Record<string, number> };
+type Stats = { n: number; p50: number; p99: number; perSecond: number; elapsedMs: number; errors: Record<string, number> };
 
 function stats(r: LoadResult): Stats {
   const s = [...r.latenciesMs].sort((a, b) => a - b);
@@ -56,7 +56,7 @@ function stats(r: LoadResult): Stats {
     (n, [code, c]) => (Number(code) < 300 && Number(code) >= 200 ? n + c : n),
     0,
   );
-  return { n: r.sent, p50: pct(50), p99: pct(99), perSecond: (ok / r.elapsedMs) * 1000, errors: r.errors };
+  return { n: r.sent, p50: pct(50), p99: pct(99), perSecond: (ok / r.elapsedMs) * 1000, elapsedMs: r.elapsedMs, errors: r.errors };
 }
 
 let jobCounter = 0;
@@ -257,17 +257,39 @@ async function main() {
     const ms = (x: number) => `${x.toFixed(1)} ms`;
 
     // -- booking: closed loop, many drivers, one booking each, the same lot/type/window ---------------
-    let book1: Stats | undefined;
-    let book32: Stats | undefined;
+    type BookingStats = Stats & { appCpuMsPerBooking: number; pgCpuMsPerBooking: number };
+    let book1: BookingStats | undefined;
+    let book32: BookingStats | undefined;
+    // CPU per booking, of the app processes and of this database's PostgreSQL backends: figures a
+    // busy machine does not blur the way it blurs latency.
+    const cpuPerBooking = async (job: Job): Promise<BookingStats> => {
+      const backends = (
+        await sql!`select pid from pg_stat_activity where datname = ${benchDb} and pid <> pg_backend_pid()`
+      ).map((r) => Number(r.pid));
+      const app0 = cpuMs(servers.map((s) => s.child.pid!));
+      const pg0 = cpuMs(backends);
+      const s = stats(await load(job));
+      const booked = (s.perSecond * s.elapsedMs) / 1000;
+      const app = (cpuMs(servers.map((p) => p.child.pid!)) - app0) / booked;
+      const pg = (cpuMs(backends) - pg0) / booked;
+      return { ...s, appCpuMsPerBooking: app, pgCpuMsPerBooking: pg };
+    };
     if (want("booking")) {
       log("booking: 1 client, 8 s…");
-      book1 = stats(await load({ mode: "closed", clients: 1, durationMs: 8_000, requests: bookings(1500, 8) }));
+      book1 = await cpuPerBooking({ mode: "closed", clients: 1, durationMs: 8_000, requests: bookings(1500, 8) });
       log("booking: 32 clients, 10 s…");
-      book32 = stats(
-        await load({ mode: "closed", clients: 32, durationMs: 10_000, requests: bookings(BOOKING_LOT_SPOTS, 11) }),
-      );
+      book32 = await cpuPerBooking({
+        mode: "closed",
+        clients: 32,
+        durationMs: 10_000,
+        requests: bookings(BOOKING_LOT_SPOTS, 11),
+      });
       results.booking = { clients1: book1, clients32: book32, pgbenchTps1: pgTps1, pgbenchTps32: pgTps32 };
+      const cpu = (b: BookingStats) =>
+        `app ${ms(b.appCpuMsPerBooking)} + PostgreSQL ${ms(b.pgCpuMsPerBooking)}`;
       rows.push(
+        { name: "booking, 1 client: CPU per booking", value: cpu(book1), baseline: "", ratio: "", target: "" },
+        { name: "booking, 32 clients: CPU per booking", value: cpu(book32), baseline: "", ratio: "", target: "" },
         {
           name: "booking, 1 client: bookings/s",
           value: book1.perSecond.toFixed(0),
@@ -354,7 +376,7 @@ async function main() {
       const [pg] = await sql!<{ xacts: number; rows: number }[]>`
         select (xact_commit + xact_rollback)::float8 as xacts, (tup_inserted + tup_updated + tup_deleted)::float8 as rows
         from pg_stat_database where datname = current_database()`;
-      return { cpuMs: servers.reduce((ms, p) => ms + cpuMs(p.child.pid!), 0), redisCommands, redisScripts, pgXacts: pg!.xacts, pgRowsWritten: pg!.rows };
+      return { cpuMs: cpuMs(servers.map((p) => p.child.pid!)), redisCommands, redisScripts, pgXacts: pg!.xacts, pgRowsWritten: pg!.rows };
     };
     type Cost = Awaited<ReturnType<typeof gateCost>>;
     const perRead = (a: Cost, b: Cost, n: number) => ({

@@ -218,3 +218,29 @@ describe("simultaneous bookings for the last spots", () => {
     expect(winners.length).toBeLessThanOrEqual(most);
   });
 });
+
+describe("one driver's simultaneous bookings at the hold cap", () => {
+  it("lets exactly one through when the driver has room for one more hold", async () => {
+    const saved = process.env.HOLD_LIMIT_PER_LOT;
+    process.env.HOLD_LIMIT_PER_LOT = "2";
+    try {
+      const lot = await createTestLot({ counts: { compact: 30 } });
+      const driver = await createUser("driver");
+      const first = await book(driver, lot.id, { start: at(5, 8), end: at(5, 9) });
+      expect(first.status).toBe(201);
+      // 20 requests of the same driver at once, each for its own window: the cap leaves room for
+      // one. Counted outside the booking's transaction, all 20 would see one hold and pass.
+      const windows = Array.from({ length: 20 }, (_, i) => ({ start: at(6, i), end: at(6, i, 30) }));
+      const outcomes = await Promise.all(windows.map((w) => book(driver, lot.id, w)));
+      expect(tally(outcomes)).toEqual({ "201": 1, "409 hold_limit_reached": 19 });
+      const db = await getDb();
+      const [{ n }] = await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from reservations where user_id = ${driver.id} and status = 'pending_payment'`,
+      );
+      expect(n).toBe(2);
+    } finally {
+      if (saved === undefined) delete process.env.HOLD_LIMIT_PER_LOT;
+      else process.env.HOLD_LIMIT_PER_LOT = saved;
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -6,8 +8,10 @@ import { ROTATION_REACHES_ALL_MS } from "@/lib/gates/gate-auth";
 import { sweepAnsweredReads } from "@/lib/gates/read-log";
 import { syncGatePass } from "@/lib/gates/sync-gate-pass";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
+import { startFakeStripe, type FakeStripe } from "./support/fake-stripe";
 import { createGate, uniquePlate } from "./support/gates";
 import { apps, startApp, type App } from "./support/app-children";
+import { TEST_STRIPE_KEY, TEST_WEBHOOK_SECRET } from "./support/use-fake-stripe";
 import { useOwnDatabase } from "./support/workflows";
 
 // Spotkeeper runs as several stateless app processes behind a load balancer, on one PostgreSQL and
@@ -119,6 +123,65 @@ describe("two app processes on one PostgreSQL and Redis", () => {
     expect(Date.now() - rotatedAt).toBeLessThanOrEqual(ROTATION_REACHES_ALL_MS + 1_000);
     expect(await Promise.all(pair.map((a) => read(a, secret)))).toEqual([200, 200]);
   });
+});
+
+describe("the payments-down state, across processes", () => {
+  // One process reaches the payment processor, the other cannot (its STRIPE_API_BASE is a closed
+  // port): what one of them learns about the processor is what every gate is told, whichever
+  // process answers it.
+  let fake: FakeStripe;
+  let cutOff: App;
+  let connected: App;
+  beforeAll(async () => {
+    fake = await startFakeStripe();
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const stripe = (base: string) => ({ STRIPE_SECRET_KEY: TEST_STRIPE_KEY, STRIPE_API_BASE: base, STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
+    [cutOff, connected] = await Promise.all([startApp(stripe(`http://127.0.0.1:${deadPort}`)), startApp(stripe(fake.url))]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all([cutOff, connected].map((a) => a?.kill()));
+    await fake?.close();
+  });
+
+  it("turns every process's gate answers to payments down when one sees the processor fail, and back up when another sees it answer", async () => {
+    const lot = await createTestLot({ counts: { compact: 4 } });
+    const gate = await createGate(operator, lot.id, "entry");
+    const band = (app: App) =>
+      fetch(`${app.url}/v1/gates/check-in`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${gate.secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ lot_id: lot.id, gate_id: gate.gate_id, identifier: uniquePlate() }),
+      }).then((r) => r.headers.get("x-spotkeeper-payments"));
+    expect([await band(cutOff), await band(connected)]).toEqual(["up", "up"]);
+
+    const driver = drivers[7]!;
+    const booked = await fetch(`${connected.url}/v1/reservations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${driver.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ lot_id: lot.id, vehicle_type: "compact", start_time: at(9, 9).toISOString(), end_time: at(9, 10).toISOString() }),
+    });
+    expect(booked.status).toBe(201);
+    const hold = (await booked.json()) as { reservation_id: string; amount: number };
+    const pay = (app: App) =>
+      fetch(`${app.url}/v1/payments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${driver.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ reservation_id: hold.reservation_id, amount: hold.amount, payment_method_id: "pm_card_visa" }),
+      });
+
+    const failed = await pay(cutOff);
+    expect(failed.status).toBe(503);
+    expect(((await failed.json()) as { error: { code: string } }).error.code).toBe("payments_unavailable");
+    expect(await band(cutOff)).toBe("down");
+    await until("the other process to show payments down", async () => (await band(connected)) === "down", 10_000);
+
+    expect((await pay(connected)).status).toBe(201);
+    expect(await band(connected)).toBe("up");
+    await until("the cut-off process to show payments up again", async () => (await band(cutOff)) === "up", 10_000);
+  }, 90_000);
 });
 
 describe("a process killed right after answering a gate", () => {

@@ -1,7 +1,8 @@
-import { sql } from "drizzle-orm";
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { LOCKS } from "../locks";
-import type { NewReservation, VehicleType } from "../schema";
+import { lots, reservations, type Lot, type NewReservation, type VehicleType } from "../schema";
+import type { ReservationWithSpot } from "./reservations";
 
 // Statuses that hold a spot, as in the EXCLUDE constraint (0001 migration) and ACTIVE_STATUSES.
 const HOLDING = sql.raw(`('pending_payment', 'confirmed', 'checked_in')`);
@@ -14,32 +15,92 @@ export type BookingRow = Omit<NewReservation, "spotId" | "id" | "period" | "vehi
 };
 
 /**
- * One statement, so one round trip and its own short transaction: the first up to `limit` free
- * spots of the type from label `from` on (or before it, `before`), the first of them whose
- * per-spot advisory lock (LOCKS.spot, see allocate-spot.ts) is free right now, and the booking of
- * it. The lock is held until this statement commits. The free check reads the statement's snapshot,
- * taken before the lock: a booker that committed in between is caught by the EXCLUDE constraint
- * (23P01), which the caller treats as "taken, try again". Returns the candidates seen (in order)
- * and the new reservation's id, if any.
+ * A lot row with its row version (xmin, which every UPDATE of the row changes): a booking priced
+ * from a cached lot names the version it was priced from, and bookFirstFreeSpot books only while
+ * the lot row is still that version.
+ */
+export async function lotWithVersion(db: DbOrTx, lotId: string): Promise<{ lot: Lot; version: string } | null> {
+  const [row] = await db
+    .select({ lot: lots, version: sql<string>`${lots}.xmin::text` })
+    .from(lots)
+    .where(eq(lots.id, lotId))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Takes the driver's hold-cap lock (LOCKS.holdCap) until the transaction ends. */
+export const holdCapLock = (userId: string) => sql`select pg_advisory_xact_lock(${LOCKS.holdCap}, hashtext(${userId}))`;
+
+export type BookingAttempt =
+  /** Booked. */
+  | { kind: "booked"; reservation: ReservationWithSpot }
+  /** The lot row changed since it was read (an operator edit): re-price from the new row. */
+  | { kind: "lot_changed" }
+  /** The driver already holds the most unpaid holds allowed. */
+  | { kind: "hold_limit"; total: number; inLot: number }
+  /**
+   * Not booked: `candidates` were free in the statement's snapshot; `picked` is the one whose lock
+   * it took, null when every candidate was locked by another booker. A picked spot that was not
+   * booked went to a booker that committed after the snapshot (the EXCLUDE constraint said so).
+   */
+  | { kind: "missed"; candidates: string[]; picked: string | null };
+
+/**
+ * One statement: the driver's hold cap, the lot's row version, the first up to `limit` free spots
+ * of the type from label `from` on (or before it, `before`; or only `spotId`), the first of them
+ * whose per-spot advisory lock (LOCKS.spot, see allocate-spot.ts) is free right now, and the
+ * booking of it, returned with its spot's label and level (no read-back).
+ *
+ * The hold cap counts in this statement's snapshot, so it is exact only when the caller holds the
+ * driver's holdCapLock, taken in an earlier statement of the same transaction (READ COMMITTED takes
+ * a snapshot per statement: one taken after the lock sees every hold committed before it).
+ *
+ * The free check reads the snapshot taken before the spot lock: a booker that committed in between
+ * is caught by the EXCLUDE constraint, and `on conflict do nothing` turns that into "missed" rather
+ * than an error, so the transaction stays usable. The spot lock is held until the transaction ends.
  */
 export async function bookFirstFreeSpot(
   db: DbOrTx,
   row: BookingRow,
-  q: { from: string; before: boolean; limit: number },
-): Promise<{ candidates: string[]; id: string | null }> {
+  q: {
+    from: string;
+    before: boolean;
+    limit: number;
+    spotId?: string;
+    lotVersion: string;
+    cap: { perLot: number; overall: number; now: Date };
+  },
+): Promise<BookingAttempt> {
   const start = row.startTime.toISOString();
   const end = row.endTime.toISOString();
   const range = sql`tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')`;
-  const labelCond = q.before ? sql`s.label < ${q.from}` : sql`s.label >= ${q.from}`;
-  const [res] = await db.execute<{ candidates: string[] | null; id: string | null }>(sql`
-    with c as materialized (
-      select s.id, row_number() over (order by s.label) as o from spots s
-      where s.lot_id = ${row.lotId} and s.vehicle_type = ${row.vehicleType} and s.active and ${labelCond}
+  const where = q.spotId ? sql`s.id = ${q.spotId}` : q.before ? sql`s.label < ${q.from}` : sql`s.label >= ${q.from}`;
+  const [res] = await db.execute<{
+    lot_current: boolean;
+    under_cap: boolean;
+    total: number;
+    in_lot: number;
+    candidates: string[] | null;
+    picked: string | null;
+    booked: Record<string, unknown> | null;
+  }>(sql`
+    with holds as (
+      select count(*)::int as total, (count(*) filter (where r.lot_id = ${row.lotId}))::int as in_lot from reservations r
+      where r.user_id = ${row.userId} and r.status = 'pending_payment' and r.hold_expires_at > ${q.cap.now.toISOString()}::timestamptz
+    ), ok as (
+      select exists (select 1 from lots l where l.id = ${row.lotId} and l.xmin::text = ${q.lotVersion}) as lot_current,
+        h.total < ${q.cap.overall} and h.in_lot < ${q.cap.perLot} as under_cap
+      from holds h
+    ), c as materialized (
+      select s.id, s.label, s.level, row_number() over (order by s.label) as o from spots s, ok
+      where ok.lot_current and ok.under_cap
+        and s.lot_id = ${row.lotId} and s.vehicle_type = ${row.vehicleType} and s.active and ${where}
         and not exists (select 1 from reservations r where r.spot_id = s.id and r.status in ${HOLDING} and r.period && ${range})
       order by s.label
       limit ${q.limit}
     ), pick as (
-      select id from (select id from c order by o) c2 where pg_try_advisory_xact_lock(${LOCKS.spot}, hashtext(c2.id::text)) limit 1
+      select id, label, level from (select * from c order by o) c2
+      where pg_try_advisory_xact_lock(${LOCKS.spot}, hashtext(c2.id::text)) limit 1
     ), ins as (
       insert into reservations (user_id, lot_id, spot_id, vehicle_type, license_plate, start_time, end_time, status,
         hold_expires_at, amount, currency, pricing, policy)
@@ -48,10 +109,32 @@ export async function bookFirstFreeSpot(
         ${row.amount}, ${row.currency}, ${row.pricing ? JSON.stringify(row.pricing) : null}::jsonb,
         ${row.policy ? JSON.stringify(row.policy) : null}::jsonb
       from pick
-      returning id
+      on conflict do nothing
+      returning *
     )
-    select (select array_agg(id order by o) from c) as candidates, (select id from ins) as id`);
-  return { candidates: res?.candidates ?? [], id: res?.id ?? null };
+    select ok.lot_current, ok.under_cap, h.total, h.in_lot,
+      (select array_agg(id order by o) from c) as candidates,
+      (select id from pick) as picked,
+      (select to_jsonb(ins) || jsonb_build_object('spot_label', pick.label, 'spot_level', pick.level) from ins, pick) as booked
+    from ok, holds h`);
+  if (!res!.lot_current) return { kind: "lot_changed" };
+  if (!res!.under_cap) return { kind: "hold_limit", total: res!.total, inLot: res!.in_lot };
+  if (res!.booked) return { kind: "booked", reservation: reservationWithSpotFromJson(res!.booked) };
+  return { kind: "missed", candidates: res!.candidates ?? [], picked: res!.picked };
+}
+
+const reservationColumns = Object.entries(getTableColumns(reservations));
+
+/** A reservation row as to_jsonb renders it (snake_case keys, timestamps as text), in drizzle's shape. */
+function reservationWithSpotFromJson(json: Record<string, unknown>): ReservationWithSpot {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of reservationColumns) {
+    const value = json[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  out.spotLabel = json.spot_label;
+  out.spotLevel = json.spot_level ?? null;
+  return out as ReservationWithSpot;
 }
 
 /** A lot's active spot labels of one type, in label order: where concurrent bookers start looking. */

@@ -1,24 +1,6 @@
-import { and, eq, gt, lte, sql } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { payments, reservations, type VehicleType } from "../schema";
-
-/** The driver's unpaid holds that have not lapsed: in all lots, and in this one. */
-export async function liveHoldCounts(db: DbOrTx, userId: string, lotId: string, now: Date) {
-  const [row] = await db
-    .select({
-      total: sql<number>`count(*)::int`,
-      inLot: sql<number>`(count(*) filter (where ${reservations.lotId} = ${lotId}))::int`,
-    })
-    .from(reservations)
-    .where(
-      and(
-        eq(reservations.userId, userId),
-        eq(reservations.status, "pending_payment"),
-        gt(reservations.holdExpiresAt, sql`${now.toISOString()}::timestamptz`),
-      ),
-    );
-  return row!;
-}
 
 /**
  * Lapsed holds without a payment in flight, locked (skipping those another sweeper holds), at

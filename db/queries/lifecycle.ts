@@ -18,12 +18,6 @@ export async function insertTransition(db: DbOrTx, row: typeof reservationTransi
   await db.insert(reservationTransitions).values(row);
 }
 
-/** A new reservation row (its spot's lock held by the caller). */
-export async function insertReservation(db: DbOrTx, values: NewReservation) {
-  const [row] = await db.insert(reservations).values(values).returning({ id: reservations.id });
-  return row!.id;
-}
-
 export type BatchMove = { id: string; lotId: string; at: Date; note: string | null };
 
 /**

@@ -49,24 +49,46 @@ export async function spotIsFree(db: DbOrTx, spotId: string, start: Date, end: D
   return rows.length === 0;
 }
 
+// Statuses that hold a spot, written out for raw SQL.
+const HOLDING_SQL = sql.raw(`('pending_payment', 'confirmed', 'checked_in')`);
+
+export type SpotTotal = { vehicleType: VehicleType; total: number; inactive: string[] };
+export type FreeSpotCount = { vehicleType: VehicleType; total: number; free: number };
+
+/** A lot's active spots per type, and the ids of its inactive ones (few: spots out of service). */
+export async function spotTotals(db: DbOrTx, lotId: string): Promise<SpotTotal[]> {
+  const rows = await db.execute<{ vehicle_type: VehicleType; total: number; inactive: string[] | null }>(sql`
+    select vehicle_type, (count(*) filter (where active))::int as total, array_agg(id) filter (where not active) as inactive
+    from spots where lot_id = ${lotId} group by vehicle_type`);
+  return rows.map((r) => ({ vehicleType: r.vehicle_type, total: Number(r.total), inactive: r.inactive ?? [] }));
+}
+
 /**
- * Free active spots per type for a window. Counts the busy spots from the reservations that overlap
- * the window (the lot+period GiST index finds only those) rather than probing every spot: on a
- * 5,000-spot lot that is the difference between a few rows and 5,000 index probes.
+ * Spots per type busy at some time in [start, end), from the reservations that overlap the window
+ * (the lot+period GiST index finds only those) rather than probing every spot: on a 5,000-spot lot
+ * that is the difference between a few rows and 5,000 index probes. Distinct spots, hashed (a
+ * spot can hold two bookings that both touch the window); reservations on inactive spots are left
+ * out by id, not by joining every spot of the lot.
  */
-export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date) {
-  const rows = await db.execute<{ vehicle_type: VehicleType; total: number; free: number }>(sql`
-    with busy as (
-      select spots.vehicle_type, count(distinct reservations.spot_id)::int as n
-      from reservations join spots on spots.id = reservations.spot_id and spots.active
-      where reservations.lot_id = ${lotId} and reservations.status in ('pending_payment', 'confirmed', 'checked_in')
-        and reservations.period && tstzrange(${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz, '[)')
-      group by spots.vehicle_type
-    )
-    select t.vehicle_type, t.total, t.total - coalesce(busy.n, 0) as free
-    from (select vehicle_type, count(*)::int as total from spots where lot_id = ${lotId} and active group by vehicle_type) t
-    left join busy on busy.vehicle_type = t.vehicle_type`);
-  return rows.map((r) => ({ vehicleType: r.vehicle_type, total: Number(r.total), free: Number(r.free) }));
+export async function busySpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date, inactive: string[]) {
+  const rows = await db.execute<{ vehicle_type: VehicleType; n: number }>(sql`
+    select vehicle_type, count(*)::int as n from (
+      select distinct r.vehicle_type, r.spot_id from reservations r
+      where r.lot_id = ${lotId} and r.status in ${HOLDING_SQL}
+        and r.period && tstzrange(${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz, '[)')
+        and not (r.spot_id = any (${`{${inactive.join(",")}}`}::uuid[]))
+    ) d group by vehicle_type`);
+  return new Map(rows.map((r) => [r.vehicle_type, Number(r.n)]));
+}
+
+/** Free active spots per type for a window (exact: both counts read now; lib/availability/free-spots.ts caches the totals). */
+export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date): Promise<FreeSpotCount[]> {
+  const totals = await spotTotals(db, lotId);
+  return freeFrom(totals, await busySpotCounts(db, lotId, start, end, totals.flatMap((t) => t.inactive)));
+}
+
+export function freeFrom(totals: SpotTotal[], busy: Map<VehicleType, number>): FreeSpotCount[] {
+  return totals.map((t) => ({ vehicleType: t.vehicleType, total: t.total, free: t.total - (busy.get(t.vehicleType) ?? 0) }));
 }
 
 /** A reservation's columns plus its spot's label and level (what drivers and gates are told). */

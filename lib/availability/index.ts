@@ -8,6 +8,7 @@ import { memoryAvailabilityStore } from "./memory-store";
 import { redisAvailabilityStore } from "./redis-store";
 import type { AvailabilityStore, Booking } from "./store";
 import { LOCKS } from "@/db/locks";
+import { afterCommit } from "@/lib/lifecycle/effects";
 
 
 const g = globalThis as unknown as { __spotkeeperAvailability?: AvailabilityStore };
@@ -23,9 +24,9 @@ export function availabilityStore(): AvailabilityStore {
 /** Advisory-lock key for one lot+type's cache; releases take it shared, rebuilds exclusive. */
 const lockKey = (lotId: string, type: VehicleType) => sql`${LOCKS.availability}, hashtext(${`${lotId}:${type}`})`;
 
-// The cache is an accelerator: if Redis fails or is slow, the request goes on to PostgreSQL. The
-// timeout is tight because a release runs inside the releasing transaction (see noteReleased):
-// a Redis that hangs must not hold that transaction's row locks for long.
+// The cache is an accelerator: if Redis fails or is slow, the request goes on to PostgreSQL. No
+// call here runs inside a transaction that holds row locks: releases and capacity changes are told
+// after the commit (lib/lifecycle/effects.ts afterCommit).
 const CACHE_TIMEOUT_MS = 250;
 async function quietly<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
   let timer: NodeJS.Timeout | undefined;
@@ -75,24 +76,33 @@ export async function noteBooked(lotId: string, type: VehicleType, booking: Book
 }
 
 /**
- * Call inside the transaction that takes a reservation out of an active status, before commit.
- * The shared lock keeps a rebuild from reading a snapshot that still contains this reservation.
+ * Call inside the transaction (a lifecycleTransaction) that takes a reservation out of an active
+ * status; the cache is told once it has committed. The shared lock, held to the commit, orders this
+ * release after any rebuild already reading PostgreSQL (whose write it then undoes) and before any
+ * rebuild that starts later (which reads the committed release), so a rebuild never writes the
+ * reservation back. Between the commit and the release, and until the capacity key expires if this
+ * process dies in between, the cache may count the reservation still: it can then call a lot full
+ * that has this one spot free again, for that long at most.
  */
 export async function noteReleased(tx: DbOrTx, lotId: string, type: VehicleType, booking: Booking) {
   await tx.execute(sql`select pg_advisory_xact_lock_shared(${lockKey(lotId, type)})`);
-  const ok = await quietly("released", () => availabilityStore().released(lotId, type, booking));
-  // Could not tell the cache: make it forget the lot+type instead (no data = no rejection).
-  if (ok === null) await quietly("invalidate", () => availabilityStore().invalidate(lotId, type));
+  afterCommit(tx, async () => {
+    const ok = await quietly("released", () => availabilityStore().released(lotId, type, booking));
+    // Could not tell the cache: make it forget the lot+type instead (no data = no rejection).
+    if (ok === null) await quietly("invalidate", () => availabilityStore().invalidate(lotId, type));
+  });
 }
 
 /**
- * Inside a transaction that changes a lot's spots, before commit: forget the capacity (no capacity =
- * no verdict). The shared lock makes a concurrent rebuild wait for the commit, so it cannot write
- * back the old, smaller capacity. Rebuild after the commit.
+ * Inside a lifecycleTransaction that changes a lot's spots: forget the capacity once it has
+ * committed (no capacity = no verdict), then rebuild. The shared lock orders it against rebuilds as
+ * for releases, so none writes back the old, smaller capacity.
  */
 export async function noteCapacityChange(tx: DbOrTx, lotId: string, types: readonly VehicleType[]) {
   for (const t of types) {
     await tx.execute(sql`select pg_advisory_xact_lock_shared(${lockKey(lotId, t)})`);
-    await quietly("invalidate", () => availabilityStore().invalidate(lotId, t));
+    afterCommit(tx, async () => {
+      await quietly("invalidate", () => availabilityStore().invalidate(lotId, t));
+    });
   }
 }

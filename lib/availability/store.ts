@@ -11,12 +11,15 @@ export type Booking = { id: string; start: Date; end: Date };
  *  - `booked` runs only after the reservation's transaction committed (before: it is not yet truth);
  *    it is idempotent (a set of reservation ids, not a counter), and refuses an id already released,
  *    so a late `booked` cannot resurrect a cancelled reservation.
- *  - `released` runs inside the releasing transaction, before it commits (a failed commit leaves
- *    the count low, which is safe).
+ *  - `released` runs right after the releasing transaction commits (never inside it: a Redis call
+ *    must not hold its row locks). Until it runs — or, if the process dies in between, until the
+ *    capacity key expires — the count may be one above the truth for that reservation's hours: the
+ *    one window where the cache can call a lot full that has just had a spot freed.
  *  - `replace` (the rebuild from PostgreSQL) runs under an exclusive advisory lock that every
- *    release takes shared, so no release is in flight while the snapshot is read and written.
- *  - capacity is written only by `replace`; adding spots first `invalidate`s (no capacity = no
- *    verdict). The capacity key expires after a few minutes, so drift from a Redis outage in the
+ *    releasing transaction takes shared until its commit, so a rebuild either finished before the
+ *    release (which then undoes its stale entry) or reads the committed release.
+ *  - capacity is written only by `replace`; adding spots `invalidate`s right after the commit
+ *    (no capacity = no verdict), ordered against rebuilds by the same shared lock. The capacity key expires after a few minutes, so drift from a Redis outage in the
  *    middle of a release heals by itself with the next rebuild.
  */
 export interface AvailabilityStore {

@@ -8,7 +8,8 @@ import type { Cause } from "./state-machine";
 /** A committed change to a reservation: a lifecycle transition, or an edit of its window. */
 export type LifecycleChange =
   | { kind: "transition"; reservationId: string; from: ReservationStatus; to: ReservationStatus; cause: Cause; at: Date }
-  | { kind: "created"; reservationId: string; at: Date }
+  /** holdExpiresAt: the new hold's deadline, so announcing it needs no read. */
+  | { kind: "created"; reservationId: string; at: Date; holdExpiresAt: Date | null }
   | { kind: "edited"; reservationId: string; at: Date };
 
 export type LifecycleEffect = (db: Db, changes: LifecycleChange[]) => Promise<void>;
@@ -30,24 +31,40 @@ const EFFECTS: LifecycleEffect[] = [
   confirmationEmailEffect,
 ];
 
-const pending = new WeakMap<object, LifecycleChange[]>();
+type Pending = { changes: LifecycleChange[]; afterCommit: (() => Promise<void>)[] };
+const pending = new WeakMap<object, Pending>();
+
+function pendingOf(tx: DbOrTx) {
+  const p = pending.get(tx);
+  if (!p) throw new Error("Lifecycle changes must run inside lifecycleTransaction()");
+  return p;
+}
 
 /** Called by `transition` (and window edits) inside the transaction. */
 export function recordChange(tx: DbOrTx, change: LifecycleChange) {
-  const list = pending.get(tx);
-  if (!list) throw new Error("Lifecycle changes must run inside lifecycleTransaction()");
-  list.push(change);
+  pendingOf(tx).changes.push(change);
 }
 
-/** db.transaction, then the effects of every change it committed. */
+/**
+ * Work outside PostgreSQL that this transaction's writes call for (e.g. telling the availability
+ * cache in Redis), run once it has committed and before the effects. Never inside: a Redis call in
+ * a transaction would hold its row locks for as long as Redis takes to answer (issue 9). Each
+ * action handles its own failure.
+ */
+export function afterCommit(tx: DbOrTx, action: () => Promise<void>) {
+  pendingOf(tx).afterCommit.push(action);
+}
+
+/** db.transaction, then its after-commit actions and the effects of every change it committed. */
 export async function lifecycleTransaction<T>(db: Db, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  let changes: LifecycleChange[] = [];
+  let p: Pending = { changes: [], afterCommit: [] };
   const result = await db.transaction(async (tx) => {
-    changes = [];
-    pending.set(tx, changes);
+    p = { changes: [], afterCommit: [] };
+    pending.set(tx, p);
     return fn(tx);
   });
-  if (changes.length) await runEffects(db, changes);
+  await Promise.all(p.afterCommit.map((action) => action()));
+  if (p.changes.length) await runEffects(db, p.changes);
   return result;
 }
 

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
-import { freeSpotCounts } from "@/db/queries/reservations";
+import { freeSpots } from "@/lib/availability/free-spots";
 import { VEHICLE_TYPES } from "@/lib/vehicle-types";
 import type { AvailabilityQuery } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
@@ -13,7 +13,7 @@ export async function lotAvailability(db: Db, lotId: string, q: z.output<typeof 
   const lot = await findLot(db, lotId);
   if (!lot) throw new ApiError("not_found", "Lot not found");
   const { start, end } = validateWindow(lot, q.start_time, q.end_time, { allowPast: true });
-  const rows = await freeSpotCounts(db, lot.id, start, end);
+  const rows = await freeSpots(db, lot.id, start, end);
   const types = q.vehicle_type ? [q.vehicle_type] : VEHICLE_TYPES;
   return {
     lot_id: lot.id,

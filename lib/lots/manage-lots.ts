@@ -6,6 +6,7 @@ import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import type { AddSpotsInput, CreateLotInput, UpdateLotInput } from "@/lib/api/schemas";
 import { unfinishedBookings } from "@/db/queries/lot-money";
 import { ApiError } from "@/lib/errors";
+import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import { DEFAULT_RATE_PLAN } from "@/lib/pricing/rate-plan";
 
 type AddSpots = z.output<typeof AddSpotsInput>;
@@ -50,7 +51,8 @@ function lotColumns(input: z.output<typeof UpdateLotInput>) {
 }
 
 export async function createLot(db: Db, input: z.output<typeof CreateLotInput>, organisationId: string) {
-  const { lot, added } = await db.transaction(async (tx) => {
+  // A lifecycleTransaction for its after-commit step: the availability cache forgets the capacity.
+  const { lot, added } = await lifecycleTransaction(db, async (tx) => {
     const lot = await insertLot(tx, {
       ...lotColumns(input),
       organisationId,
@@ -93,7 +95,7 @@ export async function updateLot(db: Db, id: string, input: z.output<typeof Updat
 }
 
 export async function addSpots(db: Db, lotId: string, input: AddSpots) {
-  const added = await db.transaction(async (tx) => {
+  const added = await lifecycleTransaction(db, async (tx) => {
     const lot = await findLot(tx, lotId);
     if (!lot) throw new ApiError("not_found", "Lot not found");
     return addSpotRows(tx, lot, input);

@@ -102,12 +102,16 @@ export function rateLimitHeaders(r: LimitResult): Record<string, string> {
   };
 }
 
-/** Applies several policies in order; throws 429 at the first one that is exhausted. Returns the tightest. */
+/**
+ * Applies several policies; throws 429 for the first one (in the given order) that is exhausted.
+ * Returns the tightest. They are asked all at once — one round trip's wait, not one per policy —
+ * so a request refused by one policy still counts against the others.
+ */
 export async function enforceLimits(checks: [PolicyName, string | null | undefined][], opts: { count?: boolean } = {}): Promise<LimitResult | null> {
   let tightest: LimitResult | null = null;
-  for (const [name, subject] of checks) {
-    if (!subject) continue;
-    const r = await hitLimit(name, subject, opts.count ?? true);
+  const asked = checks.filter((c): c is [PolicyName, string] => Boolean(c[1]));
+  const results = await Promise.all(asked.map(([name, subject]) => hitLimit(name, subject, opts.count ?? true)));
+  for (const r of results) {
     if (!r) continue;
     if (!r.allowed) throw new RateLimitedError(r);
     if (!tightest || r.remaining / r.limit < tightest.remaining / tightest.limit) tightest = r;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { Db } from "@/db/client";
-import { findLot } from "@/db/queries/lots";
+import type { ReservationWithSpot } from "@/db/queries/reservations";
 import { findUserById } from "@/db/queries/users";
 import type { Lot } from "@/db/schema";
 import { allocateSpot } from "@/lib/allocation/allocate-spot";
@@ -9,9 +9,9 @@ import { ApiError } from "@/lib/errors";
 import { insertAudit } from "@/db/queries/audit";
 import { authorizeLot } from "@/lib/auth/lot-access";
 import type { Caller } from "@/lib/auth/caller";
-import { assertHoldCap } from "./hold-cap";
+import { lotForBooking } from "./booking-lot";
 import { policyAtBooking } from "./booking-policy";
-import { priceBooking } from "./price-booking";
+import { priceNewBooking } from "./price-booking";
 
 /** Clocks of phones and kiosks drift; a start this far in the past still counts as "now". */
 export const START_SKEW_MS = 5 * 60_000;
@@ -37,9 +37,16 @@ export function validateWindow(lot: Lot, startIso: string, endIso: string, opts:
   return { start, end };
 }
 
+/** How many times a booking re-prices after the lot changed under it before giving up. */
+const LOT_CHANGES = 3;
+
 /**
  * Books a spot at the quoted price and holds it in `pending_payment` for the lot's hold time;
  * POST /v1/payments confirms it, and an unpaid hold expires and frees the spot.
+ *
+ * The lot row comes from a per-process cache (booking-lot.ts); the booking statement re-checks its
+ * version, the driver's hold cap (lib/reservations/hold-cap.ts) and the spot, all in one short
+ * transaction, so a booking is one statement plus what pricing truly needs.
  */
 export async function createReservation(db: Db, caller: Caller, input: z.output<typeof CreateReservationInput>, now = new Date()) {
   const userId = input.user_id ?? caller.id;
@@ -47,38 +54,50 @@ export async function createReservation(db: Db, caller: Caller, input: z.output<
     throw new ApiError("forbidden", "Drivers can only book for themselves");
   }
   // Booking for someone else is a manager's act, and only in their organisation's lots.
-  const lot = userId === caller.id ? await findLot(db, input.lot_id) : (await authorizeLot(db, caller, input.lot_id, "manager")).lot;
-  if (!lot) throw new ApiError("not_found", "Lot not found", { lot_id: input.lot_id });
-  const { start, end } = validateWindow(lot, input.start_time, input.end_time, { now });
-  if (userId !== caller.id && !(await findUserById(db, userId))) {
-    throw new ApiError("not_found", "User not found", { user_id: userId });
+  if (userId !== caller.id) {
+    await authorizeLot(db, caller, input.lot_id, "manager");
+    if (!(await findUserById(db, userId))) throw new ApiError("not_found", "User not found", { user_id: userId });
   }
-  // Lapsed holds are swept by the scheduler, and by allocateSpot when nothing else is free; they do
-  // not count against the cap either way.
-  await assertHoldCap(db, userId, lot.id, now);
-  const pricing = await priceBooking(db, lot, input.vehicle_type, start, end);
-  const reservation = await allocateSpot(db, {
-    userId,
-    lotId: lot.id,
-    vehicleType: input.vehicle_type,
-    licensePlate: input.license_plate ?? null,
-    startTime: start,
-    endTime: end,
-    status: "pending_payment",
-    holdExpiresAt: new Date(now.getTime() + lot.holdMinutes * 60_000),
-    amount: pricing.quote.total,
-    currency: lot.currency,
-    pricing,
-    policy: policyAtBooking(lot, pricing.plan, input.vehicle_type),
-  });
+  let reservation: ReservationWithSpot | undefined;
+  let lot: Lot | undefined;
+  for (let i = 0; !reservation; i++) {
+    if (i === LOT_CHANGES) throw new ApiError("conflict", "The lot's settings changed while booking; please try again");
+    const cached = await lotForBooking(db, input.lot_id, { fresh: i > 0 });
+    if (!cached) throw new ApiError("not_found", "Lot not found", { lot_id: input.lot_id });
+    lot = cached.lot;
+    const { start, end } = validateWindow(lot, input.start_time, input.end_time, { now });
+    const pricing = await priceNewBooking(db, lot, input.vehicle_type, start, end);
+    const allocation = await allocateSpot(db, {
+      userId,
+      lotId: lot.id,
+      lotVersion: cached.version,
+      vehicleType: input.vehicle_type,
+      licensePlate: input.license_plate ?? null,
+      startTime: start,
+      endTime: end,
+      status: "pending_payment",
+      holdExpiresAt: new Date(now.getTime() + lot.holdMinutes * 60_000),
+      amount: pricing.quote.total,
+      currency: lot.currency,
+      pricing,
+      policy: policyAtBooking(lot, pricing.plan, input.vehicle_type),
+    });
+    if (allocation.kind === "booked") reservation = allocation.reservation;
+  }
   if (userId !== caller.id) {
     await insertAudit(db, {
-      organisationId: lot.organisationId,
+      organisationId: lot!.organisationId,
       actorId: caller.id,
       action: "reservation.created_for_driver",
       targetType: "reservation",
       targetId: reservation.id,
-      after: { user_id: userId, lot_id: lot.id, start_time: start.toISOString(), end_time: end.toISOString(), amount: reservation.amount },
+      after: {
+        user_id: userId,
+        lot_id: lot!.id,
+        start_time: reservation.startTime.toISOString(),
+        end_time: reservation.endTime.toISOString(),
+        amount: reservation.amount,
+      },
     });
   }
   return reservation;

@@ -27,11 +27,10 @@ export async function eventForChange(db: Db, change: LifecycleChange): Promise<P
     return { name: "parking/reservation.changed", data: { reservation_id: id }, id: eventId("reservation.changed", id, String(change.at.getTime())) };
   }
   if (change.kind === "created") {
-    const r = await findReservation(db, id);
-    if (!r?.holdExpiresAt) return null;
+    if (!change.holdExpiresAt) return null;
     return {
       name: "parking/reservation.created",
-      data: { reservation_id: id, hold_expires_at: r.holdExpiresAt.toISOString() },
+      data: { reservation_id: id, hold_expires_at: change.holdExpiresAt.toISOString() },
       id: eventId("reservation.created", id),
     };
   }

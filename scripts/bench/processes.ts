@@ -85,8 +85,8 @@ export async function startBare(redisKey: string, port: number, env: NodeJS.Proc
   return { child, port, stop: stopper(child) };
 }
 
-/** Resident memory of a process and its descendants (next start runs the server in a child), in MiB. */
-export function rssMiB(pid: number): number {
+/** A process and its descendants (next start runs the server in a child). */
+function processTree(pid: number): number[] {
   const parents = new Map<number, number>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -99,8 +99,33 @@ export function rssMiB(pid: number): number {
   }
   const tree = [pid];
   for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  return tree;
+}
+
+/**
+ * CPU time (user + system) these processes and their descendants have used so far, in ms: the
+ * difference over a phase divided by its requests is CPU per request, a figure load on a shared
+ * machine does not blur the way it blurs latency.
+ */
+export function cpuMs(pids: number[]): number {
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const p of pids.flatMap(processTree)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += Number(f[11]) + Number(f[12]); // utime, stime
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return (total * 1000) / ticks;
+}
+
+/** Resident memory of a process and its descendants, in MiB. */
+export function rssMiB(pid: number): number {
   let kib = 0;
-  for (const p of tree) {
+  for (const p of processTree(pid)) {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
       kib += Number(m?.[1] ?? 0);
@@ -111,21 +136,3 @@ export function rssMiB(pid: number): number {
   return kib / 1024;
 }
 
-/** CPU time (user + system) of a process and its descendants so far, in ms (from /proc, clock ticks of 10 ms). */
-export function cpuMs(pid: number): number {
-  const stats = new Map<number, { parent: number; ticks: number }>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // fields after the name: state(0) ppid(1) … utime(11) stime(12)
-      stats.set(Number(name), { parent: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) for (const [child, s] of stats) if (s.parent === tree[i]) tree.push(child);
-  return tree.reduce((ms, p) => ms + (stats.get(p)?.ticks ?? 0) * 10, 0);
-}

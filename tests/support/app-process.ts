@@ -11,6 +11,7 @@
  * (postgres.js' debug hook), so a test can see what a request cost.
  */
 import { POST as checkInRoute } from "@/app/v1/gates/check-in/route";
+import { POST as paymentsRoute } from "@/app/v1/payments/route";
 import { POST as rotateRoute } from "@/app/v1/lots/[id]/gates/[gateId]/rotate-secret/route";
 import { POST as reservationsRoute } from "@/app/v1/reservations/route";
 import { getDb } from "@/db/client";
@@ -32,6 +33,7 @@ if (process.env.APP_SCHEDULER_MS) {
 if (!freeze) startGateUpkeep(getDb);
 const server = await serveRoutes([
   { method: "POST", pattern: /^\/v1\/reservations$/, handler: reservationsRoute },
+  { method: "POST", pattern: /^\/v1\/payments$/, handler: paymentsRoute },
   { method: "POST", pattern: /^\/v1\/gates\/check-in$/, handler: checkInRoute },
   { method: "POST", pattern: /^\/v1\/lots\/(?<id>[^/]+)\/gates\/(?<gateId>[^/]+)\/rotate-secret$/, handler: rotateRoute },
   { method: "GET", pattern: /^\/test\/statements$/, handler: async () => Response.json({ statements }) },
