@@ -16,7 +16,9 @@ export async function startServer() {
       // unavailable, gates decide from Redis — and connect (migrate, seed) on the first request
       // after it returns. Any other start-up failure is a real fault and stops the server.
       if (!isDatabaseUnavailable(err)) throw err;
-      console.error(`[spotkeeper] PostgreSQL is unreachable (${(err as Error).message}); serving, and connecting when it returns`);
+      console.error(
+        `[spotkeeper] PostgreSQL is unreachable (${(err as Error).message}); serving, and connecting when it returns`,
+      );
     }
     if (e.demo && !building) {
       const { demoBanner } = await import("@/db/demo-banner");

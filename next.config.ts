@@ -51,7 +51,10 @@ const nextConfig: NextConfig = {
   compress: false,
   async headers() {
     return [
-      { source: "/:path*", headers: [...common, { key: "Content-Security-Policy", value: csp(`'self'${dev ? " ws:" : ""}`) }] },
+      {
+        source: "/:path*",
+        headers: [...common, { key: "Content-Security-Policy", value: csp(`'self'${dev ? " ws:" : ""}`) }],
+      },
       // The kiosk screen talks to its gate bridge, a local service on the gate PC (any address the operator gives).
       { source: "/kiosk/:path*", headers: [{ key: "Content-Security-Policy", value: csp("'self' http: https:") }] },
       // HSTS only when the request came over HTTPS (directly or via the proxy): on plain HTTP it is meaningless,

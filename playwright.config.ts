@@ -37,10 +37,11 @@ function serverEnv(): Record<string, string> {
 // Payments run on the in-process demo processor (its test cards), never a real or mocked Stripe a
 // developer's shell happens to point at. Playwright merges this over process.env, and Node drops
 // variables whose value is undefined, which unsets them for the server.
-const unset = { STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, STRIPE_API_BASE: undefined } as unknown as Record<
-  string,
-  string
->;
+const unset = {
+  STRIPE_SECRET_KEY: undefined,
+  STRIPE_WEBHOOK_SECRET: undefined,
+  STRIPE_API_BASE: undefined,
+} as unknown as Record<string, string>;
 
 // Checked (or fetched) by scripts/check-browser.ts before `npm test` builds anything.
 const launchOptions = { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS };

@@ -39,8 +39,8 @@ export default async function Home({ searchParams }: Props) {
         <p className="eyebrow">Parking, reserved</p>
         <h1>Book the exact spot you need, then drive straight through the gate.</h1>
         <p className="lead">
-          Spotkeeper reserves a compact, large, EV-charging or accessible space for your time window — priced up front, in
-          the lot&apos;s own currency and local time.
+          Spotkeeper reserves a compact, large, EV-charging or accessible space for your time window — priced up front,
+          in the lot&apos;s own currency and local time.
         </p>
       </section>
       <LotSearchForm s={s} />
@@ -55,12 +55,21 @@ export default async function Home({ searchParams }: Props) {
           </div>
           {results.length === 0 ? (
             <p className="empty">
-              {searched ? "No lot matches. Try another city, fewer filters or other times." : "No lots yet. Operators can add one from the dashboard."}
+              {searched
+                ? "No lot matches. Try another city, fewer filters or other times."
+                : "No lots yet. Operators can add one from the dashboard."}
             </p>
           ) : (
             <ul className="lot-grid">
               {results.map((r) => (
-                <LotCard key={r.lot.id} lot={r.lot} counts={r.counts} now={now} result={searched ? r : undefined} query={carry} />
+                <LotCard
+                  key={r.lot.id}
+                  lot={r.lot}
+                  counts={r.counts}
+                  now={now}
+                  result={searched ? r : undefined}
+                  query={carry}
+                />
               ))}
             </ul>
           )}

@@ -49,7 +49,11 @@ export function toMinorUnits(major: string, currency: string): number {
 
 export function currencySymbol(currency: string): string {
   try {
-    return moneyFormatter(currency).formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
+    return (
+      moneyFormatter(currency)
+        .formatToParts(0)
+        .find((p) => p.type === "currency")?.value ?? currency
+    );
   } catch {
     return currency;
   }
@@ -77,8 +81,7 @@ export function formatDate(date: Date, timeZone: string): string {
 
 /** "Tue, Jan 13, 2026, 10:00 AM – 12:00 PM", or both full dates when the range crosses midnight. */
 export function formatRange(start: Date, end: Date, timeZone: string): string {
-  const sameDay =
-    dtf("en-CA", { timeZone }).format(start) === dtf("en-CA", { timeZone }).format(end);
+  const sameDay = dtf("en-CA", { timeZone }).format(start) === dtf("en-CA", { timeZone }).format(end);
   return `${formatDateTime(start, timeZone)} – ${sameDay ? formatTime(end, timeZone) : formatDateTime(end, timeZone)}`;
 }
 

@@ -26,7 +26,10 @@ const CLOSE_GRACE_MS = 10_000;
  * answered 503 `unavailable`) and never writes to the dead connection. For the same reason a query,
  * savepoint or COMMIT is not sent on a transaction whose connection has already closed.
  */
-export function openPool(url: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}): postgres.Sql {
+export function openPool(
+  url: string,
+  options: postgres.Options<Record<string, postgres.PostgresType>> = {},
+): postgres.Sql {
   const sql = postgres(url, { onnotice: () => {}, ...options });
   const begin = sql.begin.bind(sql) as (...args: unknown[]) => Promise<unknown>;
   (sql as { begin: unknown }).begin = (...args: unknown[]) => {
@@ -45,7 +48,11 @@ export function openPool(url: string, options: postgres.Options<Record<string, p
 
 type TxState = { lost: unknown; settled: boolean };
 
-async function guarded<T>(t: postgres.TransactionSql, fn: (t: postgres.TransactionSql) => T | Promise<T>, tx: TxState): Promise<T> {
+async function guarded<T>(
+  t: postgres.TransactionSql,
+  fn: (t: postgres.TransactionSql) => T | Promise<T>,
+  tx: TxState,
+): Promise<T> {
   refuseAfterClose(t, tx);
   let result: T;
   try {

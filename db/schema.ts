@@ -80,7 +80,10 @@ export const apiTokens = pgTable(
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     /** What the token may do: `read`, `book` (reserve, pay, cancel), `operate` (lots, gates, members). */
-    scopes: text("scopes").array().notNull().default(sql`'{read,book,operate}'`),
+    scopes: text("scopes")
+      .array()
+      .notNull()
+      .default(sql`'{read,book,operate}'`),
     /** A revoked token is refused at once; the row stays so the owner sees when and what. */
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
   },
@@ -89,45 +92,51 @@ export const apiTokens = pgTable(
 
 export type SpotCounts = Record<VehicleType, number>;
 
-export const lots = pgTable("lots", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  /** Who runs the lot: every lot-scoped read and write is checked against the caller's membership. */
-  organisationId: uuid("organisation_id")
-    .notNull()
-    .references((): AnyPgColumn => organisations.id),
-  name: text("name").notNull(),
-  address: text("address").notNull(),
-  timeZone: text("time_zone").notNull(),
-  currency: text("currency").notNull(),
-  graceMinutes: integer("grace_minutes").notNull().default(30),
-  noShowPenalty: integer("no_show_penalty").notNull().default(0),
-  /** Minutes before start until which a cancellation is refunded in full (0 = until the start). */
-  cancelFullRefundMinutesBefore: integer("cancel_full_refund_minutes_before").notNull().default(0),
-  /** Share (0–100) refunded for a cancellation after that cut-off. */
-  cancelLateRefundPercent: integer("cancel_late_refund_percent").notNull().default(0),
-  maxReservationMinutes: integer("max_reservation_minutes").notNull().default(30 * 24 * 60),
-  /** How long an unpaid booking holds its spot. */
-  holdMinutes: integer("hold_minutes").notNull().default(10),
-  /** Check-out this long after end_time is not yet an overstay (shown to the driver). */
-  overstayToleranceMinutes: integer("overstay_tolerance_minutes").notNull().default(10),
-  /** Gates open this many minutes before a reservation's start (until start + grace). */
-  gateEntryMarginMinutes: integer("gate_entry_margin_minutes").notNull().default(15),
-  /** Camera plate reads below this confidence (0–1) ask the driver for the QR pass instead. */
-  lprConfidenceThreshold: doublePrecision("lpr_confidence_threshold").notNull().default(0.8),
-  /** Anti-passback: a second entry while checked in is refused unless this is set. */
-  allowReentry: boolean("allow_reentry").notNull().default(false),
-  /** The price list (lib/pricing/rate-plan.ts), validated on write; bookings keep a copy of it. */
-  ratePlan: jsonb("rate_plan").$type<RatePlan>().notNull(),
-  /** The demo seed's stable key for lots it created (never the name, which operators may edit). */
-  seedKey: text("seed_key").unique("lots_seed_key_key"),
-  // --- site (0010_site.sql): where the lot is, for search by city and distance and the map ---
-  city: text("city"),
-  /** WGS84 degrees; null until the operator places the lot (it is then listed but not on the map). */
-  latitude: doublePrecision("latitude"),
-  longitude: doublePrecision("longitude"),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [index("lots_organisation_id_idx").on(t.organisationId)]);
+export const lots = pgTable(
+  "lots",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Who runs the lot: every lot-scoped read and write is checked against the caller's membership. */
+    organisationId: uuid("organisation_id")
+      .notNull()
+      .references((): AnyPgColumn => organisations.id),
+    name: text("name").notNull(),
+    address: text("address").notNull(),
+    timeZone: text("time_zone").notNull(),
+    currency: text("currency").notNull(),
+    graceMinutes: integer("grace_minutes").notNull().default(30),
+    noShowPenalty: integer("no_show_penalty").notNull().default(0),
+    /** Minutes before start until which a cancellation is refunded in full (0 = until the start). */
+    cancelFullRefundMinutesBefore: integer("cancel_full_refund_minutes_before").notNull().default(0),
+    /** Share (0–100) refunded for a cancellation after that cut-off. */
+    cancelLateRefundPercent: integer("cancel_late_refund_percent").notNull().default(0),
+    maxReservationMinutes: integer("max_reservation_minutes")
+      .notNull()
+      .default(30 * 24 * 60),
+    /** How long an unpaid booking holds its spot. */
+    holdMinutes: integer("hold_minutes").notNull().default(10),
+    /** Check-out this long after end_time is not yet an overstay (shown to the driver). */
+    overstayToleranceMinutes: integer("overstay_tolerance_minutes").notNull().default(10),
+    /** Gates open this many minutes before a reservation's start (until start + grace). */
+    gateEntryMarginMinutes: integer("gate_entry_margin_minutes").notNull().default(15),
+    /** Camera plate reads below this confidence (0–1) ask the driver for the QR pass instead. */
+    lprConfidenceThreshold: doublePrecision("lpr_confidence_threshold").notNull().default(0.8),
+    /** Anti-passback: a second entry while checked in is refused unless this is set. */
+    allowReentry: boolean("allow_reentry").notNull().default(false),
+    /** The price list (lib/pricing/rate-plan.ts), validated on write; bookings keep a copy of it. */
+    ratePlan: jsonb("rate_plan").$type<RatePlan>().notNull(),
+    /** The demo seed's stable key for lots it created (never the name, which operators may edit). */
+    seedKey: text("seed_key").unique("lots_seed_key_key"),
+    // --- site (0010_site.sql): where the lot is, for search by city and distance and the map ---
+    city: text("city"),
+    /** WGS84 degrees; null until the operator places the lot (it is then listed but not on the map). */
+    latitude: doublePrecision("latitude"),
+    longitude: doublePrecision("longitude"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("lots_organisation_id_idx").on(t.organisationId)],
+);
 
 export const spots = pgTable(
   "spots",
@@ -205,7 +214,9 @@ export const reservations = pgTable(
     index("reservations_lot_id_idx").on(t.lotId, t.startTime),
     index("reservations_license_plate_idx").on(t.licensePlate),
     // site (0015): the overstay sweep's finder.
-    index("reservations_checked_in_end_idx").on(t.endTime).where(sql`status = 'checked_in'`),
+    index("reservations_checked_in_end_idx")
+      .on(t.endTime)
+      .where(sql`status = 'checked_in'`),
   ],
 );
 
@@ -228,7 +239,9 @@ export const reservationTransitions = pgTable(
   (t) => [
     index("reservation_transitions_reservation_id_idx").on(t.reservationId, t.createdAt),
     // site (0015): the confirmation e-mail sweep's finder.
-    index("reservation_transitions_confirmed_idx").on(t.createdAt).where(sql`to_status = 'confirmed'`),
+    index("reservation_transitions_confirmed_idx")
+      .on(t.createdAt)
+      .where(sql`to_status = 'confirmed'`),
   ],
 );
 
@@ -267,7 +280,9 @@ export const payments = pgTable(
     index("payments_stripe_payment_intent_id_idx").on(t.stripePaymentIntentId),
     // Pending rows are money movements decided but not yet confirmed by the processor: a sweeper
     // re-drives them with the same idempotency key.
-    index("payments_pending_idx").on(t.createdAt).where(sql`status = 'pending'`),
+    index("payments_pending_idx")
+      .on(t.createdAt)
+      .where(sql`status = 'pending'`),
   ],
 );
 
@@ -300,7 +315,10 @@ export const gateDevices = pgTable(
     cacheAgeS: integer("cache_age_s"),
     relayState: text("relay_state"),
   },
-  (t) => [index("gate_devices_lot_id_idx").on(t.lotId), uniqueIndex("gate_devices_lot_id_name_key").on(t.lotId, t.name)],
+  (t) => [
+    index("gate_devices_lot_id_idx").on(t.lotId),
+    uniqueIndex("gate_devices_lot_id_name_key").on(t.lotId, t.name),
+  ],
 );
 
 export const gateEvents = pgTable(
@@ -342,8 +360,12 @@ export const gateEvents = pgTable(
   (t) => [
     index("gate_events_lot_id_idx").on(t.lotId, t.createdAt),
     index("gate_events_gate_id_idx").on(t.gateId, t.createdAt),
-    index("gate_events_collection_idx").on(t.lotId, t.collection).where(sql`collection = 'unable_to_collect'`),
-    index("gate_events_flag_idx").on(t.lotId, t.createdAt).where(sql`flag IS NOT NULL`),
+    index("gate_events_collection_idx")
+      .on(t.lotId, t.collection)
+      .where(sql`collection = 'unable_to_collect'`),
+    index("gate_events_flag_idx")
+      .on(t.lotId, t.createdAt)
+      .where(sql`flag IS NOT NULL`),
   ],
 );
 
@@ -366,7 +388,11 @@ export const gateCommands = pgTable(
     result: text("result"),
     failure: text("failure"),
   },
-  (t) => [index("gate_commands_pending_idx").on(t.gateId, t.createdAt).where(sql`acked_at is null`)],
+  (t) => [
+    index("gate_commands_pending_idx")
+      .on(t.gateId, t.createdAt)
+      .where(sql`acked_at is null`),
+  ],
 );
 
 export type User = typeof users.$inferSelect;
@@ -408,7 +434,10 @@ export const memberships = pgTable(
     role: organisationRoleEnum("role").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ name: "memberships_pkey", columns: [t.organisationId, t.userId] }), index("memberships_user_id_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ name: "memberships_pkey", columns: [t.organisationId, t.userId] }),
+    index("memberships_user_id_idx").on(t.userId),
+  ],
 );
 
 /** An invitation by link: only the SHA-256 of the link's token is stored. */
@@ -500,5 +529,10 @@ export const reservationEmails = pgTable(
     lastError: text("last_error"),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.reservationId, t.kind] }), index("reservation_emails_unsent_idx").on(t.createdAt).where(sql`sent_at IS NULL`)],
+  (t) => [
+    primaryKey({ columns: [t.reservationId, t.kind] }),
+    index("reservation_emails_unsent_idx")
+      .on(t.createdAt)
+      .where(sql`sent_at IS NULL`),
+  ],
 );

@@ -5,7 +5,17 @@ import type { Db } from "./client";
 import { spotsFromCounts } from "./queries/lots";
 import { LOCKS } from "./locks";
 import { DEMO_ORGANISATION_ID } from "./queries/organisations";
-import { apiTokens, gateDevices, lots, memberships, organisations, spots, users, type NewLot, type SpotCounts } from "./schema";
+import {
+  apiTokens,
+  gateDevices,
+  lots,
+  memberships,
+  organisations,
+  spots,
+  users,
+  type NewLot,
+  type SpotCounts,
+} from "./schema";
 
 export const DEMO_PASSWORD = "spotkeeper-demo";
 export const DEMO_USERS = [
@@ -13,7 +23,12 @@ export const DEMO_USERS = [
   { email: "operator@spotkeeper.demo", name: "Omar Operator", role: "operator" as const },
 ];
 
-type DemoLot = Omit<NewLot, "ratePlan" | "organisationId" | "seedKey"> & { seedKey: string; ratePlan: RatePlanInput; counts: SpotCounts; levels: string[] };
+type DemoLot = Omit<NewLot, "ratePlan" | "organisationId" | "seedKey"> & {
+  seedKey: string;
+  ratePlan: RatePlanInput;
+  counts: SpotCounts;
+  levels: string[];
+};
 
 // Three lots in three time zones; Shibuya is tiny on purpose, so a full lot is easy to see.
 export const DEMO_LOTS: DemoLot[] = [
@@ -90,7 +105,10 @@ export const DEMO_LOTS: DemoLot[] = [
  * Derived from the lot's seed key (the slug of its original name), never from its current name.
  */
 export const demoGateSecret = (seedKey: string, direction: "entry" | "exit") =>
-  `gk_demo_${seedKey.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}_${direction}`;
+  `gk_demo_${seedKey
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")}_${direction}`;
 
 /**
  * Demo data, idempotent: users and their API tokens are (re)written on every start, so the tokens
@@ -139,7 +157,10 @@ export async function seedDemo(db: Db, tokens: { driverToken: string; operatorTo
       for (const [i, level] of levels.entries()) {
         // Split the counts over the levels, the first level taking the remainder.
         const share = Object.fromEntries(
-          Object.entries(counts).map(([t, n]) => [t, Math.floor(n / levels.length) + (i === 0 ? n % levels.length : 0)]),
+          Object.entries(counts).map(([t, n]) => [
+            t,
+            Math.floor(n / levels.length) + (i === 0 ? n % levels.length : 0),
+          ]),
         ) as SpotCounts;
         await tx.insert(spots).values(await spotsFromCounts(tx, lot, share, level));
       }
@@ -161,7 +182,8 @@ export async function seedDemo(db: Db, tokens: { driverToken: string; operatorTo
           .from(gateDevices)
           .where(and(eq(gateDevices.lotId, lot.id), eq(gateDevices.name, name)));
         if (same) {
-          if (!same.rotated) await tx.update(gateDevices).set({ direction, secretHash }).where(eq(gateDevices.id, same.id));
+          if (!same.rotated)
+            await tx.update(gateDevices).set({ direction, secretHash }).where(eq(gateDevices.id, same.id));
           continue;
         }
         await tx.insert(gateDevices).values({ lotId: lot.id, name, direction, secretHash }).onConflictDoNothing();

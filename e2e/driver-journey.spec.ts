@@ -22,14 +22,19 @@ async function bookShibuya(page: Page, date: string, plate: string) {
   return price;
 }
 
-test("a driver finds a lot by city, books, pays with the test card, extends, cancels and still sees the refund after a reload", async ({ page }) => {
+test("a driver finds a lot by city, books, pays with the test card, extends, cancels and still sees the refund after a reload", async ({
+  page,
+}) => {
   const year = new Date().getFullYear() + 1;
   const date = `${year}-01-${dayFor(test.info())}`;
   await page.goto("/");
   await page.getByLabel("City, address or lot name").fill("Tokyo");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/q=Tokyo/);
-  const results = page.getByRole("region", { name: "Parking lots" }).getByRole("listitem").filter({ has: page.getByRole("heading") });
+  const results = page
+    .getByRole("region", { name: "Parking lots" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading") });
   await expect(results).toHaveCount(1);
   await expect(results).toContainText("Shibuya Mini Park");
   await attachScreenshot(page, test.info(), "search by city");
@@ -70,7 +75,9 @@ test("a driver finds a lot by city, books, pays with the test card, extends, can
   await expect(page.getByTestId("refund")).toContainText(/Refunded ¥[\d,]+ of ¥[\d,]+ paid\./);
   await expect(page.getByTestId("reservation").getByText("Cancelled", { exact: true })).toBeVisible();
   await page.goto("/reservations?tab=past");
-  await expect(page.getByTestId("reservation").filter({ hasText: "SK123" }).first().getByTestId("refund")).toBeVisible();
+  await expect(
+    page.getByTestId("reservation").filter({ hasText: "SK123" }).first().getByTestId("refund"),
+  ).toBeVisible();
 });
 
 test("a declined card and a mistyped card number each say clearly what happened", async ({ page }) => {
@@ -84,7 +91,9 @@ test("a declined card and a mistyped card number each say clearly what happened"
   await expect(booking.getByRole("alert")).toHaveText("Your card was declined.");
   await booking.getByRole("radio", { name: /Mistyped number/ }).check();
   await booking.getByRole("button", { name: `Pay ${price}` }).click();
-  await expect(booking.getByRole("alert")).toHaveText("That card number was not recognised. Check the digits and try again — nothing was charged.");
+  await expect(booking.getByRole("alert")).toHaveText(
+    "That card number was not recognised. Check the digits and try again — nothing was charged.",
+  );
   await expect(booking).toContainText("Awaiting payment");
   await attachScreenshot(page, test.info(), "card errors");
 });

@@ -4,7 +4,10 @@ test("the home page lists the three demo lots with their local time zones and cu
   await page.goto("/");
 
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Book the exact spot you need");
-  const lots = page.getByRole("region", { name: "Parking lots" }).getByRole("listitem").filter({ has: page.getByRole("heading") });
+  const lots = page
+    .getByRole("region", { name: "Parking lots" })
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading") });
   await expect(lots).toHaveCount(3);
   for (const [name, zone, currency] of [
     ["Canal Street Garage", /Central European (Standard|Summer) Time/, "EUR (€)"],

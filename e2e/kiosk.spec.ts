@@ -34,7 +34,13 @@ async function bookNow(request: APIRequestContext, lotId: string): Promise<Booki
   const start = new Date();
   const res = await request.post("/v1/reservations", {
     headers: DRIVER,
-    data: { lot_id: lotId, vehicle_type: "compact", start_time: start.toISOString(), end_time: new Date(start.getTime() + 2 * 3600_000).toISOString(), license_plate: plate },
+    data: {
+      lot_id: lotId,
+      vehicle_type: "compact",
+      start_time: start.toISOString(),
+      end_time: new Date(start.getTime() + 2 * 3600_000).toISOString(),
+      license_plate: plate,
+    },
   });
   expect(res.status(), await res.text()).toBe(201);
   const booking = (await res.json()) as Booking & { amount: number };
@@ -73,7 +79,8 @@ function startBridge(serverUrl: string, gate: Gate): Promise<Bridge> {
     createInterface({ input: child.stderr! }).on("line", (line) => {
       if (!line.startsWith("{")) return;
       const entry = JSON.parse(line) as { msg: string; url?: string };
-      if (entry.msg === "gate bridge started" && entry.url) resolve({ child, url: entry.url, scan: (text) => child.stdin!.write(`${text}\n`) });
+      if (entry.msg === "gate bridge started" && entry.url)
+        resolve({ child, url: entry.url, scan: (text) => child.stdin!.write(`${text}\n`) });
     });
     child.once("exit", (code) => reject(new Error(`gate bridge exited with ${code}`)));
   });
@@ -121,7 +128,11 @@ test.afterEach(async () => {
   }
 });
 
-test("the kiosk welcomes a booked car with its spot and turns an unknown plate away with the reason", async ({ page, request, baseURL }) => {
+test("the kiosk welcomes a booked car with its spot and turns an unknown plate away with the reason", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const gate = await entryGate(request);
   const booking = await bookNow(request, gate.lotId);
   const bridge = await startBridge(baseURL!, gate);
@@ -153,7 +164,9 @@ test("with the server unreachable the kiosk shows offline mode, lets booked cars
   const gate = await entryGate(request);
   const booking = await bookNow(request, gate.lotId);
   const passHolder = await bookNow(request, gate.lotId);
-  const pass = (await (await request.get(`/v1/reservations/${passHolder.reservation_id}/pass`, { headers: DRIVER })).json()) as { token: string };
+  const pass = (await (
+    await request.get(`/v1/reservations/${passHolder.reservation_id}/pass`, { headers: DRIVER })
+  ).json()) as { token: string };
   const uplink = new Uplink(new URL(baseURL!));
   await uplink.up();
   const bridge = await startBridge(`http://127.0.0.1:${uplink.port}`, gate);
@@ -163,7 +176,13 @@ test("with the server unreachable the kiosk shows offline mode, lets booked cars
   const screen = page.getByRole("region", { name: "Gate" });
   await expect(band).toHaveText(/Online/);
   // The signed offline cache (fetched at start) must be in hand before the line goes down.
-  await expect.poll(async () => ((await (await request.get(`${bridge.url}/status`)).json()) as { cache_valid_until: string | null }).cache_valid_until).not.toBeNull();
+  await expect
+    .poll(
+      async () =>
+        ((await (await request.get(`${bridge.url}/status`)).json()) as { cache_valid_until: string | null })
+          .cache_valid_until,
+    )
+    .not.toBeNull();
 
   await uplink.down();
   await expect(band).toHaveText(/Server unreachable — offline mode/);
@@ -191,12 +210,21 @@ test("with the server unreachable the kiosk shows offline mode, lets booked cars
   // The replays were acknowledged, so the server has them: both cars are checked in, logged as offline entries.
   for (const { reservation_id } of [booking, passHolder]) {
     await expect
-      .poll(async () => ((await (await request.get(`/v1/reservations/${reservation_id}`, { headers: DRIVER })).json()) as { status: string }).status)
+      .poll(
+        async () =>
+          (
+            (await (await request.get(`/v1/reservations/${reservation_id}`, { headers: DRIVER })).json()) as {
+              status: string;
+            }
+          ).status,
+      )
       .toBe("checked_in");
   }
   await expect
     .poll(async () => {
-      const log = (await (await request.get(`/v1/lots/${gate.lotId}/gate-events?limit=200`, { headers: OPERATOR })).json()) as {
+      const log = (await (
+        await request.get(`/v1/lots/${gate.lotId}/gate-events?limit=200`, { headers: OPERATOR })
+      ).json()) as {
         data: { identifier: string; offline: boolean; action: string; reservation_id: string | null }[];
       };
       return log.data.filter((e) => e.reservation_id === booking.reservation_id);
@@ -205,7 +233,10 @@ test("with the server unreachable the kiosk shows offline mode, lets booked cars
   await uplink.down();
 });
 
-test("a kiosk address naming no lot or gate says the screen is not set up, never welcome", async ({ page, request }) => {
+test("a kiosk address naming no lot or gate says the screen is not set up, never welcome", async ({
+  page,
+  request,
+}) => {
   const gate = await entryGate(request);
   for (const path of [`/kiosk/unknown/unknown`, `/kiosk/${gate.lotId}/00000000-0000-4000-8000-000000000000`]) {
     await page.goto(path);

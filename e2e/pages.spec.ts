@@ -1,5 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { attachScreenshot, bookPaid, DRIVER, expectAccessible, expectNoHorizontalOverflow, OPERATOR, signIn } from "./support";
+import {
+  attachScreenshot,
+  bookPaid,
+  DRIVER,
+  expectAccessible,
+  expectNoHorizontalOverflow,
+  OPERATOR,
+  signIn,
+} from "./support";
 
 // Every page a driver or an operator opens: fits the viewport (desktop and 390 px phone), has no
 // serious or critical axe violation, and leaves a screenshot in the report.
@@ -28,7 +36,13 @@ test("public pages fit the screen and pass axe", async ({ page }) => {
 test("a driver's pages fit the screen and pass axe", async ({ page, request }) => {
   const year = new Date().getFullYear() + 1;
   const day = test.info().project.name === "phone" ? "20" : "19";
-  const r = await bookPaid(request, "Canal Street Garage", `${year}-03-${day}T09:00:00Z`, `${year}-03-${day}T11:00:00Z`, "PAGES 1");
+  const r = await bookPaid(
+    request,
+    "Canal Street Garage",
+    `${year}-03-${day}T09:00:00Z`,
+    `${year}-03-${day}T11:00:00Z`,
+    "PAGES 1",
+  );
   await signIn(page, DRIVER, "/reservations");
   await page.goto("/reservations");
   await check(page, "my reservations");

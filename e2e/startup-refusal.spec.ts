@@ -57,7 +57,14 @@ test.describe("a misconfigured production server refuses to start", () => {
   // so, and answers 503 unavailable until PostgreSQL returns (gates keep deciding from Redis).
   test("a database that cannot be reached at start: the server starts, says so, and answers 503", async () => {
     const child = spawn(NEXT, ["start", "-p", String(PORT)], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", DATABASE_URL: NOTHING_LISTENS, NEXTAUTH_SECRET: GOOD_SECRET },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: NOTHING_LISTENS,
+        NEXTAUTH_SECRET: GOOD_SECRET,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";

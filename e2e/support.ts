@@ -2,7 +2,11 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, type APIRequestContext, type Page, type TestInfo } from "@playwright/test";
 
 export const DRIVER = { email: "driver@spotkeeper.demo", password: "spotkeeper-demo", token: "demo-driver-token" };
-export const OPERATOR = { email: "operator@spotkeeper.demo", password: "spotkeeper-demo", token: "demo-operator-token" };
+export const OPERATOR = {
+  email: "operator@spotkeeper.demo",
+  password: "spotkeeper-demo",
+  token: "demo-operator-token",
+};
 
 export async function signIn(page: Page, who: { email: string; password: string }, then = "/") {
   await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(then)}`);
@@ -14,7 +18,10 @@ export async function signIn(page: Page, who: { email: string; password: string 
 
 /** Nothing on the page is wider than the viewport: no sideways scrolling of the page itself. */
 export async function expectNoHorizontalOverflow(page: Page) {
-  const { scroll, viewport } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+  const { scroll, viewport } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+  }));
   expect(scroll, `page is ${scroll}px wide in a ${viewport}px viewport`).toBeLessThanOrEqual(viewport);
 }
 
@@ -23,12 +30,21 @@ export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const bad = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(" | ")}`);
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} — ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 3)
+          .join(" | ")}`,
+    );
   expect(bad).toEqual([]);
 }
 
 export async function attachScreenshot(page: Page, info: TestInfo, name: string) {
-  await info.attach(`${name} (${info.project.name})`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  await info.attach(`${name} (${info.project.name})`, {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: "image/png",
+  });
 }
 
 /** A day next year per project and retry, so runs in both projects never book each other's windows. */
@@ -48,7 +64,10 @@ export async function bookPaid(request: APIRequestContext, lotName: string, star
   });
   expect(booked.status()).toBe(201);
   const r = (await booked.json()) as { reservation_id: string; amount: number; spot_label: string };
-  const paid = await request.post("/v1/payments", { headers, data: { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" } });
+  const paid = await request.post("/v1/payments", {
+    headers,
+    data: { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" },
+  });
   expect(paid.status()).toBe(201);
   return { ...r, lotId: lot.id };
 }

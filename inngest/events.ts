@@ -56,7 +56,9 @@ export type ParkingEventData<N extends ParkingEventName> = z.infer<EventTypes[N]
  * One workflow event. `id` is the idempotency key: Inngest drops a second event with the same id
  * (within 24 hours), so derive it from what happened (e.g. the gate's read id), never randomly.
  */
-export type ParkingEvent = { [N in ParkingEventName]: { name: N; data: ParkingEventData<N>; id: string } }[ParkingEventName];
+export type ParkingEvent = {
+  [N in ParkingEventName]: { name: N; data: ParkingEventData<N>; id: string };
+}[ParkingEventName];
 
 export type VehicleMovementData = z.infer<typeof VehicleMovement>;
 

@@ -5,4 +5,10 @@ import { vehicleEnteredFunction } from "./functions/vehicle-entered";
 import { vehicleExitedFunction } from "./functions/vehicle-exited";
 
 /** Every workflow, served at /api/inngest. */
-export const functions = [paymentHoldExpiryFunction, noShowFunction, vehicleEnteredFunction, vehicleExitedFunction, lifecycleBackstopFunction];
+export const functions = [
+  paymentHoldExpiryFunction,
+  noShowFunction,
+  vehicleEnteredFunction,
+  vehicleExitedFunction,
+  lifecycleBackstopFunction,
+];

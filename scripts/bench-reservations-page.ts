@@ -19,7 +19,9 @@ const api = { authorization: `Bearer ${TOKEN}`, "content-type": "application/jso
 async function ensureBookings() {
   const lots = (await (await fetch(`${BASE}/v1/lots`)).json()) as { data: { id: string; name: string }[] };
   const lot = lots.data.find((l) => l.name === "Canal Street Garage")!;
-  const mine = (await (await fetch(`${BASE}/v1/reservations?limit=100`, { headers: api })).json()) as { data: unknown[] };
+  const mine = (await (await fetch(`${BASE}/v1/reservations?limit=100`, { headers: api })).json()) as {
+    data: unknown[];
+  };
   const year = new Date().getUTCFullYear() + 1;
   let made = mine.data.length;
   for (let i = 0; made < WANT && i < 400; i++) {
@@ -28,11 +30,21 @@ async function ensureBookings() {
     const res = await fetch(`${BASE}/v1/reservations`, {
       method: "POST",
       headers: api,
-      body: JSON.stringify({ lot_id: lot.id, vehicle_type: "compact", start_time: start.toISOString(), end_time: end.toISOString(), license_plate: `BENCH${i}` }),
+      body: JSON.stringify({
+        lot_id: lot.id,
+        vehicle_type: "compact",
+        start_time: start.toISOString(),
+        end_time: end.toISOString(),
+        license_plate: `BENCH${i}`,
+      }),
     });
     if (res.status !== 201) continue;
     const r = (await res.json()) as { reservation_id: string; amount: number };
-    await fetch(`${BASE}/v1/payments`, { method: "POST", headers: api, body: JSON.stringify({ reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" }) });
+    await fetch(`${BASE}/v1/payments`, {
+      method: "POST",
+      headers: api,
+      body: JSON.stringify({ reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" }),
+    });
     made++;
   }
   return made;
@@ -41,14 +53,25 @@ async function ensureBookings() {
 async function signIn(): Promise<string> {
   const csrfRes = await fetch(`${BASE}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const jar = csrfRes.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const jar = csrfRes.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar },
-    body: new URLSearchParams({ csrfToken, email: "driver@spotkeeper.demo", password: "spotkeeper-demo", json: "true" }),
+    body: new URLSearchParams({
+      csrfToken,
+      email: "driver@spotkeeper.demo",
+      password: "spotkeeper-demo",
+      json: "true",
+    }),
   });
-  const session = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const session = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   if (!/session-token/.test(session)) throw new Error(`Sign-in failed (${res.status})`);
   return `${jar}; ${session}`;
 }
@@ -77,6 +100,10 @@ const home = await measure("/", cookie);
 const f = (n: number) => n.toFixed(1).padStart(7);
 console.log(`bookings for the driver: ${count}`);
 console.log(`page                        median ms   p95 ms    KB`);
-console.log(`/reservations (100 booked)  ${f(page.median)}  ${f(page.p95)}  ${(page.bytes / 1024).toFixed(0).padStart(4)}`);
-console.log(`/ (baseline)                ${f(home.median)}  ${f(home.p95)}  ${(home.bytes / 1024).toFixed(0).padStart(4)}`);
+console.log(
+  `/reservations (100 booked)  ${f(page.median)}  ${f(page.p95)}  ${(page.bytes / 1024).toFixed(0).padStart(4)}`,
+);
+console.log(
+  `/ (baseline)                ${f(home.median)}  ${f(home.p95)}  ${(home.bytes / 1024).toFixed(0).padStart(4)}`,
+);
 console.log(`ratio reservations / home: ${(page.median / home.median).toFixed(2)}×`);

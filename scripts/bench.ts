@@ -47,7 +47,14 @@ const log = (line: string) => console.log(`bench: ${line}`);
 
 // ---- measuring ----------------------------------------------------------------------------------
 
-type Stats = { n: number; p50: number; p99: number; perSecond: number; elapsedMs: number; errors: Record<string, number> };
+type Stats = {
+  n: number;
+  p50: number;
+  p99: number;
+  perSecond: number;
+  elapsedMs: number;
+  errors: Record<string, number>;
+};
 
 function stats(r: LoadResult): Stats {
   const s = [...r.latenciesMs].sort((a, b) => a - b);
@@ -56,7 +63,14 @@ function stats(r: LoadResult): Stats {
     (n, [code, c]) => (Number(code) < 300 && Number(code) >= 200 ? n + c : n),
     0,
   );
-  return { n: r.sent, p50: pct(50), p99: pct(99), perSecond: (ok / r.elapsedMs) * 1000, elapsedMs: r.elapsedMs, errors: r.errors };
+  return {
+    n: r.sent,
+    p50: pct(50),
+    p99: pct(99),
+    perSecond: (ok / r.elapsedMs) * 1000,
+    elapsedMs: r.elapsedMs,
+    errors: r.errors,
+  };
 }
 
 let jobCounter = 0;
@@ -285,8 +299,7 @@ async function main() {
         requests: bookings(BOOKING_LOT_SPOTS, 11),
       });
       results.booking = { clients1: book1, clients32: book32, pgbenchTps1: pgTps1, pgbenchTps32: pgTps32 };
-      const cpu = (b: BookingStats) =>
-        `app ${ms(b.appCpuMsPerBooking)} + PostgreSQL ${ms(b.pgCpuMsPerBooking)}`;
+      const cpu = (b: BookingStats) => `app ${ms(b.appCpuMsPerBooking)} + PostgreSQL ${ms(b.pgCpuMsPerBooking)}`;
       rows.push(
         { name: "booking, 1 client: CPU per booking", value: cpu(book1), baseline: "", ratio: "", target: "" },
         { name: "booking, 32 clients: CPU per booking", value: cpu(book32), baseline: "", ratio: "", target: "" },
@@ -372,11 +385,19 @@ async function main() {
       const info = await redis.info("commandstats");
       // Commands run inside a script count too; each script call (EVAL) is one round trip.
       const redisCommands = [...info.matchAll(/calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
-      const redisScripts = Number(/cmdstat_eval:calls=(\d+)/.exec(info)?.[1] ?? 0) + Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0);
+      const redisScripts =
+        Number(/cmdstat_eval:calls=(\d+)/.exec(info)?.[1] ?? 0) +
+        Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0);
       const [pg] = await sql!<{ xacts: number; rows: number }[]>`
         select (xact_commit + xact_rollback)::float8 as xacts, (tup_inserted + tup_updated + tup_deleted)::float8 as rows
         from pg_stat_database where datname = current_database()`;
-      return { cpuMs: cpuMs(servers.map((p) => p.child.pid!)), redisCommands, redisScripts, pgXacts: pg!.xacts, pgRowsWritten: pg!.rows };
+      return {
+        cpuMs: cpuMs(servers.map((p) => p.child.pid!)),
+        redisCommands,
+        redisScripts,
+        pgXacts: pg!.xacts,
+        pgRowsWritten: pg!.rows,
+      };
     };
     type Cost = Awaited<ReturnType<typeof gateCost>>;
     const perRead = (a: Cost, b: Cost, n: number) => ({
@@ -387,8 +408,10 @@ async function main() {
       pgRowsWritten: (b.pgRowsWritten - a.pgRowsWritten) / n,
     });
     const recorded = async (ids: string[]) => {
-      for (const until = Date.now() + 60_000; Date.now() < until; ) {
-        const [{ n }] = await sql!<{ n: number }[]>`select count(*)::int as n from gate_events where event_id = any(${ids}::uuid[])`;
+      for (const until = Date.now() + 60_000; Date.now() < until;) {
+        const [{ n }] = await sql!<
+          { n: number }[]
+        >`select count(*)::int as n from gate_events where event_id = any(${ids}::uuid[])`;
         if (n >= ids.length) break;
         await new Promise((res) => setTimeout(res, 250));
       }

@@ -33,7 +33,11 @@ function lint(): number {
   writeFileSync(target, JSON.stringify(doc, null, 2));
   const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
   const redocly = (format: string) =>
-    spawnSync(path.join("node_modules", ".bin", "redocly"), ["lint", "--config", "redocly.yaml", `--format=${format}`, target], { env, encoding: "utf8" });
+    spawnSync(
+      path.join("node_modules", ".bin", "redocly"),
+      ["lint", "--config", "redocly.yaml", `--format=${format}`, target],
+      { env, encoding: "utf8" },
+    );
   const run = redocly("json");
   const totals = (JSON.parse(run.stdout || "{}") as { totals?: { errors: number; warnings: number } }).totals;
   if (run.status === 0 && totals && totals.errors + totals.warnings === 0) {

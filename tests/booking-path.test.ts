@@ -19,7 +19,13 @@ const book = (token: string, lotId: string, day: number, ip = "198.51.100.7") =>
     apiRequest("POST", "/v1/reservations", {
       token,
       headers: { "x-spotkeeper-peer": "127.0.0.1", "x-forwarded-for": ip },
-      body: { lot_id: lotId, vehicle_type: "compact", start_time: at(day, 9).toISOString(), end_time: at(day, 11).toISOString(), license_plate: "COST1" },
+      body: {
+        lot_id: lotId,
+        vehicle_type: "compact",
+        start_time: at(day, 9).toISOString(),
+        end_time: at(day, 11).toISOString(),
+        license_plate: "COST1",
+      },
     }),
     routeContext(),
   );
@@ -35,7 +41,8 @@ async function watchRoundTrips() {
   const counts = { statements: [] as string[], redis: [] as string[] };
   const db = await getDb();
   const options = (db as unknown as { $client: { options: { debug?: unknown } } }).$client.options;
-  options.debug = (_connection: number, query: string) => counts.statements.push(query.replace(/\s+/g, " ").trim().slice(0, 50));
+  options.debug = (_connection: number, query: string) =>
+    counts.statements.push(query.replace(/\s+/g, " ").trim().slice(0, 50));
   const redis = getRedis() as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const originals = { ...redis };
   for (const name of ["eval", "get", "set", "del"]) {
@@ -76,7 +83,9 @@ describe("one booking", () => {
       ]);
       // Redis: the address and token limits (sent together), the "certainly full" check, then the
       // availability cache and the known plates (sent together): five calls, three waits.
-      expect(counts.redis.map((c) => c.replace(/^(\w+) .*?(rl:\{\w+|av:\{.*\}:\w+|gate:known-plates).*$/, "$1 $2"))).toEqual([
+      expect(
+        counts.redis.map((c) => c.replace(/^(\w+) .*?(rl:\{\w+|av:\{.*\}:\w+|gate:known-plates).*$/, "$1 $2")),
+      ).toEqual([
         "eval rl:{ip",
         "eval rl:{token",
         "eval av:{" + lot.id + ":compact}:cap",
@@ -90,13 +99,20 @@ describe("one booking", () => {
   });
 
   it("is priced from the lot as it is when booked, even when this process cached it before an edit", async () => {
-    const lot = await createTestLot({ counts: { compact: 5 }, hourly_rates: { compact: 400, large: 600, ev: 500, handicapped: 300 } });
+    const lot = await createTestLot({
+      counts: { compact: 5 },
+      hourly_rates: { compact: 400, large: 600, ev: 500, handicapped: 300 },
+    });
     const driver = await createUser("driver");
     const before = await book(driver.token, lot.id, 3);
     expect(((await before.json()) as { amount: number }).amount).toBe(800);
     // The edit goes straight to the database, as another process would make it: this process's
     // cached row is now stale, and only the booking statement's version check can notice.
-    await updateLot(await getDb(), lot.id, UpdateLotInput.parse({ hourly_rates: { compact: 1000, large: 600, ev: 500, handicapped: 300 } }));
+    await updateLot(
+      await getDb(),
+      lot.id,
+      UpdateLotInput.parse({ hourly_rates: { compact: 1000, large: 600, ev: 500, handicapped: 300 } }),
+    );
     const after = await book(driver.token, lot.id, 4);
     expect(after.status).toBe(201);
     expect(((await after.json()) as { amount: number }).amount).toBe(2000);

@@ -65,7 +65,9 @@ describe("leaving before the booked end", () => {
     const [refund, ...more] = stripe().refundsFor(r.bookingIntent.id);
     expect(more).toEqual([]);
     expect(refund!.amount).toBe(1000);
-    const [request] = stripe().posts("/v1/refunds").filter((q) => q.body.payment_intent === r.bookingIntent.id);
+    const [request] = stripe()
+      .posts("/v1/refunds")
+      .filter((q) => q.body.payment_intent === r.bookingIntent.id);
     expect(request!.idempotencyKey).toContain(r.reservation_id);
     expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([
       ["charge", "succeeded", 1600],
@@ -87,7 +89,10 @@ describe("leaving before the booked end", () => {
   });
 
   it("never charges the used time below the plan's minimum charge", async () => {
-    const lot = await createTestLot({ counts: { compact: 1 }, rate_plan: { base_hourly: RATES, minimum_charge: 1000 } });
+    const lot = await createTestLot({
+      counts: { compact: 1 },
+      rate_plan: { base_hourly: RATES, minimum_charge: 1000 },
+    });
     const r = await paidBooking(driver, lot.id, at(2, 9), at(2, 13));
     expect(r.amount).toBe(1600);
     await enter(r.reservation_id, at(2, 9));
@@ -95,7 +100,11 @@ describe("leaving before the booked end", () => {
 
     // 80 minutes would cost 6.00; the €10.00 minimum makes it 10.00.
     expect(await exitAt(r.reservation_id, at(2, 10, 20))).toMatchObject({ refund_amount: 600 });
-    expect(stripe().refundsFor(pi!.id).map((x) => x.amount)).toEqual([600]);
+    expect(
+      stripe()
+        .refundsFor(pi!.id)
+        .map((x) => x.amount),
+    ).toEqual([600]);
     expect(await paidNet(r.reservation_id)).toBe(1000);
   });
 
@@ -104,7 +113,11 @@ describe("leaving before the booked end", () => {
     const r = await paidBooking(driver, lot.id, at(2, 14), at(2, 18));
     await enter(r.reservation_id, at(2, 14));
     // The operator doubles the price after the booking.
-    await updateLot(await getDb(), lot.id, UpdateLotInput.parse({ rate_plan: { base_hourly: { ...RATES, compact: 2 * RATE } } }));
+    await updateLot(
+      await getDb(),
+      lot.id,
+      UpdateLotInput.parse({ rate_plan: { base_hourly: { ...RATES, compact: 2 * RATE } } }),
+    );
 
     // 60 minutes at the booked 4.00 → 16.00 − 4.00 back (at the new price it would be 8.00).
     expect(await exitAt(r.reservation_id, at(2, 15))).toMatchObject({ refund_amount: 1200 });
@@ -113,7 +126,11 @@ describe("leaving before the booked end", () => {
 
   it("refunds nothing for leaving at the booked end", async () => {
     const r = await parked(9, 11);
-    expect(await exitAt(r.reservation_id, at(2, 11))).toMatchObject({ refund_amount: 0, pending_charges: 0, changed: true });
+    expect(await exitAt(r.reservation_id, at(2, 11))).toMatchObject({
+      refund_amount: 0,
+      pending_charges: 0,
+      changed: true,
+    });
     expect(stripe().refundsFor(r.bookingIntent.id)).toEqual([]);
     expect(await paidNet(r.reservation_id)).toBe(r.amount);
   });
@@ -123,13 +140,25 @@ describe("staying past the booked end", () => {
   it("charges the whole overstay off-session to the saved card once past the tolerance", async () => {
     const r = await parked(9, 11);
     // 25 minutes over (tolerance 10): all 25 are billed → 2 quarter hours → 2.00.
-    expect(await exitAt(r.reservation_id, at(2, 11, 25))).toMatchObject({ status: "completed", refund_amount: 0, pending_charges: 200 });
+    expect(await exitAt(r.reservation_id, at(2, 11, 25))).toMatchObject({
+      status: "completed",
+      refund_amount: 0,
+      pending_charges: 200,
+    });
 
     const [booking, overstay, ...more] = stripe().intentsFor(r.reservation_id);
     expect(more).toEqual([]);
     expect(booking!.id).toBe(r.bookingIntent.id);
-    expect(overstay).toMatchObject({ amount: 200, currency: "eur", status: "succeeded", customer: r.bookingIntent.customer, payment_method: "pm_card_visa" });
-    const [request] = stripe().posts("/v1/payment_intents").filter((q) => q.idempotencyKey?.includes(r.reservation_id) && q.body.off_session);
+    expect(overstay).toMatchObject({
+      amount: 200,
+      currency: "eur",
+      status: "succeeded",
+      customer: r.bookingIntent.customer,
+      payment_method: "pm_card_visa",
+    });
+    const [request] = stripe()
+      .posts("/v1/payment_intents")
+      .filter((q) => q.idempotencyKey?.includes(r.reservation_id) && q.body.off_session);
     expect(request!.body).toMatchObject({
       amount: "200",
       currency: "eur",
@@ -168,36 +197,46 @@ describe("races", () => {
   it.each([
     { first: "cancel", refund: 1600, status: "cancelled" }, // before the start: all 16.00 back
     { first: "check-out", refund: 1200, status: "completed" }, // left after 1 of 4 hours: 12.00 back
-  ])("lets only the first of a cancel and a check-out racing on one reservation move money ($first first)", async ({ first, refund, status }) => {
-    const lot = await createTestLot({ counts: { compact: 1 } });
-    const r = await paidBooking(driver, lot.id, at(3, 9), at(3, 13));
-    const [pi] = stripe().intentsFor(r.reservation_id);
-    const cancelling = async () => {
-      const res = await cancel(driver, r.reservation_id);
-      const body = (await res.json()) as CancelJson & { error?: { code: string } };
-      if (res.status !== 200) throw Object.assign(new Error(body.error!.code), { code: body.error!.code });
-      return body.refund_amount;
-    };
-    const exiting = async () => (await exitAt(r.reservation_id, at(3, 10))).refund_amount;
-    const racers = first === "cancel" ? [cancelling, exiting] : [exiting, cancelling];
+  ])(
+    "lets only the first of a cancel and a check-out racing on one reservation move money ($first first)",
+    async ({ first, refund, status }) => {
+      const lot = await createTestLot({ counts: { compact: 1 } });
+      const r = await paidBooking(driver, lot.id, at(3, 9), at(3, 13));
+      const [pi] = stripe().intentsFor(r.reservation_id);
+      const cancelling = async () => {
+        const res = await cancel(driver, r.reservation_id);
+        const body = (await res.json()) as CancelJson & { error?: { code: string } };
+        if (res.status !== 200) throw Object.assign(new Error(body.error!.code), { code: body.error!.code });
+        return body.refund_amount;
+      };
+      const exiting = async () => (await exitAt(r.reservation_id, at(3, 10))).refund_amount;
+      const racers = first === "cancel" ? [cancelling, exiting] : [exiting, cancelling];
 
-    const [winner, loser] = await raceInOrder(r.reservation_id, racers);
-    expect(winner).toEqual({ status: "fulfilled", value: refund });
-    expect(loser).toMatchObject({ status: "rejected", reason: { code: "invalid_state" } });
+      const [winner, loser] = await raceInOrder(r.reservation_id, racers);
+      expect(winner).toEqual({ status: "fulfilled", value: refund });
+      expect(loser).toMatchObject({ status: "rejected", reason: { code: "invalid_state" } });
 
-    expect(await statusOf(driver, r.reservation_id)).toBe(status);
-    const refunds = (await ledger(r.reservation_id)).filter((p) => p.kind === "refund");
-    expect(refunds.map((p) => [p.status, p.amount])).toEqual([["succeeded", refund]]);
-    expect(stripe().refundsFor(pi!.id).map((x) => x.amount)).toEqual([refund]);
-    expect(await paidNet(r.reservation_id)).toBe(1600 - refund);
-  });
+      expect(await statusOf(driver, r.reservation_id)).toBe(status);
+      const refunds = (await ledger(r.reservation_id)).filter((p) => p.kind === "refund");
+      expect(refunds.map((p) => [p.status, p.amount])).toEqual([["succeeded", refund]]);
+      expect(
+        stripe()
+          .refundsFor(pi!.id)
+          .map((x) => x.amount),
+      ).toEqual([refund]);
+      expect(await paidNet(r.reservation_id)).toBe(1600 - refund);
+    },
+  );
 
   it("lets one of a cancel and a check-out started together win, never both", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await paidBooking(driver, lot.id, at(3, 14), at(3, 18));
     const [cancelRes, exit] = await Promise.all([
       cancel(driver, r.reservation_id),
-      exitAt(r.reservation_id, at(3, 15)).then((ok) => ({ ok }), (err: unknown) => ({ err })),
+      exitAt(r.reservation_id, at(3, 15)).then(
+        (ok) => ({ ok }),
+        (err: unknown) => ({ err }),
+      ),
     ]);
     expect(cancelRes.status === 200).not.toBe("ok" in exit);
     const refunded = (await ledger(r.reservation_id)).filter((p) => p.kind === "refund");
@@ -211,7 +250,11 @@ describe("races", () => {
     const [first, second] = await raceInOrder(r.reservation_id, [exiting, exiting]);
     expect(first).toMatchObject({ status: "fulfilled", value: { refund_amount: 1200, changed: true } });
     expect(second).toMatchObject({ status: "fulfilled", value: { refund_amount: 0, changed: false } });
-    expect(stripe().refundsFor(r.bookingIntent.id).map((x) => x.amount)).toEqual([1200]);
+    expect(
+      stripe()
+        .refundsFor(r.bookingIntent.id)
+        .map((x) => x.amount),
+    ).toEqual([1200]);
     expect((await ledger(r.reservation_id)).filter((p) => p.kind === "refund")).toHaveLength(1);
     expect(await paidNet(r.reservation_id)).toBe(400);
     expect((await transitions(r.reservation_id)).filter((t) => t.endsWith("→completed (gate)"))).toHaveLength(1);

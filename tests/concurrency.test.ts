@@ -13,7 +13,11 @@ import { serveRoutes } from "./support/http-server";
 // through a real HTTP server so they genuinely overlap in flight, as they would in production.
 
 type Window = { start: Date; end: Date };
-type Outcome = { window: Window; status: number; body: { spot_id?: string; reservation_id?: string; error?: { code: string } } };
+type Outcome = {
+  window: Window;
+  status: number;
+  body: { spot_id?: string; reservation_id?: string; error?: { code: string } };
+};
 
 const MIN = 60_000;
 const DRIVERS = 8;
@@ -35,7 +39,12 @@ async function book(driver: TestUser, lotId: string, window: Window): Promise<Ou
   const res = await fetch(`${server.url}/v1/reservations`, {
     method: "POST",
     headers: { authorization: `Bearer ${driver.token}`, "content-type": "application/json" },
-    body: JSON.stringify({ lot_id: lotId, vehicle_type: "compact", start_time: window.start.toISOString(), end_time: window.end.toISOString() }),
+    body: JSON.stringify({
+      lot_id: lotId,
+      vehicle_type: "compact",
+      start_time: window.start.toISOString(),
+      end_time: window.end.toISOString(),
+    }),
   });
   const text = await res.text();
   let body: Outcome["body"];
@@ -117,11 +126,19 @@ describe("simultaneous bookings for the last spots", () => {
     // The availability cache now knows the hour is full: a new request touching it is turned away
     // before allocation queries PostgreSQL…
     const db = await getDb();
-    expect(await certainlyFull(db, lot.id, "compact", new Date(T.getTime() + 20 * MIN), new Date(T.getTime() + 90 * MIN))).toBe(true);
-    const late = await book(drivers[0]!, lot.id, { start: new Date(T.getTime() + 50 * MIN), end: new Date(T.getTime() + 70 * MIN) });
+    expect(
+      await certainlyFull(db, lot.id, "compact", new Date(T.getTime() + 20 * MIN), new Date(T.getTime() + 90 * MIN)),
+    ).toBe(true);
+    const late = await book(drivers[0]!, lot.id, {
+      start: new Date(T.getTime() + 50 * MIN),
+      end: new Date(T.getTime() + 70 * MIN),
+    });
     expect([late.status, late.body.error?.code]).toEqual([409, "no_spot_available"]);
     // …but a window next to the full hour is still bookable.
-    const after = await book(drivers[1]!, lot.id, { start: new Date(T.getTime() + 105 * MIN), end: new Date(T.getTime() + 120 * MIN) });
+    const after = await book(drivers[1]!, lot.id, {
+      start: new Date(T.getTime() + 105 * MIN),
+      end: new Date(T.getTime() + 120 * MIN),
+    });
     expect(after.status).toBe(201);
 
     // …and it never refuses what PostgreSQL would accept: once a winner cancels, the very next
@@ -146,7 +163,10 @@ describe("simultaneous bookings for the last spots", () => {
     const w = { start: T, end: new Date(T.getTime() + 2 * 60 * MIN) };
     for (let i = 0; i < 39; i++) expect((await book(drivers[i % DRIVERS]!, lot.id, w)).status).toBe(201);
 
-    const outcomes = await burst(lot.id, Array.from({ length: 500 }, () => w));
+    const outcomes = await burst(
+      lot.id,
+      Array.from({ length: 500 }, () => w),
+    );
 
     // Never "conflict"/"too busy" while a spot remains, never a 500: one winner, clean refusals.
     expect(tally(outcomes)).toEqual({ "201": 1, "409 no_spot_available": 499 });
@@ -172,7 +192,10 @@ describe("simultaneous bookings for the last spots", () => {
     const outcomes = await burst(lot.id, windows);
 
     const results = tally(outcomes);
-    expect(Object.keys(results).every((k) => k === "201" || k === "409 no_spot_available"), JSON.stringify(results)).toBe(true);
+    expect(
+      Object.keys(results).every((k) => k === "201" || k === "409 no_spot_available"),
+      JSON.stringify(results),
+    ).toBe(true);
     expect(await doubleBookings(lot.id)).toHaveLength(0);
 
     const active = await activeReservations(lot.id);
@@ -195,9 +218,14 @@ describe("simultaneous bookings for the last spots", () => {
     const staleLow: Window[] = [];
     for (let q = 0; q < 32; q++) {
       for (const quarters of [1, 2, 4, 8]) {
-        const probe = { start: new Date(base.getTime() + q * 15 * MIN), end: new Date(base.getTime() + (q + quarters) * 15 * MIN) };
+        const probe = {
+          start: new Date(base.getTime() + q * 15 * MIN),
+          end: new Date(base.getTime() + (q + quarters) * 15 * MIN),
+        };
         if (!(await certainlyFull(db, lot.id, "compact", probe.start, probe.end))) continue;
-        const [compact] = (await freeSpotCounts(db, lot.id, probe.start, probe.end)).filter((r) => r.vehicleType === "compact");
+        const [compact] = (await freeSpotCounts(db, lot.id, probe.start, probe.end)).filter(
+          (r) => r.vehicleType === "compact",
+        );
         if (compact!.free > 0) staleLow.push(probe);
       }
     }

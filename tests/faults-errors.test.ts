@@ -34,12 +34,26 @@ describe("the error renderer", () => {
   });
 
   it.each([
-    ["ECONNREFUSED", Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED", errno: -111 })],
+    [
+      "ECONNREFUSED",
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED", errno: -111 }),
+    ],
     ["CONNECT_TIMEOUT", Object.assign(new Error("write CONNECT_TIMEOUT 127.0.0.1:5432"), { code: "CONNECT_TIMEOUT" })],
-    ["57P01 admin shutdown", Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01", severity: "FATAL" })],
+    [
+      "57P01 admin shutdown",
+      Object.assign(new Error("terminating connection due to administrator command"), {
+        code: "57P01",
+        severity: "FATAL",
+      }),
+    ],
     ["08006 connection failure", Object.assign(new Error("connection failure"), { code: "08006" })],
     ["CONNECTION_CLOSED", Object.assign(new Error("write CONNECTION_CLOSED"), { code: "CONNECTION_CLOSED" })],
-    ["wrapped by drizzle", Object.assign(new Error("Failed query: select 1"), { cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }) })],
+    [
+      "wrapped by drizzle",
+      Object.assign(new Error("Failed query: select 1"), {
+        cause: Object.assign(new Error("x"), { code: "ECONNREFUSED" }),
+      }),
+    ],
   ])("answers 503 unavailable with Retry-After when PostgreSQL is unreachable (%s)", async (_name, err) => {
     const res = errorResponse(err);
     expect(res.headers.get("retry-after")).toMatch(/^\d+$/);
@@ -87,7 +101,10 @@ describe("a mistyped payment method", () => {
       findOffSessionCharge: async () => null,
     };
     const saved = g.__spotkeeperPayments;
-    g.__spotkeeperPayments = { key: `${e.STRIPE_SECRET_KEY ?? ""}|${e.STRIPE_API_BASE ?? ""}|${e.demo}`, provider: stub };
+    g.__spotkeeperPayments = {
+      key: `${e.STRIPE_SECRET_KEY ?? ""}|${e.STRIPE_API_BASE ?? ""}|${e.demo}`,
+      provider: stub,
+    };
     try {
       const lot = await createTestLot({ counts: { compact: 1 } });
       const r = await bookOk(driver, lot.id, at(2, 9), at(2, 10));

@@ -25,10 +25,13 @@ describe("GET /health and GET /ready", () => {
 });
 
 describe("unknown routes and wrong methods under /v1", () => {
-  it.each(["GET", "POST", "PUT", "PATCH", "DELETE"] as const)("answers %s on an unknown path 404 with the error body", async (method) => {
-    const res = await catchAll[method](req(method, "/v1/no/such/thing"));
-    await expectError(res, 404, "not_found");
-  });
+  it.each(["GET", "POST", "PUT", "PATCH", "DELETE"] as const)(
+    "answers %s on an unknown path 404 with the error body",
+    async (method) => {
+      const res = await catchAll[method](req(method, "/v1/no/such/thing"));
+      await expectError(res, 404, "not_found");
+    },
+  );
 
   it("answers a wrong method on a known path 405 with Allow and the error body", async () => {
     const res = proxy(req("DELETE", "/v1/quotes"));
@@ -41,6 +44,10 @@ describe("unknown routes and wrong methods under /v1", () => {
   it("lets a method the path takes through", () => {
     const res = proxy(req("GET", "/v1/quotes"));
     expect(res.headers.get("x-middleware-next")).toBe("1");
-    expect(proxy(req("PUT", "/v1/reservations/3f1c7a7e-1111-4222-8333-444455556666/cancel")).headers.get("x-middleware-next")).toBe("1");
+    expect(
+      proxy(req("PUT", "/v1/reservations/3f1c7a7e-1111-4222-8333-444455556666/cancel")).headers.get(
+        "x-middleware-next",
+      ),
+    ).toBe("1");
   });
 });

@@ -11,7 +11,8 @@ beforeAll(async () => {
   [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
 });
 
-const patch = (id: string, body: unknown) => patchLot(apiRequest("PATCH", `/v1/lots/${id}`, { token: operator.token, body }), routeContext({ id }));
+const patch = (id: string, body: unknown) =>
+  patchLot(apiRequest("PATCH", `/v1/lots/${id}`, { token: operator.token, body }), routeContext({ id }));
 
 describe("changing a lot's currency", () => {
   it("answers 409 while the lot has unfinished bookings, and is allowed once they are finished", async () => {

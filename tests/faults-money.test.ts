@@ -21,7 +21,11 @@ beforeAll(async () => {
   [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
 });
 
-const NOT_REFUNDABLE = { type: "invalid_request_error", code: "charge_not_refundable", message: "This charge cannot be refunded (dispute open)." };
+const NOT_REFUNDABLE = {
+  type: "invalid_request_error",
+  code: "charge_not_refundable",
+  message: "This charge cannot be refunded (dispute open).",
+};
 const AUTH = { type: "invalid_request_error", code: "api_key_expired", message: "Expired API Key provided" };
 
 describe("a refund the processor refuses", () => {
@@ -33,7 +37,11 @@ describe("a refund the processor refuses", () => {
     try {
       const res = await cancel(driver, r.reservation_id);
       expect(res.status, JSON.stringify(await res.clone().json())).toBe(200);
-      expect(await res.json()).toMatchObject({ status: "cancelled", refund_amount: r.amount, refund_status: "pending" });
+      expect(await res.json()).toMatchObject({
+        status: "cancelled",
+        refund_amount: r.amount,
+        refund_status: "pending",
+      });
       const [, refund] = await ledger(r.reservation_id);
       expect(refund).toMatchObject({ kind: "refund", status: "pending", attempts: 1 });
       expect(refund!.lastError).toContain("Expired API Key");
@@ -60,9 +68,15 @@ describe("a refund the processor refuses", () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const q = new URLSearchParams({ from, to });
-    const res = await lotLedgerRoute(apiRequest("GET", `/v1/lots/${lot.id}/payments?${q}`, { token: operator.token }), routeContext({ id: lot.id }));
+    const res = await lotLedgerRoute(
+      apiRequest("GET", `/v1/lots/${lot.id}/payments?${q}`, { token: operator.token }),
+      routeContext({ id: lot.id }),
+    );
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { data: { kind: string; status: string; last_error: string | null }[]; totals: Record<string, number> };
+    const body = (await res.json()) as {
+      data: { kind: string; status: string; last_error: string | null }[];
+      totals: Record<string, number>;
+    };
     const refund = body.data.find((p) => p.kind === "refund")!;
     expect(refund).toMatchObject({ status: "needs_attention" });
     expect(refund.last_error).toContain("cannot be refunded");
@@ -85,7 +99,10 @@ describe("the sweeper", () => {
     stripe().refuse(new RegExp(`^POST /v1/refunds .*payment_intent=${badPi}`), 401, AUTH);
     try {
       await sweepRowsOf([bad.reservation_id, good.reservation_id]);
-      expect((await ledger(good.reservation_id)).map((p) => [p.kind, p.status]).sort()).toEqual([["charge", "succeeded"], ["refund", "succeeded"]]);
+      expect((await ledger(good.reservation_id)).map((p) => [p.kind, p.status]).sort()).toEqual([
+        ["charge", "succeeded"],
+        ["refund", "succeeded"],
+      ]);
       expect(stripe().refundsFor(goodPi)).toHaveLength(1);
       // The failing row is not retried before its back-off ends...
       const before = stripe().posts("/v1/refunds").length;
@@ -146,13 +163,19 @@ describe("a retry after Stripe's 24-hour idempotency window", () => {
     });
     stripe().failNextRequests(1, { path: /^POST \/v1\/payment_intents$/, afterProcessing: true, shouldRetry: false });
     expect(await settle(db, row)).toBe("pending");
-    const charged = () => stripe().intentsFor(r.reservation_id).filter((pi) => pi.amount === 500);
+    const charged = () =>
+      stripe()
+        .intentsFor(r.reservation_id)
+        .filter((pi) => pi.amount === 500);
     expect(charged()).toHaveLength(1);
 
     await ageRows(r.reservation_id, 25);
     stripe().forgetIdempotencyKeys();
     await sweepPendingPayments(db, 30 * 60);
     expect(charged()).toHaveLength(1);
-    expect((await ledger(r.reservation_id)).find((p) => p.kind === "penalty")).toMatchObject({ status: "succeeded", stripePaymentIntentId: charged()[0]!.id });
+    expect((await ledger(r.reservation_id)).find((p) => p.kind === "penalty")).toMatchObject({
+      status: "succeeded",
+      stripePaymentIntentId: charged()[0]!.id,
+    });
   });
 });

@@ -6,7 +6,17 @@ import { reservations } from "@/db/schema";
 import { settle } from "@/lib/payments/money-movements";
 import { checkOut } from "@/lib/reservations/check-out";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
-import { bookOk, cancel, extend, getReservation, ledger, paidBooking, paidNet, statusOf, type ReservationJson } from "./support/driver-api";
+import {
+  bookOk,
+  cancel,
+  extend,
+  getReservation,
+  ledger,
+  paidBooking,
+  paidNet,
+  statusOf,
+  type ReservationJson,
+} from "./support/driver-api";
 import { sweepRowsOf } from "./support/sweep";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
@@ -38,8 +48,15 @@ describe("an off-session charge that runs late", () => {
     });
     expect((await cancel(driver, r.reservation_id)).status).toBe(200);
     expect(await settle(db, row)).toBe("failed");
-    expect(stripe().intentsFor(r.reservation_id).filter((pi) => pi.amount === 700)).toEqual([]);
-    expect((await ledger(r.reservation_id)).find((p) => p.kind === "penalty")).toMatchObject({ status: "failed", failureCode: "reservation_cancelled" });
+    expect(
+      stripe()
+        .intentsFor(r.reservation_id)
+        .filter((pi) => pi.amount === 700),
+    ).toEqual([]);
+    expect((await ledger(r.reservation_id)).find((p) => p.kind === "penalty")).toMatchObject({
+      status: "failed",
+      failureCode: "reservation_cancelled",
+    });
   });
 });
 
@@ -54,7 +71,10 @@ describe("an extension whose charge finally fails", () => {
     expect(await current(r.reservation_id)).toMatchObject({ end_time: at(5, 12).toISOString() });
     // ...and when it is retried the saved card declines.
     const db = await getDb();
-    await db.update(reservations).set({ paymentMethodId: "pm_card_chargeDeclined" }).where(eq(reservations.id, r.reservation_id));
+    await db
+      .update(reservations)
+      .set({ paymentMethodId: "pm_card_chargeDeclined" })
+      .where(eq(reservations.id, r.reservation_id));
     await sweepRowsOf([r.reservation_id]);
 
     expect((await ledger(r.reservation_id)).find((p) => p.kind === "adjustment")).toMatchObject({ status: "failed" });
@@ -68,7 +88,9 @@ describe("an exit read long before the booking's start", () => {
   it("does not complete or refund the booking", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await paidBooking(driver, lot.id, at(6, 9), at(6, 11));
-    await expect(checkOut(await getDb(), r.reservation_id, new Date(), { cause: "gate" })).rejects.toMatchObject({ code: "invalid_state" });
+    await expect(checkOut(await getDb(), r.reservation_id, new Date(), { cause: "gate" })).rejects.toMatchObject({
+      code: "invalid_state",
+    });
     expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
     expect(await paidNet(r.reservation_id)).toBe(r.amount);
   });

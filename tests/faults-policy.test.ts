@@ -20,7 +20,10 @@ beforeAll(async () => {
 });
 
 const patch = async (id: string, body: unknown) => {
-  const res = await patchLot(apiRequest("PATCH", `/v1/lots/${id}`, { token: operator.token, body }), routeContext({ id }));
+  const res = await patchLot(
+    apiRequest("PATCH", `/v1/lots/${id}`, { token: operator.token, body }),
+    routeContext({ id }),
+  );
   expect(res.status).toBe(200);
 };
 
@@ -46,7 +49,9 @@ describe("the policy shown at booking", () => {
     await patch(lot.id, { grace_minutes: 600, no_show_penalty: 9000 });
     const db = await getDb();
     const start = new Date(r.start_time);
-    expect(await markNoShowIfDue(db, r.reservation_id, new Date(start.getTime() + 16 * 60_000), "scheduler")).toMatchObject({ outcome: "marked" });
+    expect(
+      await markNoShowIfDue(db, r.reservation_id, new Date(start.getTime() + 16 * 60_000), "scheduler"),
+    ).toMatchObject({ outcome: "marked" });
     expect(await chargeNoShowPenalty(db, r.reservation_id)).toMatchObject({ amount: 500 });
     const [row] = await db.select().from(reservations).where(eq(reservations.id, r.reservation_id));
     expect(row!.status).toBe("no_show");

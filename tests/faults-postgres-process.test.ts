@@ -26,11 +26,20 @@ beforeAll(async () => {
   driver = await createUser("driver");
   holder = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
   watcher = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-  const loader = ["--require", path.resolve("node_modules/tsx/dist/preflight.cjs"), "--import", `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`];
-  child = spawn(process.execPath, [...loader, "--conditions=react-server", path.resolve("tests/support/app-process.ts")], {
-    env: { ...process.env, NODE_ENV: "test", PGAPPNAME: appName },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const loader = [
+    "--require",
+    path.resolve("node_modules/tsx/dist/preflight.cjs"),
+    "--import",
+    `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`,
+  ];
+  child = spawn(
+    process.execPath,
+    [...loader, "--conditions=react-server", path.resolve("tests/support/app-process.ts")],
+    {
+      env: { ...process.env, NODE_ENV: "test", PGAPPNAME: appName },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   base = await new Promise<string>((resolve, reject) => {
     let out = "";
     child!.stdout!.setEncoding("utf8").on("data", (c: string) => {
@@ -66,7 +75,11 @@ const book = async (body: unknown) => {
     headers: { authorization: `Bearer ${driver.token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as { error?: { code: string; details?: unknown } } };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    body: (await res.json()) as { error?: { code: string; details?: unknown } },
+  };
 };
 
 describe("a server process whose PostgreSQL connection is killed mid-booking", () => {
@@ -74,7 +87,12 @@ describe("a server process whose PostgreSQL connection is killed mid-booking", (
     const lot = await createTestLot({ counts: { compact: 1 } });
     const db = await getDb();
     const [spot] = await db.select().from(spots).where(eq(spots.lotId, lot.id));
-    const input = { lot_id: lot.id, vehicle_type: "compact", start_time: at(4, 9).toISOString(), end_time: at(4, 10).toISOString() };
+    const input = {
+      lot_id: lot.id,
+      vehicle_type: "compact",
+      start_time: at(4, 9).toISOString(),
+      end_time: at(4, 10).toISOString(),
+    };
 
     // Hold the spot's lock so the booking's transaction stops half-way, waiting on it.
     const release = await new Promise<() => void>((resolveRelease) => {
@@ -85,14 +103,18 @@ describe("a server process whose PostgreSQL connection is killed mid-booking", (
     });
     const pending = book(input);
     await until("the booking to wait on the spot's lock", async () => {
-      const rows = await watcher`select 1 from pg_stat_activity where application_name = ${appName} and wait_event_type = 'Lock'`;
+      const rows =
+        await watcher`select 1 from pg_stat_activity where application_name = ${appName} and wait_event_type = 'Lock'`;
       return rows.length > 0;
     });
     await watcher`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${appName}`;
     const killed = await pending;
     release();
 
-    expect(killed).toMatchObject({ status: 503, body: { error: { code: "unavailable", details: { retryable: true } } } });
+    expect(killed).toMatchObject({
+      status: 503,
+      body: { error: { code: "unavailable", details: { retryable: true } } },
+    });
     expect(killed.retryAfter).toMatch(/^\d+$/);
     expect(await db.select().from(reservations).where(eq(reservations.lotId, lot.id))).toEqual([]);
 

@@ -25,11 +25,20 @@ afterAll(async () => {
 
 function startServerProcess(): Promise<string> {
   // node itself with tsx's loader (not the tsx wrapper, whose child a SIGKILL would orphan).
-  const loader = ["--require", path.resolve("node_modules/tsx/dist/preflight.cjs"), "--import", `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`];
-  child = spawn(process.execPath, [...loader, "--conditions=react-server", path.resolve("tests/support/server-process.ts")], {
-    env: { ...process.env, NODE_ENV: "test", DATABASE_URL: pgUrl },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const loader = [
+    "--require",
+    path.resolve("node_modules/tsx/dist/preflight.cjs"),
+    "--import",
+    `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`,
+  ];
+  child = spawn(
+    process.execPath,
+    [...loader, "--conditions=react-server", path.resolve("tests/support/server-process.ts")],
+    {
+      env: { ...process.env, NODE_ENV: "test", DATABASE_URL: pgUrl },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = "";
     child!.stdout!.setEncoding("utf8").on("data", (c: string) => {
@@ -53,7 +62,11 @@ async function until<T>(what: string, fn: () => Promise<T | false>, timeoutMs = 
 
 const get = async (url: string) => {
   const res = await fetch(url);
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get("retry-after"),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 };
 
 describe("a server started while PostgreSQL is down", () => {
@@ -63,13 +76,21 @@ describe("a server started while PostgreSQL is down", () => {
     const health = await get(`${base}/health`);
     expect(health).toMatchObject({ status: 200, body: { status: "degraded", database: "down" } });
     const ready = await get(`${base}/ready`);
-    expect(ready).toMatchObject({ status: 503, retryAfter: "5", body: { status: "unavailable", checks: { database: "down" } } });
+    expect(ready).toMatchObject({
+      status: 503,
+      retryAfter: "5",
+      body: { status: "unavailable", checks: { database: "down" } },
+    });
     const lots = await get(`${base}/v1/lots`);
     expect(lots).toMatchObject({ status: 503, body: { error: { code: "unavailable", details: { retryable: true } } } });
     expect(lots.retryAfter).toMatch(/^\d+$/);
 
     // PostgreSQL comes up (an empty cluster: the server migrates it when it connects).
-    pg = await startEmbeddedPostgres({ dir: path.join(os.tmpdir(), `spotkeeper-faults-pg-${randomBytes(4).toString("hex")}`), port: PG_PORT, persistent: false });
+    pg = await startEmbeddedPostgres({
+      dir: path.join(os.tmpdir(), `spotkeeper-faults-pg-${randomBytes(4).toString("hex")}`),
+      port: PG_PORT,
+      persistent: false,
+    });
     await until("/health to see PostgreSQL", async () => {
       const h = await get(`${base}/health`);
       return h.body.database === "up" && h;

@@ -75,14 +75,25 @@ async function killInFlightTransaction(pool: postgres.Sql, name: string) {
     await t.execute(dsql`select pg_sleep(5)`);
   });
   await until(async () => pid !== undefined);
-  await until(async () => (await watcher`select 1 from pg_stat_activity where pid = ${pid!} and application_name = ${name} and state = 'active'`).length > 0);
+  await until(
+    async () =>
+      (
+        await watcher`select 1 from pg_stat_activity where pid = ${pid!} and application_name = ${name} and state = 'active'`
+      ).length > 0,
+  );
   await watcher`select pg_terminate_backend(${pid!})`;
   const failed = await tx.then(
     () => null,
     (err: unknown) => err,
   );
   const after: unknown[] = [];
-  for (let i = 0; i < 3; i++) after.push(await tdb.execute(dsql`select 1 as one`).then((r) => r[0], (err: unknown) => err));
+  for (let i = 0; i < 3; i++)
+    after.push(
+      await tdb.execute(dsql`select 1 as one`).then(
+        (r) => r[0],
+        (err: unknown) => err,
+      ),
+    );
   return { failed, after };
 }
 
@@ -96,10 +107,19 @@ describe("a transaction's backend terminated mid-query (postgres.js 3.4 null-soc
 
   it("is reproduced on a bare postgres.js pool: its ROLLBACK is written to the closed socket from a setImmediate", async () => {
     const name = `${app}-bare`;
-    const bare = postgres(process.env.DATABASE_URL!, { max: 2, connect_timeout: 2, onnotice: () => {}, connection: { application_name: name } });
+    const bare = postgres(process.env.DATABASE_URL!, {
+      max: 2,
+      connect_timeout: 2,
+      onnotice: () => {},
+      connection: { application_name: name },
+    });
     try {
       const seen = await uncaughtDuring(async () => void (await scenario(bare, name)()));
-      expect(seen.some((e) => e instanceof TypeError && /reading 'write'/.test(e.message) && /nextWrite/.test(e.stack ?? ""))).toBe(true);
+      expect(
+        seen.some(
+          (e) => e instanceof TypeError && /reading 'write'/.test(e.message) && /nextWrite/.test(e.stack ?? ""),
+        ),
+      ).toBe(true);
     } finally {
       await bare.end({ timeout: 1 });
     }
@@ -107,7 +127,11 @@ describe("a transaction's backend terminated mid-query (postgres.js 3.4 null-soc
 
   it("leaves the process and the pool of openPool() working: the transaction fails retryably, nothing is thrown outside it", async () => {
     const name = `${app}-guarded`;
-    const pool = openPool(process.env.DATABASE_URL!, { max: 2, connect_timeout: 2, connection: { application_name: name } });
+    const pool = openPool(process.env.DATABASE_URL!, {
+      max: 2,
+      connect_timeout: 2,
+      connection: { application_name: name },
+    });
     try {
       let runs: Awaited<ReturnType<ReturnType<typeof scenario>>> = [];
       const seen = await uncaughtDuring(async () => void (runs = await scenario(pool, name)()));
@@ -139,7 +163,12 @@ async function killMidBooking() {
   {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const [spot] = await (await getDb()).select().from(spots).where(eq(spots.lotId, lot.id));
-    const input = { lot_id: lot.id, vehicle_type: "compact" as const, start_time: at(4, 9).toISOString(), end_time: at(4, 10).toISOString() };
+    const input = {
+      lot_id: lot.id,
+      vehicle_type: "compact" as const,
+      start_time: at(4, 9).toISOString(),
+      end_time: at(4, 10).toISOString(),
+    };
 
     // Hold the spot's lock, so the booking's transaction stops half-way and waits on it.
     const release = await new Promise<() => void>((resolveRelease) => {
@@ -153,7 +182,8 @@ async function killMidBooking() {
       (err: unknown) => err,
     );
     await until(async () => {
-      const [w] = await watcher`select count(*)::int as n from pg_stat_activity where application_name = ${app} and wait_event_type = 'Lock'`;
+      const [w] =
+        await watcher`select count(*)::int as n from pg_stat_activity where application_name = ${app} and wait_event_type = 'Lock'`;
       return w!.n > 0;
     });
     await watcher`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${app}`;
@@ -164,7 +194,12 @@ async function killMidBooking() {
     const body = await expectError(errorResponse(err), 503, "unavailable");
     expect(body.details).toMatchObject({ retryable: true });
     expect(errorResponse(err).headers.get("retry-after")).toMatch(/^\d+$/);
-    const rows = await (await getDb()).select().from(reservations).where(and(eq(reservations.lotId, lot.id), eq(reservations.userId, driver.id)));
+    const rows = await (
+      await getDb()
+    )
+      .select()
+      .from(reservations)
+      .where(and(eq(reservations.lotId, lot.id), eq(reservations.userId, driver.id)));
     expect(rows).toEqual([]);
 
     // The same pool reconnects: retrying books the spot, once.

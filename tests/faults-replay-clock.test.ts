@@ -6,7 +6,19 @@ import { findReservation } from "@/db/queries/reservations";
 import { reservations } from "@/db/schema";
 import { replayTime } from "@/lib/gates/replay";
 import { createUser, expectError, type TestUser } from "./fixtures";
-import { checkInOk, checkOut, checkOutOk, eventsFor, gatedLot, gatesSettled, minutesFromNow, moveWindow, paidPlateBooking, uniquePlate, useQrSigningKey } from "./support/gates";
+import {
+  checkInOk,
+  checkOut,
+  checkOutOk,
+  eventsFor,
+  gatedLot,
+  gatesSettled,
+  minutesFromNow,
+  moveWindow,
+  paidPlateBooking,
+  uniquePlate,
+  useQrSigningKey,
+} from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
 // Offline replays from a gate PC whose clock is wrong (issue 9): the bridge sends, with each replay,
@@ -33,7 +45,12 @@ async function carInside(start: number, end: number, inSince: number) {
   await checkInOk(gates.entry, { identifier: plate });
   await gatesSettled();
   await moveWindow(r.reservation_id, minutesFromNow(start), minutesFromNow(end));
-  await (await getDb()).update(reservations).set({ checkedInAt: minutesFromNow(-inSince) }).where(eq(reservations.id, r.reservation_id));
+  await (
+    await getDb()
+  )
+    .update(reservations)
+    .set({ checkedInAt: minutesFromNow(-inSince) })
+    .where(eq(reservations.id, r.reservation_id));
   return { ...gates, plate, r };
 }
 
@@ -41,7 +58,14 @@ async function carInside(start: number, end: number, inSince: number) {
 function replayedExit(plate: string, agoMin: number, skewMs: number) {
   const bridgeNow = Date.now() + skewMs;
   const readAt = iso(bridgeNow - agoMin * 60_000);
-  return { identifier: plate, event_id: randomUUID(), occurred_at: readAt, received_at: readAt, sent_at: iso(bridgeNow), offline_decision: "open_barrier" as const };
+  return {
+    identifier: plate,
+    event_id: randomUUID(),
+    occurred_at: readAt,
+    received_at: readAt,
+    sent_at: iso(bridgeNow),
+    offline_decision: "open_barrier" as const,
+  };
 }
 
 const near = (actual: Date, expected: Date, slackMs = 60_000) => {
@@ -78,7 +102,14 @@ describe("a replay from a bridge whose clock is off", () => {
   it("applies a read no later than the bridge received it", async () => {
     const { exit, plate, r } = await carInside(-120, 120, 120);
     const now = Date.now();
-    await checkOutOk(exit, { identifier: plate, event_id: randomUUID(), occurred_at: iso(now), received_at: iso(now - 15 * 60_000), sent_at: iso(now), offline_decision: "open_barrier" });
+    await checkOutOk(exit, {
+      identifier: plate,
+      event_id: randomUUID(),
+      occurred_at: iso(now),
+      received_at: iso(now - 15 * 60_000),
+      sent_at: iso(now),
+      offline_decision: "open_barrier",
+    });
     await gatesSettled();
     near((await findReservation(await getDb(), r.reservation_id))!.checkedOutAt!, new Date(now - 15 * 60_000));
   });
@@ -87,7 +118,14 @@ describe("a replay from a bridge whose clock is off", () => {
     const { exit, plate, r } = await carInside(-180, -60, 180);
     const now = Date.now();
     // occurred "now" but sent "ten hours ago": the offset would put the exit ten hours in the future.
-    await checkOutOk(exit, { identifier: plate, event_id: randomUUID(), occurred_at: iso(now), received_at: iso(now), sent_at: iso(now - 10 * HOUR), offline_decision: "open_barrier" });
+    await checkOutOk(exit, {
+      identifier: plate,
+      event_id: randomUUID(),
+      occurred_at: iso(now),
+      received_at: iso(now),
+      sent_at: iso(now - 10 * HOUR),
+      offline_decision: "open_barrier",
+    });
     await gatesSettled();
     const out = (await findReservation(await getDb(), r.reservation_id))!.checkedOutAt!;
     expect(out.getTime()).toBeLessThanOrEqual(Date.now());
@@ -96,7 +134,12 @@ describe("a replay from a bridge whose clock is off", () => {
 
   it("refuses a malformed received_at or sent_at with 422", async () => {
     const { exit } = await gatedLot(operator);
-    const base = { identifier: uniquePlate(), event_id: randomUUID(), occurred_at: iso(Date.now()), offline_decision: "open_barrier" as const };
+    const base = {
+      identifier: uniquePlate(),
+      event_id: randomUUID(),
+      occurred_at: iso(Date.now()),
+      offline_decision: "open_barrier" as const,
+    };
     await expectError(await checkOut(exit, { ...base, sent_at: "yesterday" }), 422, "validation_failed");
     await expectError(await checkOut(exit, { ...base, received_at: "0000-01-01T00:00:00Z" }), 422, "validation_failed");
   });
@@ -108,20 +151,32 @@ describe("replayTime", () => {
 
   it("moves the claim by the offset sent_at shows, and flags a clock off by more than the skew", () => {
     const behind = { receivedAt: new Date("2031-03-01T08:30:00Z"), sentAt: new Date("2031-03-01T09:00:00Z") }; // 3 h behind
-    expect(replayTime(new Date("2031-03-01T08:30:00Z"), { ...bounds, bridgeClock: behind })).toEqual({ at: new Date("2031-03-01T11:30:00Z"), adjusted: true });
+    expect(replayTime(new Date("2031-03-01T08:30:00Z"), { ...bounds, bridgeClock: behind })).toEqual({
+      at: new Date("2031-03-01T11:30:00Z"),
+      adjusted: true,
+    });
     const close = { receivedAt: null, sentAt: new Date("2031-03-01T11:59:50Z") }; // 10 s behind: merely clocks
-    expect(replayTime(new Date("2031-03-01T11:00:00Z"), { ...bounds, bridgeClock: close })).toEqual({ at: new Date("2031-03-01T11:00:10Z"), adjusted: false });
+    expect(replayTime(new Date("2031-03-01T11:00:00Z"), { ...bounds, bridgeClock: close })).toEqual({
+      at: new Date("2031-03-01T11:00:10Z"),
+      adjusted: false,
+    });
   });
 
   it("keeps every bound after the correction", () => {
     const bridgeClock = { receivedAt: null, sentAt: new Date("2031-03-01T12:00:00Z") };
     // Before the outage began: held at its start, flagged.
-    expect(replayTime(new Date("2031-03-01T08:00:00Z"), { ...bounds, bridgeClock })).toEqual({ at: new Date("2031-03-01T09:00:00Z"), adjusted: true });
+    expect(replayTime(new Date("2031-03-01T08:00:00Z"), { ...bounds, bridgeClock })).toEqual({
+      at: new Date("2031-03-01T09:00:00Z"),
+      adjusted: true,
+    });
     // After now: now.
     expect(replayTime(new Date("2031-03-01T12:30:00Z"), { ...bounds, bridgeClock }).at).toEqual(now);
   });
 
   it("is unchanged for a replay without the bridge's clock (an older bridge)", () => {
-    expect(replayTime(new Date("2031-03-01T10:00:00Z"), bounds)).toEqual({ at: new Date("2031-03-01T10:00:00Z"), adjusted: false });
+    expect(replayTime(new Date("2031-03-01T10:00:00Z"), bounds)).toEqual({
+      at: new Date("2031-03-01T10:00:00Z"),
+      adjusted: false,
+    });
   });
 });

@@ -43,14 +43,19 @@ describe("seeding the demo", () => {
     const [canal] = await db.select().from(lots).orderBy(asc(lots.createdAt)).limit(1);
     await db.update(lots).set({ name: "Canal Renamed", noShowPenalty: 1234 }).where(eq(lots.id, canal!.id));
     const [gate] = await db.select().from(gateDevices).where(eq(gateDevices.lotId, canal!.id)).limit(1);
-    await db.update(gateDevices).set({ secretHash: "rotated-by-operator", secretRotatedAt: new Date() }).where(eq(gateDevices.id, gate!.id));
+    await db
+      .update(gateDevices)
+      .set({ secretHash: "rotated-by-operator", secretRotatedAt: new Date() })
+      .where(eq(gateDevices.id, gate!.id));
 
     await seedDemo(db, tokens); // the restart
     const all = await db.select().from(lots);
     expect(all).toHaveLength(DEMO_LOTS.length);
     expect(all.find((l) => l.id === canal!.id)).toMatchObject({ name: "Canal Renamed", noShowPenalty: 1234 });
     expect(all.filter((l) => l.name === canal!.name)).toEqual([]);
-    expect((await db.select().from(gateDevices).where(eq(gateDevices.id, gate!.id)))[0]).toMatchObject({ secretHash: "rotated-by-operator" });
+    expect((await db.select().from(gateDevices).where(eq(gateDevices.id, gate!.id)))[0]).toMatchObject({
+      secretHash: "rotated-by-operator",
+    });
     expect(await db.select({ id: gateDevices.id }).from(gateDevices)).toHaveLength(DEMO_LOTS.length * 2);
   });
 });

@@ -31,7 +31,11 @@ async function deliver(type: string, object: unknown) {
   });
   const signature = signer.webhooks.generateTestHeaderString({ payload, secret: TEST_WEBHOOK_SECRET });
   const res = await webhookRoute(
-    new Request("http://spotkeeper.test/api/webhooks/stripe", { method: "POST", headers: { "content-type": "application/json", "stripe-signature": signature }, body: payload }),
+    new Request("http://spotkeeper.test/api/webhooks/stripe", {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      body: payload,
+    }),
   );
   expect(res.status).toBe(200);
 }
@@ -60,19 +64,33 @@ async function twoPendingRefunds(day: number) {
   return { r, pi, named: named! };
 }
 
-const refundRows = async (id: string) => (await ledger(id)).filter((p) => p.kind === "refund").map((p) => [p.amount, p.status]).sort();
+const refundRows = async (id: string) =>
+  (await ledger(id))
+    .filter((p) => p.kind === "refund")
+    .map((p) => [p.amount, p.status])
+    .sort();
 
 describe("refund events", () => {
   it("charge.refunded settles only the refunds it lists, and adds no 'external' refund for a pending one", async () => {
     const { r, pi, named } = await twoPendingRefunds(7);
     stripe().completeRefund(named.id);
     await deliver("charge.refunded", stripe().chargeOf(pi));
-    expect(await refundRows(r.reservation_id)).toEqual([[1, "pending"], [r.amount, "succeeded"]].sort());
+    expect(await refundRows(r.reservation_id)).toEqual(
+      [
+        [1, "pending"],
+        [r.amount, "succeeded"],
+      ].sort(),
+    );
   });
 
   it("refund.updated settles the refund it names, failed or succeeded", async () => {
     const { r, named } = await twoPendingRefunds(8);
     await deliver("refund.updated", stripe().completeRefund(named.id, "failed"));
-    expect(await refundRows(r.reservation_id)).toEqual([[1, "pending"], [r.amount, "failed"]].sort());
+    expect(await refundRows(r.reservation_id)).toEqual(
+      [
+        [1, "pending"],
+        [r.amount, "failed"],
+      ].sort(),
+    );
   });
 });

@@ -20,14 +20,19 @@ export type TestUser = { id: string; email: string; name: string; role: "driver"
 let testOrganisation: Promise<string> | undefined;
 export function testOrganisationId(): Promise<string> {
   testOrganisation ??= getDb().then(async (db) => {
-    const [org] = await db.insert(organisations).values({ name: `Test organisation ${randomUUID().slice(0, 8)}` }).returning();
+    const [org] = await db
+      .insert(organisations)
+      .values({ name: `Test organisation ${randomUUID().slice(0, 8)}` })
+      .returning();
     return org!.id;
   });
   return testOrganisation;
 }
 
 export async function addMember(organisationId: string, user: { id: string }, role: OrganisationRole) {
-  await (await getDb())
+  await (
+    await getDb()
+  )
     .insert(memberships)
     .values({ organisationId, userId: user.id, role })
     .onConflictDoUpdate({ target: [memberships.organisationId, memberships.userId], set: { role } });
@@ -35,7 +40,12 @@ export async function addMember(organisationId: string, user: { id: string }, ro
 
 /** A fresh organisation with its own owner (an operator), for tests that need two organisations apart. */
 export async function createOrganisationWithOwner() {
-  const [org] = await (await getDb()).insert(organisations).values({ name: `Org ${randomUUID().slice(0, 8)}` }).returning();
+  const [org] = await (
+    await getDb()
+  )
+    .insert(organisations)
+    .values({ name: `Org ${randomUUID().slice(0, 8)}` })
+    .returning();
   const owner = await createUser("operator", { organisationId: org!.id, orgRole: "owner" });
   return { organisationId: org!.id, owner };
 }
@@ -56,7 +66,10 @@ export async function createUser(
   return { id: user!.id, email, name, role, token };
 }
 
-export type LotOptions = Partial<Omit<z.input<typeof CreateLotInput>, "spots">> & { counts?: Partial<SpotCounts>; organisationId?: string };
+export type LotOptions = Partial<Omit<z.input<typeof CreateLotInput>, "spots">> & {
+  counts?: Partial<SpotCounts>;
+  organisationId?: string;
+};
 
 /** A lot created the way the API creates one (spots labelled G-C001, G-C002, … per type). */
 export async function createTestLot({ counts = {}, organisationId, ...fields }: LotOptions = {}) {

@@ -19,7 +19,10 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 // next-auth's getServerSession reads the session cookie through Next.js' request scope, which this
 // plain HTTP harness does not provide; it answers here what it answers a request without a session
 // cookie: no session. Everything from the Authorization header on runs for real.
-vi.mock("next-auth", async (original) => ({ ...(await original<typeof import("next-auth")>()), getServerSession: async () => null }));
+vi.mock("next-auth", async (original) => ({
+  ...(await original<typeof import("next-auth")>()),
+  getServerSession: async () => null,
+}));
 useFakeStripe();
 useQrSigningKey();
 
@@ -40,7 +43,19 @@ async function v1Routes(): Promise<Route[]> {
   const routes: Route[] = [];
   for (const dir of files) {
     const mod = (await import(path.join(ROOT, "app", dir, "route.ts"))) as Record<string, unknown>;
-    const source = "^/" + dir.split(path.sep).map((seg) => seg.startsWith("[...") ? "(?<slug>.+)" : seg.startsWith("[") ? `(?<${seg.slice(1, -1)}>[^/]+)` : seg.replace(/\./g, "\\.")).join("/") + "/?$";
+    const source =
+      "^/" +
+      dir
+        .split(path.sep)
+        .map((seg) =>
+          seg.startsWith("[...")
+            ? "(?<slug>.+)"
+            : seg.startsWith("[")
+              ? `(?<${seg.slice(1, -1)}>[^/]+)`
+              : seg.replace(/\./g, "\\."),
+        )
+        .join("/") +
+      "/?$";
     const pattern = new RegExp(source);
     for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
       const handler = mod[method] as Route["handler"] | undefined;
@@ -59,8 +74,22 @@ async function v1Routes(): Promise<Route[]> {
   return routes;
 }
 
-type Schema = { $ref?: string; type?: string | string[]; format?: string; enum?: unknown[]; properties?: Record<string, Schema>; anyOf?: Schema[]; oneOf?: Schema[]; items?: Schema; default?: unknown };
-type Op = { operationId: string; parameters?: { name: string; in: string; schema: Schema }[]; requestBody?: { content: { "application/json": { schema: Schema } } } };
+type Schema = {
+  $ref?: string;
+  type?: string | string[];
+  format?: string;
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  items?: Schema;
+  default?: unknown;
+};
+type Op = {
+  operationId: string;
+  parameters?: { name: string; in: string; schema: Schema }[];
+  requestBody?: { content: { "application/json": { schema: Schema } } };
+};
 
 const HOSTILE: unknown[] = [
   "",
@@ -87,7 +116,15 @@ const HOSTILE: unknown[] = [
   { $gt: "" },
 ];
 const PER_FIELD = 6;
-const RAW_BODIES = ["not json", "[]", "null", "{", '"x"', "[".repeat(5000) + "]".repeat(5000), JSON.stringify({ a: "x".repeat(1_000_000) })];
+const RAW_BODIES = [
+  "not json",
+  "[]",
+  "null",
+  "{",
+  '"x"',
+  "[".repeat(5000) + "]".repeat(5000),
+  JSON.stringify({ a: "x".repeat(1_000_000) }),
+];
 
 /** A path segment, including a lone surrogate sent as the raw (invalid UTF-8) bytes a hostile client would. */
 const encodeSegment = (v: string) => {
@@ -127,7 +164,14 @@ const resolve = (doc: { components: { schemas: Record<string, Schema> } }, s: Sc
 function plausible(doc: Parameters<typeof resolve>[0], name: string, raw: Schema): unknown {
   const s = resolve(doc, raw);
   if (s.enum) return s.enum[0];
-  if (s.format === "uuid") return name.includes("lot") ? ids.lot : name.includes("reservation") ? ids.reservation : name.includes("gate") ? ids.gate : ids.lot;
+  if (s.format === "uuid")
+    return name.includes("lot")
+      ? ids.lot
+      : name.includes("reservation")
+        ? ids.reservation
+        : name.includes("gate")
+          ? ids.gate
+          : ids.lot;
   if (s.format === "date-time") return (name.includes("end") || name === "to" ? at(3, 12) : at(3, 8)).toISOString();
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   if (type === "integer" || type === "number") return 1;
@@ -150,7 +194,10 @@ describe("every operation of the served OpenAPI document, with hostile input", (
     const started = Date.now();
     const docRes = await fetch(`${server.url}/v1/openapi.json`);
     expect(docRes.status).toBe(200);
-    const doc = (await docRes.json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, Schema> } };
+    const doc = (await docRes.json()) as {
+      paths: Record<string, Record<string, Op>>;
+      components: { schemas: Record<string, Schema> };
+    };
     const failures: string[] = [];
     let sent = 0;
 
@@ -164,7 +211,8 @@ describe("every operation of the served OpenAPI document, with hostile input", (
       const text = await res.text();
       const what = `${method} ${url.slice(server.url.length, server.url.length + 160)} ${body?.slice(0, 80) ?? ""} → ${res.status}`;
       if (res.status >= 500) failures.push(`${what} ${text.slice(0, 300)}`);
-      else if (refuse && res.status < 400) failures.push(`${what} accepted with credentials that do not fit (${token ?? "none"})`);
+      else if (refuse && res.status < 400)
+        failures.push(`${what} accepted with credentials that do not fit (${token ?? "none"})`);
       else if (res.status >= 400) {
         let parsed: { error?: { code?: unknown; message?: unknown } } | undefined;
         try {
@@ -172,7 +220,8 @@ describe("every operation of the served OpenAPI document, with hostile input", (
         } catch {
           /* reported below */
         }
-        if (typeof parsed?.error?.code !== "string" || typeof parsed.error.message !== "string") failures.push(`${what} without the error body: ${text.slice(0, 200)}`);
+        if (typeof parsed?.error?.code !== "string" || typeof parsed.error.message !== "string")
+          failures.push(`${what} without the error body: ${text.slice(0, 200)}`);
       }
     };
 
@@ -198,7 +247,9 @@ describe("every operation of the served OpenAPI document, with hostile input", (
       if (auth === "driver") return { fits: driver.token, refused: [null, garbage, gate.secret] };
       return { fits: operator.token, refused: [null, garbage, gate.secret, driver.token] };
     };
-    const operations = Object.entries(doc.paths).flatMap(([template, ops]) => Object.entries(ops).map(([m, op]) => ({ template, ops, m, op })));
+    const operations = Object.entries(doc.paths).flatMap(([template, ops]) =>
+      Object.entries(ops).map(([m, op]) => ({ template, ops, m, op })),
+    );
     const walk = async ({ template, ops, m, op }: (typeof operations)[number]) => {
       const opStarted = Date.now();
       const { fits, refused } = credentials(op.operationId);
@@ -207,10 +258,16 @@ describe("every operation of the served OpenAPI document, with hostile input", (
       await walkAs({ template, ops, m, op }, fits, PER_FIELD, false);
       for (const token of refused) await walkAs({ template, ops, m, op }, token, 1, true);
       // A public operation: anonymous, and with a gate's secret it does not ask for.
-      if (refused.length === 0) for (const token of [null, gate.secret]) await walkAs({ template, ops, m, op }, token, 1, false);
+      if (refused.length === 0)
+        for (const token of [null, gate.secret]) await walkAs({ template, ops, m, op }, token, 1, false);
       if (process.env.FUZZ_TIMING) console.log(`${m.toUpperCase()} ${template} ${Date.now() - opStarted} ms`);
     };
-    const walkAs = async ({ template, ops, m, op }: (typeof operations)[number], token: string | null, perField: number, refuse: boolean) => {
+    const walkAs = async (
+      { template, ops, m, op }: (typeof operations)[number],
+      token: string | null,
+      perField: number,
+      refuse: boolean,
+    ) => {
       {
         const method = m.toUpperCase();
         const params = op.parameters ?? [];
@@ -218,18 +275,31 @@ describe("every operation of the served OpenAPI document, with hostile input", (
         const build = (override?: { kind: "path" | "query" | "body"; name: string; value: unknown }) => {
           let p = template;
           for (const prm of params.filter((x) => x.in === "path")) {
-            const v = override?.kind === "path" && override.name === prm.name ? override.value : plausible(doc, prm.name === "id" ? (template.startsWith("/v1/lots") ? "lot" : "reservation") : prm.name, prm.schema);
+            const v =
+              override?.kind === "path" && override.name === prm.name
+                ? override.value
+                : plausible(
+                    doc,
+                    prm.name === "id" ? (template.startsWith("/v1/lots") ? "lot" : "reservation") : prm.name,
+                    prm.schema,
+                  );
             p = p.replace(`{${prm.name}}`, encodeSegment(typeof v === "string" ? v : JSON.stringify(v)));
           }
           const q = new URLSearchParams();
           for (const prm of params.filter((x) => x.in === "query")) {
-            const v = override?.kind === "query" && override.name === prm.name ? override.value : plausible(doc, prm.name, prm.schema);
+            const v =
+              override?.kind === "query" && override.name === prm.name
+                ? override.value
+                : plausible(doc, prm.name, prm.schema);
             q.set(prm.name, typeof v === "string" ? v : JSON.stringify(v));
           }
           const body = op.requestBody
             ? JSON.stringify(
                 Object.fromEntries(
-                  Object.entries(fields).map(([k, s]) => [k, override?.kind === "body" && override.name === k ? override.value : plausible(doc, k, s)]),
+                  Object.entries(fields).map(([k, s]) => [
+                    k,
+                    override?.kind === "body" && override.name === k ? override.value : plausible(doc, k, s),
+                  ]),
                 ),
               )
             : undefined;
@@ -254,16 +324,24 @@ describe("every operation of the served OpenAPI document, with hostile input", (
         }
         if (op.requestBody) for (const raw of RAW_BODIES) await send(method, base.url, token, raw, refuse);
         // A method the path does not take.
-        const other = ["GET", "POST", "PUT", "PATCH", "DELETE"].find((x) => !Object.keys(ops).map((k) => k.toUpperCase()).includes(x))!;
+        const other = ["GET", "POST", "PUT", "PATCH", "DELETE"].find(
+          (x) =>
+            !Object.keys(ops)
+              .map((k) => k.toUpperCase())
+              .includes(x),
+        )!;
         await send(other, base.url, token, op.requestBody && other !== "GET" ? base.body : undefined, refuse);
       }
     };
     // A few operations at a time, as several clients would.
     const queue = [...operations];
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await walk(next);
-    }));
-    for (const p of ["/v1/nope", "/v1/lots/x/y/z/w", "/v1/%00", "/v1/lots/%E0%A4%A"]) await send("GET", `${server.url}${p}`, operator.token);
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await walk(next);
+      }),
+    );
+    for (const p of ["/v1/nope", "/v1/lots/x/y/z/w", "/v1/%00", "/v1/lots/%E0%A4%A"])
+      await send("GET", `${server.url}${p}`, operator.token);
 
     expect(failures, failures.slice(0, 30).join("\n")).toEqual([]);
     expect(sent).toBeGreaterThan(2000);

@@ -25,11 +25,15 @@ type Sent = { name: string; data: Record<string, unknown>; id: string };
 const received: Sent[][] = [];
 const inngestServer: Server = createServer((req, res) => {
   let body = "";
-  req.on("data", (c) => (body += c)).on("end", () => {
-    const events = JSON.parse(body) as Sent[];
-    received.push(events);
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ids: events.map((e) => e.id), status: 200 }));
-  });
+  req
+    .on("data", (c) => (body += c))
+    .on("end", () => {
+      const events = JSON.parse(body) as Sent[];
+      received.push(events);
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ ids: events.map((e) => e.id), status: 200 }));
+    });
 });
 await new Promise<void>((r) => inngestServer.listen(0, "127.0.0.1", r));
 process.env.INNGEST_DEV = `http://127.0.0.1:${(inngestServer.address() as AddressInfo).port}`;
@@ -54,7 +58,8 @@ async function statementsOf(db: Db, fn: () => Promise<unknown>) {
   return n;
 }
 
-const appStatements = async (app: App) => ((await (await fetch(`${app.url}/test/statements`)).json()) as { statements: number }).statements;
+const appStatements = async (app: App) =>
+  ((await (await fetch(`${app.url}/test/statements`)).json()) as { statements: number }).statements;
 
 let driverId: string;
 beforeAll(async () => {
@@ -126,7 +131,9 @@ describe("answered gate reads recorded in batches", () => {
     expect(costBig).toBeLessThanOrEqual(12);
     expect([sentSmall, received.length - sentSmall]).toEqual([1, 1]);
 
-    const events = await db.execute<{ n: number }>(sql`select count(*)::int as n from gate_events where event_id in ${b.answers.map((x) => x.event_id)}`);
+    const events = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from gate_events where event_id in ${b.answers.map((x) => x.event_id)}`,
+    );
     expect(events[0]!.n).toBe(200);
     const ids = big.cars.map((c) => c.id);
     const moved = await db.execute<{ reservation_id: string; n: number; cause: string }>(sql`
@@ -139,8 +146,13 @@ describe("answered gate reads recorded in batches", () => {
     expect([...statuses]).toEqual([{ status: "checked_in", checked_in: true }]);
     // The passes now say the cars are inside (anti-passback from Redis alone).
     const { shared } = gateStores();
-    const passes = await shared.getMany([...big.cars.map((c) => gateKeys.reservation(c.id)), ...big.cars.map((c) => gateKeys.plate(big.lot.id, c.plate))]);
-    const parsed = passes.map((p) => JSON.parse(p!) as GatePass | GatePass[]).flatMap((p) => (Array.isArray(p) ? p : [p]));
+    const passes = await shared.getMany([
+      ...big.cars.map((c) => gateKeys.reservation(c.id)),
+      ...big.cars.map((c) => gateKeys.plate(big.lot.id, c.plate)),
+    ]);
+    const parsed = passes
+      .map((p) => JSON.parse(p!) as GatePass | GatePass[])
+      .flatMap((p) => (Array.isArray(p) ? p : [p]));
     expect(parsed).toHaveLength(200);
     expect(parsed.every((p) => p.status === "checked_in")).toBe(true);
     // Each movement published once, in one request, keyed by the gate event's id.
@@ -166,14 +178,20 @@ describe("answered gate reads recorded in batches", () => {
     expect(taken?.[0]?.[1].length).toBeGreaterThanOrEqual(5);
     const db = lot.db;
     const stored = async () =>
-      (await db.execute<{ n: number }>(sql`select count(*)::int as n from gate_events where event_id in ${answers.map((a) => a.event_id)}`))[0]!.n;
+      (
+        await db.execute<{ n: number }>(
+          sql`select count(*)::int as n from gate_events where event_id in ${answers.map((a) => a.event_id)}`,
+        )
+      )[0]!.n;
     // Not yet stale: a sweep leaves another consumer's pending entries alone.
     await sweepAnsweredReads(db);
     expect(await stored()).toBe(0);
     // Stale (here at once): taken over and recorded, and the cars checked in.
     await sweepAnsweredReads(db, { olderThanMs: 0 });
     expect(await stored()).toBe(5);
-    const statuses = await db.execute<{ status: string }>(sql`select distinct status from reservations where id in ${lot.cars.map((c) => c.id)}`);
+    const statuses = await db.execute<{ status: string }>(
+      sql`select distinct status from reservations where id in ${lot.cars.map((c) => c.id)}`,
+    );
     expect([...statuses]).toEqual([{ status: "checked_in" }]);
   });
 });

@@ -4,7 +4,18 @@ import { getDb } from "@/db/client";
 import { lots } from "@/db/schema";
 import { createUser, type TestUser } from "./fixtures";
 import { ledger } from "./support/driver-api";
-import { checkInOk, checkOutOk, createGate, gatedLot, gatesSettled, minutesFromNow, moveWindow, paidPlateBooking, uniquePlate, useQrSigningKey } from "./support/gates";
+import {
+  checkInOk,
+  checkOutOk,
+  createGate,
+  gatedLot,
+  gatesSettled,
+  minutesFromNow,
+  moveWindow,
+  paidPlateBooking,
+  uniquePlate,
+  useQrSigningKey,
+} from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
 // The gate applies the terms shown at booking (reservations.policy, carried in the gate pass), not
@@ -20,7 +31,8 @@ beforeAll(async () => {
 });
 afterAll(gatesSettled);
 
-const editLot = async (lotId: string, patch: Partial<typeof lots.$inferInsert>) => (await getDb()).update(lots).set(patch).where(eq(lots.id, lotId));
+const editLot = async (lotId: string, patch: Partial<typeof lots.$inferInsert>) =>
+  (await getDb()).update(lots).set(patch).where(eq(lots.id, lotId));
 
 describe("a lot edited after the booking", () => {
   it("still lets the car in within the grace shown at booking", async () => {
@@ -31,7 +43,10 @@ describe("a lot edited after the booking", () => {
     await moveWindow(r.reservation_id, minutesFromNow(-20), minutesFromNow(100));
     await editLot(lot.id, { graceMinutes: 5 });
     const entry = await createGate(operator, lot.id, "entry");
-    expect(await checkInOk(entry, { identifier: plate })).toMatchObject({ action: "open_barrier", reservation_id: r.reservation_id });
+    expect(await checkInOk(entry, { identifier: plate })).toMatchObject({
+      action: "open_barrier",
+      reservation_id: r.reservation_id,
+    });
   });
 
   it("charges the overstay with the tolerance shown at booking, at the barrier and on the card", async () => {
@@ -45,7 +60,10 @@ describe("a lot edited after the booking", () => {
     await editLot(lot.id, { overstayToleranceMinutes: 60 });
     const exit = await createGate(operator, lot.id, "exit");
     // 3 started quarter hours at €4.00 an hour.
-    expect(await checkOutOk(exit, { identifier: plate })).toMatchObject({ action: "open_barrier", pending_charges: 300 });
+    expect(await checkOutOk(exit, { identifier: plate })).toMatchObject({
+      action: "open_barrier",
+      pending_charges: 300,
+    });
     await gatesSettled();
     expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([
       ["charge", "succeeded", 1600],

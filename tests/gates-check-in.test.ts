@@ -35,15 +35,30 @@ const edges = async (id: string) => (await transitions(id)).map((t) => t.replace
 async function bookedCar(opts: Parameters<typeof gatedLot>[1] = {}, startIn = 5, hours = 2) {
   const gates = await gatedLot(operator, opts);
   const plate = uniquePlate();
-  const r = await paidPlateBooking(driver, gates.lot.id, minutesFromNow(startIn), minutesFromNow(startIn + hours * 60), plate);
+  const r = await paidPlateBooking(
+    driver,
+    gates.lot.id,
+    minutesFromNow(startIn),
+    minutesFromNow(startIn + hours * 60),
+    plate,
+  );
   return { ...gates, plate, r };
 }
 
 describe("a booked car at the entry", () => {
   it("opens for the plate, names the spot, and checks the reservation in at the read", async () => {
     const { entry, plate, r } = await bookedCar();
-    const answer = await checkInOk(entry, { identifier: plate.toLowerCase().replace(/(\w{3})/, "$1-"), confidence: 0.97 });
-    expect(answer).toMatchObject({ action: "open_barrier", reservation_id: r.reservation_id, spot_id: r.spot_id, spot_label: r.spot_label, level: "G" });
+    const answer = await checkInOk(entry, {
+      identifier: plate.toLowerCase().replace(/(\w{3})/, "$1-"),
+      confidence: 0.97,
+    });
+    expect(answer).toMatchObject({
+      action: "open_barrier",
+      reservation_id: r.reservation_id,
+      spot_id: r.spot_id,
+      spot_label: r.spot_label,
+      level: "G",
+    });
     expect(answer.message).toContain(r.spot_label);
     expect(answer.reason).toBeUndefined();
 
@@ -53,7 +68,13 @@ describe("a booked car at the entry", () => {
     expect(await edges(r.reservation_id)).toEqual(["pending_payment→confirmed", "confirmed→checked_in"]);
     const [event, ...more] = await eventsFor({ reservationId: r.reservation_id });
     expect(more).toEqual([]);
-    expect(event).toMatchObject({ eventId: answer.event_id, kind: "entry", identifier: plate, action: "open_barrier", offline: false });
+    expect(event).toMatchObject({
+      eventId: answer.event_id,
+      kind: "entry",
+      identifier: plate,
+      action: "open_barrier",
+      offline: false,
+    });
     expect(event!.latencyMs).toBeGreaterThanOrEqual(0);
     expect(event!.response).toEqual(answer);
   });
@@ -61,7 +82,11 @@ describe("a booked car at the entry", () => {
   it("opens for the driver's QR pass", async () => {
     const { entry, r } = await bookedCar();
     const answer = await checkInOk(entry, { identifier: await passToken(driver, r.reservation_id) });
-    expect(answer).toMatchObject({ action: "open_barrier", reservation_id: r.reservation_id, spot_label: r.spot_label });
+    expect(answer).toMatchObject({
+      action: "open_barrier",
+      reservation_id: r.reservation_id,
+      spot_label: r.spot_label,
+    });
     await gatesSettled();
     expect(await statusOf(driver, r.reservation_id)).toBe("checked_in");
     expect((await eventsFor({ reservationId: r.reservation_id }))[0]!.identifier).toBe(`qr:${r.reservation_id}`);
@@ -82,7 +107,8 @@ describe("timing", () => {
     const answer = await checkInOk(entry, { identifier: plate });
     expect(answer).toMatchObject({ action: "deny", reason: "too_early" });
     const opens = minutesFromNow(105);
-    const hhmm = (d: Date) => `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+    const hhmm = (d: Date) =>
+      `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
     // The read happened a moment ago, so the minute may have turned in between.
     expect([hhmm(opens), hhmm(new Date(opens.getTime() - 60_000))].some((t) => answer.message.includes(t))).toBe(true);
   });
@@ -95,7 +121,11 @@ describe("timing", () => {
   it("says expired once start + grace has passed", async () => {
     const { entry, plate, r } = await bookedCar({ grace_minutes: 30 });
     await moveWindow(r.reservation_id, minutesFromNow(-45), minutesFromNow(60));
-    expect(await checkInOk(entry, { identifier: plate })).toMatchObject({ action: "deny", reason: "expired", reservation_id: r.reservation_id });
+    expect(await checkInOk(entry, { identifier: plate })).toMatchObject({
+      action: "deny",
+      reason: "expired",
+      reservation_id: r.reservation_id,
+    });
   });
 
   it("still opens just inside the grace", async () => {
@@ -109,7 +139,10 @@ describe("refusals", () => {
   it("refuses a car booked at another lot, by plate and by QR pass", async () => {
     const { plate, r } = await bookedCar();
     const elsewhere = await gatedLot(operator);
-    expect(await checkInOk(elsewhere.entry, { identifier: plate })).toMatchObject({ action: "deny", reason: "wrong_lot" });
+    expect(await checkInOk(elsewhere.entry, { identifier: plate })).toMatchObject({
+      action: "deny",
+      reason: "wrong_lot",
+    });
     const qr = await passToken(driver, r.reservation_id);
     expect(await checkInOk(elsewhere.entry, { identifier: qr })).toMatchObject({ action: "deny", reason: "wrong_lot" });
   });
@@ -124,7 +157,10 @@ describe("refusals", () => {
 
   it("refuses a plate nobody booked", async () => {
     const { entry } = await gatedLot(operator);
-    expect(await checkInOk(entry, { identifier: uniquePlate() })).toMatchObject({ action: "deny", reason: "no_reservation" });
+    expect(await checkInOk(entry, { identifier: uniquePlate() })).toMatchObject({
+      action: "deny",
+      reason: "no_reservation",
+    });
   });
 
   it("asks for the QR pass instead of guessing below the lot's confidence threshold", async () => {
@@ -148,8 +184,14 @@ describe("anti-passback", () => {
     expect(await checkInOk(entry, { identifier: plate })).toMatchObject({ action: "open_barrier" });
     await gatesSettled();
     const otherEntry = await createGate(operator, lot.id, "entry");
-    expect(await checkInOk(otherEntry, { identifier: plate })).toMatchObject({ action: "deny", reason: "already_inside", reservation_id: r.reservation_id });
-    expect(await checkInOk(otherEntry, { identifier: await passToken(driver, r.reservation_id) })).toMatchObject({ reason: "already_inside" });
+    expect(await checkInOk(otherEntry, { identifier: plate })).toMatchObject({
+      action: "deny",
+      reason: "already_inside",
+      reservation_id: r.reservation_id,
+    });
+    expect(await checkInOk(otherEntry, { identifier: await passToken(driver, r.reservation_id) })).toMatchObject({
+      reason: "already_inside",
+    });
   });
 
   it("lets the car in again when the lot allows re-entry", async () => {
@@ -168,7 +210,10 @@ describe("anti-passback", () => {
 describe("duplicate reads", () => {
   it("takes the same plate read again at the same gate within seconds as one event", async () => {
     const { entry, plate, r } = await bookedCar();
-    const together = await Promise.all([checkInOk(entry, { identifier: plate }), checkInOk(entry, { identifier: plate })]);
+    const together = await Promise.all([
+      checkInOk(entry, { identifier: plate }),
+      checkInOk(entry, { identifier: plate }),
+    ]);
     const after = await checkInOk(entry, { identifier: plate.toLowerCase() });
     expect(new Set([...together, after].map((a) => a.event_id)).size).toBe(1);
     expect(after).toEqual(together[0]);

@@ -46,7 +46,12 @@ describe("leaving", () => {
     // Parked for 50 minutes of the four hours (the booking is moved back: it cannot start in the past).
     await moveWindow(r.reservation_id, minutesFromNow(-50), minutesFromNow(190));
     const answer = await checkOutOk(exit, { identifier: plate });
-    expect(answer).toMatchObject({ action: "open_barrier", reservation_id: r.reservation_id, pending_charges: 0, currency: "EUR" });
+    expect(answer).toMatchObject({
+      action: "open_barrier",
+      reservation_id: r.reservation_id,
+      pending_charges: 0,
+      currency: "EUR",
+    });
     expect(answer.message).toMatch(/goodbye/i);
 
     await gatesSettled();
@@ -58,10 +63,19 @@ describe("leaving", () => {
     ]);
     // 50 minutes → 4 started quarter hours → €4.00 used; €12.00 back to the card.
     const [intent] = stripe().intentsFor(r.reservation_id);
-    expect(stripe().refundsFor(intent!.id).map((x) => x.amount)).toEqual([1200]);
+    expect(
+      stripe()
+        .refundsFor(intent!.id)
+        .map((x) => x.amount),
+    ).toEqual([1200]);
     expect(await paidNet(r.reservation_id)).toBe(400);
     const exitEvent = (await eventsFor({ reservationId: r.reservation_id })).find((e) => e.kind === "exit");
-    expect(exitEvent).toMatchObject({ eventId: answer.event_id, action: "open_barrier", pendingCharges: 0, offline: false });
+    expect(exitEvent).toMatchObject({
+      eventId: answer.event_id,
+      action: "open_barrier",
+      pendingCharges: 0,
+      offline: false,
+    });
   });
 
   it("states the overstay at the barrier and charges it to the saved card", async () => {
@@ -105,8 +119,14 @@ describe("the exit never traps a car", () => {
 
   it("opens for an unreadable read and a doubtful one", async () => {
     const { exit } = await gatedLot(operator);
-    expect(await checkOutOk(exit, { identifier: "???" })).toMatchObject({ action: "open_barrier", reason: "unreadable" });
-    expect(await checkOutOk(exit, { identifier: uniquePlate(), confidence: 0.1 })).toMatchObject({ action: "open_barrier", reason: "low_confidence" });
+    expect(await checkOutOk(exit, { identifier: "???" })).toMatchObject({
+      action: "open_barrier",
+      reason: "unreadable",
+    });
+    expect(await checkOutOk(exit, { identifier: uniquePlate(), confidence: 0.1 })).toMatchObject({
+      action: "open_barrier",
+      reason: "low_confidence",
+    });
   });
 
   it("opens for a cancelled reservation's car, charging nothing", async () => {
@@ -114,7 +134,11 @@ describe("the exit never traps a car", () => {
     const plate = uniquePlate();
     const r = await paidPlateBooking(driver, gates.lot.id, minutesFromNow(5), minutesFromNow(65), plate);
     expect((await cancel(driver, r.reservation_id)).status).toBe(200);
-    expect(await checkOutOk(gates.exit, { identifier: plate })).toMatchObject({ action: "open_barrier", pending_charges: 0, reason: "cancelled" });
+    expect(await checkOutOk(gates.exit, { identifier: plate })).toMatchObject({
+      action: "open_barrier",
+      pending_charges: 0,
+      reason: "cancelled",
+    });
   });
 
   it("still refuses requests from an entry gate (a wiring mistake, not a car)", async () => {

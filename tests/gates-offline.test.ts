@@ -46,11 +46,22 @@ afterAll(gatesSettled);
 async function bookedCar(startIn = 5, minutes = 120) {
   const gates = await gatedLot(operator);
   const plate = uniquePlate();
-  const r = await paidPlateBooking(driver, gates.lot.id, minutesFromNow(startIn), minutesFromNow(startIn + minutes), plate);
+  const r = await paidPlateBooking(
+    driver,
+    gates.lot.id,
+    minutesFromNow(startIn),
+    minutesFromNow(startIn + minutes),
+    plate,
+  );
   return { ...gates, plate, r };
 }
 
-const replay = (identifier: string, occurredAt: Date, decision: "open_barrier" | "deny" = "open_barrier", eventId = randomUUID()) => ({
+const replay = (
+  identifier: string,
+  occurredAt: Date,
+  decision: "open_barrier" | "deny" = "open_barrier",
+  eventId = randomUUID(),
+) => ({
   identifier,
   event_id: eventId,
   occurred_at: occurredAt.toISOString(),
@@ -65,11 +76,18 @@ describe("offline replays", () => {
     const again = await checkInOk(entry, read);
     expect(answers[1]).toEqual(answers[0]);
     expect(again).toEqual(answers[0]);
-    expect(again).toMatchObject({ action: "open_barrier", reservation_id: r.reservation_id, event_id: read.event_id, offline: true });
+    expect(again).toMatchObject({
+      action: "open_barrier",
+      reservation_id: r.reservation_id,
+      event_id: read.event_id,
+      offline: true,
+    });
 
     await gatesSettled();
     const events = await eventsFor({ reservationId: r.reservation_id });
-    expect(events.map((e) => [e.eventId, e.offline, e.occurredAt.toISOString()])).toEqual([[read.event_id, true, read.occurred_at]]);
+    expect(events.map((e) => [e.eventId, e.offline, e.occurredAt.toISOString()])).toEqual([
+      [read.event_id, true, read.occurred_at],
+    ]);
     const row = await findReservation(await getDb(), r.reservation_id);
     expect(row).toMatchObject({ status: "checked_in", checkedInAt: new Date(read.occurred_at) });
   });
@@ -113,17 +131,29 @@ describe("offline replays", () => {
     const end = minutesFromNow(-120);
     await moveWindow(r.reservation_id, new Date(end.getTime() - 120 * 60_000), end);
     // issue 9: a replayed exit cannot predate the entry, so the entry moves back with the window.
-    await (await getDb()).update(reservations).set({ checkedInAt: new Date(end.getTime() - 120 * 60_000) }).where(eq(reservations.id, r.reservation_id));
+    await (
+      await getDb()
+    )
+      .update(reservations)
+      .set({ checkedInAt: new Date(end.getTime() - 120 * 60_000) })
+      .where(eq(reservations.id, r.reservation_id));
     // Left an hour after the booked end: 4 quarter hours at €4.00 an hour.
     const read = replay(plate, new Date(end.getTime() + 60 * 60_000));
     const answers = await Promise.all([checkOutOk(exit, read), checkOutOk(exit, read)]);
     expect(answers[1]).toEqual(answers[0]);
-    expect(answers[0]).toMatchObject({ action: "open_barrier", reservation_id: r.reservation_id, pending_charges: 400, offline: true });
+    expect(answers[0]).toMatchObject({
+      action: "open_barrier",
+      reservation_id: r.reservation_id,
+      pending_charges: 400,
+      offline: true,
+    });
 
     await gatesSettled();
     const row = await findReservation(await getDb(), r.reservation_id);
     expect(row).toMatchObject({ status: "completed", checkedOutAt: new Date(read.occurred_at) });
-    expect((await ledger(r.reservation_id)).filter((p) => p.kind === "adjustment").map((p) => [p.status, p.amount])).toEqual([["succeeded", 400]]);
+    expect(
+      (await ledger(r.reservation_id)).filter((p) => p.kind === "adjustment").map((p) => [p.status, p.amount]),
+    ).toEqual([["succeeded", 400]]);
     const exits = (await eventsFor({ reservationId: r.reservation_id })).filter((e) => e.kind === "exit");
     expect(exits.map((e) => [e.offline, e.pendingCharges, e.collection])).toEqual([[true, 400, "collected_offline"]]);
   });
@@ -131,7 +161,12 @@ describe("offline replays", () => {
   it("marks an offline exit nobody can be charged for as unable to collect", async () => {
     const { exit } = await gatedLot(operator);
     const read = replay(uniquePlate(), minutesFromNow(-10));
-    expect(await checkOutOk(exit, read)).toMatchObject({ action: "open_barrier", pending_charges: 0, reason: "no_reservation", offline: true });
+    expect(await checkOutOk(exit, read)).toMatchObject({
+      action: "open_barrier",
+      pending_charges: 0,
+      reason: "no_reservation",
+      offline: true,
+    });
     await gatesSettled();
     const [event] = await eventsFor({ gateId: exit.gate_id });
     expect(event).toMatchObject({ eventId: read.event_id, offline: true, collection: "unable_to_collect" });
@@ -151,7 +186,10 @@ async function jwks() {
 }
 
 async function offlineCache(gate: GateJson) {
-  const res = await offlineCacheRoute(apiRequest("GET", "/v1/gates/offline-cache", { token: gate.secret }), routeContext());
+  const res = await offlineCacheRoute(
+    apiRequest("GET", "/v1/gates/offline-cache", { token: gate.secret }),
+    routeContext(),
+  );
   expect(res.status, JSON.stringify(await res.clone().json())).toBe(200);
   return ((await res.json()) as { token: string }).token;
 }
@@ -189,23 +227,33 @@ describe("the signed offline cache", () => {
     await gatesSettled();
     const token = await offlineCache(exit);
     const keys = createLocalJWKSet(await jwks());
-    const cache = JSON.parse(new TextDecoder().decode((await compactVerify(token, keys)).payload)) as OfflineCachePayload;
+    const cache = JSON.parse(
+      new TextDecoder().decode((await compactVerify(token, keys)).payload),
+    ) as OfflineCachePayload;
     expect(cache.plates).toEqual([expect.objectContaining({ plate, reservation_id: r.reservation_id })]);
     // Entry gates without re-entry leave the parked car out (anti-passback offline too).
-    const entryCache = JSON.parse(new TextDecoder().decode((await compactVerify(await offlineCache(entry), keys)).payload)) as OfflineCachePayload;
+    const entryCache = JSON.parse(
+      new TextDecoder().decode((await compactVerify(await offlineCache(entry), keys)).payload),
+    ) as OfflineCachePayload;
     expect(entryCache.plates).toEqual([]);
 
     const [h, p, s] = token.split(".");
-    const forgedPayload = Buffer.from(JSON.stringify({ ...cache, plates: [...cache.plates, { ...cache.plates[0], plate: "FAKE1" }] })).toString("base64url");
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...cache, plates: [...cache.plates, { ...cache.plates[0], plate: "FAKE1" }] }),
+    ).toString("base64url");
     await expect(compactVerify(`${h}.${forgedPayload}.${s}`, keys)).rejects.toThrow();
     expect(p).not.toBe(forgedPayload);
   });
 
   it("issues QR passes a gate can check with a standard JWT library and the same keys", async () => {
     const { r } = await bookedCar();
-    const { payload, protectedHeader } = await jwtVerify(await passToken(driver, r.reservation_id), createLocalJWKSet(await jwks()), {
-      typ: "spotkeeper-pass+jwt",
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      await passToken(driver, r.reservation_id),
+      createLocalJWKSet(await jwks()),
+      {
+        typ: "spotkeeper-pass+jwt",
+      },
+    );
     expect(protectedHeader.alg).toBe("EdDSA");
     expect(payload).toMatchObject({
       rid: r.reservation_id,
@@ -254,7 +302,10 @@ describe("the pass store", () => {
       await gatesSettled();
       expect(await eventsFor({ reservationId: r.reservation_id })).toHaveLength(1);
       expect(await statusOf(driver, r.reservation_id)).toBe("checked_in");
-      expect(await checkOutOk(exit, { identifier: plate })).toMatchObject({ action: "open_barrier", reservation_id: r.reservation_id });
+      expect(await checkOutOk(exit, { identifier: plate })).toMatchObject({
+        action: "open_barrier",
+        reservation_id: r.reservation_id,
+      });
       await gatesSettled();
       expect(await statusOf(driver, r.reservation_id)).toBe("completed");
     } finally {
@@ -277,11 +328,20 @@ describe("without a signing key", () => {
     try {
       const res = await checkIn(entry, { identifier: token });
       expect(res.status).toBe(503);
-      expect(((await res.json()) as { error: unknown }).error).toMatchObject({ code: "not_configured", message: expect.stringContaining("QR_SIGNING_KEY") });
-      const cache = await offlineCacheRoute(apiRequest("GET", "/v1/gates/offline-cache", { token: entry.secret }), routeContext());
+      expect(((await res.json()) as { error: unknown }).error).toMatchObject({
+        code: "not_configured",
+        message: expect.stringContaining("QR_SIGNING_KEY"),
+      });
+      const cache = await offlineCacheRoute(
+        apiRequest("GET", "/v1/gates/offline-cache", { token: entry.secret }),
+        routeContext(),
+      );
       expect(cache.status).toBe(503);
       expect(await checkInOk(entry, { identifier: plate })).toMatchObject({ action: "open_barrier" });
-      expect(await checkOutOk(exit, { identifier: token })).toMatchObject({ action: "open_barrier", reason: "invalid_pass" });
+      expect(await checkOutOk(exit, { identifier: token })).toMatchObject({
+        action: "open_barrier",
+        reason: "invalid_pass",
+      });
     } finally {
       e.QR_SIGNING_KEY = key;
       g.__spotkeeperQrKey = undefined;

@@ -19,7 +19,8 @@ const CONFIRM = /^POST \/v1\/payment_intents\/[^/]+\/confirm$/;
 describe("the payments state the gates report", () => {
   it("turns down when Stripe stops answering and up again with its next answer", async () => {
     const { exit } = await gatedLot(operator);
-    const status = async () => (await checkOut(exit, { identifier: uniquePlate() })).headers.get("x-spotkeeper-payments");
+    const status = async () =>
+      (await checkOut(exit, { identifier: uniquePlate() })).headers.get("x-spotkeeper-payments");
     expect(await status()).toBe("up");
 
     const lot = await createTestLot({ counts: { compact: 1 } });

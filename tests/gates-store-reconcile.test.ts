@@ -51,7 +51,9 @@ redisOnly("the gates' store against PostgreSQL", () => {
 
     await reconcilePasses(await getDb(), lot.id);
     const { shared } = gateStores();
-    expect(JSON.parse((await shared.get(gateKeys.plate(lot.id, plate)))!)).toEqual([expect.objectContaining({ reservation_id: r.reservation_id })]);
+    expect(JSON.parse((await shared.get(gateKeys.plate(lot.id, plate)))!)).toEqual([
+      expect.objectContaining({ reservation_id: r.reservation_id }),
+    ]);
     expect(await redis.get(gateKeys.lotLoaded(lot.id))).not.toBeNull();
   });
 
@@ -65,8 +67,13 @@ redisOnly("the gates' store against PostgreSQL", () => {
     await reconcilePasses(db, lot.id);
     await rebuildKnownPlates(db);
 
-    const [gate] = await db.execute<{ id: string; name: string }>(sql`select id, name from gate_devices where id = ${entry.gate_id}`);
-    const ctx: GateContext = { gate: { id: gate!.id, lotId: lot.id, name: gate!.name, direction: "entry" }, lot: (await findLot(db, lot.id))! };
+    const [gate] = await db.execute<{ id: string; name: string }>(
+      sql`select id, name from gate_devices where id = ${entry.gate_id}`,
+    );
+    const ctx: GateContext = {
+      gate: { id: gate!.id, lotId: lot.id, name: gate!.name, direction: "entry" },
+      lot: (await findLot(db, lot.id))!,
+    };
     let queried = 0;
     const counting = new Proxy(db, {
       get(target, prop, receiver) {
@@ -74,7 +81,8 @@ redisOnly("the gates' store against PostgreSQL", () => {
         return Reflect.get(target, prop, receiver) as unknown;
       },
     }) as Db;
-    const read = (identifier: string) => checkInAtGate(counting, ctx, { lot_id: lot.id, gate_id: entry.gate_id, identifier }, performance.now());
+    const read = (identifier: string) =>
+      checkInAtGate(counting, ctx, { lot_id: lot.id, gate_id: entry.gate_id, identifier }, performance.now());
 
     expect(await read(refused)).toMatchObject({ action: "deny", reason: "no_reservation" });
     expect(queried).toBe(0);

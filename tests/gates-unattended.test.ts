@@ -46,16 +46,28 @@ afterAll(gatesSettled);
 async function bookedCar(startIn = 5, minutes = 120) {
   const gates = await gatedLot(operator);
   const plate = uniquePlate();
-  const r = await paidPlateBooking(driver, gates.lot.id, minutesFromNow(startIn), minutesFromNow(startIn + minutes), plate);
+  const r = await paidPlateBooking(
+    driver,
+    gates.lot.id,
+    minutesFromNow(startIn),
+    minutesFromNow(startIn + minutes),
+    plate,
+  );
   return { ...gates, plate, r };
 }
 
-const report = (gate: GateJson, body: Record<string, unknown>) => reportsRoute(apiRequest("POST", "/v1/gates/reports", { token: gate.secret, body }), routeContext());
+const report = (gate: GateJson, body: Record<string, unknown>) =>
+  reportsRoute(apiRequest("POST", "/v1/gates/reports", { token: gate.secret, body }), routeContext());
 
 async function gateEvents(lotId: string) {
-  const res = await gateEventsRoute(apiRequest("GET", `/v1/lots/${lotId}/gate-events`, { token: operator.token }), routeContext({ id: lotId }));
+  const res = await gateEventsRoute(
+    apiRequest("GET", `/v1/lots/${lotId}/gate-events`, { token: operator.token }),
+    routeContext({ id: lotId }),
+  );
   expect(res.status).toBe(200);
-  return ((await res.json()) as { data: { event_id: string; action: string; barrier: string | null; flag: string | null }[] }).data;
+  return (
+    (await res.json()) as { data: { event_id: string; action: string; barrier: string | null; flag: string | null }[] }
+  ).data;
 }
 
 describe("the barrier's action is the truth", () => {
@@ -68,10 +80,19 @@ describe("the barrier's action is the truth", () => {
     expect(await statusOf(driver, r.reservation_id)).toBe("checked_in");
 
     // ...and the bridge, deciding from an older cache, refused. Its replay is the truth.
-    const replay = await checkInOk(entry, { identifier: plate, event_id: eventId, occurred_at: new Date().toISOString(), offline_decision: "deny" });
+    const replay = await checkInOk(entry, {
+      identifier: plate,
+      event_id: eventId,
+      occurred_at: new Date().toISOString(),
+      offline_decision: "deny",
+    });
     expect(replay).toMatchObject({ action: "deny", flag: "barrier_disagreed", event_id: eventId });
     expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
-    expect((await gateEvents(lot.id)).find((e) => e.event_id === eventId)).toMatchObject({ action: "open_barrier", barrier: "denied", flag: "barrier_disagreed" });
+    expect((await gateEvents(lot.id)).find((e) => e.event_id === eventId)).toMatchObject({
+      action: "open_barrier",
+      barrier: "denied",
+      flag: "barrier_disagreed",
+    });
 
     // The driver's next try opens (not "already inside", and not the stale duplicate answer).
     const next = await checkInOk(entry, { identifier: plate, event_id: randomUUID() });
@@ -83,7 +104,12 @@ describe("the barrier's action is the truth", () => {
 
   it("replays an offline ask_for_qr as ask_for_qr", async () => {
     const { entry } = await gatedLot(operator);
-    const answer = await checkInOk(entry, { identifier: uniquePlate(), event_id: randomUUID(), occurred_at: minutesFromNow(-1).toISOString(), offline_decision: "ask_for_qr" });
+    const answer = await checkInOk(entry, {
+      identifier: uniquePlate(),
+      event_id: randomUUID(),
+      occurred_at: minutesFromNow(-1).toISOString(),
+      offline_decision: "ask_for_qr",
+    });
     expect(answer).toMatchObject({ action: "ask_for_qr", offline: true });
   });
 
@@ -92,19 +118,33 @@ describe("the barrier's action is the truth", () => {
     const eventId = randomUUID();
     await checkInOk(entry, { identifier: plate, event_id: eventId });
     await gatesSettled();
-    const res = await report(entry, { event_id: eventId, barrier: "relay_failed", action: "open_barrier", identifier: plate });
+    const res = await report(entry, {
+      event_id: eventId,
+      barrier: "relay_failed",
+      action: "open_barrier",
+      identifier: plate,
+    });
     expect(res.status, JSON.stringify(await res.clone().json())).toBe(200);
     expect(await res.json()).toMatchObject({ flag: "relay_failed" });
     expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
-    expect((await gateEvents(lot.id)).find((e) => e.event_id === eventId)).toMatchObject({ barrier: "relay_failed", flag: "relay_failed" });
+    expect((await gateEvents(lot.id)).find((e) => e.event_id === eventId)).toMatchObject({
+      barrier: "relay_failed",
+      flag: "relay_failed",
+    });
     // Reported again (a lost answer): the same, nothing moves twice.
-    expect((await report(entry, { event_id: eventId, barrier: "relay_failed", action: "open_barrier" })).status).toBe(200);
+    expect((await report(entry, { event_id: eventId, barrier: "relay_failed", action: "open_barrier" })).status).toBe(
+      200,
+    );
     expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
   });
 
   it("asks the bridge to report again (425) while the read is not recorded yet", async () => {
     const { entry } = await gatedLot(operator);
-    await expectError(await report(entry, { event_id: randomUUID(), barrier: "opened", action: "open_barrier" }), 425, "not_ready");
+    await expectError(
+      await report(entry, { event_id: randomUUID(), barrier: "opened", action: "open_barrier" }),
+      425,
+      "not_ready",
+    );
   });
 });
 
@@ -113,7 +153,12 @@ describe("a replay's clock (issue 9)", () => {
     const { lot, entry, plate, r } = await bookedCar();
     const eventId = randomUUID();
     const before = Date.now();
-    await checkInOk(entry, { identifier: plate, event_id: eventId, occurred_at: minutesFromNow(60).toISOString(), offline_decision: "open_barrier" });
+    await checkInOk(entry, {
+      identifier: plate,
+      event_id: eventId,
+      occurred_at: minutesFromNow(60).toISOString(),
+      offline_decision: "open_barrier",
+    });
     await gatesSettled();
     const row = await findReservation(await getDb(), r.reservation_id);
     expect(row!.status).toBe("checked_in");
@@ -129,14 +174,26 @@ describe("a replay's clock (issue 9)", () => {
     // The booking ended an hour ago; the gate PC's clock claims the car left ten hours from now.
     const end = minutesFromNow(-60);
     await moveWindow(r.reservation_id, new Date(end.getTime() - 120 * 60_000), end);
-    await (await getDb()).update(reservations).set({ checkedInAt: new Date(end.getTime() - 120 * 60_000) }).where(eq(reservations.id, r.reservation_id));
+    await (
+      await getDb()
+    )
+      .update(reservations)
+      .set({ checkedInAt: new Date(end.getTime() - 120 * 60_000) })
+      .where(eq(reservations.id, r.reservation_id));
     const eventId = randomUUID();
-    const answer = await checkOutOk(exit, { identifier: plate, event_id: eventId, occurred_at: minutesFromNow(600).toISOString(), offline_decision: "open_barrier" });
+    const answer = await checkOutOk(exit, {
+      identifier: plate,
+      event_id: eventId,
+      occurred_at: minutesFromNow(600).toISOString(),
+      offline_decision: "open_barrier",
+    });
     // An hour over at €4.00 an hour (a quarter more if the clock ticked past one meanwhile), not eleven.
     expect(answer.pending_charges).toBeGreaterThanOrEqual(400);
     expect(answer.pending_charges).toBeLessThanOrEqual(500);
     await gatesSettled();
-    expect((await findReservation(await getDb(), r.reservation_id))!.checkedOutAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    expect((await findReservation(await getDb(), r.reservation_id))!.checkedOutAt!.getTime()).toBeLessThanOrEqual(
+      Date.now(),
+    );
     expect((await gateEvents(lot.id)).find((e) => e.event_id === eventId)).toMatchObject({ flag: "clock_adjusted" });
   });
 
@@ -148,13 +205,21 @@ describe("a replay's clock (issue 9)", () => {
     // The exit gate was last in touch ten minutes ago, before its outage.
     const db = await getDb();
     await selfCheck(exit);
-    await db.update(gateDevices).set({ lastSeenAt: minutesFromNow(-10) }).where(eq(gateDevices.id, exit.gate_id));
+    await db
+      .update(gateDevices)
+      .set({ lastSeenAt: minutesFromNow(-10) })
+      .where(eq(gateDevices.id, exit.gate_id));
     await selfCheck(exit);
     const outage = (await db.select().from(gateDevices).where(eq(gateDevices.id, exit.gate_id)))[0]!.outageStartedAt!;
     expect(Math.abs(outage.getTime() - minutesFromNow(-10).getTime())).toBeLessThan(5_000);
 
     // A clock set back a day claims the car left long before it even came in.
-    await checkOutOk(exit, { identifier: plate, event_id: randomUUID(), occurred_at: minutesFromNow(-24 * 60).toISOString(), offline_decision: "open_barrier" });
+    await checkOutOk(exit, {
+      identifier: plate,
+      event_id: randomUUID(),
+      occurred_at: minutesFromNow(-24 * 60).toISOString(),
+      offline_decision: "open_barrier",
+    });
     await gatesSettled();
     const row = await findReservation(db, r.reservation_id);
     expect(row!.status).toBe("completed");
@@ -164,7 +229,12 @@ describe("a replay's clock (issue 9)", () => {
   it("bounds a replay by the offline cache's reach when nothing else is known", async () => {
     const { exit } = await gatedLot(operator);
     const eventId = randomUUID();
-    await checkOutOk(exit, { identifier: uniquePlate(), event_id: eventId, occurred_at: minutesFromNow(-10 * 24 * 60).toISOString(), offline_decision: "open_barrier" });
+    await checkOutOk(exit, {
+      identifier: uniquePlate(),
+      event_id: eventId,
+      occurred_at: minutesFromNow(-10 * 24 * 60).toISOString(),
+      offline_decision: "open_barrier",
+    });
     const [event] = await eventsFor({ gateId: exit.gate_id });
     expect(Date.now() - event!.occurredAt.getTime()).toBeLessThanOrEqual(6 * 3600_000 + 60_000);
     expect(event!.flag).toBe("clock_adjusted");
@@ -190,25 +260,51 @@ describe("pairing and health", () => {
     const { lot, entry, exit } = await gatedLot(operator);
     await selfCheck(entry, "?version=0.2.0&queue=3&cache_age_s=4&relay=failed");
     await selfCheck(exit, "?version=0.2.0&queue=0&cache_age_s=2&relay=ok");
-    await (await getDb()).update(gateDevices).set({ lastSeenAt: minutesFromNow(-2) }).where(eq(gateDevices.id, exit.gate_id));
-    const res = await gatesRoute(apiRequest("GET", `/v1/lots/${lot.id}/gates`, { token: operator.token }), routeContext({ id: lot.id }));
+    await (
+      await getDb()
+    )
+      .update(gateDevices)
+      .set({ lastSeenAt: minutesFromNow(-2) })
+      .where(eq(gateDevices.id, exit.gate_id));
+    const res = await gatesRoute(
+      apiRequest("GET", `/v1/lots/${lot.id}/gates`, { token: operator.token }),
+      routeContext({ id: lot.id }),
+    );
     const { data } = (await res.json()) as { data: { gate_id: string; health: Record<string, unknown> }[] };
-    expect(data.find((g) => g.gate_id === entry.gate_id)!.health).toMatchObject({ silent: false, queue: 3, cache_age_s: 4, version: "0.2.0", relay: "failed" });
+    expect(data.find((g) => g.gate_id === entry.gate_id)!.health).toMatchObject({
+      silent: false,
+      queue: 3,
+      cache_age_s: 4,
+      version: "0.2.0",
+      relay: "failed",
+    });
     expect(data.find((g) => g.gate_id === exit.gate_id)!.health).toMatchObject({ silent: true, relay: "ok" });
   });
 });
 
 describe("remote opens", () => {
   const open = (gateId: string) =>
-    openRoute(apiRequest("POST", `/v1/gates/${gateId}/open`, { token: operator.token, body: { reason: "Lost ticket" } }), routeContext({ gateId }));
+    openRoute(
+      apiRequest("POST", `/v1/gates/${gateId}/open`, { token: operator.token, body: { reason: "Lost ticket" } }),
+      routeContext({ gateId }),
+    );
   const pending = async (gate: GateJson) =>
-    ((await (await commandsRoute(apiRequest("GET", "/v1/gates/commands", { token: gate.secret }), routeContext())).json()) as { data: { command_id: string }[] }).data;
+    (
+      (await (
+        await commandsRoute(apiRequest("GET", "/v1/gates/commands", { token: gate.secret }), routeContext())
+      ).json()) as { data: { command_id: string }[] }
+    ).data;
 
   it("expire after a few seconds, so a gate back from an outage never opens late", async () => {
     const { entry } = await gatedLot(operator);
     const { command_id } = (await (await open(entry.gate_id)).json()) as { command_id: string };
     expect((await pending(entry)).map((c) => c.command_id)).toEqual([command_id]);
-    await (await getDb()).update(gateCommands).set({ createdAt: new Date(Date.now() - 11_000) }).where(eq(gateCommands.id, command_id));
+    await (
+      await getDb()
+    )
+      .update(gateCommands)
+      .set({ createdAt: new Date(Date.now() - 11_000) })
+      .where(eq(gateCommands.id, command_id));
     expect(await pending(entry)).toEqual([]);
   });
 
@@ -216,20 +312,37 @@ describe("remote opens", () => {
     const { entry } = await gatedLot(operator);
     const { command_id } = (await (await open(entry.gate_id)).json()) as { command_id: string };
     const status = async () =>
-      (await (await commandStatusRoute(apiRequest("GET", `/v1/gates/${entry.gate_id}/commands/${command_id}`, { token: operator.token }), routeContext({ gateId: entry.gate_id, commandId: command_id }))).json()) as Record<string, unknown>;
+      (await (
+        await commandStatusRoute(
+          apiRequest("GET", `/v1/gates/${entry.gate_id}/commands/${command_id}`, { token: operator.token }),
+          routeContext({ gateId: entry.gate_id, commandId: command_id }),
+        )
+      ).json()) as Record<string, unknown>;
     expect(await status()).toMatchObject({ acked_at: null, result: null });
     const ack = await ackRoute(
-      apiRequest("POST", `/v1/gates/commands/${command_id}/ack`, { token: entry.secret, body: { result: "failed", failure: "relay did not respond" } }),
+      apiRequest("POST", `/v1/gates/commands/${command_id}/ack`, {
+        token: entry.secret,
+        body: { result: "failed", failure: "relay did not respond" },
+      }),
       routeContext({ commandId: command_id }),
     );
     expect(ack.status).toBe(200);
-    expect(await status()).toMatchObject({ result: "failed", failure: "relay did not respond", acked_at: expect.any(String) });
+    expect(await status()).toMatchObject({
+      result: "failed",
+      failure: "relay did not respond",
+      acked_at: expect.any(String),
+    });
   });
 });
 
 describe("the offline cache for an unattended gate", () => {
   const cache = async (gate: GateJson, since?: string) => {
-    const res = await offlineCacheRoute(apiRequest("GET", `/v1/gates/offline-cache${since ? `?since=${encodeURIComponent(since)}` : ""}`, { token: gate.secret }), routeContext());
+    const res = await offlineCacheRoute(
+      apiRequest("GET", `/v1/gates/offline-cache${since ? `?since=${encodeURIComponent(since)}` : ""}`, {
+        token: gate.secret,
+      }),
+      routeContext(),
+    );
     expect(res.status).toBe(200);
     return decodeJwt(((await res.json()) as { token: string }).token) as unknown as OfflineCachePayload;
   };
@@ -247,7 +360,12 @@ describe("the offline cache for an unattended gate", () => {
     expect(full.plates.map((p) => p.reservation_id)).not.toContain(cancelled.reservation_id);
 
     // Past the delta's overlap, so the rows above are not changed "since".
-    await (await getDb()).update(reservations).set({ updatedAt: minutesFromNow(-1) }).where(eq(reservations.lotId, lot.id));
+    await (
+      await getDb()
+    )
+      .update(reservations)
+      .set({ updatedAt: minutesFromNow(-1) })
+      .where(eq(reservations.lotId, lot.id));
     const fresh = await paidPlateBooking(driver, lot.id, minutesFromNow(3), minutesFromNow(60), uniquePlate());
     const delta = await cache(entry, full.cursor);
     expect(delta.since).toBe(full.cursor);

@@ -1,7 +1,16 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createUser, type TestUser } from "./fixtures";
 import { statusOf } from "./support/driver-api";
-import { checkInOk, checkOutOk, gatedLot, gatesSettled, minutesFromNow, paidPlateBooking, uniquePlate, useQrSigningKey } from "./support/gates";
+import {
+  checkInOk,
+  checkOutOk,
+  gatedLot,
+  gatesSettled,
+  minutesFromNow,
+  paidPlateBooking,
+  uniquePlate,
+  useQrSigningKey,
+} from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
 // Inngest unreachable: publishing parking/vehicle.* fails after the SDK's retries. The gate then

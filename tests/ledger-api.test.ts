@@ -14,13 +14,23 @@ let driver: TestUser;
 let otherDriver: TestUser;
 let operator: TestUser;
 beforeAll(async () => {
-  [driver, otherDriver, operator] = await Promise.all([createUser("driver"), createUser("driver"), createUser("operator")]);
+  [driver, otherDriver, operator] = await Promise.all([
+    createUser("driver"),
+    createUser("driver"),
+    createUser("operator"),
+  ]);
 });
 
 const ofReservation = (user: TestUser, id: string) =>
-  reservationPayments(apiRequest("GET", `/v1/reservations/${id}/payments`, { token: user.token }), routeContext({ id }));
+  reservationPayments(
+    apiRequest("GET", `/v1/reservations/${id}/payments`, { token: user.token }),
+    routeContext({ id }),
+  );
 const ofLot = (user: TestUser, id: string, q: Record<string, string>) =>
-  lotPayments(apiRequest("GET", `/v1/lots/${id}/payments?${new URLSearchParams(q)}`, { token: user.token }), routeContext({ id }));
+  lotPayments(
+    apiRequest("GET", `/v1/lots/${id}/payments?${new URLSearchParams(q)}`, { token: user.token }),
+    routeContext({ id }),
+  );
 
 describe("the ledger as drivers and operators read it", () => {
   it("shows the owner the charge and the cancellation refund, netting to zero; others get 404", async () => {
@@ -51,7 +61,15 @@ describe("the ledger as drivers and operators read it", () => {
     const res = await ofLot(operator, lot.id, { from, to });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { totals: Record<string, number>; data: Entry[] };
-    expect(body.totals).toEqual({ charge: kept.amount + cancelled.amount, refund: cancelled.amount, penalty: 0, adjustment: 0, net: kept.amount, pending: 0, needs_attention: 0 });
+    expect(body.totals).toEqual({
+      charge: kept.amount + cancelled.amount,
+      refund: cancelled.amount,
+      penalty: 0,
+      adjustment: 0,
+      net: kept.amount,
+      pending: 0,
+      needs_attention: 0,
+    });
     expect(body.data).toHaveLength(3);
     await expectError(await ofLot(driver, lot.id, { from, to }), 403, "forbidden");
     await expectError(await ofLot(operator, lot.id, { from: to, to: from }), 422, "validation_failed");

@@ -6,7 +6,16 @@ import { reservations, reservationTransitions, type ReservationStatus } from "@/
 import { ApiError } from "@/lib/errors";
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import { TRANSITIONS } from "@/lib/lifecycle/state-machine";
-import { cancel, checkIn, complete, confirmPaid, expireHold, markNoShow, transition, type TransitionContext } from "@/lib/lifecycle/transitions";
+import {
+  cancel,
+  checkIn,
+  complete,
+  confirmPaid,
+  expireHold,
+  markNoShow,
+  transition,
+  type TransitionContext,
+} from "@/lib/lifecycle/transitions";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
 import { book, bookOk, statusOf } from "./support/driver-api";
 
@@ -27,7 +36,11 @@ async function onRow<T>(id: string, fn: (tx: DbOrTx, r: ReservationWithSpot) => 
 
 async function auditTrail(id: string) {
   const db = await getDb();
-  return db.select().from(reservationTransitions).where(eq(reservationTransitions.reservationId, id)).orderBy(reservationTransitions.createdAt);
+  return db
+    .select()
+    .from(reservationTransitions)
+    .where(eq(reservationTransitions.reservationId, id))
+    .orderBy(reservationTransitions.createdAt);
 }
 
 async function newBooking(hour: number) {
@@ -36,7 +49,10 @@ async function newBooking(hour: number) {
 }
 
 /** Puts a reservation straight into `status` along legal edges, for the refusal tests. */
-const PATH: Record<ReservationStatus, ((tx: DbOrTx, r: ReservationWithSpot, ctx: TransitionContext) => Promise<boolean>)[]> = {
+const PATH: Record<
+  ReservationStatus,
+  ((tx: DbOrTx, r: ReservationWithSpot, ctx: TransitionContext) => Promise<boolean>)[]
+> = {
   pending_payment: [],
   confirmed: [(tx, r, ctx) => confirmPaid(tx, r, ctx, "pm_card_visa")],
   checked_in: [(tx, r, ctx) => confirmPaid(tx, r, ctx, "pm_card_visa"), checkIn],
@@ -50,31 +66,72 @@ describe("transition", () => {
   it("moves a reservation along its lifecycle and logs every step with its cause, actor, note and time", async () => {
     const r = await newBooking(9);
     const paidAt = new Date(Date.now() - 1000);
-    expect(await onRow(r.reservation_id, (tx, row) => confirmPaid(tx, row, { cause: "payment", at: paidAt }, "pm_card_visa"))).toBe(true);
-    expect(await onRow(r.reservation_id, (tx, row) => checkIn(tx, row, { cause: "gate", at: at(8, 9, 2), note: "Plate read at gate 1" }))).toBe(true);
-    expect(await onRow(r.reservation_id, (tx, row) => complete(tx, row, { cause: "operator", actorId: operator.id, at: at(8, 9, 50) }))).toBe(true);
+    expect(
+      await onRow(r.reservation_id, (tx, row) =>
+        confirmPaid(tx, row, { cause: "payment", at: paidAt }, "pm_card_visa"),
+      ),
+    ).toBe(true);
+    expect(
+      await onRow(r.reservation_id, (tx, row) =>
+        checkIn(tx, row, { cause: "gate", at: at(8, 9, 2), note: "Plate read at gate 1" }),
+      ),
+    ).toBe(true);
+    expect(
+      await onRow(r.reservation_id, (tx, row) =>
+        complete(tx, row, { cause: "operator", actorId: operator.id, at: at(8, 9, 50) }),
+      ),
+    ).toBe(true);
 
     expect(await statusOf(driver, r.reservation_id)).toBe("completed");
     const db = await getDb();
     const [row] = await db.select().from(reservations).where(eq(reservations.id, r.reservation_id));
-    expect(row).toMatchObject({ paymentMethodId: "pm_card_visa", holdExpiresAt: null, checkedInAt: at(8, 9, 2), checkedOutAt: at(8, 9, 50) });
-    expect((await auditTrail(r.reservation_id)).map((t) => ({ from: t.fromStatus, to: t.toStatus, cause: t.cause, actor: t.actorId, note: t.note, at: t.createdAt }))).toEqual([
+    expect(row).toMatchObject({
+      paymentMethodId: "pm_card_visa",
+      holdExpiresAt: null,
+      checkedInAt: at(8, 9, 2),
+      checkedOutAt: at(8, 9, 50),
+    });
+    expect(
+      (await auditTrail(r.reservation_id)).map((t) => ({
+        from: t.fromStatus,
+        to: t.toStatus,
+        cause: t.cause,
+        actor: t.actorId,
+        note: t.note,
+        at: t.createdAt,
+      })),
+    ).toEqual([
       { from: "pending_payment", to: "confirmed", cause: "payment", actor: null, note: null, at: paidAt },
-      { from: "confirmed", to: "checked_in", cause: "gate", actor: null, note: "Plate read at gate 1", at: at(8, 9, 2) },
+      {
+        from: "confirmed",
+        to: "checked_in",
+        cause: "gate",
+        actor: null,
+        note: "Plate read at gate 1",
+        at: at(8, 9, 2),
+      },
       { from: "checked_in", to: "completed", cause: "operator", actor: operator.id, note: null, at: at(8, 9, 50) },
     ]);
   });
 
   it("answers false and logs nothing when the reservation is already in the target status", async () => {
     const r = await newBooking(11);
-    expect(await onRow(r.reservation_id, (tx, row) => confirmPaid(tx, row, { cause: "payment" }, "pm_card_visa"))).toBe(true);
-    expect(await onRow(r.reservation_id, (tx, row) => confirmPaid(tx, row, { cause: "webhook" }, "pm_card_visa"))).toBe(false);
-    expect(await onRow(r.reservation_id, (tx, row) => transition(tx, row, "confirmed", { cause: "scheduler" }))).toBe(false);
+    expect(await onRow(r.reservation_id, (tx, row) => confirmPaid(tx, row, { cause: "payment" }, "pm_card_visa"))).toBe(
+      true,
+    );
+    expect(await onRow(r.reservation_id, (tx, row) => confirmPaid(tx, row, { cause: "webhook" }, "pm_card_visa"))).toBe(
+      false,
+    );
+    expect(await onRow(r.reservation_id, (tx, row) => transition(tx, row, "confirmed", { cause: "scheduler" }))).toBe(
+      false,
+    );
     expect((await auditTrail(r.reservation_id)).map((t) => t.cause)).toEqual(["payment"]);
   });
 
   const illegal = (Object.keys(TRANSITIONS) as ReservationStatus[]).flatMap((from) =>
-    (Object.keys(TRANSITIONS) as ReservationStatus[]).filter((to) => to !== from && !TRANSITIONS[from].includes(to)).map((to) => ({ from, to })),
+    (Object.keys(TRANSITIONS) as ReservationStatus[])
+      .filter((to) => to !== from && !TRANSITIONS[from].includes(to))
+      .map((to) => ({ from, to })),
   );
 
   it.each(illegal)("refuses $from → $to with invalid_state and changes nothing", async ({ from, to }) => {
@@ -82,7 +139,9 @@ describe("transition", () => {
     for (const step of PATH[from]) await onRow(r.reservation_id, (tx, row) => step(tx, row, { cause: "operator" }));
     const before = await auditTrail(r.reservation_id);
 
-    const err = await onRow(r.reservation_id, (tx, row) => transition(tx, row, to, { cause: "operator" })).catch((e: unknown) => e);
+    const err = await onRow(r.reservation_id, (tx, row) => transition(tx, row, to, { cause: "operator" })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: "invalid_state", status: 409, details: { status: from, requested: to } });
     expect(await statusOf(driver, r.reservation_id)).toBe(from);
@@ -95,10 +154,14 @@ describe("transition", () => {
     const stale = (await findReservation(db, r.reservation_id))!;
     await onRow(r.reservation_id, (tx, row) => cancel(tx, row, { cause: "driver", actorId: driver.id }));
 
-    const err = await lifecycleTransaction(db, (tx) => confirmPaid(tx, stale, { cause: "payment" }, "pm_card_visa")).catch((e: unknown) => e);
+    const err = await lifecycleTransaction(db, (tx) =>
+      confirmPaid(tx, stale, { cause: "payment" }, "pm_card_visa"),
+    ).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "conflict" });
     expect(await statusOf(driver, r.reservation_id)).toBe("cancelled");
-    expect((await auditTrail(r.reservation_id)).map((t) => `${t.fromStatus}→${t.toStatus}`)).toEqual(["pending_payment→cancelled"]);
+    expect((await auditTrail(r.reservation_id)).map((t) => `${t.fromStatus}→${t.toStatus}`)).toEqual([
+      "pending_payment→cancelled",
+    ]);
   });
 
   it("frees the spot for new bookings when leaving a spot-holding status", async () => {
@@ -124,7 +187,14 @@ describe("transition", () => {
     const r = await newBooking(21);
     const db = await getDb();
     const err = await db
-      .transaction(async (tx) => confirmPaid(tx, (await findReservation(tx, r.reservation_id, { forUpdate: true }))!, { cause: "payment" }, "pm_card_visa"))
+      .transaction(async (tx) =>
+        confirmPaid(
+          tx,
+          (await findReservation(tx, r.reservation_id, { forUpdate: true }))!,
+          { cause: "payment" },
+          "pm_card_visa",
+        ),
+      )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(await statusOf(driver, r.reservation_id)).toBe("pending_payment");

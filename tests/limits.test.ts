@@ -18,8 +18,12 @@ useFakeStripe();
 
 const saved = { ...process.env };
 afterEach(() => {
-  for (const k of Object.keys(process.env)) if (k.startsWith("RATE_LIMIT") || k.startsWith("HOLD_LIMIT") || k === "TRUSTED_PROXIES") delete process.env[k];
-  Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([k]) => k.startsWith("RATE_LIMIT") || k.startsWith("HOLD_LIMIT"))));
+  for (const k of Object.keys(process.env))
+    if (k.startsWith("RATE_LIMIT") || k.startsWith("HOLD_LIMIT") || k === "TRUSTED_PROXIES") delete process.env[k];
+  Object.assign(
+    process.env,
+    Object.fromEntries(Object.entries(saved).filter(([k]) => k.startsWith("RATE_LIMIT") || k.startsWith("HOLD_LIMIT"))),
+  );
   vi.useRealTimers();
 });
 
@@ -63,15 +67,21 @@ describe("per-address limit", () => {
     process.env.RATE_LIMIT_IP = "2/60";
     freezeAt(base + 2_000);
     const peer = `198.51.100.${Math.floor(Math.random() * 200) + 1}`;
-    const call = (headers: Record<string, string>) => lotsRoute(apiRequest("GET", "/v1/lots", { headers }), routeContext());
+    const call = (headers: Record<string, string>) =>
+      lotsRoute(apiRequest("GET", "/v1/lots", { headers }), routeContext());
     expect((await call({ "x-spotkeeper-peer": peer })).status).toBe(200);
     // A client naming another address does not get a fresh allowance: the peer is not a trusted proxy.
     expect((await call({ "x-spotkeeper-peer": peer, "x-forwarded-for": "203.0.113.9" })).status).toBe(200);
-    await expectError(await call({ "x-spotkeeper-peer": peer, "x-forwarded-for": "203.0.113.10" }), 429, "rate_limited");
+    await expectError(
+      await call({ "x-spotkeeper-peer": peer, "x-forwarded-for": "203.0.113.10" }),
+      429,
+      "rate_limited",
+    );
   });
 
   it("reads the client from X-Forwarded-For right to left, skipping trusted proxies only", () => {
-    const req = (peer: string, xff?: string) => new Request("http://x/", { headers: { "x-spotkeeper-peer": peer, ...(xff ? { "x-forwarded-for": xff } : {}) } });
+    const req = (peer: string, xff?: string) =>
+      new Request("http://x/", { headers: { "x-spotkeeper-peer": peer, ...(xff ? { "x-forwarded-for": xff } : {}) } });
     expect(clientIp(req("198.51.100.7", "1.2.3.4"))).toBe("198.51.100.7");
     process.env.TRUSTED_PROXIES = "10.0.0.0/8, 192.0.2.1";
     expect(clientIp(req("10.1.2.3", "6.6.6.6, 1.2.3.4, 10.0.0.2"))).toBe("1.2.3.4");
@@ -89,15 +99,20 @@ describe("sign-in", () => {
     await signUp(db, { name: "Sam", email, password: "correct horse battery" });
     const ip = "198.51.100.50";
     // Successes do not count.
-    for (let i = 0; i < 4; i++) expect((await signInWithPassword(db, email, "correct horse battery", ip)).ok).toBe(true);
-    for (let i = 0; i < 3; i++) expect(await signInWithPassword(db, email, "wrong password!", ip)).toEqual({ ok: false });
+    for (let i = 0; i < 4; i++)
+      expect((await signInWithPassword(db, email, "correct horse battery", ip)).ok).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect(await signInWithPassword(db, email, "wrong password!", ip)).toEqual({ ok: false });
     const locked = await signInWithPassword(db, email, "correct horse battery", ip);
     expect(locked.ok).toBe(false);
     expect((locked as { retryAfter?: number }).retryAfter).toBeGreaterThan(0);
 
     const unknown = `nobody-${Date.now()}@test.spotkeeper.dev`;
-    for (let i = 0; i < 3; i++) expect(await signInWithPassword(db, unknown, "whatever", "198.51.100.51")).toEqual({ ok: false });
-    expect((await signInWithPassword(db, unknown, "whatever", "198.51.100.51")) as { retryAfter?: number }).toHaveProperty("retryAfter");
+    for (let i = 0; i < 3; i++)
+      expect(await signInWithPassword(db, unknown, "whatever", "198.51.100.51")).toEqual({ ok: false });
+    expect(
+      (await signInWithPassword(db, unknown, "whatever", "198.51.100.51")) as { retryAfter?: number },
+    ).toHaveProperty("retryAfter");
   });
 
   it("is limited per address across accounts", async () => {
@@ -116,7 +131,10 @@ describe("payment attempts", () => {
     const driver = await createUser("driver");
     const pay = () =>
       paymentsRoute(
-        apiRequest("POST", "/v1/payments", { token: driver.token, body: { reservation_id: crypto.randomUUID(), amount: 100, payment_method_id: "pm_card_visa" } }),
+        apiRequest("POST", "/v1/payments", {
+          token: driver.token,
+          body: { reservation_id: crypto.randomUUID(), amount: 100, payment_method_id: "pm_card_visa" },
+        }),
         routeContext(),
       );
     await expectError(await pay(), 404, "not_found");
@@ -135,7 +153,15 @@ describe("hold cap", () => {
   });
   const book = (token: string, lotId: string, day: number) =>
     reservationsRoute(
-      apiRequest("POST", "/v1/reservations", { token, body: { lot_id: lotId, vehicle_type: "compact", start_time: at(day, 9).toISOString(), end_time: at(day, 10).toISOString() } }),
+      apiRequest("POST", "/v1/reservations", {
+        token,
+        body: {
+          lot_id: lotId,
+          vehicle_type: "compact",
+          start_time: at(day, 9).toISOString(),
+          end_time: at(day, 10).toISOString(),
+        },
+      }),
       routeContext(),
     );
 
@@ -163,8 +189,15 @@ describe("gates", () => {
     freezeAt(base + 3_000);
     const lot = await createTestLot();
     const db = await getDb();
-    const [g1, g2] = [await createGate(db, lot.id, { name: "A", direction: "entry" }), await createGate(db, lot.id, { name: "B", direction: "entry" })];
-    const poll = (secret: string) => commandsRoute(apiRequest("GET", "/v1/gates/commands", { token: secret, headers: { "x-spotkeeper-peer": "198.51.100.200" } }), routeContext());
+    const [g1, g2] = [
+      await createGate(db, lot.id, { name: "A", direction: "entry" }),
+      await createGate(db, lot.id, { name: "B", direction: "entry" }),
+    ];
+    const poll = (secret: string) =>
+      commandsRoute(
+        apiRequest("GET", "/v1/gates/commands", { token: secret, headers: { "x-spotkeeper-peer": "198.51.100.200" } }),
+        routeContext(),
+      );
     expect((await poll(g1.secret)).status).toBe(200);
     expect((await poll(g1.secret)).status).toBe(200);
     const refused = await poll(g1.secret);
@@ -178,9 +211,18 @@ describe("gates", () => {
     freezeAt(base + 4_000);
     const lot = await createTestLot();
     const db = await getDb();
-    const [g1, g2] = [await createGate(db, lot.id, { name: "A", direction: "entry" }), await createGate(db, lot.id, { name: "B", direction: "entry" })];
+    const [g1, g2] = [
+      await createGate(db, lot.id, { name: "A", direction: "entry" }),
+      await createGate(db, lot.id, { name: "B", direction: "entry" }),
+    ];
     const read = (g: { gate_id: string; secret: string }, body: Record<string, unknown>) =>
-      checkInRoute(apiRequest("POST", "/v1/gates/check-in", { token: g.secret, body: { lot_id: lot.id, gate_id: g.gate_id, ...body } }), routeContext());
+      checkInRoute(
+        apiRequest("POST", "/v1/gates/check-in", {
+          token: g.secret,
+          body: { lot_id: lot.id, gate_id: g.gate_id, ...body },
+        }),
+        routeContext(),
+      );
     // A plate nobody booked, the same plate again (a duplicate), and a body that does not validate: each counts.
     const first = await read(g1, { identifier: "NOBODY1" });
     expect(first.status).toBe(200);
@@ -193,7 +235,16 @@ describe("gates", () => {
     expect(refused.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect(refused.headers.get("RateLimit")).toMatch(/^"gate";r=0;t=\d+$/);
     // An offline replay counts as well; another gate has its own limit.
-    await expectError(await read(g1, { identifier: "NOBODY3", event_id: crypto.randomUUID(), occurred_at: new Date(base).toISOString(), offline_decision: "deny" }), 429, "rate_limited");
+    await expectError(
+      await read(g1, {
+        identifier: "NOBODY3",
+        event_id: crypto.randomUUID(),
+        occurred_at: new Date(base).toISOString(),
+        offline_decision: "deny",
+      }),
+      429,
+      "rate_limited",
+    );
     expect((await read(g2, { identifier: "NOBODY1" })).status).toBe(200);
   });
 });

@@ -10,7 +10,14 @@ import { POST as book } from "@/app/v1/reservations/route";
 import { apiRequest, at, createTestLot, createUser, expectError, routeContext, type TestUser } from "./fixtures";
 
 type Counts = { compact: number; large: number; ev: number; handicapped: number };
-type LotBody = { id: string; name: string; time_zone: string; currency: string; grace_minutes: number; spots_by_type: Counts };
+type LotBody = {
+  id: string;
+  name: string;
+  time_zone: string;
+  currency: string;
+  grace_minutes: number;
+  spots_by_type: Counts;
+};
 type LotDetail = LotBody & {
   address: string;
   no_show_penalty: number;
@@ -26,7 +33,13 @@ type Availability = {
   lot_id: string;
   start_time: string;
   end_time: string;
-  availability: { vehicle_type: string; total_spots: number; available_spots: number; amount: number; currency: string }[];
+  availability: {
+    vehicle_type: string;
+    total_spots: number;
+    available_spots: number;
+    amount: number;
+    currency: string;
+  }[];
 };
 
 let driver: TestUser;
@@ -36,14 +49,21 @@ beforeAll(async () => {
   [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
 });
 
-const lotRequest = (method: string, id: string, opts: Parameters<typeof apiRequest>[2] = {}) => apiRequest(method, `/v1/lots/${id}`, opts);
-const fetchLot = async (id: string) => (await (await getLot(lotRequest("GET", id), routeContext({ id }))).json()) as LotDetail;
+const lotRequest = (method: string, id: string, opts: Parameters<typeof apiRequest>[2] = {}) =>
+  apiRequest(method, `/v1/lots/${id}`, opts);
+const fetchLot = async (id: string) =>
+  (await (await getLot(lotRequest("GET", id), routeContext({ id }))).json()) as LotDetail;
 const addSpots = (user: TestUser, id: string, body: unknown) =>
   addSpotsRoute(apiRequest("POST", `/v1/lots/${id}/spots`, { token: user.token, body }), routeContext({ id }));
-const createLotAs = (user: TestUser, body: unknown) => createLotRoute(apiRequest("POST", "/v1/lots", { token: user.token, body }), routeContext());
+const createLotAs = (user: TestUser, body: unknown) =>
+  createLotRoute(apiRequest("POST", "/v1/lots", { token: user.token, body }), routeContext());
 
 function availability(lotId: string, start: Date, end: Date, type?: string) {
-  const q = new URLSearchParams({ start_time: start.toISOString(), end_time: end.toISOString(), ...(type ? { vehicle_type: type } : {}) });
+  const q = new URLSearchParams({
+    start_time: start.toISOString(),
+    end_time: end.toISOString(),
+    ...(type ? { vehicle_type: type } : {}),
+  });
   return availabilityRoute(apiRequest("GET", `/v1/lots/${lotId}/availability?${q}`), routeContext({ id: lotId }));
 }
 
@@ -71,7 +91,11 @@ describe("GET /v1/lots and /v1/lots/{id}", () => {
   });
 
   it("shows one lot with its settings, rates and spots by type", async () => {
-    const lot = await createTestLot({ counts: { large: 2, handicapped: 1 }, cancel_full_refund_minutes_before: 60, cancel_late_refund_percent: 50 });
+    const lot = await createTestLot({
+      counts: { large: 2, handicapped: 1 },
+      cancel_full_refund_minutes_before: 60,
+      cancel_late_refund_percent: 50,
+    });
     const res = await getLot(lotRequest("GET", lot.id), routeContext({ id: lot.id }));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
@@ -130,7 +154,9 @@ describe("GET /v1/lots/{id}/availability", () => {
 
     expect((await bookCompact(driver, lot.id, at(3, 11), at(3, 13))).status).toBe(201);
     const after = (await (await availability(lot.id, start, end, "compact")).json()) as Availability;
-    expect(after.availability).toEqual([{ vehicle_type: "compact", total_spots: 2, available_spots: 1, amount: 800, currency: "EUR" }]);
+    expect(after.availability).toEqual([
+      { vehicle_type: "compact", total_spots: 2, available_spots: 1, amount: 800, currency: "EUR" },
+    ]);
     // The booking ends at 13:00, so a window from 13:00 still has both spots.
     const later = (await (await availability(lot.id, at(3, 13), at(3, 14), "compact")).json()) as Availability;
     expect(later.availability[0]!.available_spots).toBe(2);
@@ -166,7 +192,9 @@ describe("POST /v1/lots", () => {
     });
     expect(res.headers.get("location")).toBe(`/v1/lots/${lot.id}`);
     expect(await fetchLot(lot.id)).toEqual(lot);
-    const spots = (await (await listSpotsRoute(lotRequest("GET", `${lot.id}/spots`), routeContext({ id: lot.id }))).json()) as { data: Spot[] };
+    const spots = (await (
+      await listSpotsRoute(lotRequest("GET", `${lot.id}/spots`), routeContext({ id: lot.id }))
+    ).json()) as { data: Spot[] };
     expect(spots.data.map((s) => s.label)).toEqual(["P1-C001", "P1-C002", "P1-C003", "P1-C004", "P1-E001", "P1-E002"]);
   });
 
@@ -196,17 +224,35 @@ describe("PATCH /v1/lots/{id}", () => {
     );
     expect(res.status).toBe(200);
     const body = (await res.json()) as LotDetail;
-    expect(body).toMatchObject({ id: lot.id, name: "Renamed", cancel_late_refund_percent: 25, time_zone: "Europe/Amsterdam", currency: "EUR" });
+    expect(body).toMatchObject({
+      id: lot.id,
+      name: "Renamed",
+      cancel_late_refund_percent: 25,
+      time_zone: "Europe/Amsterdam",
+      currency: "EUR",
+    });
     expect(await fetchLot(lot.id)).toEqual(body);
   });
 
   it("answers 403 to a driver, 422 for an empty patch and 404 for an unknown lot", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const ctx = routeContext({ id: lot.id });
-    await expectError(await patchLot(lotRequest("PATCH", lot.id, { token: driver.token, body: { name: "X" } }), ctx), 403, "forbidden");
-    await expectError(await patchLot(lotRequest("PATCH", lot.id, { token: operator.token, body: {} }), ctx), 422, "validation_failed");
+    await expectError(
+      await patchLot(lotRequest("PATCH", lot.id, { token: driver.token, body: { name: "X" } }), ctx),
+      403,
+      "forbidden",
+    );
+    await expectError(
+      await patchLot(lotRequest("PATCH", lot.id, { token: operator.token, body: {} }), ctx),
+      422,
+      "validation_failed",
+    );
     const id = randomUUID();
-    await expectError(await patchLot(lotRequest("PATCH", id, { token: operator.token, body: { name: "X" } }), routeContext({ id })), 404, "not_found");
+    await expectError(
+      await patchLot(lotRequest("PATCH", id, { token: operator.token, body: { name: "X" } }), routeContext({ id })),
+      404,
+      "not_found",
+    );
     expect((await fetchLot(lot.id)).name).toBe(lot.name);
   });
 });
@@ -246,7 +292,12 @@ describe("POST /v1/lots/{id}/spots", () => {
   it("answers 409 for a label the lot already has, and adds none of the batch", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const err = await expectError(
-      await addSpots(operator, lot.id, { spots: [{ label: "New-1", vehicle_type: "compact" }, { label: "G-C001", vehicle_type: "compact" }] }),
+      await addSpots(operator, lot.id, {
+        spots: [
+          { label: "New-1", vehicle_type: "compact" },
+          { label: "G-C001", vehicle_type: "compact" },
+        ],
+      }),
       409,
       "conflict",
     );
@@ -256,7 +307,10 @@ describe("POST /v1/lots/{id}/spots", () => {
 
   it("answers 422 for a label repeated within the request", async () => {
     const lot = await createTestLot({ counts: {} });
-    const spots = [{ label: "A", vehicle_type: "compact" }, { label: "A", vehicle_type: "large" }];
+    const spots = [
+      { label: "A", vehicle_type: "compact" },
+      { label: "A", vehicle_type: "large" },
+    ];
     await expectError(await addSpots(operator, lot.id, { spots }), 422, "validation_failed");
   });
 
@@ -286,7 +340,11 @@ describe("GET /v1/me", () => {
   });
 
   it("answers 401 to an unknown token", async () => {
-    await expectError(await meRoute(apiRequest("GET", "/v1/me", { token: "sk_unknown" }), routeContext()), 401, "unauthorized");
+    await expectError(
+      await meRoute(apiRequest("GET", "/v1/me", { token: "sk_unknown" }), routeContext()),
+      401,
+      "unauthorized",
+    );
   });
 });
 
@@ -302,7 +360,9 @@ describe("GET /v1/openapi.json", () => {
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Doc;
     expect(doc.openapi).toMatch(/^3\.1\./);
-    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(operations).toEqual(
       expect.arrayContaining([
         "POST /v1/reservations",
@@ -342,7 +402,21 @@ describe("GET /v1/openapi.json", () => {
     expect(dangling).toEqual([]);
     const reservation = doc.components.schemas.Reservation as { required: string[] };
     expect(reservation.required.sort()).toEqual(
-      ["reservation_id", "user_id", "lot_id", "spot_id", "spot_label", "vehicle_type", "license_plate", "start_time", "end_time", "status", "amount", "currency", "policy"].sort(),
+      [
+        "reservation_id",
+        "user_id",
+        "lot_id",
+        "spot_id",
+        "spot_label",
+        "vehicle_type",
+        "license_plate",
+        "start_time",
+        "end_time",
+        "status",
+        "amount",
+        "currency",
+        "policy",
+      ].sort(),
     );
     expect(doc.components.schemas.Error).toMatchObject({ required: ["error"] });
   });

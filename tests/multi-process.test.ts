@@ -54,7 +54,10 @@ describe("two app processes on one PostgreSQL and Redis", () => {
       Array.from({ length: 120 }, async (_, i) => {
         const res = await fetch(`${pair[i % 2]!.url}/v1/reservations`, {
           method: "POST",
-          headers: { authorization: `Bearer ${drivers[i % drivers.length]!.token}`, "content-type": "application/json" },
+          headers: {
+            authorization: `Bearer ${drivers[i % drivers.length]!.token}`,
+            "content-type": "application/json",
+          },
           body: JSON.stringify({ lot_id: lot.id, vehicle_type: "compact", ...w }),
         });
         const body = (await res.json()) as { error?: { code: string } };
@@ -119,7 +122,11 @@ describe("two app processes on one PostgreSQL and Redis", () => {
     const { secret } = (await rotated.json()) as { secret: string };
     const rotatedAt = Date.now();
     expect(await read(pair[0]!, gate.secret)).toBe(401);
-    await until("the other process to refuse the old secret", async () => (await read(pair[1]!, gate.secret)) === 401, 10_000);
+    await until(
+      "the other process to refuse the old secret",
+      async () => (await read(pair[1]!, gate.secret)) === 401,
+      10_000,
+    );
     expect(Date.now() - rotatedAt).toBeLessThanOrEqual(ROTATION_REACHES_ALL_MS + 1_000);
     expect(await Promise.all(pair.map((a) => read(a, secret)))).toEqual([200, 200]);
   });
@@ -138,8 +145,15 @@ describe("the payments-down state, across processes", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const deadPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const stripe = (base: string) => ({ STRIPE_SECRET_KEY: TEST_STRIPE_KEY, STRIPE_API_BASE: base, STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET });
-    [cutOff, connected] = await Promise.all([startApp(stripe(`http://127.0.0.1:${deadPort}`)), startApp(stripe(fake.url))]);
+    const stripe = (base: string) => ({
+      STRIPE_SECRET_KEY: TEST_STRIPE_KEY,
+      STRIPE_API_BASE: base,
+      STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    });
+    [cutOff, connected] = await Promise.all([
+      startApp(stripe(`http://127.0.0.1:${deadPort}`)),
+      startApp(stripe(fake.url)),
+    ]);
   }, 60_000);
   afterAll(async () => {
     await Promise.all([cutOff, connected].map((a) => a?.kill()));
@@ -161,7 +175,12 @@ describe("the payments-down state, across processes", () => {
     const booked = await fetch(`${connected.url}/v1/reservations`, {
       method: "POST",
       headers: { authorization: `Bearer ${driver.token}`, "content-type": "application/json" },
-      body: JSON.stringify({ lot_id: lot.id, vehicle_type: "compact", start_time: at(9, 9).toISOString(), end_time: at(9, 10).toISOString() }),
+      body: JSON.stringify({
+        lot_id: lot.id,
+        vehicle_type: "compact",
+        start_time: at(9, 9).toISOString(),
+        end_time: at(9, 10).toISOString(),
+      }),
     });
     expect(booked.status).toBe(201);
     const hold = (await booked.json()) as { reservation_id: string; amount: number };
@@ -169,7 +188,11 @@ describe("the payments-down state, across processes", () => {
       fetch(`${app.url}/v1/payments`, {
         method: "POST",
         headers: { authorization: `Bearer ${driver.token}`, "content-type": "application/json" },
-        body: JSON.stringify({ reservation_id: hold.reservation_id, amount: hold.amount, payment_method_id: "pm_card_visa" }),
+        body: JSON.stringify({
+          reservation_id: hold.reservation_id,
+          amount: hold.amount,
+          payment_method_id: "pm_card_visa",
+        }),
       });
 
     const failed = await pay(cutOff);

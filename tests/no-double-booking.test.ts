@@ -25,12 +25,26 @@ async function insert(spotId: string, start: Date, end: Date, status: Reservatio
   const db = await getDb();
   const [row] = await db
     .insert(reservations)
-    .values({ userId, lotId, spotId, vehicleType: "compact", startTime: start, endTime: end, status, amount: 0, currency: "EUR" })
+    .values({
+      userId,
+      lotId,
+      spotId,
+      vehicleType: "compact",
+      startTime: start,
+      endTime: end,
+      status,
+      amount: 0,
+      currency: "EUR",
+    })
     .returning({ id: reservations.id });
   return row!.id;
 }
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (err: unknown) => err);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (err: unknown) => err,
+  );
 
 describe("the reservations_no_overlap exclusion constraint", () => {
   it("rejects a second active reservation of the same spot for an overlapping period with SQLSTATE 23P01", async () => {

@@ -20,7 +20,16 @@ vi.mock("@/lib/auth/session", () => ({ getSessionCaller: async () => current }))
 vi.mock("next/cache", () => ({ refresh: () => {}, revalidatePath: () => {} }));
 
 type Action = (prev: object, form: FormData) => Promise<{ code?: string; error?: string }>;
-type Ids = { organisationId: string; ownerId: string; lotId: string; gateId: string; reservationId: string; amount: number; invitationId: string; tokenId: string };
+type Ids = {
+  organisationId: string;
+  ownerId: string;
+  lotId: string;
+  gateId: string;
+  reservationId: string;
+  amount: number;
+  invitationId: string;
+  tokenId: string;
+};
 
 const SCOPED: Record<string, (a: Ids) => Record<string, string>> = {
   addSpotsAction: (a) => ({ lot_id: a.lotId, level: "G", count_compact: "1" }),
@@ -66,7 +75,9 @@ const actions = (
   await Promise.all(
     readdirSync(dir)
       .filter((f) => f.endsWith(".ts") && f !== "validated-action.ts")
-      .map(async (f) => Object.entries((await import(/* @vite-ignore */ path.join(dir, f))) as Record<string, unknown>)),
+      .map(async (f) =>
+        Object.entries((await import(/* @vite-ignore */ path.join(dir, f))) as Record<string, unknown>),
+      ),
   )
 )
   .flat()
@@ -80,17 +91,40 @@ beforeAll(async () => {
   const b = await createOrganisationWithOwner();
   intruders = [
     ["owner of another organisation", b.owner],
-    ["attendant of another organisation", await createUser("operator", { organisationId: b.organisationId, orgRole: "attendant" })],
+    [
+      "attendant of another organisation",
+      await createUser("operator", { organisationId: b.organisationId, orgRole: "attendant" }),
+    ],
   ];
   const driver = await createUser("driver");
   const lot = await createTestLot({ organisationId: a.organisationId, counts: { compact: 2 } });
-  const r = await createReservation(db, driver, { lot_id: lot.id, vehicle_type: "compact", start_time: at(2, 10).toISOString(), end_time: at(2, 11).toISOString() });
-  const inv = await inviteMember(db, a.owner, a.organisationId, { role: "manager", expires_in_days: 7 }, "http://spotkeeper.test");
+  const r = await createReservation(db, driver, {
+    lot_id: lot.id,
+    vehicle_type: "compact",
+    start_time: at(2, 10).toISOString(),
+    end_time: at(2, 11).toISOString(),
+  });
+  const inv = await inviteMember(
+    db,
+    a.owner,
+    a.organisationId,
+    { role: "manager", expires_in_days: 7 },
+    "http://spotkeeper.test",
+  );
   const { createPersonalToken } = await import("@/lib/auth/accounts");
   const token = await createPersonalToken(db, a.owner, { name: "t", scopes: ["read"] });
   const { createGate } = await import("@/lib/gates/manage-gates");
   const gate = await createGate(db, lot.id, { name: "A entry", direction: "entry" });
-  ids = { organisationId: a.organisationId, ownerId: a.owner.id, lotId: lot.id, gateId: gate.gate_id, reservationId: r.id, amount: r.amount, invitationId: inv.invitation_id, tokenId: token.token_id };
+  ids = {
+    organisationId: a.organisationId,
+    ownerId: a.owner.id,
+    lotId: lot.id,
+    gateId: gate.gate_id,
+    reservationId: r.id,
+    amount: r.amount,
+    invitationId: inv.invitation_id,
+    tokenId: token.token_id,
+  };
 });
 
 describe("every server action refuses another organisation's objects", () => {

@@ -10,7 +10,15 @@ import type { Caller } from "@/lib/auth/caller";
 import { createGate } from "@/lib/gates/manage-gates";
 import { inviteMember } from "@/lib/organisations/manage-organisations";
 import { createReservation } from "@/lib/reservations/create-reservation";
-import { apiRequest, at, createOrganisationWithOwner, createTestLot, createUser, routeContext, type TestUser } from "./fixtures";
+import {
+  apiRequest,
+  at,
+  createOrganisationWithOwner,
+  createTestLot,
+  createUser,
+  routeContext,
+  type TestUser,
+} from "./fixtures";
 
 // The dashboard's server actions, walked from app/actions: every action an operator takes on a lot,
 // a gate, a driver's booking or the organisation leaves an entry in the organisation's audit log —
@@ -49,41 +57,131 @@ const rates = { rate_compact: "4.00", rate_large: "6.00", rate_ev: "5.00", rate_
 const AUDITED: Record<string, Case> = {
   updateLotSettings: {
     as: (f) => f.owner,
-    form: (f) => ({ lot_id: f.lotId, name: "Renamed lot", address: "2 Audit Street", grace_minutes: "20", no_show_penalty: "5.00" }),
+    form: (f) => ({
+      lot_id: f.lotId,
+      name: "Renamed lot",
+      address: "2 Audit Street",
+      grace_minutes: "20",
+      no_show_penalty: "5.00",
+    }),
     action: "lot.settings_updated",
     before: true,
   },
-  updateRatePlan: { as: (f) => f.member, form: (f) => ({ lot_id: f.lotId, ...rates, rate_compact: "7.50" }), action: "lot.rate_plan_updated", before: true },
-  setSpotService: { as: (f) => f.member, form: (f) => ({ lot_id: f.lotId, spot_id: f.spotId, in_service: "0" }), action: "spot.service_changed", before: true },
-  addSpotsAction: { as: (f) => f.member, form: (f) => ({ lot_id: f.lotId, level: "P1", count_ev: "2" }), action: "lot.spots_added", before: true },
-  createGateAction: { as: (f) => f.member, form: (f) => ({ lot_id: f.lotId, name: "Audit exit", direction: "exit" }), action: "gate.created", before: false },
-  rotateGateAction: { as: (f) => f.member, form: (f) => ({ lot_id: f.lotId, gate_id: f.gateId }), action: "gate.secret_rotated", before: true },
-  openGateAction: { as: (f) => f.owner, form: (f) => ({ lot_id: f.lotId, gate_id: f.gateId, reason: "Ticket machine jammed" }), action: "gate.opened_by_hand", before: true },
+  updateRatePlan: {
+    as: (f) => f.member,
+    form: (f) => ({ lot_id: f.lotId, ...rates, rate_compact: "7.50" }),
+    action: "lot.rate_plan_updated",
+    before: true,
+  },
+  setSpotService: {
+    as: (f) => f.member,
+    form: (f) => ({ lot_id: f.lotId, spot_id: f.spotId, in_service: "0" }),
+    action: "spot.service_changed",
+    before: true,
+  },
+  addSpotsAction: {
+    as: (f) => f.member,
+    form: (f) => ({ lot_id: f.lotId, level: "P1", count_ev: "2" }),
+    action: "lot.spots_added",
+    before: true,
+  },
+  createGateAction: {
+    as: (f) => f.member,
+    form: (f) => ({ lot_id: f.lotId, name: "Audit exit", direction: "exit" }),
+    action: "gate.created",
+    before: false,
+  },
+  rotateGateAction: {
+    as: (f) => f.member,
+    form: (f) => ({ lot_id: f.lotId, gate_id: f.gateId }),
+    action: "gate.secret_rotated",
+    before: true,
+  },
+  openGateAction: {
+    as: (f) => f.owner,
+    form: (f) => ({ lot_id: f.lotId, gate_id: f.gateId, reason: "Ticket machine jammed" }),
+    action: "gate.opened_by_hand",
+    before: true,
+  },
   // An operator cancelling a driver's booking is the dashboard's refund.
-  cancelBooking: { as: (f) => f.member, form: (f) => ({ reservation_id: f.reservationId }), action: "reservation.cancelled", before: true },
+  cancelBooking: {
+    as: (f) => f.member,
+    form: (f) => ({ reservation_id: f.reservationId }),
+    action: "reservation.cancelled",
+    before: true,
+  },
   createLotAction: {
     as: (f) => f.owner,
-    form: (f) => ({ organisation_id: f.organisationId, name: "Audited new lot", address: "3 Audit Street", time_zone: "UTC", currency: "EUR", ...rates, count_compact: "1" }),
+    form: (f) => ({
+      organisation_id: f.organisationId,
+      name: "Audited new lot",
+      address: "3 Audit Street",
+      time_zone: "UTC",
+      currency: "EUR",
+      ...rates,
+      count_compact: "1",
+    }),
     action: "lot.created",
     before: false,
   },
-  inviteAction: { as: (f) => f.owner, form: (f) => ({ organisation_id: f.organisationId, role: "attendant" }), action: "invitation.created", before: false },
-  revokeInvitationAction: { as: (f) => f.owner, form: (f) => ({ organisation_id: f.organisationId, invitation_id: f.invitationId }), action: "invitation.revoked", before: false },
-  changeRoleAction: { as: (f) => f.owner, form: (f) => ({ organisation_id: f.organisationId, user_id: f.member.id, role: "manager" }), action: "member.role_changed", before: true },
-  removeMemberAction: { as: (f) => f.owner, form: (f) => ({ organisation_id: f.organisationId, user_id: f.leaver.id }), action: "member.removed", before: true },
-  acceptInvitationAction: { as: (f) => f.newcomer, form: (f) => ({ token: f.invitationToken }), action: "invitation.accepted", before: false },
-  createOrganisationAction: { as: (f) => f.owner, form: () => ({ name: "Audited organisation" }), action: "organisation.created", before: false },
+  inviteAction: {
+    as: (f) => f.owner,
+    form: (f) => ({ organisation_id: f.organisationId, role: "attendant" }),
+    action: "invitation.created",
+    before: false,
+  },
+  revokeInvitationAction: {
+    as: (f) => f.owner,
+    form: (f) => ({ organisation_id: f.organisationId, invitation_id: f.invitationId }),
+    action: "invitation.revoked",
+    before: false,
+  },
+  changeRoleAction: {
+    as: (f) => f.owner,
+    form: (f) => ({ organisation_id: f.organisationId, user_id: f.member.id, role: "manager" }),
+    action: "member.role_changed",
+    before: true,
+  },
+  removeMemberAction: {
+    as: (f) => f.owner,
+    form: (f) => ({ organisation_id: f.organisationId, user_id: f.leaver.id }),
+    action: "member.removed",
+    before: true,
+  },
+  acceptInvitationAction: {
+    as: (f) => f.newcomer,
+    form: (f) => ({ token: f.invitationToken }),
+    action: "invitation.accepted",
+    before: false,
+  },
+  createOrganisationAction: {
+    as: (f) => f.owner,
+    form: () => ({ name: "Audited organisation" }),
+    action: "organisation.created",
+    before: false,
+  },
 };
 // A person's acts on their own account or their own booking: the driver's booking history (the
 // reservation's lifecycle rows) records those, not an organisation's audit log.
-const OWN = new Set(["bookSpot", "payBooking", "extendBooking", "signUpAction", "changePasswordAction", "signOutEverywhereAction", "createTokenAction", "revokeTokenAction"]);
+const OWN = new Set([
+  "bookSpot",
+  "payBooking",
+  "extendBooking",
+  "signUpAction",
+  "changePasswordAction",
+  "signOutEverywhereAction",
+  "createTokenAction",
+  "revokeTokenAction",
+]);
 
 const dir = path.join(process.cwd(), "app/actions");
 const actions = (
   await Promise.all(
     readdirSync(dir)
       .filter((f) => f.endsWith(".ts") && f !== "validated-action.ts")
-      .map(async (f) => Object.entries((await import(/* @vite-ignore */ path.join(dir, f))) as Record<string, unknown>)),
+      .map(async (f) =>
+        Object.entries((await import(/* @vite-ignore */ path.join(dir, f))) as Record<string, unknown>),
+      ),
   )
 )
   .flat()
@@ -113,10 +211,27 @@ beforeAll(async () => {
   const driver = await createUser("driver");
   const lot = await createTestLot({ organisationId, counts: { compact: 2 } });
   const [spot] = await listSpots(db, lot.id);
-  const r = await createReservation(db, driver, { lot_id: lot.id, vehicle_type: "compact", start_time: at(3, 10).toISOString(), end_time: at(3, 11).toISOString() });
+  const r = await createReservation(db, driver, {
+    lot_id: lot.id,
+    vehicle_type: "compact",
+    start_time: at(3, 10).toISOString(),
+    end_time: at(3, 11).toISOString(),
+  });
   const gate = await createGate(db, lot.id, { name: "Audit entry", direction: "entry" });
-  const toRevoke = await inviteMember(db, owner, organisationId, { role: "manager", expires_in_days: 7 }, "http://spotkeeper.test");
-  const toAccept = await inviteMember(db, owner, organisationId, { role: "attendant", expires_in_days: 7 }, "http://spotkeeper.test");
+  const toRevoke = await inviteMember(
+    db,
+    owner,
+    organisationId,
+    { role: "manager", expires_in_days: 7 },
+    "http://spotkeeper.test",
+  );
+  const toAccept = await inviteMember(
+    db,
+    owner,
+    organisationId,
+    { role: "attendant", expires_in_days: 7 },
+    "http://spotkeeper.test",
+  );
   f = {
     organisationId,
     owner,
@@ -134,7 +249,12 @@ beforeAll(async () => {
 
 async function newestEntryBy(actorId: string) {
   const db = await getDb();
-  const [row] = await db.select().from(auditLog).where(eq(auditLog.actorId, actorId)).orderBy(desc(auditLog.createdAt)).limit(1);
+  const [row] = await db
+    .select()
+    .from(auditLog)
+    .where(eq(auditLog.actorId, actorId))
+    .orderBy(desc(auditLog.createdAt))
+    .limit(1);
   return row ?? null;
 }
 
@@ -150,13 +270,21 @@ describe("every operator act through the dashboard is in the organisation's audi
       const countBefore = (await db.select().from(auditLog).where(eq(auditLog.actorId, user.id))).length;
       const state = await run(action, user, c!.form(f));
       expect(state.error, JSON.stringify(state)).toBeUndefined();
-      const rows = await db.select().from(auditLog).where(and(eq(auditLog.actorId, user.id), eq(auditLog.action, c!.action)));
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.actorId, user.id), eq(auditLog.action, c!.action)));
       expect(rows.length, `${name} left no "${c!.action}" entry`).toBeGreaterThan(0);
-      expect((await db.select().from(auditLog).where(eq(auditLog.actorId, user.id))).length).toBeGreaterThan(countBefore);
+      expect((await db.select().from(auditLog).where(eq(auditLog.actorId, user.id))).length).toBeGreaterThan(
+        countBefore,
+      );
       const entry = await newestEntryBy(user.id);
       expect(entry).toMatchObject({ action: c!.action });
       if (c!.before) expect(entry!.before).not.toBeNull();
-      expect([entry!.before, entry!.after].some((v) => v !== null), "an entry says what changed").toBe(true);
+      expect(
+        [entry!.before, entry!.after].some((v) => v !== null),
+        "an entry says what changed",
+      ).toBe(true);
       expect(JSON.stringify(entry)).not.toMatch(/gk_[\w-]{20,}/); // a secret shown once is never logged
     });
   }
@@ -165,18 +293,39 @@ describe("every operator act through the dashboard is in the organisation's audi
 // Reads the entries the walk above wrote (vitest runs a file's tests in order).
 describe("the owner reads the dashboard's acts in the API", () => {
   it("lists who, what and before/after of a settings edit and a manual open", async () => {
-    const res = await auditRoute(apiRequest("GET", `/v1/organisations/${f.organisationId}/audit-log?limit=200`, { token: f.owner.token }), routeContext({ id: f.organisationId }));
+    const res = await auditRoute(
+      apiRequest("GET", `/v1/organisations/${f.organisationId}/audit-log?limit=200`, { token: f.owner.token }),
+      routeContext({ id: f.organisationId }),
+    );
     expect(res.status).toBe(200);
-    type Entry = { actor: { user_id: string } | null; action: string; target: { type: string; id: string }; before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+    type Entry = {
+      actor: { user_id: string } | null;
+      action: string;
+      target: { type: string; id: string };
+      before: Record<string, unknown> | null;
+      after: Record<string, unknown> | null;
+    };
     const { data } = (await res.json()) as { data: Entry[] };
     const edit = data.find((e) => e.action === "lot.settings_updated");
-    expect(edit).toMatchObject({ actor: { user_id: f.owner.id }, target: { type: "lot", id: f.lotId }, before: { graceMinutes: 30 }, after: { graceMinutes: 20, name: "Renamed lot" } });
+    expect(edit).toMatchObject({
+      actor: { user_id: f.owner.id },
+      target: { type: "lot", id: f.lotId },
+      before: { graceMinutes: 30 },
+      after: { graceMinutes: 20, name: "Renamed lot" },
+    });
     const plan = data.find((e) => e.action === "lot.rate_plan_updated");
     expect(JSON.stringify(plan!.before)).not.toEqual(JSON.stringify(plan!.after));
     const open = data.find((e) => e.action === "gate.opened_by_hand");
-    expect(open).toMatchObject({ target: { type: "gate", id: f.gateId }, after: { command: { reason: "Ticket machine jammed" } } });
+    expect(open).toMatchObject({
+      target: { type: "gate", id: f.gateId },
+      after: { command: { reason: "Ticket machine jammed" } },
+    });
     const spot = data.find((e) => e.action === "spot.service_changed");
-    expect(spot).toMatchObject({ target: { type: "spot", id: f.spotId }, before: { in_service: true }, after: { in_service: false } });
+    expect(spot).toMatchObject({
+      target: { type: "spot", id: f.spotId },
+      before: { in_service: true },
+      after: { in_service: false },
+    });
     const rotated = data.find((e) => e.action === "gate.secret_rotated");
     expect(rotated!.before!.secretRotatedAt).not.toEqual(rotated!.after!.secretRotatedAt);
     const created = data.find((e) => e.action === "gate.created");
@@ -194,7 +343,8 @@ describe("the owner reads the dashboard's acts in the API", () => {
       if (!v || typeof v !== "object" || seen.has(v)) return;
       seen.add(v);
       const el = v as { type?: unknown; props?: Record<string, unknown> };
-      if (typeof el.type === "function" && el.type.name === "AuditChangeList") return walk((el.type as (p: unknown) => unknown)(el.props));
+      if (typeof el.type === "function" && el.type.name === "AuditChangeList")
+        return walk((el.type as (p: unknown) => unknown)(el.props));
       for (const [k, child] of Object.entries(v)) if (!k.startsWith("_")) walk(child);
     };
     walk(await OrganisationPage());

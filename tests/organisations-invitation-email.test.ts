@@ -27,7 +27,10 @@ afterAll(async () => {
 });
 
 const invite = (body: unknown) =>
-  inviteRoute(apiRequest("POST", `/v1/organisations/${organisationId}/invitations`, { token: owner.token, body }), routeContext({ id: organisationId }));
+  inviteRoute(
+    apiRequest("POST", `/v1/organisations/${organisationId}/invitations`, { token: owner.token, body }),
+    routeContext({ id: organisationId }),
+  );
 
 describe("invitation e-mails", () => {
   it("e-mails the link to the invitee over SMTP, and the link from the e-mail joins the organisation", async () => {
@@ -48,7 +51,10 @@ describe("invitation e-mails", () => {
     expect(mail.text).toContain(created.url);
 
     const token = new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get("token")!;
-    const accepted = await acceptRoute(apiRequest("POST", "/v1/invitations/accept", { token: invitee.token, body: { token } }), routeContext());
+    const accepted = await acceptRoute(
+      apiRequest("POST", "/v1/invitations/accept", { token: invitee.token, body: { token } }),
+      routeContext(),
+    );
     expect(accepted.status).toBe(200);
     expect(await accepted.json()).toMatchObject({ organisation_id: organisationId, role: "manager" });
   });
@@ -78,8 +84,12 @@ describe("invitation e-mails", () => {
   });
 
   it("refuses a server started with an SMTP_URL that is not an SMTP URL, naming the variable", () => {
-    expect(() => parseEnv({ SMTP_URL: "mail.example.com:587" }, { serving: false })).toThrow(/SMTP_URL must be a URL like smtp:\/\//);
+    expect(() => parseEnv({ SMTP_URL: "mail.example.com:587" }, { serving: false })).toThrow(
+      /SMTP_URL must be a URL like smtp:\/\//,
+    );
     expect(() => parseEnv({ SMTP_URL: "https://mail.example.com" }, { serving: false })).toThrow(/SMTP_URL/);
-    expect(parseEnv({ SMTP_URL: "smtps://u:p@mail.example.com:465" }, { serving: false }).SMTP_URL).toBe("smtps://u:p@mail.example.com:465");
+    expect(parseEnv({ SMTP_URL: "smtps://u:p@mail.example.com:465" }, { serving: false }).SMTP_URL).toBe(
+      "smtps://u:p@mail.example.com:465",
+    );
   });
 });

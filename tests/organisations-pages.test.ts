@@ -13,10 +13,16 @@ import { at, createOrganisationWithOwner, createTestLot, createUser, type TestUs
 
 let current: Caller | null = null;
 vi.mock("@/lib/auth/session", () => ({ getSessionCaller: async () => current }));
-vi.mock("next/headers", () => ({ headers: async () => new Headers({ host: "spotkeeper.test" }), cookies: async () => ({ get: () => undefined }) }));
+vi.mock("next/headers", () => ({
+  headers: async () => new Headers({ host: "spotkeeper.test" }),
+  cookies: async () => ({ get: () => undefined }),
+}));
 
 type Ids = { lotId: string; lotName: string; organisationName: string; reservationId: string };
-type Page = (props: { params: Promise<Record<string, string>>; searchParams: Promise<Record<string, string>> }) => Promise<unknown>;
+type Page = (props: {
+  params: Promise<Record<string, string>>;
+  searchParams: Promise<Record<string, string>>;
+}) => Promise<unknown>;
 
 /** Pages about one of A's records: B's members are told it does not exist. */
 const SCOPED: Record<string, (a: Ids) => Record<string, string>> = {
@@ -30,7 +36,16 @@ const LISTS: Record<string, (a: Ids) => string[]> = {
 };
 // Public pages (a lot's booking page and the gate screen: drivers are every organisation's
 // customers) and pages about the caller's own account, bookings or invitation.
-const PUBLIC_OR_OWN = new Set(["", "lots/[id]", "kiosk/[lotId]/[gateId]", "sign-in", "sign-up", "account", "reservations", "organisation/join"]);
+const PUBLIC_OR_OWN = new Set([
+  "",
+  "lots/[id]",
+  "kiosk/[lotId]/[gateId]",
+  "sign-in",
+  "sign-up",
+  "account",
+  "reservations",
+  "organisation/join",
+]);
 
 /** URL paths (route groups left out) of every `file` under app/, with the file itself. */
 function filesUnder(file: string, dir: string, route = ""): { route: string; file: string }[] {
@@ -93,9 +108,19 @@ beforeAll(async () => {
   ];
   const driver = await createUser("driver");
   const lot = await createTestLot({ organisationId: a.organisationId, counts: { compact: 1 } });
-  const r = await createReservation(await getDb(), driver, { lot_id: lot.id, vehicle_type: "compact", start_time: at(2, 10).toISOString(), end_time: at(2, 11).toISOString() });
+  const r = await createReservation(await getDb(), driver, {
+    lot_id: lot.id,
+    vehicle_type: "compact",
+    start_time: at(2, 10).toISOString(),
+    end_time: at(2, 11).toISOString(),
+  });
   const { findOrganisation } = await import("@/db/queries/organisations");
-  ids = { lotId: lot.id, lotName: lot.name, organisationName: (await findOrganisation(await getDb(), a.organisationId))!.name, reservationId: r.id };
+  ids = {
+    lotId: lot.id,
+    lotName: lot.name,
+    organisationName: (await findOrganisation(await getDb(), a.organisationId))!.name,
+    reservationId: r.id,
+  };
 });
 
 describe("every page refuses another organisation's lots and bookings", () => {
@@ -126,7 +151,14 @@ const HANDLERS_SCOPED: Record<string, (a: Ids) => Record<string, string>> = {
   "reservations/[id]/calendar.ics": (a) => ({ id: a.reservationId }),
 };
 // Sign-in, Stripe's and Inngest's callbacks, health checks and the kiosk's manifest: no organisation's data.
-const HANDLERS_PUBLIC = new Set(["api/auth/[...nextauth]", "api/inngest", "api/webhooks/stripe", "health", "ready", "kiosk.webmanifest"]);
+const HANDLERS_PUBLIC = new Set([
+  "api/auth/[...nextauth]",
+  "api/inngest",
+  "api/webhooks/stripe",
+  "health",
+  "ready",
+  "kiosk.webmanifest",
+]);
 
 describe("every site route handler refuses another organisation's lots and bookings", () => {
   const handlers = filesUnder("route.ts", appDir);
@@ -136,7 +168,9 @@ describe("every site route handler refuses another organisation's lots and booki
     it(`GET /${route}`, async () => {
       const scoped = HANDLERS_SCOPED[route];
       expect(scoped, `/${route} is new: add it to HANDLERS_SCOPED or HANDLERS_PUBLIC`).toBeDefined();
-      const { GET } = (await import(/* @vite-ignore */ file)) as { GET: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> };
+      const { GET } = (await import(/* @vite-ignore */ file)) as {
+        GET: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+      };
       const get = (user: TestUser) => {
         current = { id: user.id, email: user.email, name: user.name, role: user.role };
         return GET(new Request(`http://spotkeeper.test/${route}`), { params: Promise.resolve(scoped!(ids)) });

@@ -32,7 +32,11 @@ const confirmsOf = (piId: string) => stripe().posts(`/v1/payment_intents/${piId}
 
 describe("paying a booking", () => {
   it("books at the quoted total, charges exactly that once, and confirms the reservation", async () => {
-    const lot = await createTestLot({ counts: { compact: 2 }, currency: "EUR", hourly_rates: { compact: 350, large: 500, ev: 450, handicapped: 300 } });
+    const lot = await createTestLot({
+      counts: { compact: 2 },
+      currency: "EUR",
+      hourly_rates: { compact: 350, large: 500, ev: 450, handicapped: 300 },
+    });
     const start = at(3, 9);
     const end = at(3, 11, 30);
     const quoted = await quoteTotal(lot.id, start, end);
@@ -40,16 +44,32 @@ describe("paying a booking", () => {
     expect(r).toMatchObject({ status: "pending_payment", amount: quoted.total, currency: "EUR" });
     expect(r.amount).toBe(875); // 2.5 h × 3.50
 
-    const res = await pay(driver, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" });
+    const res = await pay(driver, {
+      reservation_id: r.reservation_id,
+      amount: r.amount,
+      payment_method_id: "pm_card_visa",
+    });
     expect(res.status).toBe(201);
     const paid = await res.json();
-    expect(paid).toEqual({ transaction_id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: "succeeded", reservation_id: r.reservation_id });
+    expect(paid).toEqual({
+      transaction_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      status: "succeeded",
+      reservation_id: r.reservation_id,
+    });
     expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
 
     const [pi, ...more] = stripe().intentsFor(r.reservation_id);
     expect(more).toEqual([]);
-    expect(pi).toMatchObject({ amount: 875, currency: "eur", status: "succeeded", amount_received: 875, setup_future_usage: "off_session" });
-    const [created] = stripe().posts("/v1/payment_intents").filter((q) => (q.body.metadata as { reservation_id?: string })?.reservation_id === r.reservation_id);
+    expect(pi).toMatchObject({
+      amount: 875,
+      currency: "eur",
+      status: "succeeded",
+      amount_received: 875,
+      setup_future_usage: "off_session",
+    });
+    const [created] = stripe()
+      .posts("/v1/payment_intents")
+      .filter((q) => (q.body.metadata as { reservation_id?: string })?.reservation_id === r.reservation_id);
     expect(created!.body).toMatchObject({ amount: "875", currency: "eur", setup_future_usage: "off_session" });
     // Derived from the reservation, so a retried request can never create a second intent.
     expect(created!.idempotencyKey).toContain(r.reservation_id);
@@ -58,7 +78,16 @@ describe("paying a booking", () => {
     expect(confirm!.idempotencyKey).toContain(r.reservation_id);
 
     const rows = await ledger(r.reservation_id);
-    expect(rows.map((p) => ({ id: p.id, kind: p.kind, status: p.status, amount: p.amount, currency: p.currency, pi: p.stripePaymentIntentId }))).toEqual([
+    expect(
+      rows.map((p) => ({
+        id: p.id,
+        kind: p.kind,
+        status: p.status,
+        amount: p.amount,
+        currency: p.currency,
+        pi: p.stripePaymentIntentId,
+      })),
+    ).toEqual([
       { id: paid.transaction_id, kind: "charge", status: "succeeded", amount: 875, currency: "EUR", pi: pi!.id },
     ]);
     expect(await paidNet(r.reservation_id)).toBe(r.amount);
@@ -97,7 +126,12 @@ describe("paying a booking", () => {
   });
 
   it("charges whole yen for a JPY lot", async () => {
-    const lot = await createTestLot({ counts: { compact: 1 }, currency: "JPY", time_zone: "Asia/Tokyo", hourly_rates: { compact: 300, large: 500, ev: 400, handicapped: 200 } });
+    const lot = await createTestLot({
+      counts: { compact: 1 },
+      currency: "JPY",
+      time_zone: "Asia/Tokyo",
+      hourly_rates: { compact: 300, large: 500, ev: 400, handicapped: 200 },
+    });
     const start = at(4, 1);
     const end = at(4, 3, 45);
     const quoted = await quoteTotal(lot.id, start, end);
@@ -106,7 +140,9 @@ describe("paying a booking", () => {
     expect(quoted).toMatchObject({ total: 825, currency: "JPY" });
 
     await payOk(driver, r);
-    expect(stripe().intentsFor(r.reservation_id)).toEqual([expect.objectContaining({ amount: 825, currency: "jpy", amount_received: 825 })]);
+    expect(stripe().intentsFor(r.reservation_id)).toEqual([
+      expect.objectContaining({ amount: 825, currency: "jpy", amount_received: 825 }),
+    ]);
     expect((await ledger(r.reservation_id)).map((p) => [p.amount, p.currency])).toEqual([[825, "JPY"]]);
   });
 });
@@ -115,7 +151,11 @@ describe("a declined card", () => {
   it("answers 402 payment_declined with Stripe's decline code and keeps the hold", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await bookOk(driver, lot.id, at(5, 9), at(5, 10));
-    const res = await pay(driver, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_chargeDeclined" });
+    const res = await pay(driver, {
+      reservation_id: r.reservation_id,
+      amount: r.amount,
+      payment_method_id: "pm_card_chargeDeclined",
+    });
     const err = await expectError(res, 402, "payment_declined");
     expect(err.details).toMatchObject({ decline_code: "generic_decline" });
     expect(await statusOf(driver, r.reservation_id)).toBe("pending_payment");
@@ -126,15 +166,25 @@ describe("a declined card", () => {
   it("reports insufficient funds as its own decline code", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await bookOk(driver, lot.id, at(5, 11), at(5, 12));
-    const res = await pay(driver, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_chargeDeclinedInsufficientFunds" });
-    expect((await expectError(res, 402, "payment_declined")).details).toMatchObject({ decline_code: "insufficient_funds" });
+    const res = await pay(driver, {
+      reservation_id: r.reservation_id,
+      amount: r.amount,
+      payment_method_id: "pm_card_chargeDeclinedInsufficientFunds",
+    });
+    expect((await expectError(res, 402, "payment_declined")).details).toMatchObject({
+      decline_code: "insufficient_funds",
+    });
   });
 
   it("lets the driver pay with another card on the same PaymentIntent, charging once", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await bookOk(driver, lot.id, at(5, 13), at(5, 15));
     await expectError(
-      await pay(driver, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_chargeDeclined" }),
+      await pay(driver, {
+        reservation_id: r.reservation_id,
+        amount: r.amount,
+        payment_method_id: "pm_card_chargeDeclined",
+      }),
       402,
       "payment_declined",
     );
@@ -170,13 +220,21 @@ describe("payments that are refused before reaching Stripe", () => {
   });
 
   it("answers 404 for an unknown reservation", async () => {
-    await expectError(await pay(driver, { reservation_id: randomUUID(), amount: 100, payment_method_id: "pm_card_visa" }), 404, "not_found");
+    await expectError(
+      await pay(driver, { reservation_id: randomUUID(), amount: 100, payment_method_id: "pm_card_visa" }),
+      404,
+      "not_found",
+    );
   });
 
   it("answers 404 when paying another driver's reservation, and charges nobody", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await bookOk(driver, lot.id, at(6, 11), at(6, 12));
-    await expectError(await pay(otherDriver, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" }), 404, "not_found");
+    await expectError(
+      await pay(otherDriver, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" }),
+      404,
+      "not_found",
+    );
     expect(stripe().intentsFor(r.reservation_id)).toEqual([]);
     expect(await statusOf(driver, r.reservation_id)).toBe("pending_payment");
   });
@@ -193,7 +251,11 @@ describe("payments that are refused before reaching Stripe", () => {
   });
 
   it("answers 422 for a reservation id that is not a UUID", async () => {
-    const err = await expectError(await pay(driver, { reservation_id: "42", amount: 100, payment_method_id: "pm_card_visa" }), 422, "validation_failed");
+    const err = await expectError(
+      await pay(driver, { reservation_id: "42", amount: 100, payment_method_id: "pm_card_visa" }),
+      422,
+      "validation_failed",
+    );
     expect(err.details).toEqual([expect.objectContaining({ path: "reservation_id" })]);
   });
 
@@ -214,7 +276,10 @@ describe("payments that are refused before reaching Stripe", () => {
 describe("an unpaid hold that ran out", () => {
   const lapse = async (id: string) => {
     const db = await getDb();
-    await db.update(reservations).set({ holdExpiresAt: new Date(Date.now() - 60_000) }).where(eq(reservations.id, id));
+    await db
+      .update(reservations)
+      .set({ holdExpiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(reservations.id, id));
   };
 
   it("is expired by the next booking for that lot and type, which gets the spot; paying it then answers 409 hold_expired", async () => {
@@ -230,7 +295,11 @@ describe("an unpaid hold that ran out", () => {
     expect(await transitions(held.reservation_id)).toEqual(["pending_payment→expired (scheduler)"]);
 
     const err = await expectError(
-      await pay(driver, { reservation_id: held.reservation_id, amount: held.amount, payment_method_id: "pm_card_visa" }),
+      await pay(driver, {
+        reservation_id: held.reservation_id,
+        amount: held.amount,
+        payment_method_id: "pm_card_visa",
+      }),
       409,
       "hold_expired",
     );
@@ -246,7 +315,15 @@ describe("an unpaid hold that ran out", () => {
     const held = await bookOk(driver, lot.id, start, end);
     await lapse(held.reservation_id);
 
-    await expectError(await pay(driver, { reservation_id: held.reservation_id, amount: held.amount, payment_method_id: "pm_card_visa" }), 409, "hold_expired");
+    await expectError(
+      await pay(driver, {
+        reservation_id: held.reservation_id,
+        amount: held.amount,
+        payment_method_id: "pm_card_visa",
+      }),
+      409,
+      "hold_expired",
+    );
     expect(await statusOf(driver, held.reservation_id)).toBe("expired");
     expect(await transitions(held.reservation_id)).toEqual(["pending_payment→expired (payment)"]);
     expect(stripe().intentsFor(held.reservation_id)).toEqual([]);

@@ -59,9 +59,22 @@ describe("extending a paid reservation", () => {
 
     const [, extension, ...more] = stripe().intentsFor(r.reservation_id);
     expect(more).toEqual([]);
-    expect(extension).toMatchObject({ amount: 600, currency: "eur", status: "succeeded", customer: bookingIntent!.customer, payment_method: "pm_card_visa" });
-    const [request] = stripe().posts("/v1/payment_intents").filter((q) => q.body.off_session && q.idempotencyKey?.includes(r.reservation_id));
-    expect(request!.body).toMatchObject({ off_session: "true", confirm: "true", payment_method: "pm_card_visa", amount: "600" });
+    expect(extension).toMatchObject({
+      amount: 600,
+      currency: "eur",
+      status: "succeeded",
+      customer: bookingIntent!.customer,
+      payment_method: "pm_card_visa",
+    });
+    const [request] = stripe()
+      .posts("/v1/payment_intents")
+      .filter((q) => q.body.off_session && q.idempotencyKey?.includes(r.reservation_id));
+    expect(request!.body).toMatchObject({
+      off_session: "true",
+      confirm: "true",
+      payment_method: "pm_card_visa",
+      amount: "600",
+    });
     expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([
       ["charge", "succeeded", 800],
       ["adjustment", "succeeded", 600],
@@ -85,7 +98,10 @@ describe("extending a paid reservation", () => {
     expect(await paidNet(r.reservation_id)).toBe(800);
 
     // Up to the next booking's start is fine: the periods are half-open.
-    expect(await extendOk(driver, r.reservation_id, at(3, 16))).toMatchObject({ end_time: at(3, 16).toISOString(), extension_amount: 400 });
+    expect(await extendOk(driver, r.reservation_id, at(3, 16))).toMatchObject({
+      end_time: at(3, 16).toISOString(),
+      extension_amount: 400,
+    });
   });
 
   it("answers 409 invalid_state for a booking that is not paid yet, and charges nothing", async () => {
@@ -111,8 +127,16 @@ describe("extending a paid reservation", () => {
 
     const res = await cancel(driver, r.reservation_id);
     expect(((await res.json()) as CancelJson).refund_amount).toBe(800);
-    expect(stripe().refundsFor(booking!.id).map((x) => x.amount)).toEqual([400]);
-    expect(stripe().refundsFor(extension!.id).map((x) => x.amount)).toEqual([400]);
+    expect(
+      stripe()
+        .refundsFor(booking!.id)
+        .map((x) => x.amount),
+    ).toEqual([400]);
+    expect(
+      stripe()
+        .refundsFor(extension!.id)
+        .map((x) => x.amount),
+    ).toEqual([400]);
     expect(await paidNet(r.reservation_id)).toBe(0);
   });
 });
@@ -144,8 +168,14 @@ describe("a declined extension charge", () => {
     await expectError(await extend(driver, r.reservation_id, at(5, 14)), 402, "payment_declined");
 
     await saveCard(r.reservation_id, "pm_card_visa");
-    expect(await extendOk(driver, r.reservation_id, at(5, 14))).toMatchObject({ end_time: at(5, 14).toISOString(), amount: 800, extension_amount: 400 });
-    const succeeded = stripe().intentsFor(r.reservation_id).filter((pi) => pi.status === "succeeded");
+    expect(await extendOk(driver, r.reservation_id, at(5, 14))).toMatchObject({
+      end_time: at(5, 14).toISOString(),
+      amount: 800,
+      extension_amount: 400,
+    });
+    const succeeded = stripe()
+      .intentsFor(r.reservation_id)
+      .filter((pi) => pi.status === "succeeded");
     expect(succeeded.map((pi) => pi.amount)).toEqual([400, 400]);
     expect(await paidNet(r.reservation_id)).toBe(800);
   });

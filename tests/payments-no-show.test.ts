@@ -45,10 +45,22 @@ describe("chargeNoShowPenalty", () => {
     const [booking] = stripe().intentsFor(r.reservation_id);
     const [penalty, ...more] = penaltyIntents(r.reservation_id, 1500);
     expect(more).toEqual([]);
-    expect(penalty).toMatchObject({ currency: "eur", status: "succeeded", customer: booking!.customer, payment_method: "pm_card_visa" });
-    const requests = stripe().posts("/v1/payment_intents").filter((q) => q.body.off_session && q.idempotencyKey?.includes(r.reservation_id));
+    expect(penalty).toMatchObject({
+      currency: "eur",
+      status: "succeeded",
+      customer: booking!.customer,
+      payment_method: "pm_card_visa",
+    });
+    const requests = stripe()
+      .posts("/v1/payment_intents")
+      .filter((q) => q.body.off_session && q.idempotencyKey?.includes(r.reservation_id));
     expect(requests).toHaveLength(1); // the second call found the settled row and asked nothing
-    expect(requests[0]!.body).toMatchObject({ off_session: "true", confirm: "true", amount: "1500", payment_method: "pm_card_visa" });
+    expect(requests[0]!.body).toMatchObject({
+      off_session: "true",
+      confirm: "true",
+      amount: "1500",
+      payment_method: "pm_card_visa",
+    });
 
     expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([
       ["charge", "succeeded", r.amount],
@@ -56,7 +68,10 @@ describe("chargeNoShowPenalty", () => {
     ]);
     expect(await paidNet(r.reservation_id)).toBe(r.amount + 1500);
     expect(await statusOf(driver, r.reservation_id)).toBe("no_show");
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→no_show (scheduler)"]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→no_show (scheduler)",
+    ]);
   });
 
   it("charges once when eight calls run at the same time", async () => {
@@ -66,7 +81,9 @@ describe("chargeNoShowPenalty", () => {
     expect(results).toEqual(Array(8).fill({ amount: 2500, status: "succeeded" }));
 
     expect(penaltyIntents(r.reservation_id, 2500)).toHaveLength(1);
-    expect((await ledger(r.reservation_id)).filter((p) => p.kind === "penalty").map((p) => [p.status, p.amount])).toEqual([["succeeded", 2500]]);
+    expect(
+      (await ledger(r.reservation_id)).filter((p) => p.kind === "penalty").map((p) => [p.status, p.amount]),
+    ).toEqual([["succeeded", 2500]]);
     expect(await paidNet(r.reservation_id)).toBe(r.amount + 2500);
   });
 
@@ -87,11 +104,20 @@ describe("chargeNoShowPenalty", () => {
   it("records a declined penalty as failed, once", async () => {
     const r = await noShow(1500, 3, 20);
     const db = await getDb();
-    await db.update(reservations).set({ paymentMethodId: "pm_card_chargeDeclined" }).where(eq(reservations.id, r.reservation_id));
+    await db
+      .update(reservations)
+      .set({ paymentMethodId: "pm_card_chargeDeclined" })
+      .where(eq(reservations.id, r.reservation_id));
     expect(await chargeNoShowPenalty(db, r.reservation_id)).toEqual({ amount: 1500, status: "failed" });
     expect(await chargeNoShowPenalty(db, r.reservation_id)).toEqual({ amount: 1500, status: "failed" });
-    expect((await ledger(r.reservation_id)).filter((p) => p.kind === "penalty").map((p) => [p.status, p.failureCode])).toEqual([["failed", "generic_decline"]]);
-    expect(stripe().posts("/v1/payment_intents").filter((q) => q.body.off_session && q.idempotencyKey?.includes(r.reservation_id))).toHaveLength(1);
+    expect(
+      (await ledger(r.reservation_id)).filter((p) => p.kind === "penalty").map((p) => [p.status, p.failureCode]),
+    ).toEqual([["failed", "generic_decline"]]);
+    expect(
+      stripe()
+        .posts("/v1/payment_intents")
+        .filter((q) => q.body.off_session && q.idempotencyKey?.includes(r.reservation_id)),
+    ).toHaveLength(1);
     expect(await paidNet(r.reservation_id)).toBe(r.amount);
   });
 });

@@ -4,7 +4,20 @@ import { getDb } from "@/db/client";
 import { payments, reservations } from "@/db/schema";
 import { sweepPendingPayments } from "@/lib/payments/sweep-pending";
 import { at, createTestLot, createUser, expectError, type TestUser } from "./fixtures";
-import { book, bookOk, cancel, ledger, paidBooking, paidNet, pay, payOk, statusOf, transitions, type CancelJson, type ReservationJson } from "./support/driver-api";
+import {
+  book,
+  bookOk,
+  cancel,
+  ledger,
+  paidBooking,
+  paidNet,
+  pay,
+  payOk,
+  statusOf,
+  transitions,
+  type CancelJson,
+  type ReservationJson,
+} from "./support/driver-api";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
 // Stripe answering 500s (the SDK retries twice with the same Idempotency-Key, then gives up), and
@@ -25,7 +38,11 @@ const SDK_ATTEMPTS = 3; // stripeClient: maxNetworkRetries 2
 // recovery, not the SDK's retrying (the first tests cover that), to spare its back-off of ~1 s.
 const NO_RETRY = { shouldRetry: false };
 
-const payBody = (r: ReservationJson, pm = "pm_card_visa") => ({ reservation_id: r.reservation_id, amount: r.amount, payment_method_id: pm });
+const payBody = (r: ReservationJson, pm = "pm_card_visa") => ({
+  reservation_id: r.reservation_id,
+  amount: r.amount,
+  payment_method_id: pm,
+});
 
 async function expectUnavailable(res: Response) {
   const err = await expectError(res, 503, "payments_unavailable");
@@ -74,7 +91,9 @@ describe("Stripe failing while a driver pays", () => {
     const [pi, ...more] = stripe().intentsFor(r.reservation_id);
     expect(more).toEqual([]);
     expect(pi).toMatchObject({ status: "succeeded", amount_received: r.amount });
-    expect((await ledger(r.reservation_id)).map((p) => [p.id, p.kind, p.status, p.amount])).toEqual([[paid.transaction_id, "charge", "succeeded", r.amount]]);
+    expect((await ledger(r.reservation_id)).map((p) => [p.id, p.kind, p.status, p.amount])).toEqual([
+      [paid.transaction_id, "charge", "succeeded", r.amount],
+    ]);
     expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)"]);
   });
 
@@ -104,7 +123,9 @@ describe("Stripe failing while a driver pays", () => {
     expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
     expect(stripe().intentsFor(r.reservation_id)).toHaveLength(1);
     expect(pi!.amount_received).toBe(r.amount);
-    expect((await ledger(r.reservation_id)).map((p) => [p.id, p.kind, p.status])).toEqual([[paid.transaction_id, "charge", "succeeded"]]);
+    expect((await ledger(r.reservation_id)).map((p) => [p.id, p.kind, p.status])).toEqual([
+      [paid.transaction_id, "charge", "succeeded"],
+    ]);
     expect(await paidNet(r.reservation_id)).toBe(r.amount);
   });
 });
@@ -120,7 +141,9 @@ describe("the sweeper", () => {
     expect(await sweepAfterAnHour(r.reservation_id)).toEqual({ settled: 1 });
     expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
     expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (scheduler)"]);
-    expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([["charge", "succeeded", r.amount]]);
+    expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([
+      ["charge", "succeeded", r.amount],
+    ]);
     expect(stripe().intentsFor(r.reservation_id)).toEqual([expect.objectContaining({ amount_received: r.amount })]);
 
     // A second sweep and a late retry by the driver change nothing.
@@ -150,7 +173,10 @@ describe("the sweeper", () => {
     stripe().failNextRequests(1, { path: CONFIRM, afterProcessing: true, ...NO_RETRY });
     await expectUnavailable(await pay(driver, payBody(r)));
     const db = await getDb();
-    await db.update(reservations).set({ holdExpiresAt: new Date(Date.now() - 60_000) }).where(eq(reservations.id, r.reservation_id));
+    await db
+      .update(reservations)
+      .set({ holdExpiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(reservations.id, r.reservation_id));
 
     // Stripe may have said yes (here it did): the spot must still be this driver's.
     await expectError(await book(otherDriver, lot.id, at(4, 13), at(4, 14)), 409, "no_spot_available");

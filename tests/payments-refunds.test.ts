@@ -27,12 +27,20 @@ describe("cancelling a paid booking", () => {
     expect(r.amount).toBe(1200);
     const [pi] = stripe().intentsFor(r.reservation_id);
 
-    expect(await cancelOk(driver, r.reservation_id)).toEqual({ reservation_id: r.reservation_id, status: "cancelled", refund_amount: 1200, currency: "EUR", refund_status: "succeeded" });
+    expect(await cancelOk(driver, r.reservation_id)).toEqual({
+      reservation_id: r.reservation_id,
+      status: "cancelled",
+      refund_amount: 1200,
+      currency: "EUR",
+      refund_status: "succeeded",
+    });
 
     const [refund, ...more] = stripe().refundsFor(pi!.id);
     expect(more).toEqual([]);
     expect(refund).toMatchObject({ amount: 1200, status: "succeeded" });
-    const [request] = stripe().posts("/v1/refunds").filter((q) => q.body.payment_intent === pi!.id);
+    const [request] = stripe()
+      .posts("/v1/refunds")
+      .filter((q) => q.body.payment_intent === pi!.id);
     expect(request!.body).toMatchObject({ amount: "1200", payment_intent: pi!.id });
     expect(request!.idempotencyKey).toContain(r.reservation_id);
 
@@ -42,18 +50,29 @@ describe("cancelling a paid booking", () => {
       ["refund", "succeeded", 1200, refund!.id],
     ]);
     expect(await paidNet(r.reservation_id)).toBe(0);
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→cancelled (driver)"]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→cancelled (driver)",
+    ]);
   });
 
   it("refunds the lot's late share when cancelled inside its full-refund window", async () => {
-    const lot = await createTestLot({ counts: { compact: 1 }, cancel_full_refund_minutes_before: 60, cancel_late_refund_percent: 50 });
+    const lot = await createTestLot({
+      counts: { compact: 1 },
+      cancel_full_refund_minutes_before: 60,
+      cancel_late_refund_percent: 50,
+    });
     const start = inMinutes(30);
     const r = await paidBooking(driver, lot.id, start, new Date(start.getTime() + 2 * 3_600_000));
     expect(r.amount).toBe(800);
 
     expect(await cancelOk(driver, r.reservation_id)).toMatchObject({ status: "cancelled", refund_amount: 400 });
     const [pi] = stripe().intentsFor(r.reservation_id);
-    expect(stripe().refundsFor(pi!.id).map((x) => x.amount)).toEqual([400]);
+    expect(
+      stripe()
+        .refundsFor(pi!.id)
+        .map((x) => x.amount),
+    ).toEqual([400]);
     expect(await paidNet(r.reservation_id)).toBe(400);
   });
 
@@ -74,7 +93,11 @@ describe("cancelling a paid booking", () => {
   });
 
   it("refunds in full on the same lot when cancelled more than the window ahead", async () => {
-    const lot = await createTestLot({ counts: { compact: 1 }, cancel_full_refund_minutes_before: 60, cancel_late_refund_percent: 50 });
+    const lot = await createTestLot({
+      counts: { compact: 1 },
+      cancel_full_refund_minutes_before: 60,
+      cancel_late_refund_percent: 50,
+    });
     const r = await paidBooking(driver, lot.id, at(3, 13), at(3, 15));
     expect(await cancelOk(driver, r.reservation_id)).toMatchObject({ refund_amount: r.amount });
     expect(await paidNet(r.reservation_id)).toBe(0);
@@ -101,9 +124,16 @@ describe("cancelling a paid booking", () => {
     expect(results.map((x) => x.refund_amount)).toEqual(Array(5).fill(r.amount));
 
     const [pi] = stripe().intentsFor(r.reservation_id);
-    expect(stripe().refundsFor(pi!.id).map((x) => x.amount)).toEqual([r.amount]);
+    expect(
+      stripe()
+        .refundsFor(pi!.id)
+        .map((x) => x.amount),
+    ).toEqual([r.amount]);
     expect((await ledger(r.reservation_id)).filter((p) => p.kind === "refund")).toHaveLength(1);
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→cancelled (driver)"]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→cancelled (driver)",
+    ]);
   });
 
   it("refunds nothing, and asks Stripe nothing, for an unpaid hold", async () => {

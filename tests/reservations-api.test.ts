@@ -26,14 +26,23 @@ type Reservation = {
 };
 
 type Window = { start: Date; end: Date };
-const window = (days: number, fromHour: number, toHour: number): Window => ({ start: at(days, fromHour), end: at(days, toHour) });
+const window = (days: number, fromHour: number, toHour: number): Window => ({
+  start: at(days, fromHour),
+  end: at(days, toHour),
+});
 
 function post(user: TestUser | undefined, body: Record<string, unknown>) {
   return book(apiRequest("POST", "/v1/reservations", { token: user?.token, body }), routeContext());
 }
 
 function bookingBody(lotId: string, w: Window, extra: Record<string, unknown> = {}) {
-  return { lot_id: lotId, vehicle_type: "compact", start_time: w.start.toISOString(), end_time: w.end.toISOString(), ...extra };
+  return {
+    lot_id: lotId,
+    vehicle_type: "compact",
+    start_time: w.start.toISOString(),
+    end_time: w.end.toISOString(),
+    ...extra,
+  };
 }
 
 async function bookOk(user: TestUser, lotId: string, w: Window, extra: Record<string, unknown> = {}) {
@@ -54,18 +63,40 @@ let otherDriver: TestUser;
 let operator: TestUser;
 
 beforeAll(async () => {
-  [driver, otherDriver, operator] = await Promise.all([createUser("driver"), createUser("driver"), createUser("operator")]);
+  [driver, otherDriver, operator] = await Promise.all([
+    createUser("driver"),
+    createUser("driver"),
+    createUser("operator"),
+  ]);
 });
 
 describe("POST /v1/reservations", () => {
   it("books a spot and answers 201 with the reservation, priced at the lot's rate", async () => {
-    const lot = await createTestLot({ counts: { compact: 3 }, currency: "EUR", hourly_rates: { compact: 350, large: 500, ev: 450, handicapped: 300 } });
+    const lot = await createTestLot({
+      counts: { compact: 3 },
+      currency: "EUR",
+      hourly_rates: { compact: 350, large: 500, ev: 450, handicapped: 300 },
+    });
     const w = window(2, 9, 11);
     const res = await post(driver, bookingBody(lot.id, w, { license_plate: "ab-12 c" }));
     expect(res.status).toBe(201);
     const body = (await res.json()) as Reservation;
     expect(Object.keys(body).sort()).toEqual(
-      ["amount", "currency", "end_time", "license_plate", "lot_id", "policy", "reservation_id", "spot_id", "spot_label", "start_time", "status", "user_id", "vehicle_type"].sort(),
+      [
+        "amount",
+        "currency",
+        "end_time",
+        "license_plate",
+        "lot_id",
+        "policy",
+        "reservation_id",
+        "spot_id",
+        "spot_label",
+        "start_time",
+        "status",
+        "user_id",
+        "vehicle_type",
+      ].sort(),
     );
     expect(body).toEqual({
       reservation_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -127,14 +158,22 @@ describe("POST /v1/reservations", () => {
   it("refuses an overlapping window when every spot of the type is taken, with 409 no_spot_available", async () => {
     const lot = await createTestLot({ counts: { compact: 1, large: 1 } });
     await bookOk(driver, lot.id, window(4, 10, 12));
-    await expectError(await post(otherDriver, bookingBody(lot.id, { start: at(4, 11, 45), end: at(4, 12, 15) })), 409, "no_spot_available");
+    await expectError(
+      await post(otherDriver, bookingBody(lot.id, { start: at(4, 11, 45), end: at(4, 12, 15) })),
+      409,
+      "no_spot_available",
+    );
     // Another vehicle type is a different pool of spots.
     await bookOk(otherDriver, lot.id, window(4, 10, 12), { vehicle_type: "large" });
   });
 
   it("refuses a vehicle type the lot has no spots for with 409 no_spot_available", async () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
-    await expectError(await post(driver, bookingBody(lot.id, window(4, 10, 12), { vehicle_type: "ev" })), 409, "no_spot_available");
+    await expectError(
+      await post(driver, bookingBody(lot.id, window(4, 10, 12), { vehicle_type: "ev" })),
+      409,
+      "no_spot_available",
+    );
   });
 
   describe("validation", () => {
@@ -144,11 +183,19 @@ describe("POST /v1/reservations", () => {
     });
 
     it("rejects an end before the start with 422", async () => {
-      await expectError(await post(driver, bookingBody(lotId, { start: at(5, 12), end: at(5, 10) })), 422, "validation_failed");
+      await expectError(
+        await post(driver, bookingBody(lotId, { start: at(5, 12), end: at(5, 10) })),
+        422,
+        "validation_failed",
+      );
     });
 
     it("rejects an empty window with 422", async () => {
-      await expectError(await post(driver, bookingBody(lotId, { start: at(5, 12), end: at(5, 12) })), 422, "validation_failed");
+      await expectError(
+        await post(driver, bookingBody(lotId, { start: at(5, 12), end: at(5, 12) })),
+        422,
+        "validation_failed",
+      );
     });
 
     it("rejects a start in the past with 422", async () => {
@@ -162,17 +209,29 @@ describe("POST /v1/reservations", () => {
     });
 
     it("rejects a booking longer than the lot allows with 422", async () => {
-      await expectError(await post(driver, bookingBody(lotId, { start: at(5, 0), end: at(6, 0, 15) })), 422, "validation_failed");
+      await expectError(
+        await post(driver, bookingBody(lotId, { start: at(5, 0), end: at(6, 0, 15) })),
+        422,
+        "validation_failed",
+      );
       await bookOk(driver, lotId, { start: at(5, 0), end: at(6, 0) });
     });
 
     it("rejects an unknown vehicle type with 422 naming the field", async () => {
-      const err = await expectError(await post(driver, bookingBody(lotId, window(5, 10, 11), { vehicle_type: "truck" })), 422, "validation_failed");
+      const err = await expectError(
+        await post(driver, bookingBody(lotId, window(5, 10, 11), { vehicle_type: "truck" })),
+        422,
+        "validation_failed",
+      );
       expect(err.details).toEqual([expect.objectContaining({ path: "vehicle_type" })]);
     });
 
     it("rejects a malformed licence plate with 422", async () => {
-      await expectError(await post(driver, bookingBody(lotId, window(5, 10, 11), { license_plate: "#" })), 422, "validation_failed");
+      await expectError(
+        await post(driver, bookingBody(lotId, window(5, 10, 11), { license_plate: "#" })),
+        422,
+        "validation_failed",
+      );
     });
 
     it("rejects a time without an offset with 422", async () => {
@@ -203,7 +262,10 @@ describe("POST /v1/reservations", () => {
     });
 
     it("answers 401 for an unknown token or a header that is not a bearer token", async () => {
-      const unknown = apiRequest("POST", "/v1/reservations", { token: "sk_not-a-real-token", body: bookingBody(lotId, window(6, 10, 11)) });
+      const unknown = apiRequest("POST", "/v1/reservations", {
+        token: "sk_not-a-real-token",
+        body: bookingBody(lotId, window(6, 10, 11)),
+      });
       await expectError(await book(unknown, routeContext()), 401, "unauthorized");
       const basic = apiRequest("POST", "/v1/reservations", {
         headers: { authorization: "Basic dXNlcjpwYXNz" },
@@ -213,7 +275,11 @@ describe("POST /v1/reservations", () => {
     });
 
     it("answers 403 when a driver books for someone else", async () => {
-      await expectError(await post(driver, bookingBody(lotId, window(6, 10, 11), { user_id: otherDriver.id })), 403, "forbidden");
+      await expectError(
+        await post(driver, bookingBody(lotId, window(6, 10, 11), { user_id: otherDriver.id })),
+        403,
+        "forbidden",
+      );
     });
 
     it("lets an operator book for a driver, who then owns the reservation", async () => {
@@ -223,7 +289,11 @@ describe("POST /v1/reservations", () => {
     });
 
     it("answers 404 when an operator books for a user that does not exist", async () => {
-      await expectError(await post(operator, bookingBody(lotId, window(6, 12, 13), { user_id: randomUUID() })), 404, "not_found");
+      await expectError(
+        await post(operator, bookingBody(lotId, window(6, 12, 13), { user_id: randomUUID() })),
+        404,
+        "not_found",
+      );
     });
   });
 });
@@ -285,7 +355,10 @@ describe("GET /v1/reservations", () => {
     const lot = await createTestLot({ counts: { compact: 2 } });
     const older = await bookOk(me, lot.id, window(8, 10, 11));
     const newer = await bookOk(me, lot.id, window(8, 10, 11));
-    const page = (await (await listPage(me, { limit: "2" })).json()) as { data: Reservation[]; next_cursor: string | null };
+    const page = (await (await listPage(me, { limit: "2" })).json()) as {
+      data: Reservation[];
+      next_cursor: string | null;
+    };
     expect(page.data.map((r) => r.reservation_id)).toEqual([newer.reservation_id, older.reservation_id]);
     expect(page.next_cursor).toBeNull();
   });
@@ -330,7 +403,13 @@ describe("PUT /v1/reservations/{id}/cancel", () => {
     const res = await cancel(driver, r.reservation_id);
     expect(res.status).toBe(200);
     // Nothing was charged yet (bookings are confirmed without payment), so nothing is refunded.
-    expect(await res.json()).toEqual({ reservation_id: r.reservation_id, status: "cancelled", refund_amount: 0, currency: "JPY", refund_status: "none" });
+    expect(await res.json()).toEqual({
+      reservation_id: r.reservation_id,
+      status: "cancelled",
+      refund_amount: 0,
+      currency: "JPY",
+      refund_status: "none",
+    });
     expect(((await (await getReservation(driver, r.reservation_id)).json()) as Reservation).status).toBe("cancelled");
 
     const again = await bookOk(otherDriver, lot.id, w);
@@ -358,7 +437,9 @@ describe("PUT /v1/reservations/{id}/cancel", () => {
     const lot = await createTestLot({ counts: { compact: 1 } });
     const r = await bookOk(driver, lot.id, window(10, 18, 19));
     await expectError(await cancel(otherDriver, r.reservation_id), 404, "not_found");
-    expect(((await (await getReservation(driver, r.reservation_id)).json()) as Reservation).status).toBe("pending_payment");
+    expect(((await (await getReservation(driver, r.reservation_id)).json()) as Reservation).status).toBe(
+      "pending_payment",
+    );
   });
 
   it("answers 404 for an unknown or malformed id", async () => {

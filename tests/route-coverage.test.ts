@@ -17,12 +17,22 @@ vi.mock("@/lib/auth/session", () => ({ getSessionCaller: async () => null }));
 const V1 = path.join(process.cwd(), "app/v1");
 const HTTP_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 // Next.js route segment config: the only other exports a route file may have.
-const SEGMENT_CONFIG = new Set(["dynamic", "dynamicParams", "revalidate", "fetchCache", "runtime", "preferredRegion", "maxDuration"]);
+const SEGMENT_CONFIG = new Set([
+  "dynamic",
+  "dynamicParams",
+  "revalidate",
+  "fetchCache",
+  "runtime",
+  "preferredRegion",
+  "maxDuration",
+]);
 
 // The catch-all answers paths no operation has (404 in the error body, lib/http/unknown-route.ts):
 // it is not an operation, so it is the one route file not declared.
 const CATCH_ALL = path.join("[...slug]", "route.ts");
-const routeFiles = (readdirSync(V1, { recursive: true }) as string[]).filter((f) => f.endsWith("route.ts") && f !== CATCH_ALL).sort();
+const routeFiles = (readdirSync(V1, { recursive: true }) as string[])
+  .filter((f) => f.endsWith("route.ts") && f !== CATCH_ALL)
+  .sort();
 /** app/v1/lots/[id]/route.ts → /v1/lots/{id} */
 const pathOf = (file: string) => `/v1/${path.dirname(file)}`.replace(/\[(\w+)\]/g, "{$1}").replace(/\/\.$/, "");
 
@@ -53,16 +63,23 @@ describe("every /v1 route is declared with defineRoute", () => {
         if (!isDeclaredRoute(handler)) return [`${file}: ${name} is not made by defineRoute`];
         const { method, path: declared } = handler.route;
         if (method !== name) return [`${file}: ${name} declares method ${method}`];
-        if (declared !== pathOf(file)) return [`${file}: ${name} declares path ${declared}, the folder serves ${pathOf(file)}`];
+        if (declared !== pathOf(file))
+          return [`${file}: ${name} declares path ${declared}, the folder serves ${pathOf(file)}`];
         return [];
       });
     expect(wrong).toEqual([]);
   });
 
   it("lists every declared operation in the served document, with a unique operationId", () => {
-    const handlers = exported.filter(({ handler }) => isDeclaredRoute(handler)).map(({ handler }) => (handler as DeclaredRoute).route);
-    const doc = buildOpenApiDocument(declaredRoutes()) as { paths: Record<string, Record<string, { operationId: string }>> };
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) => `${m.toUpperCase()} ${p} ${op.operationId}`));
+    const handlers = exported
+      .filter(({ handler }) => isDeclaredRoute(handler))
+      .map(({ handler }) => (handler as DeclaredRoute).route);
+    const doc = buildOpenApiDocument(declaredRoutes()) as {
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.entries(ops).map(([m, op]) => `${m.toUpperCase()} ${p} ${op.operationId}`),
+    );
     expect(documented.sort()).toEqual(handlers.map((r) => `${r.method} ${r.path} ${r.operationId}`).sort());
     expect(new Set(handlers.map((r) => r.operationId)).size).toBe(handlers.length);
     expect(handlers.every((r) => (METHODS as readonly string[]).includes(r.method))).toBe(true);

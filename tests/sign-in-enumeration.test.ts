@@ -34,7 +34,10 @@ async function attempt(email: string, password: string, ip: string) {
     answer,
     verifiedAgainst: verify.mock.calls.map(([, stored]) => stored),
     hashed: hash.mock.calls.length,
-    limiterCalls: limits.mock.calls.map(([checks, opts]) => ({ policies: checks.map(([policy]) => policy), opts: opts ?? null })),
+    limiterCalls: limits.mock.calls.map(([checks, opts]) => ({
+      policies: checks.map(([policy]) => policy),
+      opts: opts ?? null,
+    })),
     keys: limits.mock.calls.map(([checks]) => checks.map(([, key]) => key)),
   };
 }

@@ -42,7 +42,10 @@ type Part = { headers: Map<string, string>; body: string };
 function parsePart(raw: string): Part {
   const split = raw.indexOf("\r\n\r\n");
   const headers = new Map<string, string>();
-  for (const line of raw.slice(0, split).replace(/\r\n[ \t]+/g, " ").split("\r\n")) {
+  for (const line of raw
+    .slice(0, split)
+    .replace(/\r\n[ \t]+/g, " ")
+    .split("\r\n")) {
     const colon = line.indexOf(":");
     headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
   }
@@ -56,7 +59,11 @@ function leaves(part: Part): Part[] {
     .slice(1, -1)
     .flatMap((s) => leaves(parsePart(s.replace(/^\r\n/, ""))));
 }
-const qp = (s: string) => Buffer.from(s.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1");
+const qp = (s: string) =>
+  Buffer.from(
+    s.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+    "latin1",
+  );
 function decode(p: Part): Buffer {
   const enc = p.headers.get("content-transfer-encoding");
   if (enc === "base64") return Buffer.from(p.body.replace(/\s/g, ""), "base64");
@@ -118,14 +125,22 @@ describe("the booking confirmation e-mail", () => {
     expect(mail.html).toContain('src="cid:pass-qr@spotkeeper"');
     const ics = decode(mail.ics!).toString("utf8");
     expect(ics).toContain(`UID:${booking.reservation_id}@spotkeeper`);
-    expect(ics).toContain(`DTSTART:${at(2, 14).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")}`);
+    expect(ics).toContain(
+      `DTSTART:${at(2, 14)
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d{3}/, "")}`,
+    );
 
     // Recorded as sent: a retried effect and the sweep send nothing more.
     expect(await sendConfirmationEmail(db, booking.reservation_id)).toBe("not_due");
     const scheduler = createInProcessScheduler({ getDb, intervalMs: 10 });
     expect((await scheduler.sweep()).emailsSent).toEqual([]);
     expect(messagesTo(driver.email)).toHaveLength(1);
-    const [row] = await db.select().from(reservationEmails).where(eq(reservationEmails.reservationId, booking.reservation_id));
+    const [row] = await db
+      .select()
+      .from(reservationEmails)
+      .where(eq(reservationEmails.reservationId, booking.reservation_id));
     expect(row).toMatchObject({ kind: "confirmation", attempts: 1, lastError: null });
     expect(row!.sentAt).toBeInstanceOf(Date);
   });
@@ -139,7 +154,10 @@ describe("the booking confirmation e-mail", () => {
     await bookingEmailsIdle();
     expect(await statusOf(other, booking.reservation_id)).toBe("confirmed");
     expect(messagesTo(other.email)).toEqual([]);
-    const [failed] = await db.select().from(reservationEmails).where(eq(reservationEmails.reservationId, booking.reservation_id));
+    const [failed] = await db
+      .select()
+      .from(reservationEmails)
+      .where(eq(reservationEmails.reservationId, booking.reservation_id));
     expect(failed).toMatchObject({ attempts: 1, sentAt: null });
     expect(failed!.lastError).toContain("451");
 
@@ -161,7 +179,9 @@ describe("the booking confirmation e-mail", () => {
     delete process.env.SMTP_URL; // paid while this server had no SMTP: nothing sent, nothing claimed
     const booking = await paidPlateBooking(other, lot.id, at(4, 9), at(4, 10), uniquePlate());
     await bookingEmailsIdle();
-    expect(await db.select().from(reservationEmails).where(eq(reservationEmails.reservationId, booking.reservation_id))).toEqual([]);
+    expect(
+      await db.select().from(reservationEmails).where(eq(reservationEmails.reservationId, booking.reservation_id)),
+    ).toEqual([]);
 
     process.env.SMTP_URL = sink.url;
     const scheduler = createInProcessScheduler({ getDb, intervalMs: 10 });

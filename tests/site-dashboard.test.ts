@@ -13,7 +13,12 @@ vi.stubEnv("SPOTKEEPER_DEMO", "1");
 describe("dashboard money", () => {
   it("adds up a paid booking as the lot's revenue of the day and exports it as CSV", async () => {
     const driver = await createUser();
-    const lot = await createTestLot({ time_zone: "Asia/Tokyo", currency: "JPY", hourly_rates: { compact: 400, large: 600, ev: 500, handicapped: 400 }, counts: { compact: 1 } });
+    const lot = await createTestLot({
+      time_zone: "Asia/Tokyo",
+      currency: "JPY",
+      hourly_rates: { compact: 400, large: 600, ev: 500, handicapped: 400 },
+      counts: { compact: 1 },
+    });
     const [start, end] = [at(2, 1), at(2, 3)];
     const res = await book(
       apiRequest("POST", "/v1/reservations", {
@@ -24,7 +29,10 @@ describe("dashboard money", () => {
     );
     const r = (await res.json()) as { reservation_id: string; amount: number };
     const paid = await pay(
-      apiRequest("POST", "/v1/payments", { token: driver.token, body: { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" } }),
+      apiRequest("POST", "/v1/payments", {
+        token: driver.token,
+        body: { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" },
+      }),
       routeContext(),
     );
     expect(paid.status).toBe(201);
@@ -32,7 +40,9 @@ describe("dashboard money", () => {
     const now = new Date();
     const day = zonedDayBounds(now, lot.timeZone);
     const days = await revenueByDay(await getDb(), lot.id, day.start, day.end, lot.timeZone);
-    expect(days).toEqual([{ day: expect.any(String), currency: "JPY", charged: 800, refunded: 0, net: 800, movements: 1 }]);
+    expect(days).toEqual([
+      { day: expect.any(String), currency: "JPY", charged: 800, refunded: 0, net: 800, movements: 1 },
+    ]);
     const csv = revenueCsv(lot.name, lot.timeZone, days).split("\r\n");
     expect(csv[1]).toBe(`"${lot.name}","Asia/Tokyo","${days[0]!.day}","JPY","800","0","800","1"`);
 

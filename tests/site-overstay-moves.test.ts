@@ -7,7 +7,17 @@ import { reservations, spotMoves } from "@/db/schema";
 import { syncGatePass } from "@/lib/gates/sync-gate-pass";
 import { createInProcessScheduler, type InProcessScheduler } from "@/lib/workflows/in-process-scheduler";
 import { createUser, type TestUser } from "./fixtures";
-import { checkInOk, checkOutOk, gatedLot, gatesSettled, minutesFromNow, moveWindow, paidPlateBooking, uniquePlate, useQrSigningKey } from "./support/gates";
+import {
+  checkInOk,
+  checkOutOk,
+  gatedLot,
+  gatesSettled,
+  minutesFromNow,
+  moveWindow,
+  paidPlateBooking,
+  uniquePlate,
+  useQrSigningKey,
+} from "./support/gates";
 import { statusOf, useOwnDatabase, useStripe } from "./support/workflows";
 
 // A car overstays into the next booking of its spot: the scheduler's sweep (the same function the
@@ -76,7 +86,11 @@ describe("a car overstaying into the next booking of its spot", () => {
     // …and at the barrier: the pass was rewritten after the commit, so the plate opens for the new spot.
     await gatesSettled();
     const answer = await checkInOk(entry, { identifier: plate, confidence: 0.97 });
-    expect(answer).toMatchObject({ action: "open_barrier", reservation_id: next.reservation_id, spot_label: moved.spotLabel });
+    expect(answer).toMatchObject({
+      action: "open_barrier",
+      reservation_id: next.reservation_id,
+      spot_label: moved.spotLabel,
+    });
     expect(answer.message).toContain(`Your spot is ${moved.spotLabel}`);
 
     // The next sweep finds nothing: the booking is no longer on the overstayed spot.
@@ -109,7 +123,11 @@ describe("a car overstaying into the next booking of its spot", () => {
 
     expect((await sweep()).overstayMoves).toEqual({ moved: [], flagged: [next.reservation_id] });
     expect((await findReservation(db, next.reservation_id))!.spotId).toBe(car.spot_id);
-    expect((await myReservation(db, next.reservation_id))!.spotChange).toEqual({ reason: "overstay", from: car.spot_label, flagged: true });
+    expect((await myReservation(db, next.reservation_id))!.spotChange).toEqual({
+      reason: "overstay",
+      from: car.spot_label,
+      flagged: true,
+    });
     // Retried each sweep (a spot may come free), still one row.
     expect((await sweep()).overstayMoves).toEqual({ moved: [], flagged: [next.reservation_id] });
     expect(await db.select().from(spotMoves).where(eq(spotMoves.reservationId, next.reservation_id))).toHaveLength(1);

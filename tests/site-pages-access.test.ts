@@ -36,7 +36,8 @@ beforeAll(async () => {
 });
 
 describe("the lot dashboard", () => {
-  const page = () => ManageLotPage({ params: Promise.resolve({ id: lotId }), searchParams: Promise.resolve({ section: "money" }) });
+  const page = () =>
+    ManageLotPage({ params: Promise.resolve({ id: lotId }), searchParams: Promise.resolve({ section: "money" }) });
 
   it("does not exist for an operator of another organisation", async () => {
     as(outsider);
@@ -52,7 +53,10 @@ describe("the lot dashboard", () => {
 });
 
 describe("the revenue CSV", () => {
-  const csv = () => revenueCsv(new Request(`http://site.test/dashboard/lots/${lotId}/revenue.csv`), { params: Promise.resolve({ id: lotId }) });
+  const csv = () =>
+    revenueCsv(new Request(`http://site.test/dashboard/lots/${lotId}/revenue.csv`), {
+      params: Promise.resolve({ id: lotId }),
+    });
 
   it("is the owners' only: 404 outside the organisation, 403 to an attendant, 401 signed out", async () => {
     as(outsider);
@@ -71,7 +75,10 @@ describe("the revenue CSV", () => {
 });
 
 describe("a booking's page and calendar file", () => {
-  const ics = () => calendarIcs(new Request(`http://site.test/reservations/${bookingId}/calendar.ics`), { params: Promise.resolve({ id: bookingId }) });
+  const ics = () =>
+    calendarIcs(new Request(`http://site.test/reservations/${bookingId}/calendar.ics`), {
+      params: Promise.resolve({ id: bookingId }),
+    });
   const view = () => ReservationPage({ params: Promise.resolve({ id: bookingId }) });
 
   it("are its driver's and the lot organisation's members', and missing for an operator of another organisation", async () => {

@@ -33,23 +33,38 @@ describe("a driver's saved cards", () => {
     expect(intent).toMatchObject({ customer, setup_future_usage: "off_session", status: "succeeded" });
 
     const cards = await savedCardsFor(db, driver.id);
-    expect(cards).toEqual([{ id: "pm_card_visa", brand: "visa", last4: "4242", expMonth: 12, expYear: expect.any(Number) }]);
-    expect(stripe().requests.filter((r) => r.method === "GET" && r.path === `/v1/customers/${customer}/payment_methods`).at(-1)?.body).toMatchObject({
+    expect(cards).toEqual([
+      { id: "pm_card_visa", brand: "visa", last4: "4242", expMonth: 12, expYear: expect.any(Number) },
+    ]);
+    expect(
+      stripe()
+        .requests.filter((r) => r.method === "GET" && r.path === `/v1/customers/${customer}/payment_methods`)
+        .at(-1)?.body,
+    ).toMatchObject({
       type: "card",
     });
 
     // The next booking is paid with the saved card, on the same customer (not a second one).
     const second = await bookOk(driver, lotId, at(1, 11), at(1, 12));
     await payOk(driver, second, cards![0]!.id);
-    expect(stripe().intentsFor(second.reservation_id)).toMatchObject([{ customer, payment_method: "pm_card_visa", status: "succeeded" }]);
-    expect(stripe().posts("/v1/customers").filter((r) => (r.body.metadata as { user_id?: string })?.user_id === driver.id)).toHaveLength(1);
+    expect(stripe().intentsFor(second.reservation_id)).toMatchObject([
+      { customer, payment_method: "pm_card_visa", status: "succeeded" },
+    ]);
+    expect(
+      stripe()
+        .posts("/v1/customers")
+        .filter((r) => (r.body.metadata as { user_id?: string })?.user_id === driver.id),
+    ).toHaveLength(1);
     // Kept on the booking for off-session charges (extension, overstay, no-show penalty).
     expect((await findReservation(db, second.reservation_id))!.paymentMethodId).toBe("pm_card_visa");
 
     // A second card joins the list, newest first.
     const third = await bookOk(driver, lotId, at(1, 13), at(1, 14));
     await payOk(driver, third, "pm_card_mastercard");
-    expect((await savedCardsFor(db, driver.id))!.map((c) => `${c.brand} ${c.last4}`)).toEqual(["mastercard 4444", "visa 4242"]);
+    expect((await savedCardsFor(db, driver.id))!.map((c) => `${c.brand} ${c.last4}`)).toEqual([
+      "mastercard 4444",
+      "visa 4242",
+    ]);
   });
 
   it("are the driver's own: another driver sees none of them", async () => {

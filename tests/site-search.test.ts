@@ -15,17 +15,26 @@ let dear: Awaited<ReturnType<typeof createTestLot>>;
 
 beforeAll(async () => {
   const db = await getDb();
-  cheap = await createTestLot({ hourly_rates: { compact: 200, large: 300, ev: 300, handicapped: 200 }, counts: { compact: 1 } });
-  dear = await createTestLot({ hourly_rates: { compact: 900, large: 900, ev: 900, handicapped: 900 }, counts: { compact: 2, ev: 1, handicapped: 1 } });
+  cheap = await createTestLot({
+    hourly_rates: { compact: 200, large: 300, ev: 300, handicapped: 200 },
+    counts: { compact: 1 },
+  });
+  dear = await createTestLot({
+    hourly_rates: { compact: 900, large: 900, ev: 900, handicapped: 900 },
+    counts: { compact: 2, ev: 1, handicapped: 1 },
+  });
   await db.update(lots).set({ city, latitude: 52.37, longitude: 4.88 }).where(eq(lots.id, cheap.id));
   await db.update(lots).set({ city, latitude: 52.09, longitude: 5.12 }).where(eq(lots.id, dear.id));
 });
 
-const search = async (q: Record<string, string>) => (await searchLots(await getDb(), LotSearch.parse({ q: city, ...q }))).map((r) => r.lot.id);
+const search = async (q: Record<string, string>) =>
+  (await searchLots(await getDb(), LotSearch.parse({ q: city, ...q }))).map((r) => r.lot.id);
 
 describe("lot search", () => {
   it("finds lots by city, whatever the case", async () => {
-    expect((await searchLots(await getDb(), LotSearch.parse({ q: city.toUpperCase() }))).map((r) => r.lot.id).sort()).toEqual([cheap.id, dear.id].sort());
+    expect(
+      (await searchLots(await getDb(), LotSearch.parse({ q: city.toUpperCase() }))).map((r) => r.lot.id).sort(),
+    ).toEqual([cheap.id, dear.id].sort());
   });
 
   it("keeps only lots with EV and accessible spots when asked", async () => {
@@ -45,12 +54,21 @@ describe("lot search", () => {
     const res = await book(
       apiRequest("POST", "/v1/reservations", {
         token: driver.token,
-        body: { lot_id: cheap.id, vehicle_type: "compact", start_time: start.toISOString(), end_time: end.toISOString() },
+        body: {
+          lot_id: cheap.id,
+          vehicle_type: "compact",
+          start_time: start.toISOString(),
+          end_time: end.toISOString(),
+        },
       }),
       routeContext(),
     );
     expect(res.status).toBe(201);
-    const window = { type: "compact", start: instantToLocalInput(start, cheap.timeZone), end: instantToLocalInput(end, cheap.timeZone) };
+    const window = {
+      type: "compact",
+      start: instantToLocalInput(start, cheap.timeZone),
+      end: instantToLocalInput(end, cheap.timeZone),
+    };
     expect(await search(window)).toEqual([dear.id]);
     const [result] = await searchLots(await getDb(), LotSearch.parse({ q: city, ...window }));
     expect(result).toMatchObject({ free: 2, priceIsTotal: true });

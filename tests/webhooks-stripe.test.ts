@@ -34,9 +34,14 @@ function stripeEvent(type: string, object: unknown, id = `evt_${randomBytes(12).
 function deliver(event: unknown, opts: { secret?: string; signature?: string | null; payload?: string } = {}) {
   const payload = opts.payload ?? JSON.stringify(event);
   const headers: Record<string, string> = { "content-type": "application/json" };
-  const signature = opts.signature === undefined ? signer.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? TEST_WEBHOOK_SECRET }) : opts.signature;
+  const signature =
+    opts.signature === undefined
+      ? signer.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? TEST_WEBHOOK_SECRET })
+      : opts.signature;
   if (signature !== null) headers["stripe-signature"] = signature;
-  return webhookRoute(new Request("http://spotkeeper.test/api/webhooks/stripe", { method: "POST", headers, body: payload }));
+  return webhookRoute(
+    new Request("http://spotkeeper.test/api/webhooks/stripe", { method: "POST", headers, body: payload }),
+  );
 }
 
 async function deliverOk(event: unknown) {
@@ -54,7 +59,11 @@ async function paymentAwaitingWebhook(start: Date, end: Date) {
   const lot = await createTestLot({ counts: { compact: 1 } });
   const r = await bookOk(driver, lot.id, start, end);
   stripe().failNextRequests(1, { path: /\/confirm$/, afterProcessing: true, shouldRetry: false });
-  await expectError(await pay(driver, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" }), 503, "payments_unavailable");
+  await expectError(
+    await pay(driver, { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: "pm_card_visa" }),
+    503,
+    "payments_unavailable",
+  );
   const [pi] = stripe().intentsFor(r.reservation_id);
   expect(pi).toMatchObject({ status: "succeeded" });
   expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status])).toEqual([["charge", "pending"]]);
@@ -70,7 +79,10 @@ describe("signature verification", () => {
     await expectError(await deliver(event, { signature: null }), 400, "bad_request");
     await expectError(await deliver(event, { signature: "t=1,v1=deadbeef" }), 400, "bad_request");
     // Signed, then altered in transit.
-    const signature = signer.webhooks.generateTestHeaderString({ payload: JSON.stringify(event), secret: TEST_WEBHOOK_SECRET });
+    const signature = signer.webhooks.generateTestHeaderString({
+      payload: JSON.stringify(event),
+      secret: TEST_WEBHOOK_SECRET,
+    });
     const tampered = JSON.stringify({ ...event, data: { object: { ...pi, amount: 1 } } });
     await expectError(await deliver(event, { signature, payload: tampered }), 400, "bad_request");
 
@@ -82,11 +94,16 @@ describe("signature verification", () => {
 describe("payment_intent events", () => {
   it("confirms the reservation when payment_intent.succeeded arrives for a pending charge", async () => {
     const { r, pi } = await paymentAwaitingWebhook(at(3, 11), at(3, 12));
-    expect(await deliverOk(stripeEvent("payment_intent.succeeded", pi))).toEqual({ received: true, outcome: "handled" });
+    expect(await deliverOk(stripeEvent("payment_intent.succeeded", pi))).toEqual({
+      received: true,
+      outcome: "handled",
+    });
 
     expect(await statusOf(driver, r.reservation_id)).toBe("confirmed");
     expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (webhook)"]);
-    expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([["charge", "succeeded", r.amount]]);
+    expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([
+      ["charge", "succeeded", r.amount],
+    ]);
     // The driver's own retry now answers from the ledger.
     const before = stripe().requests.length;
     await payOk(driver, r);
@@ -100,7 +117,9 @@ describe("payment_intent events", () => {
     expect(responses.map((res) => res.status)).toEqual(Array(100).fill(200));
 
     expect(await ledger(r.reservation_id)).toHaveLength(1);
-    expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([["charge", "succeeded", r.amount]]);
+    expect((await ledger(r.reservation_id)).map((p) => [p.kind, p.status, p.amount])).toEqual([
+      ["charge", "succeeded", r.amount],
+    ]);
     expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (webhook)"]);
     expect(await deliverOk(event)).toEqual({ received: true, outcome: "duplicate" });
   });
@@ -115,7 +134,12 @@ describe("payment_intent events", () => {
     const failedAttempt = {
       ...pi,
       status: "requires_payment_method",
-      last_payment_error: { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." },
+      last_payment_error: {
+        type: "card_error",
+        code: "card_declined",
+        decline_code: "generic_decline",
+        message: "Your card was declined.",
+      },
     };
     await deliverOk(stripeEvent("payment_intent.payment_failed", failedAttempt));
 
@@ -129,10 +153,17 @@ describe("payment_intent events", () => {
     const failed = {
       ...pi,
       status: "requires_payment_method",
-      last_payment_error: { type: "card_error", code: "card_declined", decline_code: "insufficient_funds", message: "Your card has insufficient funds." },
+      last_payment_error: {
+        type: "card_error",
+        code: "card_declined",
+        decline_code: "insufficient_funds",
+        message: "Your card has insufficient funds.",
+      },
     };
     expect(await deliverOk(stripeEvent("payment_intent.payment_failed", failed))).toMatchObject({ outcome: "handled" });
-    expect((await ledger(r.reservation_id)).map((p) => [p.status, p.failureCode])).toEqual([["failed", "insufficient_funds"]]);
+    expect((await ledger(r.reservation_id)).map((p) => [p.status, p.failureCode])).toEqual([
+      ["failed", "insufficient_funds"],
+    ]);
     expect(await statusOf(driver, r.reservation_id)).toBe("pending_payment");
   });
 });
@@ -154,14 +185,18 @@ describe("charge.refunded", () => {
     await deliverOk(stripeEvent("charge.refunded", stripe().chargeOf(pi!.id)));
 
     const refunds = (await ledger(r.reservation_id)).filter((p) => p.kind === "refund");
-    expect(refunds.map((p) => [p.status, p.amount, p.currency, p.stripePaymentIntentId])).toEqual([["succeeded", 300, "EUR", pi!.id]]);
+    expect(refunds.map((p) => [p.status, p.amount, p.currency, p.stripePaymentIntentId])).toEqual([
+      ["succeeded", 300, "EUR", pi!.id],
+    ]);
     expect(await paidNet(r.reservation_id)).toBe(900);
 
     // A second dashboard refund adds only its own amount (amount_refunded is cumulative).
     await dashboard.refunds.create({ payment_intent: pi!.id, amount: 200 });
     await deliverOk(stripeEvent("charge.refunded", stripe().chargeOf(pi!.id)));
     await deliverOk(stripeEvent("charge.refunded", stripe().chargeOf(pi!.id)));
-    expect((await ledger(r.reservation_id)).filter((p) => p.kind === "refund").map((p) => p.amount)).toEqual([300, 200]);
+    expect((await ledger(r.reservation_id)).filter((p) => p.kind === "refund").map((p) => p.amount)).toEqual([
+      300, 200,
+    ]);
     expect(await paidNet(r.reservation_id)).toBe(700);
   });
 
@@ -172,13 +207,18 @@ describe("charge.refunded", () => {
     const [pi] = stripe().intentsFor(r.reservation_id);
     await deliverOk(stripeEvent("charge.refunded", stripe().chargeOf(pi!.id)));
 
-    expect((await ledger(r.reservation_id)).filter((p) => p.kind === "refund").map((p) => [p.status, p.amount])).toEqual([["succeeded", r.amount]]);
+    expect(
+      (await ledger(r.reservation_id)).filter((p) => p.kind === "refund").map((p) => [p.status, p.amount]),
+    ).toEqual([["succeeded", r.amount]]);
     expect(await paidNet(r.reservation_id)).toBe(0);
   });
 });
 
 describe("other events", () => {
   it.each(["customer.created", "invoice.paid", "payment_intent.created"])("answers 200 ignored to %s", async (type) => {
-    expect(await deliverOk(stripeEvent(type, { id: `obj_${randomBytes(6).toString("hex")}` }))).toEqual({ received: true, outcome: "ignored" });
+    expect(await deliverOk(stripeEvent(type, { id: `obj_${randomBytes(6).toString("hex")}` }))).toEqual({
+      received: true,
+      outcome: "ignored",
+    });
   });
 });

@@ -42,27 +42,51 @@ describe("the lifecycle backstop", () => {
     await markNoShowIfDue(db, pending.reservation_id, new Date(), "inngest");
     stripe().failNextRequests(3);
     expect(await chargeNoShowPenalty(db, pending.reservation_id)).toEqual({ amount: 1200, status: "pending" });
-    await db.update(payments).set({ createdAt: sql`now() - interval '1 minute'` }).where(eq(payments.reservationId, pending.reservation_id));
+    await db
+      .update(payments)
+      .set({ createdAt: sql`now() - interval '1 minute'` })
+      .where(eq(payments.reservationId, pending.reservation_id));
     // Unpaid, booked 11 minutes ago on a 10-minute hold: overdue expiry. (Made last: every new
     // booking on the lot expires lapsed holds itself.)
-    const input = { lot_id: lot.id, vehicle_type: "compact" as const, start_time: at(1, 9).toISOString(), end_time: at(1, 10).toISOString() };
+    const input = {
+      lot_id: lot.id,
+      vehicle_type: "compact" as const,
+      start_time: at(1, 9).toISOString(),
+      end_time: at(1, 10).toISOString(),
+    };
     const lapsed = await createReservation(db, driver, input, new Date(Date.now() - 11 * 60_000));
 
     const { result } = await runBackstop();
-    expect(result).toEqual({ expired: [lapsed.id], noShows: [missed.reservation_id], penalties: [missed.reservation_id], paymentsSettled: 1, overstayMoves: { moved: [], flagged: [] }, emailsSent: [] });
+    expect(result).toEqual({
+      expired: [lapsed.id],
+      noShows: [missed.reservation_id],
+      penalties: [missed.reservation_id],
+      paymentsSettled: 1,
+      overstayMoves: { moved: [], flagged: [] },
+      emailsSent: [],
+    });
 
     expect(await statusOf(driver, lapsed.id)).toBe("expired");
     expect(await statusOf(driver, missed.reservation_id)).toBe("no_show");
     expect(await statusOf(driver, upcoming.reservation_id)).toBe("confirmed");
     expect(await statusOf(driver, held.reservation_id)).toBe("pending_payment");
     for (const r of [missed, pending]) {
-      expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([["penalty", "succeeded", 1200]]);
+      expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([
+        ["penalty", "succeeded", 1200],
+      ]);
       expect(intentsFor(stripe(), r.reservation_id, "No-show penalty")).toHaveLength(1);
     }
 
     // The next minute finds nothing left to do.
     const again = await runBackstop();
-    expect(again.result).toEqual({ expired: [], noShows: [], penalties: [], paymentsSettled: 0, overstayMoves: { moved: [], flagged: [] }, emailsSent: [] });
+    expect(again.result).toEqual({
+      expired: [],
+      noShows: [],
+      penalties: [],
+      paymentsSettled: 0,
+      overstayMoves: { moved: [], flagged: [] },
+      emailsSent: [],
+    });
     expect(intentsFor(stripe(), missed.reservation_id, "No-show penalty")).toHaveLength(1);
   });
 
@@ -72,7 +96,9 @@ describe("the lifecycle backstop", () => {
     const r = await paidBooking(driver, lot.id, new Date(Date.now() - 60_000), new Date(Date.now() + 3_600_000));
     // Marked two days ago (the backstop looks back one day), when the lot charged no penalty.
     await markNoShowIfDue(db, r.reservation_id, new Date(), "inngest");
-    await db.execute(sql`update reservation_transitions set created_at = now() - interval '2 days' where reservation_id = ${r.reservation_id} and to_status = 'no_show'`);
+    await db.execute(
+      sql`update reservation_transitions set created_at = now() - interval '2 days' where reservation_id = ${r.reservation_id} and to_status = 'no_show'`,
+    );
 
     const { result } = await runBackstop();
     expect(result).toMatchObject({ penalties: [] });

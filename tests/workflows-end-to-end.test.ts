@@ -30,7 +30,10 @@ describe("a driver who books, pays and never arrives", () => {
 
     // Start + grace passes; the running scheduler notices on its next sweep.
     clock = at(1, 9, 1);
-    await vi.waitFor(async () => expect(await statusOf(driver, r.reservation_id)).toBe("no_show"), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(async () => expect(await statusOf(driver, r.reservation_id)).toBe("no_show"), {
+      timeout: 5_000,
+      interval: 20,
+    });
     const res = await book(next, lot.id, at(1, 10), at(1, 11));
     expect(res.status).toBe(201);
 
@@ -42,6 +45,8 @@ describe("a driver who books, pays and never arrives", () => {
       ["charge", "succeeded", r.amount],
       ["penalty", "succeeded", 2500],
     ]);
-    expect(intentsFor(stripe(), r.reservation_id, "No-show penalty").map((pi) => [pi.amount, pi.status])).toEqual([[2500, "succeeded"]]);
+    expect(intentsFor(stripe(), r.reservation_id, "No-show penalty").map((pi) => [pi.amount, pi.status])).toEqual([
+      [2500, "succeeded"],
+    ]);
   });
 });

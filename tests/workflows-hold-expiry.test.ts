@@ -18,7 +18,12 @@ beforeAll(async () => {
 /** An unpaid booking made `minutesAgo` minutes ago, so its hold (the lot's 10 minutes) has ended if that is over 10. */
 async function holdBookedAgo(lotId: string, minutesAgo: number, start = at(2, 9), end = at(2, 11)) {
   const booked = new Date(Date.now() - minutesAgo * 60_000);
-  const input = { lot_id: lotId, vehicle_type: "compact" as const, start_time: start.toISOString(), end_time: end.toISOString() };
+  const input = {
+    lot_id: lotId,
+    vehicle_type: "compact" as const,
+    start_time: start.toISOString(),
+    end_time: end.toISOString(),
+  };
   const r = await createReservation(await getDb(), driver, input, booked);
   return { reservation_id: r.id, hold_expires_at: r.holdExpiresAt!.toISOString() };
 }
@@ -67,7 +72,9 @@ describe("the payment hold expiry workflow", () => {
     const r = await holdBookedAgo(lot.id, 0);
     const t = new InngestTestEngine({
       function: paymentHoldExpiryFunction,
-      events: [{ name: "parking/reservation.created", data: r, id: `reservation.created:${r.reservation_id}` }] as never,
+      events: [
+        { name: "parking/reservation.created", data: r, id: `reservation.created:${r.reservation_id}` },
+      ] as never,
       steps: [{ id: "wait-for-hold-end", handler: () => undefined }],
     });
     const check = await t.executeStep("expire-hold-if-unpaid");
@@ -81,7 +88,9 @@ describe("the payment hold expiry workflow", () => {
 
   it("ends its wait when the same reservation is paid or cancelled, and only then", () => {
     const same = "event.data.reservation_id == async.data.reservation_id";
-    expect(paymentHoldExpiryFunction.opts.cancelOn?.map((c) => [typeof c.event === "string" ? c.event : c.event.name, c.if])).toEqual([
+    expect(
+      paymentHoldExpiryFunction.opts.cancelOn?.map((c) => [typeof c.event === "string" ? c.event : c.event.name, c.if]),
+    ).toEqual([
       ["parking/reservation.confirmed", same],
       ["parking/reservation.cancelled", same],
     ]);

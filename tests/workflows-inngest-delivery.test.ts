@@ -18,15 +18,21 @@ const received: Sent[] = [];
 let failing = false;
 const inngestServer: Server = createServer((req, res) => {
   let body = "";
-  req.on("data", (c) => (body += c)).on("end", () => {
-    if (failing || req.method !== "POST" || !req.url?.startsWith("/e/")) {
-      res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "unavailable", status: 500 }));
-      return;
-    }
-    const events = JSON.parse(body) as Sent[];
-    received.push(...events);
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ids: events.map((_, i) => `evt_${received.length + i}`), status: 200 }));
-  });
+  req
+    .on("data", (c) => (body += c))
+    .on("end", () => {
+      if (failing || req.method !== "POST" || !req.url?.startsWith("/e/")) {
+        res
+          .writeHead(500, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: "unavailable", status: 500 }));
+        return;
+      }
+      const events = JSON.parse(body) as Sent[];
+      received.push(...events);
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ ids: events.map((_, i) => `evt_${received.length + i}`), status: 200 }));
+    });
 });
 await new Promise<void>((r) => inngestServer.listen(0, "127.0.0.1", r));
 process.env.INNGEST_DEV = `http://127.0.0.1:${(inngestServer.address() as AddressInfo).port}`;
@@ -66,22 +72,38 @@ describe("with Inngest configured", () => {
     await cancelOk(driver, r.reservation_id);
     const id = r.reservation_id;
 
-    expect(about(booked.reservation_id).map((e) => [e.name, e.id])).toEqual([["parking/reservation.created", `reservation.created:${booked.reservation_id}`]]);
+    expect(about(booked.reservation_id).map((e) => [e.name, e.id])).toEqual([
+      ["parking/reservation.created", `reservation.created:${booked.reservation_id}`],
+    ]);
     expect(about(id)).toEqual([
-      expect.objectContaining({ name: "parking/reservation.created", id: `reservation.created:${id}`, data: { reservation_id: id, hold_expires_at: expect.any(String) } }),
+      expect.objectContaining({
+        name: "parking/reservation.created",
+        id: `reservation.created:${id}`,
+        data: { reservation_id: id, hold_expires_at: expect.any(String) },
+      }),
       expect.objectContaining({
         name: "parking/reservation.confirmed",
         id: `reservation.confirmed:${id}`,
         data: { reservation_id: id, start_time: at(4, 14).toISOString(), grace_ends_at: at(4, 14, 20).toISOString() },
       }),
-      expect.objectContaining({ name: "parking/reservation.cancelled", id: `reservation.cancelled:${id}`, data: { reservation_id: id } }),
+      expect.objectContaining({
+        name: "parking/reservation.cancelled",
+        id: `reservation.cancelled:${id}`,
+        data: { reservation_id: id },
+      }),
     ]);
     expect((await findLot(await getDb(), lot.id))!.graceMinutes).toBe(20);
 
     // The same change published again (an effect re-run) carries the same id: Inngest drops it.
     const before = about(id).length;
-    await runEffects(await getDb(), [{ kind: "transition", reservationId: id, from: "confirmed", to: "cancelled", cause: "driver", at: new Date() }]);
-    expect(about(id).slice(before).map((e) => e.id)).toEqual([`reservation.cancelled:${id}`]);
+    await runEffects(await getDb(), [
+      { kind: "transition", reservationId: id, from: "confirmed", to: "cancelled", cause: "driver", at: new Date() },
+    ]);
+    expect(
+      about(id)
+        .slice(before)
+        .map((e) => e.id),
+    ).toEqual([`reservation.cancelled:${id}`]);
   });
 
   it("still commits the change when Inngest cannot be reached; sendEvent itself rejects", async () => {
@@ -93,7 +115,9 @@ describe("with Inngest configured", () => {
       await cancelOk(driver, r.reservation_id);
       expect(warn).toHaveBeenCalledWith(expect.stringContaining("lifecycle effect failed"), expect.any(String));
       const data = movement(r, lot.id, at(4, 16));
-      await expect(sendEvent({ name: "parking/vehicle.entered", data, id: `vehicle.entered:${data.event_id}` })).rejects.toThrow();
+      await expect(
+        sendEvent({ name: "parking/vehicle.entered", data, id: `vehicle.entered:${data.event_id}` }),
+      ).rejects.toThrow();
     } finally {
       failing = false;
       warn.mockRestore();

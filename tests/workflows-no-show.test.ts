@@ -4,7 +4,17 @@ import { getDb } from "@/db/client";
 import { noShowFunction } from "@/inngest/functions/no-show";
 import { recordVehicleEntry } from "@/lib/workflows/vehicle-events";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
-import { cancelOk, intentsFor, ledger, movement, paidBooking, statusOf, transitions, useStripe, type Booking } from "./support/workflows";
+import {
+  cancelOk,
+  intentsFor,
+  ledger,
+  movement,
+  paidBooking,
+  statusOf,
+  transitions,
+  useStripe,
+  type Booking,
+} from "./support/workflows";
 
 // The no-show workflow (inngest/functions/no-show.ts) run by @inngest/test against the real
 // database and the fake Stripe API. Sleeps are mocked (they return at once), so a reservation
@@ -29,7 +39,11 @@ async function missedBooking(graceMinutes = 0): Promise<Booking & { lotId: strin
 function confirmedEvent(r: Booking, graceEndsAt = new Date()) {
   return {
     name: "parking/reservation.confirmed",
-    data: { reservation_id: r.reservation_id, start_time: minutesAgo(1).toISOString(), grace_ends_at: graceEndsAt.toISOString() },
+    data: {
+      reservation_id: r.reservation_id,
+      start_time: minutesAgo(1).toISOString(),
+      grace_ends_at: graceEndsAt.toISOString(),
+    },
     id: `reservation.confirmed:${r.reservation_id}`,
   };
 }
@@ -53,14 +67,22 @@ describe("the no-show workflow", () => {
     expect(result).toEqual({ outcome: "marked", status: "no_show", penalty: { amount: PENALTY, status: "succeeded" } });
 
     expect(await statusOf(driver, r.reservation_id)).toBe("no_show");
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→no_show (inngest)"]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→no_show (inngest)",
+    ]);
     expect(await ledger(r.reservation_id)).toEqual([
       ["charge", "succeeded", r.amount],
       ["penalty", "succeeded", PENALTY],
     ]);
     const [penalty, ...more] = penaltyIntents(r.reservation_id);
     expect(more).toEqual([]);
-    expect(penalty).toMatchObject({ amount: PENALTY, currency: "eur", status: "succeeded", payment_method: "pm_card_visa" });
+    expect(penalty).toMatchObject({
+      amount: PENALTY,
+      currency: "eur",
+      status: "succeeded",
+      payment_method: "pm_card_visa",
+    });
     // The spot is free again: someone else can book the rest of the window.
     const other = await createUser("driver");
     await paidBooking(other, r.lotId, new Date(Date.now() + 60_000), new Date(Date.now() + 3_600_000));
@@ -73,10 +95,19 @@ describe("the no-show workflow", () => {
 
     expect(first.result).toMatchObject({ outcome: "marked" });
     for (const retry of retries) {
-      expect(retry.result).toEqual({ outcome: "already_no_show", status: "no_show", penalty: { amount: PENALTY, status: "succeeded" } });
+      expect(retry.result).toEqual({
+        outcome: "already_no_show",
+        status: "no_show",
+        penalty: { amount: PENALTY, status: "succeeded" },
+      });
     }
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→no_show (inngest)"]);
-    expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([["penalty", "succeeded", PENALTY]]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→no_show (inngest)",
+    ]);
+    expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([
+      ["penalty", "succeeded", PENALTY],
+    ]);
     expect(penaltyIntents(r.reservation_id)).toHaveLength(1);
   });
 
@@ -96,8 +127,14 @@ describe("the no-show workflow", () => {
       ],
     });
     const retry = await t.execute();
-    expect(retry.result).toEqual({ outcome: "marked", status: "no_show", penalty: { amount: PENALTY, status: "succeeded" } });
-    expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([["penalty", "succeeded", PENALTY]]);
+    expect(retry.result).toEqual({
+      outcome: "marked",
+      status: "no_show",
+      penalty: { amount: PENALTY, status: "succeeded" },
+    });
+    expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([
+      ["penalty", "succeeded", PENALTY],
+    ]);
     expect(penaltyIntents(r.reservation_id)).toHaveLength(1);
   });
 
@@ -110,8 +147,13 @@ describe("the no-show workflow", () => {
     expect(penaltyIntents(r.reservation_id)).toHaveLength(0);
 
     const retry = await run(r);
-    expect(retry.result).toMatchObject({ outcome: "already_no_show", penalty: { amount: PENALTY, status: "succeeded" } });
-    expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([["penalty", "succeeded", PENALTY]]);
+    expect(retry.result).toMatchObject({
+      outcome: "already_no_show",
+      penalty: { amount: PENALTY, status: "succeeded" },
+    });
+    expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([
+      ["penalty", "succeeded", PENALTY],
+    ]);
     expect(penaltyIntents(r.reservation_id)).toHaveLength(1);
   });
 
@@ -134,7 +176,10 @@ describe("the no-show workflow", () => {
 
     expect(result).toEqual({ outcome: "not_confirmed", status: "checked_in", penalty: null });
     expect(await statusOf(driver, r.reservation_id)).toBe("checked_in");
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→checked_in (gate)"]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→checked_in (gate)",
+    ]);
     expect(penaltyIntents(r.reservation_id)).toHaveLength(0);
   });
 
@@ -152,7 +197,13 @@ describe("the no-show workflow", () => {
     const t = new InngestTestEngine({
       function: noShowFunction,
       // A reservation.changed event carries no times: the run reads them.
-      events: [{ name: "parking/reservation.changed", data: { reservation_id: r.reservation_id }, id: `changed:${r.reservation_id}` }] as never,
+      events: [
+        {
+          name: "parking/reservation.changed",
+          data: { reservation_id: r.reservation_id },
+          id: `changed:${r.reservation_id}`,
+        },
+      ] as never,
       steps: [{ id: "wait-for-grace-end", handler: () => undefined }],
     });
 
@@ -169,7 +220,9 @@ describe("the no-show workflow", () => {
 
   it("is cancelled only by an entry or a cancellation of the same reservation, and replaced on a window change", () => {
     const same = "event.data.reservation_id == async.data.reservation_id";
-    expect(noShowFunction.opts.cancelOn?.map((c) => [typeof c.event === "string" ? c.event : c.event.name, c.if])).toEqual([
+    expect(
+      noShowFunction.opts.cancelOn?.map((c) => [typeof c.event === "string" ? c.event : c.event.name, c.if]),
+    ).toEqual([
       ["parking/vehicle.entered", same],
       ["parking/reservation.cancelled", same],
     ]);

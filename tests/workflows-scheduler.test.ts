@@ -1,9 +1,25 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
-import { createInProcessScheduler, inProcessScheduler, type InProcessScheduler, type Timers } from "@/lib/workflows/in-process-scheduler";
+import {
+  createInProcessScheduler,
+  inProcessScheduler,
+  type InProcessScheduler,
+  type Timers,
+} from "@/lib/workflows/in-process-scheduler";
 import { sendEvent } from "@/lib/workflows/send-event";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
-import { book, bookOk, intentsFor, ledger, movement, paidBooking, statusOf, transitions, useOwnDatabase, useStripe } from "./support/workflows";
+import {
+  book,
+  bookOk,
+  intentsFor,
+  ledger,
+  movement,
+  paidBooking,
+  statusOf,
+  transitions,
+  useOwnDatabase,
+  useStripe,
+} from "./support/workflows";
 
 // The in-process scheduler (no Inngest server): the same transitions on the same deadlines, driven
 // by a clock the test moves. It sweeps the whole database, so this file has a database of its own.
@@ -18,7 +34,13 @@ beforeAll(async () => {
 let clock = new Date();
 const schedulers: InProcessScheduler[] = [];
 function scheduler(opts: { timers?: Timers; getDb?: typeof getDb; retryDelaysMs?: number[] } = {}) {
-  const s = createInProcessScheduler({ getDb: opts.getDb ?? getDb, now: () => clock, intervalMs: 10, retryDelaysMs: opts.retryDelaysMs, timers: opts.timers });
+  const s = createInProcessScheduler({
+    getDb: opts.getDb ?? getDb,
+    now: () => clock,
+    intervalMs: 10,
+    retryDelaysMs: opts.retryDelaysMs,
+    timers: opts.timers,
+  });
   schedulers.push(s);
   return s;
 }
@@ -60,8 +82,13 @@ describe("the in-process scheduler", () => {
     expect(await s.sweep()).toMatchObject({ noShows: [r.reservation_id], penalties: [r.reservation_id] });
     expect(await s.sweep()).toMatchObject({ noShows: [], penalties: [] });
     expect(await statusOf(driver, r.reservation_id)).toBe("no_show");
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→no_show (scheduler)"]);
-    expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([["penalty", "succeeded", 900]]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→no_show (scheduler)",
+    ]);
+    expect((await ledger(r.reservation_id)).filter(([kind]) => kind === "penalty")).toEqual([
+      ["penalty", "succeeded", 900],
+    ]);
     expect(intentsFor(stripe(), r.reservation_id, "No-show penalty")).toHaveLength(1);
   });
 
@@ -148,7 +175,10 @@ describe("the in-process scheduler", () => {
     await s.idle();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("retrying in 5 ms"), "connection reset");
     expect(await statusOf(driver, r.reservation_id)).toBe("checked_in");
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→checked_in (scheduler)"]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→checked_in (scheduler)",
+    ]);
     warn.mockRestore();
   });
 

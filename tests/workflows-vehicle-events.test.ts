@@ -3,7 +3,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { vehicleEnteredFunction } from "@/inngest/functions/vehicle-entered";
 import { vehicleExitedFunction } from "@/inngest/functions/vehicle-exited";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
-import { bookOk, cancelOk, intentsFor, ledger, movement, paidBooking, refundsOf, statusOf, transitions, useStripe } from "./support/workflows";
+import {
+  bookOk,
+  cancelOk,
+  intentsFor,
+  ledger,
+  movement,
+  paidBooking,
+  refundsOf,
+  statusOf,
+  transitions,
+  useStripe,
+} from "./support/workflows";
 
 // The gate event consumers (inngest/functions/vehicle-entered.ts, vehicle-exited.ts) against the
 // real database and the fake Stripe API.
@@ -16,9 +27,15 @@ beforeAll(async () => {
 
 type Movement = ReturnType<typeof movement>;
 const entered = (data: Movement) =>
-  new InngestTestEngine({ function: vehicleEnteredFunction, events: [{ name: "parking/vehicle.entered", data, id: `vehicle.entered:${data.event_id}` }] as never }).execute();
+  new InngestTestEngine({
+    function: vehicleEnteredFunction,
+    events: [{ name: "parking/vehicle.entered", data, id: `vehicle.entered:${data.event_id}` }] as never,
+  }).execute();
 const exited = (data: Movement) =>
-  new InngestTestEngine({ function: vehicleExitedFunction, events: [{ name: "parking/vehicle.exited", data, id: `vehicle.exited:${data.event_id}` }] as never }).execute();
+  new InngestTestEngine({
+    function: vehicleExitedFunction,
+    events: [{ name: "parking/vehicle.exited", data, id: `vehicle.exited:${data.event_id}` }] as never,
+  }).execute();
 
 // The fixture lot's compact rate is €4.00 an hour, billed in started quarter hours; overstays are
 // charged past a 10-minute tolerance.
@@ -37,7 +54,10 @@ describe("a car entering", () => {
     const { result } = await entered(movement(r, lot.id, at(2, 8, 55)));
     expect(result).toEqual({ outcome: "checked_in", status: "checked_in" });
     expect(await statusOf(driver, r.reservation_id)).toBe("checked_in");
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→checked_in (inngest)"]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→checked_in (inngest)",
+    ]);
   });
 
   it("changes nothing when the same entry arrives twice", async () => {
@@ -47,7 +67,10 @@ describe("a car entering", () => {
     await entered(read);
     const again = await entered(read);
     expect(again.result).toEqual({ outcome: "already_checked_in", status: "checked_in" });
-    expect(await transitions(r.reservation_id)).toEqual(["pending_payment→confirmed (payment)", "confirmed→checked_in (inngest)"]);
+    expect(await transitions(r.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→checked_in (inngest)",
+    ]);
   });
 
   it("ignores an entry for a reservation that cannot check in, without failing the run", async () => {
@@ -74,7 +97,13 @@ describe("a car leaving", () => {
     const r = await parkedFrom9To13();
     // 9:00–10:20 used → 6 quarter hours → €6.00 of the €16.00 paid; €10.00 back.
     const { result } = await exited(movement(r, r.lotId, at(2, 10, 20)));
-    expect(result).toMatchObject({ outcome: "completed", status: "completed", refund_amount: 1000, pending_charges: 0, currency: "EUR" });
+    expect(result).toMatchObject({
+      outcome: "completed",
+      status: "completed",
+      refund_amount: 1000,
+      pending_charges: 0,
+      currency: "EUR",
+    });
     expect(await statusOf(driver, r.reservation_id)).toBe("completed");
     expect(refundsOf(stripe(), r.reservation_id).map((x) => x.amount)).toEqual([1000]);
     expect(await ledger(r.reservation_id)).toEqual([
@@ -122,7 +151,10 @@ describe("a car leaving", () => {
     const { result } = await exited(movement(r, lot.id, at(2, 21)));
     expect(result).toMatchObject({ outcome: "completed", refund_amount: 0 });
     // The late entry event then changes nothing.
-    expect((await entered(movement(r, lot.id, at(2, 19)))).result).toEqual({ outcome: "already_checked_in", status: "completed" });
+    expect((await entered(movement(r, lot.id, at(2, 19)))).result).toEqual({
+      outcome: "already_checked_in",
+      status: "completed",
+    });
   });
 
   it("ignores an exit for a reservation that was never used, without failing the run", async () => {

@@ -5,7 +5,13 @@ import { redirect } from "next/navigation";
 import { refresh } from "next/cache";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { changePassword, createPersonalToken, revokePersonalToken, signOutEverywhere, signUp } from "@/lib/auth/accounts";
+import {
+  changePassword,
+  createPersonalToken,
+  revokePersonalToken,
+  signOutEverywhere,
+  signUp,
+} from "@/lib/auth/accounts";
 import { authorizeOrganisation } from "@/lib/auth/lot-access";
 import { errorResponse } from "@/lib/http/respond";
 import {
@@ -51,9 +57,13 @@ export async function signUpAction(_prev: ActionState, form: FormData): Promise<
     await signUp(await getDb(), input);
     return { success: "Account created.", values: { email: input.email } }; // the form signs in with it next
   } catch (err) {
-    const { error } = (await errorResponse(err).json()) as { error: { code: string; message: string; details?: { path: string; message: string }[] } };
+    const { error } = (await errorResponse(err).json()) as {
+      error: { code: string; message: string; details?: { path: string; message: string }[] };
+    };
     const fieldErrors = Array.isArray(error.details)
-      ? Object.fromEntries(error.details.filter((d) => typeof d?.path === "string").map((d) => [d.path, humanise(d.message)]))
+      ? Object.fromEntries(
+          error.details.filter((d) => typeof d?.path === "string").map((d) => [d.path, humanise(d.message)]),
+        )
       : undefined;
     return { error: humanise(error.message), code: error.code, fieldErrors, values };
   }
@@ -88,7 +98,10 @@ export const createTokenAction = validatedAction(
     return { success: `Token “${created.name}” created. Copy it now: it is not shown again.`, secret: created.token };
   },
   {
-    fromForm: (form) => ({ name: text(form, "name"), scopes: TOKEN_SCOPES.filter((s) => form.get(`scope_${s}`) === "on") }),
+    fromForm: (form) => ({
+      name: text(form, "name"),
+      scopes: TOKEN_SCOPES.filter((s) => form.get(`scope_${s}`) === "on"),
+    }),
     returnTo: () => "/account",
   },
 );
@@ -125,7 +138,9 @@ export const inviteAction = validatedAction(
     const created = await inviteMember(db, caller, organisation_id, invitation, siteUrl(new Request(origin)));
     refresh();
     return {
-      success: created.emailed ? `Invitation e-mailed to ${created.email}. The link also works if you pass it on:` : "Invitation created. Send this link to the person you invite:",
+      success: created.emailed
+        ? `Invitation e-mailed to ${created.email}. The link also works if you pass it on:`
+        : "Invitation created. Send this link to the person you invite:",
       secret: created.url,
     };
   },

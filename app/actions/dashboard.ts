@@ -67,7 +67,10 @@ export const updateLotSettings = validatedAction(
 );
 
 async function ratePlanFromForm(form: FormData, db: Parameters<typeof lotCurrency>[0]) {
-  return { lot_id: text(form, "lot_id"), patch: { rate_plan: ratePlanFromFormData(form, await lotCurrency(db, form)) } };
+  return {
+    lot_id: text(form, "lot_id"),
+    patch: { rate_plan: ratePlanFromFormData(form, await lotCurrency(db, form)) },
+  };
 }
 
 // Dashboard form – edit the rate plan; bookings already made keep the plan they were priced with
@@ -78,7 +81,13 @@ export const updateRatePlan = validatedAction(
     refresh();
     return { success: "Rate plan saved. New bookings and quotes use it from now on." };
   },
-  { operatorOnly: true, lotRole: "manager", audit: "lot.rate_plan_updated", returnTo: dashboard, fromForm: ratePlanFromForm },
+  {
+    operatorOnly: true,
+    lotRole: "manager",
+    audit: "lot.rate_plan_updated",
+    returnTo: dashboard,
+    fromForm: ratePlanFromForm,
+  },
 );
 
 const SpotForm = z.object({ lot_id: z.uuid(), spot_id: z.uuid(), in_service: z.boolean() });
@@ -97,8 +106,14 @@ export const setSpotService = validatedAction(
     refresh();
     if (in_service) return { success: "Spot back in service." };
     const parts = [`Spot out of service.`];
-    if (moved.length) parts.push(`${moved.length} booking${moved.length === 1 ? "" : "s"} moved (${moved.map((m) => `${m.from} → ${m.to}`).join(", ")}).`);
-    if (flagged.length) parts.push(`${flagged.length} booking${flagged.length === 1 ? "" : "s"} could not be moved: see "Needs attention".`);
+    if (moved.length)
+      parts.push(
+        `${moved.length} booking${moved.length === 1 ? "" : "s"} moved (${moved.map((m) => `${m.from} → ${m.to}`).join(", ")}).`,
+      );
+    if (flagged.length)
+      parts.push(
+        `${flagged.length} booking${flagged.length === 1 ? "" : "s"} could not be moved: see "Needs attention".`,
+      );
     return { success: parts.join(" ") };
   },
   {
@@ -106,7 +121,11 @@ export const setSpotService = validatedAction(
     lotRole: "manager",
     audit: "spot.service_changed",
     returnTo: dashboard,
-    fromForm: (form) => ({ lot_id: text(form, "lot_id"), spot_id: text(form, "spot_id"), in_service: text(form, "in_service") === "1" }),
+    fromForm: (form) => ({
+      lot_id: text(form, "lot_id"),
+      spot_id: text(form, "spot_id"),
+      in_service: text(form, "in_service") === "1",
+    }),
   },
 );
 
@@ -121,7 +140,16 @@ export const createGateAction = validatedAction(
     refresh();
     return { success: `Gate "${created.name}" added. Its secret, shown only now: ${created.secret}` };
   },
-  { operatorOnly: true, lotRole: "manager", audit: "gate.created", returnTo: dashboard, fromForm: (form) => ({ lot_id: text(form, "lot_id"), gate: { name: text(form, "name"), direction: text(form, "direction") } }) },
+  {
+    operatorOnly: true,
+    lotRole: "manager",
+    audit: "gate.created",
+    returnTo: dashboard,
+    fromForm: (form) => ({
+      lot_id: text(form, "lot_id"),
+      gate: { name: text(form, "name"), direction: text(form, "direction") },
+    }),
+  },
 );
 
 const GateRef = z.object({ lot_id: z.uuid(), gate_id: z.uuid() });
@@ -152,6 +180,10 @@ export const openGateAction = validatedAction(
     gateRole: "attendant",
     audit: "gate.opened_by_hand",
     returnTo: dashboard,
-    fromForm: (form) => ({ lot_id: text(form, "lot_id"), gate_id: text(form, "gate_id"), open: { reason: text(form, "reason") } }),
+    fromForm: (form) => ({
+      lot_id: text(form, "lot_id"),
+      gate_id: text(form, "gate_id"),
+      open: { reason: text(form, "reason") },
+    }),
   },
 );

@@ -30,7 +30,14 @@ export const createLotAction = validatedAction(
   async (input, { db, caller, form }) => {
     const organisationId = await organisationForNewLot(db, caller, text(form, "organisation_id") || null);
     const { lot, counts } = await createLot(db, input, organisationId);
-    await insertAudit(db, { organisationId, actorId: caller.id, action: "lot.created", targetType: "lot", targetId: lot.id, after: { name: lot.name, counts } });
+    await insertAudit(db, {
+      organisationId,
+      actorId: caller.id,
+      action: "lot.created",
+      targetType: "lot",
+      targetId: lot.id,
+      after: { name: lot.name, counts },
+    });
     refresh();
     const spots = Object.values(counts).reduce((a, b) => a + b, 0);
     return { success: `Created ${lot.name} with ${spots} spot${spots === 1 ? "" : "s"}.` };
@@ -48,7 +55,9 @@ export const createLotAction = validatedAction(
         time_zone: text(form, "time_zone"),
         currency,
         // Rates are typed in major units ("3.50" EUR); the schema and the database hold minor units.
-        hourly_rates: Object.fromEntries(VEHICLE_TYPES.map((t) => [t, toMinorUnits(text(form, `rate_${t}`), currency)])),
+        hourly_rates: Object.fromEntries(
+          VEHICLE_TYPES.map((t) => [t, toMinorUnits(text(form, `rate_${t}`), currency)]),
+        ),
         grace_minutes: numberOrDefault(form, "grace_minutes"),
         no_show_penalty:
           text(form, "no_show_penalty") === "" ? undefined : toMinorUnits(text(form, "no_show_penalty"), currency),
@@ -69,7 +78,9 @@ export const addSpotsAction = validatedAction(
     const added = await addSpots(db, lot_id, spots);
     audit.after = { spots_added: added.map((s) => s.label) };
     refresh();
-    return { success: `Added ${added.length} spot${added.length === 1 ? "" : "s"}${added[0] ? ` on level ${added[0].level}` : ""}.` };
+    return {
+      success: `Added ${added.length} spot${added.length === 1 ? "" : "s"}${added[0] ? ` on level ${added[0].level}` : ""}.`,
+    };
   },
   {
     operatorOnly: true,

@@ -81,7 +81,10 @@ export const cancelBooking = validatedAction(
  */
 function unknownCard(err: unknown) {
   const e = err as { code?: unknown; details?: { code?: unknown } };
-  return e?.code === "resource_missing" || (isApiError(err) && err.code === "payment_failed" && e.details?.code === "resource_missing");
+  return (
+    e?.code === "resource_missing" ||
+    (isApiError(err) && err.code === "payment_failed" && e.details?.code === "resource_missing")
+  );
 }
 
 // POST form on /reservations – pay a held booking, same schema and lib function as POST /v1/payments
@@ -95,7 +98,10 @@ export const payBooking = validatedAction(
       // The processor's words for a number it does not know ("No such PaymentMethod: '4242…'")
       // mean a typing mistake to a driver; nothing was charged, so say that.
       if (unknownCard(err)) {
-        throw new ApiError("payment_failed", "That card number was not recognised. Check the digits and try again — nothing was charged.");
+        throw new ApiError(
+          "payment_failed",
+          "That card number was not recognised. Check the digits and try again — nothing was charged.",
+        );
       }
       throw err;
     }
@@ -113,7 +119,11 @@ export const payBooking = validatedAction(
   },
 );
 
-const ExtendForm = z.object({ reservation_id: z.uuid(), end_time: z.iso.datetime({ offset: true }), confirm: z.boolean() });
+const ExtendForm = z.object({
+  reservation_id: z.uuid(),
+  end_time: z.iso.datetime({ offset: true }),
+  confirm: z.boolean(),
+});
 
 /** The new end typed on the lot's clock, as an instant; the zone is the lot's as stored. */
 async function extendInput(form: FormData, db: Db) {
@@ -122,7 +132,10 @@ async function extendInput(form: FormData, db: Db) {
   const lot = r ? await findLot(db, r.lotId) : null;
   if (!r || !lot) throw new ApiError("not_found", "Reservation not found");
   const end = localToInstant(text(form, "end_local"), lot.timeZone);
-  if (!end) throw new ApiError("validation_failed", "Choose a new end time", [{ path: "end_time", message: "Choose a new end time" }]);
+  if (!end)
+    throw new ApiError("validation_failed", "Choose a new end time", [
+      { path: "end_time", message: "Choose a new end time" },
+    ]);
   return { reservation_id: id, end_time: end.toISOString(), confirm: text(form, "intent") === "extend" };
 }
 
@@ -132,11 +145,17 @@ export const extendBooking = validatedAction(
   async ({ reservation_id, end_time, confirm }, { db, caller }) => {
     if (!confirm) {
       const q = await quoteExtension(db, caller, reservation_id, new Date(end_time));
-      return { success: `Extending costs ${formatMoney(q.amount, q.currency)}, charged to the card you paid with.`, code: "quoted" };
+      return {
+        success: `Extending costs ${formatMoney(q.amount, q.currency)}, charged to the card you paid with.`,
+        code: "quoted",
+      };
     }
     const { extensionAmount, reservation } = await extendReservation(db, caller, reservation_id, end_time);
     refresh();
-    return { success: `Extended. ${formatMoney(extensionAmount, reservation.currency)} was charged.`, code: "extended" };
+    return {
+      success: `Extended. ${formatMoney(extensionAmount, reservation.currency)} was charged.`,
+      code: "extended",
+    };
   },
   { fromForm: extendInput, returnTo: () => "/reservations" },
 );

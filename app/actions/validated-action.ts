@@ -67,8 +67,6 @@ function submittedValues(form: FormData): Record<string, string> {
   return out;
 }
 
-
-
 function idField(form: FormData, name: string, what: string): string {
   const v = form.get(name);
   if (typeof v !== "string" || !z.uuid().safeParse(v).success) throw new ApiError("not_found", `${what} not found`);
@@ -84,7 +82,11 @@ async function auditAct(db: Db, caller: Caller, action: string, scope: { lot: Lo
     action,
     ...(note.target
       ? { target: note.target, before: note.before ?? null, after: note.after ?? null }
-      : { target: gate ? { type: "gate", id: gate.id } : { type: "lot", id: lot.id }, before: gate ?? lot, after: { ...now, ...note.after } }),
+      : {
+          target: gate ? { type: "gate", id: gate.id } : { type: "lot", id: lot.id },
+          before: gate ?? lot,
+          after: { ...now, ...note.after },
+        }),
   });
 }
 
@@ -118,8 +120,12 @@ export function validatedAction<S extends z.ZodType>(
     }
     try {
       const db = await getDb();
-      const lot = opts.lotRole ? (await authorizeLot(db, caller, idField(form, "lot_id", "Lot"), opts.lotRole)).lot : undefined;
-      const gate = opts.gateRole ? await authorizeGate(db, caller, idField(form, "gate_id", "Gate"), opts.gateRole) : undefined;
+      const lot = opts.lotRole
+        ? (await authorizeLot(db, caller, idField(form, "lot_id", "Lot"), opts.lotRole)).lot
+        : undefined;
+      const gate = opts.gateRole
+        ? await authorizeGate(db, caller, idField(form, "gate_id", "Gate"), opts.gateRole)
+        : undefined;
       const input = opts.fromForm ? await opts.fromForm(form, db) : values;
       const audit: AuditNote = {};
       const result = await action(schema.parse(input), { db, caller, form, audit });
@@ -127,7 +133,9 @@ export function validatedAction<S extends z.ZodType>(
       return result ?? {};
     } catch (err) {
       unstable_rethrow(err); // redirect() and notFound() are control flow, not failures
-      const { error } = (await errorResponse(err).json()) as { error: { code: string; message: string; details?: unknown } };
+      const { error } = (await errorResponse(err).json()) as {
+        error: { code: string; message: string; details?: unknown };
+      };
       const fieldErrors = fieldErrorsOf(error.details);
       // Input names ("count_compact") are not words a person uses: one problem is told as itself,
       // several point at the fields, which carry their own messages.

@@ -5,5 +5,9 @@ import { json } from "@/lib/http/respond";
 export const dynamic = "force-dynamic";
 export async function GET() {
   const { ready, body } = await readiness();
-  return json(body, ready ? 200 : 503, ready ? { "cache-control": "no-store" } : { "cache-control": "no-store", "retry-after": "5" });
+  return json(
+    body,
+    ready ? 200 : 503,
+    ready ? { "cache-control": "no-store" } : { "cache-control": "no-store", "retry-after": "5" },
+  );
 }

@@ -15,7 +15,14 @@ export function AddSpotsForm({ lotId, levels }: { lotId: string; levels: string[
       <input type="hidden" name="lot_id" value={lotId} />
       <div className="field">
         <label htmlFor={id("level")}>Level</label>
-        <input id={id("level")} name="level" list={id("levels")} defaultValue={v.level ?? levels[0] ?? "G"} maxLength={16} required />
+        <input
+          id={id("level")}
+          name="level"
+          list={id("levels")}
+          defaultValue={v.level ?? levels[0] ?? "G"}
+          maxLength={16}
+          required
+        />
         <datalist id={id("levels")}>
           {levels.map((l) => (
             <option key={l} value={l} />

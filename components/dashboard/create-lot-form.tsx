@@ -52,11 +52,23 @@ export function CreateLotForm({ timeZones }: { timeZones: string[] }) {
         <input id="lot-name" name="name" required maxLength={120} defaultValue={v.name} {...invalid("name")} />
       </Field>
       <Field name="address" label="Address" error={err("address")}>
-        <input id="lot-address" name="address" required maxLength={300} defaultValue={v.address} {...invalid("address")} />
+        <input
+          id="lot-address"
+          name="address"
+          required
+          maxLength={300}
+          defaultValue={v.address}
+          {...invalid("address")}
+        />
       </Field>
       <div className="field-row">
         <Field name="time_zone" label="Time zone" error={err("time_zone")}>
-          <select id="lot-time_zone" name="time_zone" defaultValue={v.time_zone ?? "Europe/Amsterdam"} {...invalid("time_zone")}>
+          <select
+            id="lot-time_zone"
+            name="time_zone"
+            defaultValue={v.time_zone ?? "Europe/Amsterdam"}
+            {...invalid("time_zone")}
+          >
             {timeZones.map((tz) => (
               <option key={tz} value={tz}>
                 {tz.replaceAll("_", " ")}
@@ -97,7 +109,9 @@ export function CreateLotForm({ timeZones }: { timeZones: string[] }) {
                 min={0}
                 step={step}
                 required
-                defaultValue={v[`rate_${t}`] ?? (digits === 0 ? String(Number(DEFAULT_RATES[t]) * 100) : DEFAULT_RATES[t])}
+                defaultValue={
+                  v[`rate_${t}`] ?? (digits === 0 ? String(Number(DEFAULT_RATES[t]) * 100) : DEFAULT_RATES[t])
+                }
                 {...invalid(`hourly_rates.${t}`)}
               />
             </Field>
@@ -133,10 +147,28 @@ export function CreateLotForm({ timeZones }: { timeZones: string[] }) {
         <summary>Policies</summary>
         <div className="field-row">
           <Field name="grace_minutes" label="Grace period (min)" error={err("grace_minutes")}>
-            <input id="lot-grace_minutes" name="grace_minutes" type="number" min={0} max={1440} defaultValue={v.grace_minutes ?? "30"} />
+            <input
+              id="lot-grace_minutes"
+              name="grace_minutes"
+              type="number"
+              min={0}
+              max={1440}
+              defaultValue={v.grace_minutes ?? "30"}
+            />
           </Field>
-          <Field name="no_show_penalty" label={`No-show fee (${currencySymbol(currency.toUpperCase())})`} error={err("no_show_penalty")}>
-            <input id="lot-no_show_penalty" name="no_show_penalty" type="number" min={0} step={step} defaultValue={v.no_show_penalty ?? "0"} />
+          <Field
+            name="no_show_penalty"
+            label={`No-show fee (${currencySymbol(currency.toUpperCase())})`}
+            error={err("no_show_penalty")}
+          >
+            <input
+              id="lot-no_show_penalty"
+              name="no_show_penalty"
+              type="number"
+              min={0}
+              step={step}
+              defaultValue={v.no_show_penalty ?? "0"}
+            />
           </Field>
         </div>
         <div className="field-row">
@@ -154,7 +186,11 @@ export function CreateLotForm({ timeZones }: { timeZones: string[] }) {
               defaultValue={v.cancel_full_refund_minutes_before ?? "0"}
             />
           </Field>
-          <Field name="cancel_late_refund_percent" label="Refund after that (%)" error={err("cancel_late_refund_percent")}>
+          <Field
+            name="cancel_late_refund_percent"
+            label="Refund after that (%)"
+            error={err("cancel_late_refund_percent")}
+          >
             <input
               id="lot-cancel_late_refund_percent"
               name="cancel_late_refund_percent"

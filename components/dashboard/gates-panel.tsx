@@ -15,13 +15,31 @@ export function GatesPanel({ lotId, gates }: { lotId: string; gates: GateItem[] 
               <strong>{g.name}</strong> <span className="pill">{g.direction}</span>
               <p className="muted small">{g.rotatedAt ? `Secret rotated ${g.rotatedAt}` : "Secret never rotated"}</p>
             </div>
-            <ActionForm action={openGateAction} hidden={{ lot_id: lotId, gate_id: g.id }} submit={`Open ${g.name} barrier`} pendingLabel="Sending…" variant="danger" className="open-form">
+            <ActionForm
+              action={openGateAction}
+              hidden={{ lot_id: lotId, gate_id: g.id }}
+              submit={`Open ${g.name} barrier`}
+              pendingLabel="Sending…"
+              variant="danger"
+              className="open-form"
+            >
               <div className="field">
                 <label htmlFor={`reason-${g.id}`}>Reason for opening {g.name}</label>
-                <input id={`reason-${g.id}`} name="reason" required maxLength={200} placeholder="e.g. Ticket machine jammed, driver has receipt" />
+                <input
+                  id={`reason-${g.id}`}
+                  name="reason"
+                  required
+                  maxLength={200}
+                  placeholder="e.g. Ticket machine jammed, driver has receipt"
+                />
               </div>
             </ActionForm>
-            <ActionForm action={rotateGateAction} hidden={{ lot_id: lotId, gate_id: g.id }} submit={`Rotate ${g.name} secret`} pendingLabel="Rotating…" />
+            <ActionForm
+              action={rotateGateAction}
+              hidden={{ lot_id: lotId, gate_id: g.id }}
+              submit={`Rotate ${g.name} secret`}
+              pendingLabel="Rotating…"
+            />
           </li>
         ))}
       </ul>

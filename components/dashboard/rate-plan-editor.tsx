@@ -40,7 +40,12 @@ export function RatePlanEditor({
       const s = new Date(start + h * 3_600_000);
       const point: Record<string, number | string> = { hour: `${String(h).padStart(2, "0")}:00` };
       for (const t of VEHICLE_TYPE_ORDER) {
-        const total = quote(draft, { vehicleType: t, start: s, end: new Date(s.getTime() + 3_600_000), timeZone }).total;
+        const total = quote(draft, {
+          vehicleType: t,
+          start: s,
+          end: new Date(s.getTime() + 3_600_000),
+          timeZone,
+        }).total;
         point[t] = total / 10 ** fractionDigits(currency);
       }
       return point;
@@ -67,30 +72,60 @@ export function RatePlanEditor({
         {VEHICLE_TYPE_ORDER.map((t) => (
           <div className="field" key={t}>
             <label htmlFor={`${lotId}-rate_${t}`}>{VEHICLE_LABELS[t]}</label>
-            <input id={`${lotId}-rate_${t}`} name={`rate_${t}`} inputMode="decimal" defaultValue={major(plan.base_hourly[t])} required />
+            <input
+              id={`${lotId}-rate_${t}`}
+              name={`rate_${t}`}
+              inputMode="decimal"
+              defaultValue={major(plan.base_hourly[t])}
+              required
+            />
           </div>
         ))}
         <div className="field">
           <label htmlFor={`${lotId}-ev_surcharge_hourly`}>EV charging per hour</label>
-          <input id={`${lotId}-ev_surcharge_hourly`} name="ev_surcharge_hourly" inputMode="decimal" defaultValue={major(plan.ev_surcharge_hourly)} />
+          <input
+            id={`${lotId}-ev_surcharge_hourly`}
+            name="ev_surcharge_hourly"
+            inputMode="decimal"
+            defaultValue={major(plan.ev_surcharge_hourly)}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${lotId}-billing_increment_minutes`}>Billing step (minutes)</label>
-          <input id={`${lotId}-billing_increment_minutes`} name="billing_increment_minutes" type="number" min={1} max={240} defaultValue={plan.billing_increment_minutes} />
+          <input
+            id={`${lotId}-billing_increment_minutes`}
+            name="billing_increment_minutes"
+            type="number"
+            min={1}
+            max={240}
+            defaultValue={plan.billing_increment_minutes}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${lotId}-minimum_charge`}>Minimum charge</label>
-          <input id={`${lotId}-minimum_charge`} name="minimum_charge" inputMode="decimal" defaultValue={major(plan.minimum_charge)} />
+          <input
+            id={`${lotId}-minimum_charge`}
+            name="minimum_charge"
+            inputMode="decimal"
+            defaultValue={major(plan.minimum_charge)}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${lotId}-daily_max`}>Daily maximum (blank: none)</label>
-          <input id={`${lotId}-daily_max`} name="daily_max" inputMode="decimal" defaultValue={plan.daily_max === null ? "" : major(plan.daily_max)} />
+          <input
+            id={`${lotId}-daily_max`}
+            name="daily_max"
+            inputMode="decimal"
+            defaultValue={plan.daily_max === null ? "" : major(plan.daily_max)}
+          />
         </div>
       </fieldset>
 
       <fieldset>
         <legend>Time bands</legend>
-        <p className="hint">Days: 1 = Monday … 7 = Sunday, e.g. &quot;1,2,3,4,5&quot;. Leave the label empty to remove a band.</p>
+        <p className="hint">
+          Days: 1 = Monday … 7 = Sunday, e.g. &quot;1,2,3,4,5&quot;. Leave the label empty to remove a band.
+        </p>
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Time bands">
           <table className="day-table edit-table">
             <thead>
@@ -109,16 +144,39 @@ export function RatePlanEditor({
                     <input name="band_label" aria-label={`Band ${i + 1} label`} defaultValue={b?.label ?? ""} />
                   </td>
                   <td>
-                    <input name="band_days" aria-label={`Band ${i + 1} days`} defaultValue={b?.days.join(",") ?? ""} size={10} />
+                    <input
+                      name="band_days"
+                      aria-label={`Band ${i + 1} days`}
+                      defaultValue={b?.days.join(",") ?? ""}
+                      size={10}
+                    />
                   </td>
                   <td>
-                    <input name="band_from" aria-label={`Band ${i + 1} from`} defaultValue={b?.from ?? ""} placeholder="07:00" size={5} />
+                    <input
+                      name="band_from"
+                      aria-label={`Band ${i + 1} from`}
+                      defaultValue={b?.from ?? ""}
+                      placeholder="07:00"
+                      size={5}
+                    />
                   </td>
                   <td>
-                    <input name="band_to" aria-label={`Band ${i + 1} to`} defaultValue={b?.to ?? ""} placeholder="10:00" size={5} />
+                    <input
+                      name="band_to"
+                      aria-label={`Band ${i + 1} to`}
+                      defaultValue={b?.to ?? ""}
+                      placeholder="10:00"
+                      size={5}
+                    />
                   </td>
                   <td>
-                    <input name="band_multiplier" aria-label={`Band ${i + 1} multiplier`} defaultValue={b?.multiplier ?? ""} inputMode="decimal" size={4} />
+                    <input
+                      name="band_multiplier"
+                      aria-label={`Band ${i + 1} multiplier`}
+                      defaultValue={b?.multiplier ?? ""}
+                      inputMode="decimal"
+                      size={4}
+                    />
                   </td>
                 </tr>
               ))}
@@ -133,17 +191,32 @@ export function RatePlanEditor({
           <div className="field-pair" key={i}>
             <div className="field">
               <label htmlFor={`${lotId}-step_above-${i}`}>Over % booked</label>
-              <input id={`${lotId}-step_above-${i}`} name="step_above" inputMode="decimal" defaultValue={s?.above_percent ?? ""} />
+              <input
+                id={`${lotId}-step_above-${i}`}
+                name="step_above"
+                inputMode="decimal"
+                defaultValue={s?.above_percent ?? ""}
+              />
             </div>
             <div className="field">
               <label htmlFor={`${lotId}-step_multiplier-${i}`}>× Price</label>
-              <input id={`${lotId}-step_multiplier-${i}`} name="step_multiplier" inputMode="decimal" defaultValue={s?.multiplier ?? ""} />
+              <input
+                id={`${lotId}-step_multiplier-${i}`}
+                name="step_multiplier"
+                inputMode="decimal"
+                defaultValue={s?.multiplier ?? ""}
+              />
             </div>
           </div>
         ))}
         <div className="field">
           <label htmlFor={`${lotId}-occupancy_cap_multiplier`}>At most ×</label>
-          <input id={`${lotId}-occupancy_cap_multiplier`} name="occupancy_cap_multiplier" inputMode="decimal" defaultValue={plan.occupancy_cap_multiplier} />
+          <input
+            id={`${lotId}-occupancy_cap_multiplier`}
+            name="occupancy_cap_multiplier"
+            inputMode="decimal"
+            defaultValue={plan.occupancy_cap_multiplier}
+          />
         </div>
       </fieldset>
 
@@ -177,7 +250,15 @@ export function RatePlanEditor({
               <Tooltip />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               {VEHICLE_TYPE_ORDER.map((t) => (
-                <Line key={t} type="stepAfter" dataKey={t} name={VEHICLE_LABELS[t]} stroke={COLORS[t]} dot={false} isAnimationActive={false} />
+                <Line
+                  key={t}
+                  type="stepAfter"
+                  dataKey={t}
+                  name={VEHICLE_LABELS[t]}
+                  stroke={COLORS[t]}
+                  dot={false}
+                  isAnimationActive={false}
+                />
               ))}
             </LineChart>
           </ResponsiveContainer>

@@ -15,7 +15,10 @@ export function ratePlanFromFormData(form: FormData, currency: string) {
   const bands = all("band_label")
     .map((label, i) => ({
       label,
-      days: (days[i] ?? "").split(/[\s,]+/).filter(Boolean).map(Number),
+      days: (days[i] ?? "")
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map(Number),
       from: from[i] ?? "",
       to: to[i] ?? "",
       multiplier: Number(mult[i]),

@@ -33,14 +33,22 @@ export function GateHealthList({ gates, now }: { gates: Awaited<ReturnType<typeo
           <tbody>
             {gates.map((g) => {
               const h = g.health;
-              const problem = !h?.last_contact_at ? "Never connected" : h.silent ? "Silent" : h.relay === "failed" ? "Relay failed" : null;
+              const problem = !h?.last_contact_at
+                ? "Never connected"
+                : h.silent
+                  ? "Silent"
+                  : h.relay === "failed"
+                    ? "Relay failed"
+                    : null;
               return (
                 <tr key={g.gate_id}>
                   <th scope="row">
                     {g.name} <span className="muted small">({g.direction})</span>
                   </th>
                   <td>
-                    <span className={`badge ${problem ? "badge-cancelled" : "badge-confirmed"}`}>{problem ?? "OK"}</span>
+                    <span className={`badge ${problem ? "badge-cancelled" : "badge-confirmed"}`}>
+                      {problem ?? "OK"}
+                    </span>
                   </td>
                   <td>{ago(h?.last_contact_at ?? null, now)}</td>
                   <td className="num">{h?.queue ?? "—"}</td>

@@ -6,7 +6,8 @@ import { composePassImage } from "./pass-image";
 import styles from "./gate-pass.module.css";
 
 type Pass = { qr_png_data_url: string; valid_from: string; valid_until: string };
-type State = { kind: "idle" | "loading" } | { kind: "ready"; pass: Pass; download: string } | { kind: "error"; message: string };
+type State =
+  { kind: "idle" | "loading" } | { kind: "ready"; pass: Pass; download: string } | { kind: "error"; message: string };
 
 /**
  * The driver's QR gate pass, fetched from GET /v1/reservations/{id}/pass only when opened: a list of
@@ -68,7 +69,13 @@ export function GatePass({
         ) : (
           <>
             {/* eslint-disable-next-line @next/next/no-img-element -- a data URL, nothing for next/image to optimise */}
-            <img className={styles.qr} src={state.pass.qr_png_data_url} alt={`QR gate pass for spot ${spotLabel}`} width={192} height={192} />
+            <img
+              className={styles.qr}
+              src={state.pass.qr_png_data_url}
+              alt={`QR gate pass for spot ${spotLabel}`}
+              width={192}
+              height={192}
+            />
             <div>
               <p className={`muted small ${styles.hint}`}>
                 Show this at the barrier if the camera does not recognise your plate. It opens the entry from{" "}

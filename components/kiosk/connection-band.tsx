@@ -28,7 +28,8 @@ export function ConnectionBand({ connected, status }: { connected: boolean; stat
             : "online";
   let detail: string | null = null;
   if (state === "disconnected" || state === "out-of-service") detail = "Please call the attendant";
-  else if (state === "offline") detail = status!.queue > 0 ? `${status!.queue} waiting to sync` : "Booked cars can still enter";
+  else if (state === "offline")
+    detail = status!.queue > 0 ? `${status!.queue} waiting to sync` : "Booked cars can still enter";
   else if (state === "payments-down") detail = "Charges will be settled later";
   return (
     <div className={styles.band} data-state={state} role="status" aria-label="Connection">

@@ -23,11 +23,21 @@ function QrIcon() {
 }
 
 /** What the driver reads: the decision for their car, or how to get one. */
-export function DecisionPanel({ decision, direction, lotName }: { decision: BridgeDecision | null; direction: Direction; lotName: string | null }) {
+export function DecisionPanel({
+  decision,
+  direction,
+  lotName,
+}: {
+  decision: BridgeDecision | null;
+  direction: Direction;
+  lotName: string | null;
+}) {
   if (!decision) {
     return (
       <section className={styles.panel} data-tone="idle" aria-live="polite" aria-label="Gate">
-        <h1 className={styles.headline}>{direction === "exit" ? "Thank you for visiting" : lotName ? `Welcome to ${lotName}` : "Welcome"}</h1>
+        <h1 className={styles.headline}>
+          {direction === "exit" ? "Thank you for visiting" : lotName ? `Welcome to ${lotName}` : "Welcome"}
+        </h1>
         <p className={styles.lead}>Scan your QR pass or drive up to the camera</p>
         <p className={styles.sub}>No pass? Type your plate below.</p>
       </section>
@@ -52,7 +62,9 @@ export function DecisionPanel({ decision, direction, lotName }: { decision: Brid
           <p className={styles.lead}>{decision.message}</p>
         )}
         <p className={styles.sub}>
-          {[decision.level ? `Level ${decision.level}` : null, exit ? "Exit" : "Entry", "The barrier is opening"].filter(Boolean).join(" · ")}
+          {[decision.level ? `Level ${decision.level}` : null, exit ? "Exit" : "Entry", "The barrier is opening"]
+            .filter(Boolean)
+            .join(" · ")}
         </p>
         {offline}
       </section>
@@ -76,7 +88,11 @@ export function DecisionPanel({ decision, direction, lotName }: { decision: Brid
   return (
     <section className={styles.panel} data-tone="deny" aria-live="assertive" aria-label="Gate">
       <h1 className={styles.headline}>
-        {decision.barrier === "relay_failed" ? "The barrier did not open" : decision.direction === "exit" ? "Exit not possible" : "No entry"}
+        {decision.barrier === "relay_failed"
+          ? "The barrier did not open"
+          : decision.direction === "exit"
+            ? "Exit not possible"
+            : "No entry"}
       </h1>
       <p className={styles.lead}>{withoutAttendant(decision.message) || "This pass or plate was not accepted."}</p>
       <p className={styles.attendant}>Please call the attendant</p>

@@ -12,7 +12,10 @@ export function KioskNotSetUp() {
       <section className={styles.panel} data-tone="deny" aria-label="Gate">
         <h1 className={styles.headline}>This screen is not set up</h1>
         <p className={styles.lead}>{GATE_MESSAGES.misconfigured}</p>
-        <p className={styles.sub}>Technician: the address must name an existing lot and one of its gates (/kiosk/&#123;lot id&#125;/&#123;gate id&#125;).</p>
+        <p className={styles.sub}>
+          Technician: the address must name an existing lot and one of its gates (/kiosk/&#123;lot id&#125;/&#123;gate
+          id&#125;).
+        </p>
       </section>
     </div>
   );

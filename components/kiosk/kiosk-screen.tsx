@@ -42,13 +42,22 @@ export function KioskScreen({ lotId, gateId, lotName, bridgeUrl, holdSeconds }: 
       <DecisionPanel decision={decision} direction={direction} lotName={lotName} />
       <footer className={styles.footer}>
         <span className={styles.footerInfo}>
-          {mismatch ? "This screen is paired with another gate. Please call the attendant." : `${direction === "exit" ? "Exit" : "Entry"} gate`}
+          {mismatch
+            ? "This screen is paired with another gate. Please call the attendant."
+            : `${direction === "exit" ? "Exit" : "Entry"} gate`}
         </span>
         <button type="button" className={styles.bigButton} onClick={() => setKeypadOpen(true)} disabled={!connected}>
           Type your plate
         </button>
       </footer>
-      {keypadOpen ? <PlateKeypad bridgeUrl={bridgeUrl} direction={direction} onClose={() => setKeypadOpen(false)} onDecision={show} /> : null}
+      {keypadOpen ? (
+        <PlateKeypad
+          bridgeUrl={bridgeUrl}
+          direction={direction}
+          onClose={() => setKeypadOpen(false)}
+          onDecision={show}
+        />
+      ) : null}
     </div>
   );
 }

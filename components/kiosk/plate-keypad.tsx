@@ -6,7 +6,11 @@ import styles from "./kiosk.module.css";
 
 const ROWS = ["1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"];
 const MAX_LENGTH = 12;
-const clean = (text: string) => text.toUpperCase().replace(/[^A-Z0-9\p{Lu} -]/gu, "").slice(0, MAX_LENGTH);
+const clean = (text: string) =>
+  text
+    .toUpperCase()
+    .replace(/[^A-Z0-9\p{Lu} -]/gu, "")
+    .slice(0, MAX_LENGTH);
 
 /**
  * Manual plate entry for a touch screen: keys big enough for a gloved finger, posting to the bridge,
@@ -111,10 +115,20 @@ export function PlateKeypad({
           <button type="button" className={`${styles.key} ${styles.keyWide} ${styles.secondary}`} onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className={`${styles.key} ${styles.keyWide} ${styles.secondary}`} onClick={() => setPlate((p) => p.slice(0, -1))} aria-label="Delete last character">
+          <button
+            type="button"
+            className={`${styles.key} ${styles.keyWide} ${styles.secondary}`}
+            onClick={() => setPlate((p) => p.slice(0, -1))}
+            aria-label="Delete last character"
+          >
             ⌫ Delete
           </button>
-          <button type="button" className={`${styles.bigButton} ${styles.keyWide}`} onClick={() => void submit()} disabled={!plate.trim() || busy}>
+          <button
+            type="button"
+            className={`${styles.bigButton} ${styles.keyWide}`}
+            onClick={() => void submit()}
+            disabled={!plate.trim() || busy}
+          >
             {busy ? "Checking…" : direction === "exit" ? "Check out" : "Check in"}
           </button>
         </div>

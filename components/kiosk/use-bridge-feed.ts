@@ -33,7 +33,9 @@ export function useBridgeFeed(bridgeUrl: string, onDecision: (d: BridgeDecision)
       if (source.readyState === EventSource.CLOSED) retry = setTimeout(() => setAttempt((n) => n + 1), RECONNECT_MS);
     };
     source.addEventListener("status", (e) => setStatus(JSON.parse((e as MessageEvent<string>).data) as BridgeStatus));
-    source.addEventListener("decision", (e) => handler.current(JSON.parse((e as MessageEvent<string>).data) as BridgeDecision));
+    source.addEventListener("decision", (e) =>
+      handler.current(JSON.parse((e as MessageEvent<string>).data) as BridgeDecision),
+    );
     return () => {
       clearTimeout(retry);
       source.close();

@@ -137,7 +137,10 @@ export function BookingForm(props: Props) {
         </p>
       )}
 
-      <fieldset className={`type-options${stale ? " is-stale" : ""}`} aria-describedby={fe.vehicle_type ? "vehicle_type-error" : undefined}>
+      <fieldset
+        className={`type-options${stale ? " is-stale" : ""}`}
+        aria-describedby={fe.vehicle_type ? "vehicle_type-error" : undefined}
+      >
         <legend>
           Vehicle type
           {stale && <span className="updating"> · updating availability…</span>}
@@ -171,7 +174,9 @@ export function BookingForm(props: Props) {
                         ? "Full for these times"
                         : `${a.free} of ${a.total} free`}
                 </span>
-                <span className="type-option-price">{a.amount === null ? "—" : formatMoney(a.amount, props.currency)}</span>
+                <span className="type-option-price">
+                  {a.amount === null ? "—" : formatMoney(a.amount, props.currency)}
+                </span>
               </span>
             </label>
           );
@@ -220,7 +225,9 @@ export function BookingForm(props: Props) {
       )}
       <FormMessage state={state} />
       {state.code === "no_spot_available" && (
-        <p className="hint form-hint">Try another time or vehicle type: the availability above is for the times you chose.</p>
+        <p className="hint form-hint">
+          Try another time or vehicle type: the availability above is for the times you chose.
+        </p>
       )}
 
       <div className="form-footer">

@@ -19,7 +19,19 @@ export function SpotCountList({ counts }: { counts: SpotCounts }) {
   );
 }
 
-export function LotCard({ lot, counts, now, result, query }: { lot: Lot; counts: SpotCounts; now: Date; result?: LotResult; query?: string }) {
+export function LotCard({
+  lot,
+  counts,
+  now,
+  result,
+  query,
+}: {
+  lot: Lot;
+  counts: SpotCounts;
+  now: Date;
+  result?: LotResult;
+  query?: string;
+}) {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const cheapest = Math.min(...VEHICLE_TYPES.map((t) => lot.ratePlan.base_hourly[t]));
   const href = `/lots/${lot.id}${query ? `?${query}` : ""}`;
@@ -40,9 +52,20 @@ export function LotCard({ lot, counts, now, result, query }: { lot: Lot; counts:
             {formatMoney(result.price, lot.currency)}
             {result.priceIsTotal ? "" : "/h"}
           </strong>
-          {result.pricedType && <span className="muted"> {VEHICLE_LABELS[result.pricedType].toLowerCase()}{result.priceIsTotal ? " for your times" : ""}</span>}
+          {result.pricedType && (
+            <span className="muted">
+              {" "}
+              {VEHICLE_LABELS[result.pricedType].toLowerCase()}
+              {result.priceIsTotal ? " for your times" : ""}
+            </span>
+          )}
           {result.free !== null && <span className="pill pill-success">{result.free} free</span>}
-          {result.distanceKm !== null && <span className="muted"> · {result.distanceKm < 10 ? result.distanceKm.toFixed(1) : Math.round(result.distanceKm)} km away</span>}
+          {result.distanceKm !== null && (
+            <span className="muted">
+              {" "}
+              · {result.distanceKm < 10 ? result.distanceKm.toFixed(1) : Math.round(result.distanceKm)} km away
+            </span>
+          )}
         </p>
       )}
       <dl className="facts">

@@ -9,7 +9,12 @@ export type MapPin = { id: string; name: string; lat: number; lng: number; price
 
 /** Pins are HTML (a DivIcon), not images: they show with no tiles and no icon files to fetch. */
 const pinIcon = (price: string) =>
-  L.divIcon({ className: "price-pin", html: `<span>${price.replace(/[<>&"]/g, "")}</span>`, iconSize: undefined, iconAnchor: [0, 0] });
+  L.divIcon({
+    className: "price-pin",
+    html: `<span>${price.replace(/[<>&"]/g, "")}</span>`,
+    iconSize: undefined,
+    iconAnchor: [0, 0],
+  });
 
 function FitBounds({ pins }: { pins: MapPin[] }) {
   const map = useMap();
@@ -22,7 +27,13 @@ function FitBounds({ pins }: { pins: MapPin[] }) {
 
 export function LotMapLeaflet({ pins }: { pins: MapPin[] }) {
   return (
-    <MapContainer className="lot-map-canvas" center={[pins[0]!.lat, pins[0]!.lng]} zoom={3} scrollWheelZoom={false} attributionControl={false}>
+    <MapContainer
+      className="lot-map-canvas"
+      center={[pins[0]!.lat, pins[0]!.lng]}
+      zoom={3}
+      scrollWheelZoom={false}
+      attributionControl={false}
+    >
       {/* Tiles may fail to load (offline, blocked); the pins and the list do not depend on them. */}
       <TileLayer url="https://tile.openstreetmap.org/{z}/{x}/{y}.png" maxZoom={19} />
       <FitBounds pins={pins} />

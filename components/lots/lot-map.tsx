@@ -18,7 +18,8 @@ export function LotMap({ pins }: { pins: MapPin[] }) {
     <section className="card lot-map" aria-label="Map of lots">
       <LeafletMap pins={pins} />
       <p className="muted small map-credit">
-        Map data © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors. Pins show the price.
+        Map data © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors. Pins show the
+        price.
       </p>
     </section>
   );

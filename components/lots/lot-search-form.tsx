@@ -11,7 +11,13 @@ export function LotSearchForm({ s }: { s: LotSearch }) {
     <form className="card search-form" role="search" aria-label="Find parking" action="/" method="get">
       <div className="field search-q">
         <label htmlFor="q">City, address or lot name</label>
-        <input id="q" name="q" type="search" defaultValue={s.q ?? ""} placeholder="e.g. Tokyo, Prinsengracht, Mission Bay" />
+        <input
+          id="q"
+          name="q"
+          type="search"
+          defaultValue={s.q ?? ""}
+          placeholder="e.g. Tokyo, Prinsengracht, Mission Bay"
+        />
       </div>
       <div className="search-row">
         <div className="field">
@@ -35,7 +41,16 @@ export function LotSearchForm({ s }: { s: LotSearch }) {
         </div>
         <div className="field">
           <label htmlFor="max_price">Max price</label>
-          <input id="max_price" name="max_price" type="number" min={0} step="any" inputMode="decimal" defaultValue={s.max_price ?? ""} aria-describedby="max_price-hint" />
+          <input
+            id="max_price"
+            name="max_price"
+            type="number"
+            min={0}
+            step="any"
+            inputMode="decimal"
+            defaultValue={s.max_price ?? ""}
+            aria-describedby="max_price-hint"
+          />
           <span className="hint" id="max_price-hint">
             In the lot&apos;s currency: per hour, or for your whole stay when times are set.
           </span>

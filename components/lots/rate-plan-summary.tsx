@@ -26,9 +26,7 @@ export function RatePlanSummary({ plan, currency }: { plan: RatePlan; currency: 
               <th scope="row">
                 <VehicleIcon type={t} size={16} /> {VEHICLE_LABELS[t]}
               </th>
-              <td>
-                {money(plan.base_hourly[t] + (t === "ev" ? plan.ev_surcharge_hourly : 0))}/h
-              </td>
+              <td>{money(plan.base_hourly[t] + (t === "ev" ? plan.ev_surcharge_hourly : 0))}/h</td>
             </tr>
           ))}
         </tbody>
@@ -41,8 +39,8 @@ export function RatePlanSummary({ plan, currency }: { plan: RatePlan; currency: 
         ))}
         {plan.occupancy_steps.length > 0 && (
           <li>
-            Busy times: {plan.occupancy_steps.map((s) => `over ${s.above_percent}% booked ×${s.multiplier}`).join(", ")} (at most ×
-            {plan.occupancy_cap_multiplier})
+            Busy times: {plan.occupancy_steps.map((s) => `over ${s.above_percent}% booked ×${s.multiplier}`).join(", ")}{" "}
+            (at most ×{plan.occupancy_cap_multiplier})
           </li>
         )}
         {plan.ev_surcharge_hourly > 0 && <li>EV rate includes {money(plan.ev_surcharge_hourly)}/h charging</li>}

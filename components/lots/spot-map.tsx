@@ -5,7 +5,17 @@ import { VEHICLE_LABELS } from "@/components/format";
 /** Past this many spots a floor plan stops being readable; the counts say enough. */
 export const SPOT_MAP_LIMIT = 400;
 
-function Level({ level, spots, free, highlight }: { level: string; spots: Spot[]; free: Set<string>; highlight?: string }) {
+function Level({
+  level,
+  spots,
+  free,
+  highlight,
+}: {
+  level: string;
+  spots: Spot[];
+  free: Set<string>;
+  highlight?: string;
+}) {
   // Spots added in several batches can share coordinates; then the level falls back to label order.
   const cells = new Set(spots.map((s) => `${s.x}:${s.y}`));
   const placed = cells.size === spots.length;
@@ -22,10 +32,7 @@ function Level({ level, spots, free, highlight }: { level: string; spots: Spot[]
       </h3>
       {/* A focusable region, so keyboard users can scroll a plan wider than the screen (axe: scrollable-region-focusable). */}
       <div className="spot-scroll" tabIndex={0} role="region" aria-label={`Level ${level} plan, ${spots.length} spots`}>
-        <ol
-          className={`spot-grid${placed ? "" : " spot-grid-flow"}`}
-          style={{ "--cols": cols } as React.CSSProperties}
-        >
+        <ol className={`spot-grid${placed ? "" : " spot-grid-flow"}`} style={{ "--cols": cols } as React.CSSProperties}>
           {spots.map((s) => {
             const state = !s.active ? "inactive" : free.has(s.id) ? "free" : "taken";
             const yours = s.id === highlight;
@@ -76,7 +83,13 @@ export function SpotMap({ spots, free, highlight }: { spots: Spot[]; free: Set<s
         )}
       </ul>
       {levels.map((level) => (
-        <Level key={level} level={level} spots={spots.filter((s) => s.level === level)} free={free} highlight={highlight} />
+        <Level
+          key={level}
+          level={level}
+          spots={spots.filter((s) => s.level === level)}
+          free={free}
+          highlight={highlight}
+        />
       ))}
     </div>
   );

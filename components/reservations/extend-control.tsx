@@ -8,7 +8,15 @@ import { FormMessage } from "@/components/ui/form-message";
  * Extend a paid booking: the first press asks for the price of the added time, the second charges
  * it. Changing the time asks again, so what is charged is always what was shown.
  */
-export function ExtendControl({ reservationId, currentEnd, zoneLabel }: { reservationId: string; currentEnd: string; zoneLabel: string }) {
+export function ExtendControl({
+  reservationId,
+  currentEnd,
+  zoneLabel,
+}: {
+  reservationId: string;
+  currentEnd: string;
+  zoneLabel: string;
+}) {
   const [state, formAction, pending] = useActionState(extendBooking, {});
   const [open, setOpen] = useState(false);
   const [end, setEnd] = useState(() => addHour(currentEnd));
@@ -39,7 +47,15 @@ export function ExtendControl({ reservationId, currentEnd, zoneLabel }: { reserv
         <label htmlFor={id}>
           New end <span className="muted small">({zoneLabel})</span>
         </label>
-        <input id={id} name="end_local" type="datetime-local" required min={currentEnd} value={end} onChange={(e) => setEnd(e.target.value)} />
+        <input
+          id={id}
+          name="end_local"
+          type="datetime-local"
+          required
+          min={currentEnd}
+          value={end}
+          onChange={(e) => setEnd(e.target.value)}
+        />
       </div>
       {(state.code !== "quoted" || quoted) && <FormMessage state={state} />}
       <div className="button-row">

@@ -78,7 +78,13 @@ export function PayControl({
         <p className="hint">Demo payments, no real money. Pick how the card should behave:</p>
         {(testCards ?? []).map((c) => (
           <label key={c.number} className="card-choice">
-            <input type="radio" name="payment_method_id" value={c.number} defaultChecked={c.number === chosen} required />
+            <input
+              type="radio"
+              name="payment_method_id"
+              value={c.number}
+              defaultChecked={c.number === chosen}
+              required
+            />
             <span>
               <strong>{c.label}</strong> <code>{c.number}</code> <span className="muted small">— {c.outcome}</span>
             </span>

@@ -4,7 +4,17 @@ import { formatDateTime, formatMoney } from "@/components/format";
 import { PrintButton } from "./print-button";
 
 /** The booking's receipt, straight from the ledger; printing shows only this and the booking. */
-export function Receipt({ ledger, currency, timeZone, reference }: { ledger: Payment[]; currency: string; timeZone: string; reference: string }) {
+export function Receipt({
+  ledger,
+  currency,
+  timeZone,
+  reference,
+}: {
+  ledger: Payment[];
+  currency: string;
+  timeZone: string;
+  reference: string;
+}) {
   const receipt = buildReceipt(ledger);
   return (
     <section className="card receipt" aria-labelledby="receipt-heading">

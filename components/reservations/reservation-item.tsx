@@ -40,7 +40,10 @@ function refundNote(r: MyReservation, now: Date) {
   return `Refund if you cancel now: ${formatMoney(refund, r.currency)} of ${formatMoney(paid, r.currency)} paid.`;
 }
 
-const MOVE_CAUSE = { overstay: "the car before you is staying late", out_of_service: "spot {from} is out of service" } as const;
+const MOVE_CAUSE = {
+  overstay: "the car before you is staying late",
+  out_of_service: "spot {from} is out of service",
+} as const;
 
 /** Why the driver's spot changed, or may be taken when they arrive. */
 function spotChangeNote(r: MyReservation) {
@@ -127,7 +130,13 @@ export function ReservationItem({
           </p>
         )}
         {(r.status === "confirmed" || r.status === "checked_in") && (
-          <GatePass reservationId={r.id} spotLabel={r.spotLabel} lines={passLines(r)} timeZone={r.timeZone} open={passOpen} />
+          <GatePass
+            reservationId={r.id}
+            spotLabel={r.spotLabel}
+            lines={passLines(r)}
+            timeZone={r.timeZone}
+            open={passOpen}
+          />
         )}
       </div>
       <div className="reservation-side">
@@ -150,7 +159,11 @@ export function ReservationItem({
             zoneLabel={describeTimeZone(r.timeZone, r.endTime)}
           />
         )}
-        <CancelControl reservationId={r.id} cancellable={cancellable} refundNote={cancellable ? refundNote(r, now) : ""} />
+        <CancelControl
+          reservationId={r.id}
+          cancellable={cancellable}
+          refundNote={cancellable ? refundNote(r, now) : ""}
+        />
       </div>
     </li>
   );

@@ -38,7 +38,15 @@ type Props = {
 };
 
 const NEW_CARD = "new";
-const BRANDS: Record<string, string> = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", discover: "Discover", jcb: "JCB", unionpay: "UnionPay", diners: "Diners Club" };
+const BRANDS: Record<string, string> = {
+  visa: "Visa",
+  mastercard: "Mastercard",
+  amex: "American Express",
+  discover: "Discover",
+  jcb: "JCB",
+  unionpay: "UnionPay",
+  diners: "Diners Club",
+};
 const cardLabel = (c: SavedCard) => `${BRANDS[c.brand] ?? c.brand} ending ${c.last4}`;
 const expiry = (c: SavedCard) => `expires ${String(c.expMonth).padStart(2, "0")}/${String(c.expYear).slice(-2)}`;
 
@@ -69,7 +77,13 @@ export function StripeCardForm(props: Props) {
       )}
       {cards.map((c) => (
         <label key={c.id} className="card-choice">
-          <input type="radio" name="payment_method_id" value={c.id} checked={choice === c.id} onChange={() => setChoice(c.id)} />
+          <input
+            type="radio"
+            name="payment_method_id"
+            value={c.id}
+            checked={choice === c.id}
+            onChange={() => setChoice(c.id)}
+          />
           <span>
             <strong>{cardLabel(c)}</strong> <span className="muted small">— saved, {expiry(c)}</span>
           </span>
@@ -77,7 +91,13 @@ export function StripeCardForm(props: Props) {
       ))}
       {cards.length > 0 && (
         <label className="card-choice">
-          <input type="radio" name="payment_method_id" value={NEW_CARD} checked={choice === NEW_CARD} onChange={() => setChoice(NEW_CARD)} />
+          <input
+            type="radio"
+            name="payment_method_id"
+            value={NEW_CARD}
+            checked={choice === NEW_CARD}
+            onChange={() => setChoice(NEW_CARD)}
+          />
           <span>
             <strong>A new card</strong>
           </span>
@@ -104,7 +124,12 @@ export function StripeCardForm(props: Props) {
   );
 }
 
-function PayButtons({ amountLabel, busy, ready, close }: Pick<Props, "amountLabel" | "close"> & { busy: boolean; ready: boolean }) {
+function PayButtons({
+  amountLabel,
+  busy,
+  ready,
+  close,
+}: Pick<Props, "amountLabel" | "close"> & { busy: boolean; ready: boolean }) {
   return (
     <div className="button-row">
       <button type="submit" className="button button-primary button-small" disabled={busy || !ready}>
@@ -137,9 +162,10 @@ function NewCard(props: Props) {
     return (
       <>
         <p role="alert" className="alert alert-error">
-          Card entry is unavailable: this browser could not reach Stripe (js.stripe.com), which collects card numbers so they never
-          touch our server. {props.savedCards?.length ? "Pay with a saved card above, or try" : "Check your connection and try"} again
-          in a moment. Your spot stays held until the time shown.
+          Card entry is unavailable: this browser could not reach Stripe (js.stripe.com), which collects card numbers so
+          they never touch our server.{" "}
+          {props.savedCards?.length ? "Pay with a saved card above, or try" : "Check your connection and try"} again in
+          a moment. Your spot stays held until the time shown.
         </p>
         <div className="button-row">{props.close}</div>
       </>

@@ -17,7 +17,11 @@ export async function insertAudit(db: DbOrTx, e: AuditInput) {
 }
 
 /** Newest first; the cursor is the last row's (created_at, id). */
-export async function listAudit(db: DbOrTx, organisationId: string, q: { limit: number; cursor?: { createdAt: Date; id: string } }) {
+export async function listAudit(
+  db: DbOrTx,
+  organisationId: string,
+  q: { limit: number; cursor?: { createdAt: Date; id: string } },
+) {
   const createdMs = sql`date_trunc('milliseconds', ${auditLog.createdAt})`;
   return db
     .select({ entry: auditLog, actorEmail: users.email, actorName: users.name })
@@ -26,7 +30,9 @@ export async function listAudit(db: DbOrTx, organisationId: string, q: { limit: 
     .where(
       and(
         eq(auditLog.organisationId, organisationId),
-        q.cursor ? sql`(${createdMs}, ${auditLog.id}) < (${q.cursor.createdAt.toISOString()}::timestamptz, ${q.cursor.id}::uuid)` : undefined,
+        q.cursor
+          ? sql`(${createdMs}, ${auditLog.id}) < (${q.cursor.createdAt.toISOString()}::timestamptz, ${q.cursor.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(createdMs), desc(auditLog.id))

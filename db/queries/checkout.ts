@@ -21,9 +21,15 @@ export async function findPayer(tx: DbOrTx, userId: string) {
 
 /** Keeps the first processor customer made for the user (a concurrent payment may have made one too). */
 export async function setStripeCustomerIfUnset(db: DbOrTx, userId: string, customerId: string) {
-  await db.update(users).set({ stripeCustomerId: customerId }).where(and(eq(users.id, userId), isNull(users.stripeCustomerId)));
+  await db
+    .update(users)
+    .set({ stripeCustomerId: customerId })
+    .where(and(eq(users.id, userId), isNull(users.stripeCustomerId)));
 }
 
 export async function setReservationPaymentIntent(db: DbOrTx, reservationId: string, paymentIntentId: string) {
-  await db.update(reservations).set({ stripePaymentIntentId: paymentIntentId }).where(eq(reservations.id, reservationId));
+  await db
+    .update(reservations)
+    .set({ stripePaymentIntentId: paymentIntentId })
+    .where(eq(reservations.id, reservationId));
 }

@@ -34,22 +34,38 @@ const withSpotAndDriver = {
 };
 
 /** A lot's bookings in one status whose start falls in [from, to), with their spot and driver. */
-function startingIn(db: DbOrTx, lotId: string, status: "confirmed" | "no_show", from: Date, to: Date, order: "earliest" | "latest") {
+function startingIn(
+  db: DbOrTx,
+  lotId: string,
+  status: "confirmed" | "no_show",
+  from: Date,
+  to: Date,
+  order: "earliest" | "latest",
+) {
   return db
     .select(withSpotAndDriver)
     .from(reservations)
     .innerJoin(spots, eq(spots.id, reservations.spotId))
     .innerJoin(users, eq(users.id, reservations.userId))
-    .where(and(eq(reservations.lotId, lotId), eq(reservations.status, status), gte(reservations.startTime, from), lt(reservations.startTime, to)))
+    .where(
+      and(
+        eq(reservations.lotId, lotId),
+        eq(reservations.status, status),
+        gte(reservations.startTime, from),
+        lt(reservations.startTime, to),
+      ),
+    )
     .orderBy(order === "earliest" ? asc(reservations.startTime) : desc(reservations.startTime))
     .limit(100);
 }
 
 /** Paid bookings starting in [from, to): the cars expected at the entry. */
-export const expectedArrivals = (db: DbOrTx, lotId: string, from: Date, to: Date) => startingIn(db, lotId, "confirmed", from, to, "earliest");
+export const expectedArrivals = (db: DbOrTx, lotId: string, from: Date, to: Date) =>
+  startingIn(db, lotId, "confirmed", from, to, "earliest");
 
 /** Bookings that became no-shows with a start in [from, to), latest first. */
-export const recentNoShows = (db: DbOrTx, lotId: string, from: Date, to: Date) => startingIn(db, lotId, "no_show", from, to, "latest");
+export const recentNoShows = (db: DbOrTx, lotId: string, from: Date, to: Date) =>
+  startingIn(db, lotId, "no_show", from, to, "latest");
 
 /**
  * Bookings the move (lib/allocation/move-bookings.ts) found no free spot for: still on a spot that
@@ -75,7 +91,14 @@ export async function bookingsNeedingASpot(db: DbOrTx, lotId: string, now: Date)
     .limit(100);
 }
 
-export type ReservationFilter = { q?: string; status?: ReservationStatus; from?: Date; to?: Date; page: number; pageSize: number };
+export type ReservationFilter = {
+  q?: string;
+  status?: ReservationStatus;
+  from?: Date;
+  to?: Date;
+  page: number;
+  pageSize: number;
+};
 
 /** A lot's reservations by plate, spot, driver name or e-mail, status and window; earliest first. */
 export async function searchLotReservations(db: DbOrTx, lotId: string, f: ReservationFilter) {
@@ -83,13 +106,20 @@ export async function searchLotReservations(db: DbOrTx, lotId: string, f: Reserv
   if (f.q) {
     const p = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const plate = `%${f.q.toUpperCase().replace(/[^A-Z0-9]/g, "")}%`;
-    conds.push(or(ilike(reservations.licensePlate, plate), ilike(spots.label, p), ilike(users.email, p), ilike(users.name, p)));
+    conds.push(
+      or(ilike(reservations.licensePlate, plate), ilike(spots.label, p), ilike(users.email, p), ilike(users.name, p)),
+    );
   }
   if (f.status) conds.push(eq(reservations.status, f.status));
   if (f.from) conds.push(sql`${reservations.endTime} > ${ts(f.from)}`);
   if (f.to) conds.push(sql`${reservations.startTime} < ${ts(f.to)}`);
   const where = and(...conds);
-  const base = () => db.select(withSpotAndDriver).from(reservations).innerJoin(spots, eq(spots.id, reservations.spotId)).innerJoin(users, eq(users.id, reservations.userId));
+  const base = () =>
+    db
+      .select(withSpotAndDriver)
+      .from(reservations)
+      .innerJoin(spots, eq(spots.id, reservations.spotId))
+      .innerJoin(users, eq(users.id, reservations.userId));
   const [rows, [total]] = await Promise.all([
     base()
       .where(where)
@@ -122,7 +152,14 @@ export async function revenueByDay(db: DbOrTx, lotId: string, from: Date, to: Da
     })
     .from(payments)
     .innerJoin(reservations, eq(reservations.id, payments.reservationId))
-    .where(and(eq(reservations.lotId, lotId), eq(payments.status, "succeeded"), gte(payments.createdAt, from), lt(payments.createdAt, to)))
+    .where(
+      and(
+        eq(reservations.lotId, lotId),
+        eq(payments.status, "succeeded"),
+        gte(payments.createdAt, from),
+        lt(payments.createdAt, to),
+      ),
+    )
     // By position: the zone is a bound parameter, and PostgreSQL does not see two copies of the
     // day expression with different parameter numbers as the same expression.
     .groupBy(sql`1`, sql`2`)
@@ -157,7 +194,12 @@ export async function recentLedger(db: DbOrTx, lotId: string, q: { kind?: "refun
 export async function bookedValueByCurrency(db: DbOrTx, lotIds: string[], start: Date, end: Date) {
   if (lotIds.length === 0) return [];
   return db
-    .select({ lotId: reservations.lotId, currency: reservations.currency, amount: sql<number>`sum(${reservations.amount})::int`, n: count() })
+    .select({
+      lotId: reservations.lotId,
+      currency: reservations.currency,
+      amount: sql<number>`sum(${reservations.amount})::int`,
+      n: count(),
+    })
     .from(reservations)
     .where(
       and(
@@ -168,4 +210,3 @@ export async function bookedValueByCurrency(db: DbOrTx, lotIds: string[], start:
     )
     .groupBy(reservations.lotId, reservations.currency);
 }
-

@@ -12,7 +12,10 @@ export async function lockSpot(tx: DbOrTx, spotId: string) {
 }
 
 /** The start of the first other active booking of the spot after `after` and before `before`, if any. */
-export async function nextBookingOnSpot(tx: DbOrTx, q: { spotId: string; exceptId: string; after: Date; before: Date }) {
+export async function nextBookingOnSpot(
+  tx: DbOrTx,
+  q: { spotId: string; exceptId: string; after: Date; before: Date },
+) {
   const [next] = await tx
     .select({ start: reservations.startTime })
     .from(reservations)
@@ -31,7 +34,12 @@ export async function nextBookingOnSpot(tx: DbOrTx, q: { spotId: string; exceptI
 }
 
 /** Sets the reservation's end and amount; with `ifEndTime`, only while it still ends there. */
-export async function setReservationEnd(tx: DbOrTx, id: string, set: { endTime: Date; amount: number }, ifEndTime?: Date) {
+export async function setReservationEnd(
+  tx: DbOrTx,
+  id: string,
+  set: { endTime: Date; amount: number },
+  ifEndTime?: Date,
+) {
   await tx
     .update(reservations)
     .set(set)
@@ -43,6 +51,12 @@ export async function failedPaymentsWithKey(tx: DbOrTx, reservationId: string, k
   const [declined] = await tx
     .select({ n: count() })
     .from(payments)
-    .where(and(eq(payments.reservationId, reservationId), eq(payments.status, "failed"), like(payments.idempotencyKey, `${key}%`)));
+    .where(
+      and(
+        eq(payments.reservationId, reservationId),
+        eq(payments.status, "failed"),
+        like(payments.idempotencyKey, `${key}%`),
+      ),
+    );
   return declined!.n;
 }

@@ -42,22 +42,40 @@ export async function gateHealthRows(db: DbOrTx, lotId: string) {
 }
 
 export async function gateOutageStart(db: DbOrTx, gateId: string) {
-  const [row] = await db.select({ at: gateDevices.outageStartedAt }).from(gateDevices).where(eq(gateDevices.id, gateId)).limit(1);
+  const [row] = await db
+    .select({ at: gateDevices.outageStartedAt })
+    .from(gateDevices)
+    .where(eq(gateDevices.id, gateId))
+    .limit(1);
   return row?.at ?? null;
 }
 
 /** Notes what the barrier did for an event, and a flag for operators when there is one. */
-export async function markGateEvent(db: DbOrTx, eventId: string, m: { barrier?: string; flag?: string | null; response?: Record<string, unknown> }) {
+export async function markGateEvent(
+  db: DbOrTx,
+  eventId: string,
+  m: { barrier?: string; flag?: string | null; response?: Record<string, unknown> },
+) {
   const [row] = await db
     .update(gateEvents)
-    .set({ ...(m.barrier ? { barrier: m.barrier } : {}), ...(m.flag ? { flag: m.flag } : {}), ...(m.response ? { response: m.response } : {}) })
+    .set({
+      ...(m.barrier ? { barrier: m.barrier } : {}),
+      ...(m.flag ? { flag: m.flag } : {}),
+      ...(m.response ? { response: m.response } : {}),
+    })
     .where(eq(gateEvents.eventId, eventId))
     .returning();
   return row ?? null;
 }
 
 /** Acknowledges a command once, with what happened; a second ack keeps the first. */
-export async function ackGateCommandResult(db: DbOrTx, gateId: string, commandId: string, result: "executed" | "failed", failure: string | null) {
+export async function ackGateCommandResult(
+  db: DbOrTx,
+  gateId: string,
+  commandId: string,
+  result: "executed" | "failed",
+  failure: string | null,
+) {
   const [row] = await db
     .update(gateCommands)
     .set({

@@ -5,7 +5,11 @@ import { gateDevices, gateEvents, lots, reservations, type NewGateEvent } from "
 /** Many gate events in one statement; an event id recorded already is skipped. Returns the ids inserted. */
 export async function insertGateEvents(db: DbOrTx, rows: NewGateEvent[]) {
   if (rows.length === 0) return [];
-  const out = await db.insert(gateEvents).values(rows).onConflictDoNothing({ target: gateEvents.eventId }).returning({ eventId: gateEvents.eventId });
+  const out = await db
+    .insert(gateEvents)
+    .values(rows)
+    .onConflictDoNothing({ target: gateEvents.eventId })
+    .returning({ eventId: gateEvents.eventId });
   return out.map((r) => r.eventId);
 }
 

@@ -15,11 +15,14 @@ import {
   type NewGateEvent,
 } from "../schema";
 
-
 /** Reservations with their spot's label and level, by id. */
 export async function reservationsWithSpot(db: DbOrTx, ids: string[]) {
   if (ids.length === 0) return [];
-  return db.select(withSpot).from(reservations).innerJoin(spots, eq(spots.id, reservations.spotId)).where(inArray(reservations.id, ids));
+  return db
+    .select(withSpot)
+    .from(reservations)
+    .innerJoin(spots, eq(spots.id, reservations.spotId))
+    .where(inArray(reservations.id, ids));
 }
 
 export type ReservationForGate = Awaited<ReturnType<typeof reservationsWithSpot>>[number];
@@ -28,12 +31,17 @@ export type ReservationForGate = Awaited<ReturnType<typeof reservationsWithSpot>
  * The gate passes: confirmed and checked-in reservations not ended more than a day ago, with their
  * spot, earliest first — of one lot, of some lot+plate pairs, or of every lot.
  */
-export async function currentPasses(db: DbOrTx, of: { lotId?: string; plates?: { lotId: string; plate: string }[] } = {}) {
+export async function currentPasses(
+  db: DbOrTx,
+  of: { lotId?: string; plates?: { lotId: string; plate: string }[] } = {},
+) {
   if (of.plates?.length === 0) return [];
-  const pairs = of.plates && sql`(${reservations.lotId}, ${reservations.licensePlate}) in (${sql.join(
-    of.plates.map((p) => sql`(${p.lotId}::uuid, ${p.plate})`),
-    sql`, `,
-  )})`;
+  const pairs =
+    of.plates &&
+    sql`(${reservations.lotId}, ${reservations.licensePlate}) in (${sql.join(
+      of.plates.map((p) => sql`(${p.lotId}::uuid, ${p.plate})`),
+      sql`, `,
+    )})`;
   return db
     .select(withSpot)
     .from(reservations)
@@ -56,7 +64,9 @@ export async function lockNames(db: DbOrTx, space: number, names: string[]) {
     names.map((n) => sql`(${n})`),
     sql`, `,
   );
-  await db.execute(sql`select pg_advisory_xact_lock(${space}, h) from (select distinct hashtext(n) as h from (values ${values}) v(n) order by 1) s`);
+  await db.execute(
+    sql`select pg_advisory_xact_lock(${space}, h) from (select distinct hashtext(n) as h from (values ${values}) v(n) order by 1) s`,
+  );
 }
 
 /** Every reservation of a plate, any lot or status, not ended before `since`: the reasons for a refusal. */
@@ -92,7 +102,10 @@ export async function findGateBySecretHash(db: DbOrTx, secretHash: string) {
   return row ?? null;
 }
 
-export async function insertGate(db: DbOrTx, g: { lotId: string; name: string; direction: "entry" | "exit"; secretHash: string }) {
+export async function insertGate(
+  db: DbOrTx,
+  g: { lotId: string; name: string; direction: "entry" | "exit"; secretHash: string },
+) {
   const [row] = await db.insert(gateDevices).values(g).returning(gateColumns);
   return row!;
 }
@@ -107,7 +120,11 @@ export async function setGateSecret(db: DbOrTx, lotId: string, gateId: string, s
 }
 
 export async function listGates(db: DbOrTx, lotId: string) {
-  return db.select(gateColumns).from(gateDevices).where(eq(gateDevices.lotId, lotId)).orderBy(asc(gateDevices.direction), asc(gateDevices.name));
+  return db
+    .select(gateColumns)
+    .from(gateDevices)
+    .where(eq(gateDevices.lotId, lotId))
+    .orderBy(asc(gateDevices.direction), asc(gateDevices.name));
 }
 
 export async function findGate(db: DbOrTx, gateId: string) {
@@ -154,7 +171,10 @@ export async function overstayChargeStatus(db: DbOrTx, reservationId: string) {
 
 // ---- Commands ---------------------------------------------------------------------------------
 
-export async function insertGateCommand(db: DbOrTx, c: { gateId: string; command: string; reason: string; actorId: string }) {
+export async function insertGateCommand(
+  db: DbOrTx,
+  c: { gateId: string; command: string; reason: string; actorId: string },
+) {
   const [row] = await db.insert(gateCommands).values(c).returning();
   return row!;
 }

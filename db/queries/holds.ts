@@ -6,7 +6,11 @@ import { payments, reservations, type VehicleType } from "../schema";
  * Lapsed holds without a payment in flight, locked (skipping those another sweeper holds), at
  * most 200 at a time.
  */
-export async function lapsedHoldsForUpdate(tx: DbOrTx, scope: { lotId?: string; vehicleType?: VehicleType }, now: Date) {
+export async function lapsedHoldsForUpdate(
+  tx: DbOrTx,
+  scope: { lotId?: string; vehicleType?: VehicleType },
+  now: Date,
+) {
   return tx
     .select()
     .from(reservations)

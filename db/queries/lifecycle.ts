@@ -2,10 +2,19 @@ import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { reservations, reservationTransitions, type NewReservation, type ReservationStatus } from "../schema";
 
-type Patch = Partial<Pick<NewReservation, "holdExpiresAt" | "cancelledAt" | "checkedInAt" | "checkedOutAt" | "paymentMethodId">>;
+type Patch = Partial<
+  Pick<NewReservation, "holdExpiresAt" | "cancelledAt" | "checkedInAt" | "checkedOutAt" | "paymentMethodId">
+>;
 
 /** The guarded UPDATE of a lifecycle edge: it moves the row only if it is still `from`. */
-export async function moveReservationStatus(db: DbOrTx, id: string, from: ReservationStatus, to: ReservationStatus, at: Date, patch: Patch) {
+export async function moveReservationStatus(
+  db: DbOrTx,
+  id: string,
+  from: ReservationStatus,
+  to: ReservationStatus,
+  at: Date,
+  patch: Patch,
+) {
   const [moved] = await db
     .update(reservations)
     .set({ ...patch, status: to, updatedAt: at })

@@ -32,7 +32,11 @@ export async function listSpots(db: DbOrTx, lotId: string) {
 }
 
 export async function findSpot(db: DbOrTx, lotId: string, spotId: string) {
-  const [row] = await db.select().from(spots).where(and(eq(spots.id, spotId), eq(spots.lotId, lotId))).limit(1);
+  const [row] = await db
+    .select()
+    .from(spots)
+    .where(and(eq(spots.id, spotId), eq(spots.lotId, lotId)))
+    .limit(1);
   return row ?? null;
 }
 
@@ -55,7 +59,14 @@ export async function spotsFromCounts(db: DbOrTx, lot: Pick<Lot, "id">, counts: 
       do label = `${level}-${prefix[type]}${String(++n).padStart(3, "0")}`;
       while (taken.has(label));
       taken.add(label);
-      out.push({ lotId: lot.id, label, level, vehicleType: type, x: x++ % 20, y: firstRow + Math.floor(out.length / 20) });
+      out.push({
+        lotId: lot.id,
+        label,
+        level,
+        vehicleType: type,
+        x: x++ % 20,
+        y: firstRow + Math.floor(out.length / 20),
+      });
     }
   }
   return out;
@@ -89,6 +100,12 @@ export async function takenSpotLabels(db: DbOrTx, lotId: string, labels: string[
 /** Batches keep a 5000-spot lot under PostgreSQL's bind-parameter limit. */
 export async function insertSpots(db: DbOrTx, rows: NewSpot[]) {
   const out = [];
-  for (let i = 0; i < rows.length; i += 1000) out.push(...(await db.insert(spots).values(rows.slice(i, i + 1000)).returning()));
+  for (let i = 0; i < rows.length; i += 1000)
+    out.push(
+      ...(await db
+        .insert(spots)
+        .values(rows.slice(i, i + 1000))
+        .returning()),
+    );
   return out;
 }

@@ -17,7 +17,11 @@ function tabCondition(tab: ReservationTab, now: Date): SQL {
   const upcoming = and(inArray(reservations.status, [...WAITING]), sql`${reservations.startTime} > ${at}`)!;
   const active = or(
     eq(reservations.status, "checked_in"),
-    and(inArray(reservations.status, [...WAITING]), sql`${reservations.startTime} <= ${at}`, sql`${reservations.endTime} > ${at}`),
+    and(
+      inArray(reservations.status, [...WAITING]),
+      sql`${reservations.startTime} <= ${at}`,
+      sql`${reservations.endTime} > ${at}`,
+    ),
   )!;
   if (tab === "upcoming") return upcoming;
   if (tab === "active") return active;
@@ -85,7 +89,10 @@ export async function myReservationCounts(db: DbOrTx, userId: string, now: Date)
 }
 
 /** One page of a driver's bookings in a tab: upcoming and active soonest first, past latest first. */
-export async function myReservationsPage(db: DbOrTx, q: { userId: string; tab: ReservationTab; page: number; pageSize: number; now: Date }) {
+export async function myReservationsPage(
+  db: DbOrTx,
+  q: { userId: string; tab: ReservationTab; page: number; pageSize: number; now: Date },
+) {
   return db
     .select(myReservationColumns)
     .from(reservations)

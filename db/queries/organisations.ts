@@ -5,7 +5,11 @@ import { invitations, lots, memberships, organisations, users, type Organisation
 /** The organisation migration 0007 gave the lots that existed before organisations; the demo's too. */
 export const DEMO_ORGANISATION_ID = "5b0c0000-0000-4000-8000-000000000001";
 
-export async function membershipRole(db: DbOrTx, userId: string, organisationId: string): Promise<OrganisationRole | null> {
+export async function membershipRole(
+  db: DbOrTx,
+  userId: string,
+  organisationId: string,
+): Promise<OrganisationRole | null> {
   const [row] = await db
     .select({ role: memberships.role })
     .from(memberships)
@@ -28,7 +32,12 @@ export async function findLotWithRole(db: DbOrTx, userId: string, lotId: string)
 /** The organisations a user belongs to, with their role in each. */
 export async function organisationsOf(db: DbOrTx, userId: string) {
   return db
-    .select({ id: organisations.id, name: organisations.name, role: memberships.role, createdAt: organisations.createdAt })
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      role: memberships.role,
+      createdAt: organisations.createdAt,
+    })
     .from(memberships)
     .innerJoin(organisations, eq(organisations.id, memberships.organisationId))
     .where(eq(memberships.userId, userId))
@@ -59,7 +68,13 @@ export async function findOrganisation(db: DbOrTx, id: string) {
 
 export async function listMembers(db: DbOrTx, organisationId: string) {
   return db
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, since: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      since: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organisationId, organisationId))
@@ -111,7 +126,13 @@ export async function listOpenInvitations(db: DbOrTx, organisationId: string) {
   return db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.organisationId, organisationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .where(
+      and(
+        eq(invitations.organisationId, organisationId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
     .orderBy(desc(invitations.createdAt));
 }
 
@@ -142,5 +163,9 @@ export async function revokeInvitationRow(db: DbOrTx, organisationId: string, id
 
 export async function lotsOfOrganisations(db: DbOrTx, organisationIds: string[]) {
   if (organisationIds.length === 0) return [];
-  return db.select().from(lots).where(inArray(lots.organisationId, organisationIds)).orderBy(asc(lots.name), asc(lots.id));
+  return db
+    .select()
+    .from(lots)
+    .where(inArray(lots.organisationId, organisationIds))
+    .orderBy(asc(lots.name), asc(lots.id));
 }

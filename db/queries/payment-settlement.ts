@@ -9,7 +9,10 @@ type PaymentPatch = Partial<typeof payments.$inferInsert>;
 
 /** Changes a row only while it is pending: a webhook and the synchronous path may both report it. */
 export async function updatePendingPayment(db: DbOrTx, id: string, patch: PaymentPatch) {
-  await db.update(payments).set(patch).where(and(eq(payments.id, id), eq(payments.status, "pending")));
+  await db
+    .update(payments)
+    .set(patch)
+    .where(and(eq(payments.id, id), eq(payments.status, "pending")));
 }
 
 export async function updatePayment(db: DbOrTx, id: string, patch: PaymentPatch) {
@@ -18,7 +21,11 @@ export async function updatePayment(db: DbOrTx, id: string, patch: PaymentPatch)
 
 /** The booking charge of a PaymentIntent (keyed `charge:<intent>`), locked for the outcome to be applied once. */
 export async function bookingChargeForUpdate(tx: DbOrTx, paymentIntentId: string) {
-  const [row] = await tx.select().from(payments).where(eq(payments.idempotencyKey, `charge:${paymentIntentId}`)).for("update");
+  const [row] = await tx
+    .select()
+    .from(payments)
+    .where(eq(payments.idempotencyKey, `charge:${paymentIntentId}`))
+    .for("update");
   return row ?? null;
 }
 
@@ -27,7 +34,9 @@ export async function succeededBookingCharge(tx: DbOrTx, reservationId: string) 
   const [row] = await tx
     .select()
     .from(payments)
-    .where(and(eq(payments.reservationId, reservationId), eq(payments.kind, "charge"), eq(payments.status, "succeeded")))
+    .where(
+      and(eq(payments.reservationId, reservationId), eq(payments.kind, "charge"), eq(payments.status, "succeeded")),
+    )
     .limit(1);
   return row ?? null;
 }
@@ -45,7 +54,11 @@ export async function hasPendingPayment(tx: DbOrTx, reservationId: string) {
 /** Who pays an off-session charge of the reservation, and whether the reservation still owes it. */
 export async function offSessionPayer(db: DbOrTx, reservationId: string) {
   const [owner] = await db
-    .select({ customerId: users.stripeCustomerId, paymentMethodId: reservations.paymentMethodId, status: reservations.status })
+    .select({
+      customerId: users.stripeCustomerId,
+      paymentMethodId: reservations.paymentMethodId,
+      status: reservations.status,
+    })
     .from(reservations)
     .innerJoin(users, eq(users.id, reservations.userId))
     .where(eq(reservations.id, reservationId));
@@ -53,11 +66,21 @@ export async function offSessionPayer(db: DbOrTx, reservationId: string) {
 }
 
 /** Completes the pending off-session charges (overstay, extension, penalty) made on a PaymentIntent. */
-export async function settleOffSessionCharges(db: DbOrTx, paymentIntentId: string, patch: PaymentPatch): Promise<Payment[]> {
+export async function settleOffSessionCharges(
+  db: DbOrTx,
+  paymentIntentId: string,
+  patch: PaymentPatch,
+): Promise<Payment[]> {
   return db
     .update(payments)
     .set(patch)
-    .where(and(eq(payments.stripePaymentIntentId, paymentIntentId), eq(payments.status, "pending"), inArray(payments.kind, ["adjustment", "penalty"])))
+    .where(
+      and(
+        eq(payments.stripePaymentIntentId, paymentIntentId),
+        eq(payments.status, "pending"),
+        inArray(payments.kind, ["adjustment", "penalty"]),
+      ),
+    )
     .returning();
 }
 
@@ -74,7 +97,13 @@ export async function succeededChargeOfIntent(db: DbOrTx, paymentIntentId: strin
   const [row] = await db
     .select()
     .from(payments)
-    .where(and(eq(payments.stripePaymentIntentId, paymentIntentId), eq(payments.status, "succeeded"), sql`${payments.kind} <> 'refund'`))
+    .where(
+      and(
+        eq(payments.stripePaymentIntentId, paymentIntentId),
+        eq(payments.status, "succeeded"),
+        sql`${payments.kind} <> 'refund'`,
+      ),
+    )
     .limit(1);
   return row ?? null;
 }

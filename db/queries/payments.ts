@@ -21,8 +21,15 @@ export async function ledgerFor(db: DbOrTx, reservationId: string): Promise<Paym
  * Inserts a ledger row unless one with the same idempotency key exists; returns the row either way.
  * This is what makes every money path safe to run twice.
  */
-export async function insertLedgerRow(db: DbOrTx, row: typeof payments.$inferInsert): Promise<{ row: Payment; created: boolean }> {
-  const [created] = await db.insert(payments).values(row).onConflictDoNothing({ target: payments.idempotencyKey }).returning();
+export async function insertLedgerRow(
+  db: DbOrTx,
+  row: typeof payments.$inferInsert,
+): Promise<{ row: Payment; created: boolean }> {
+  const [created] = await db
+    .insert(payments)
+    .values(row)
+    .onConflictDoNothing({ target: payments.idempotencyKey })
+    .returning();
   if (created) return { row: created, created: true };
   const [existing] = await db.select().from(payments).where(eq(payments.idempotencyKey, row.idempotencyKey));
   return { row: existing!, created: false };
@@ -41,7 +48,9 @@ export async function refundableCharges(db: DbOrTx, reservationId: string) {
       r.kind === "refund" ? (r.status === "failed" ? 0 : -r.amount) : r.status === "succeeded" ? r.amount : 0;
     byIntent.set(r.stripePaymentIntentId, (byIntent.get(r.stripePaymentIntentId) ?? 0) + delta);
   }
-  return [...byIntent].filter(([, left]) => left > 0).map(([paymentIntentId, refundable]) => ({ paymentIntentId, refundable }));
+  return [...byIntent]
+    .filter(([, left]) => left > 0)
+    .map(([paymentIntentId, refundable]) => ({ paymentIntentId, refundable }));
 }
 
 export async function pendingLedgerRows(db: DbOrTx, olderThanSeconds: number, limit = 100) {

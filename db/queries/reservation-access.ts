@@ -8,7 +8,12 @@ import { withSpot } from "./reservations";
  * an organisation they belong to (`access`: their role there). Anything else is null, reported as
  * "not found" so ids cannot be probed. One query, so the check cannot be forgotten between two.
  */
-export async function findReservationFor(db: DbOrTx, caller: { id: string }, id: string, opts: { forUpdate?: boolean } = {}) {
+export async function findReservationFor(
+  db: DbOrTx,
+  caller: { id: string },
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+) {
   const q = db
     .select({ ...withSpot, organisationId: lots.organisationId, memberRole: memberships.role })
     .from(reservations)

@@ -12,7 +12,14 @@ const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
  * Takes the right to send one e-mail until `leaseUntil`, or null: already sent, out of attempts,
  * or another sender holds it (or a failed attempt is backing off).
  */
-export async function claimEmail(db: DbOrTx, reservationId: string, kind: Kind, now: Date, leaseUntil: Date, maxAttempts: number) {
+export async function claimEmail(
+  db: DbOrTx,
+  reservationId: string,
+  kind: Kind,
+  now: Date,
+  leaseUntil: Date,
+  maxAttempts: number,
+) {
   await db.insert(reservationEmails).values({ reservationId, kind }).onConflictDoNothing();
   const [row] = await db
     .update(reservationEmails)
@@ -50,7 +57,13 @@ export async function markEmailFailed(db: DbOrTx, reservationId: string, kind: K
  * not gone out and may be tried now: never claimed (the after-commit send was lost), or a failed
  * or abandoned attempt whose back-off or lease has passed.
  */
-export async function confirmationEmailsDue(db: DbOrTx, now: Date, since: Date, maxAttempts: number, limit: number): Promise<string[]> {
+export async function confirmationEmailsDue(
+  db: DbOrTx,
+  now: Date,
+  since: Date,
+  maxAttempts: number,
+  limit: number,
+): Promise<string[]> {
   // Driven from the recent confirmations (reservation_transitions_confirmed_idx), not a scan of every booking.
   const rows = await db.execute<{ id: string }>(sql`
     select distinct r.id from reservation_transitions t

@@ -84,11 +84,24 @@ export async function busySpotCounts(db: DbOrTx, lotId: string, start: Date, end
 /** Free active spots per type for a window (exact: both counts read now; lib/availability/free-spots.ts caches the totals). */
 export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date): Promise<FreeSpotCount[]> {
   const totals = await spotTotals(db, lotId);
-  return freeFrom(totals, await busySpotCounts(db, lotId, start, end, totals.flatMap((t) => t.inactive)));
+  return freeFrom(
+    totals,
+    await busySpotCounts(
+      db,
+      lotId,
+      start,
+      end,
+      totals.flatMap((t) => t.inactive),
+    ),
+  );
 }
 
 export function freeFrom(totals: SpotTotal[], busy: Map<VehicleType, number>): FreeSpotCount[] {
-  return totals.map((t) => ({ vehicleType: t.vehicleType, total: t.total, free: t.total - (busy.get(t.vehicleType) ?? 0) }));
+  return totals.map((t) => ({
+    vehicleType: t.vehicleType,
+    total: t.total,
+    free: t.total - (busy.get(t.vehicleType) ?? 0),
+  }));
 }
 
 /** A reservation's columns plus its spot's label and level (what drivers and gates are told). */
@@ -110,7 +123,14 @@ export type ReservationWithSpot = NonNullable<Awaited<ReturnType<typeof findRese
 /** Newest first; the cursor is the last row's (created_at, id). */
 export async function listReservations(
   db: DbOrTx,
-  q: { userId?: string; lotId?: string; lotIds?: string[]; status?: ReservationStatus; limit: number; cursor?: { createdAt: Date; id: string } },
+  q: {
+    userId?: string;
+    lotId?: string;
+    lotIds?: string[];
+    status?: ReservationStatus;
+    limit: number;
+    cursor?: { createdAt: Date; id: string };
+  },
 ) {
   const conds: (SQL | undefined)[] = [
     q.userId ? eq(reservations.userId, q.userId) : undefined,
@@ -121,7 +141,9 @@ export async function listReservations(
   // JavaScript dates hold milliseconds, PostgreSQL microseconds: order and compare at the cursor's precision.
   const createdMs = sql`date_trunc('milliseconds', ${reservations.createdAt})`;
   if (q.cursor) {
-    conds.push(sql`(${createdMs}, ${reservations.id}) < (${q.cursor.createdAt.toISOString()}::timestamptz, ${q.cursor.id}::uuid)`);
+    conds.push(
+      sql`(${createdMs}, ${reservations.id}) < (${q.cursor.createdAt.toISOString()}::timestamptz, ${q.cursor.id}::uuid)`,
+    );
   }
   return db
     .select(withSpot)
@@ -133,7 +155,10 @@ export async function listReservations(
 }
 
 /** A lot's reservations of any status overlapping [start, end), earliest first: the operator's day view. */
-export async function listLotReservationsBetween(db: DbOrTx, q: { lotId: string; start: Date; end: Date; limit: number }) {
+export async function listLotReservationsBetween(
+  db: DbOrTx,
+  q: { lotId: string; start: Date; end: Date; limit: number },
+) {
   return db
     .select(withSpot)
     .from(reservations)

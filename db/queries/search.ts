@@ -28,4 +28,3 @@ export async function lotsMatching(db: DbOrTx, q: { text?: string; vehicleTypes?
     .orderBy(asc(lots.name), asc(lots.id))
     .limit(q.limit);
 }
-

@@ -7,7 +7,10 @@ import { spotMoves } from "../schema";
 type MoveReason = "out_of_service" | "overstay";
 
 /** Records a move (to a spot) or a flag (to null); a later attempt for the same booking and spot replaces it. */
-export async function recordSpotMove(tx: DbOrTx, m: { reservationId: string; fromSpotId: string; toSpotId: string | null; reason: MoveReason }) {
+export async function recordSpotMove(
+  tx: DbOrTx,
+  m: { reservationId: string; fromSpotId: string; toSpotId: string | null; reason: MoveReason },
+) {
   await tx
     .insert(spotMoves)
     .values(m)
@@ -22,7 +25,14 @@ export async function resolveOutOfServiceFlags(tx: DbOrTx, spotId: string, now: 
   await tx
     .update(spotMoves)
     .set({ resolvedAt: now })
-    .where(and(eq(spotMoves.fromSpotId, spotId), eq(spotMoves.reason, "out_of_service"), isNull(spotMoves.toSpotId), isNull(spotMoves.resolvedAt)));
+    .where(
+      and(
+        eq(spotMoves.fromSpotId, spotId),
+        eq(spotMoves.reason, "out_of_service"),
+        isNull(spotMoves.toSpotId),
+        isNull(spotMoves.resolvedAt),
+      ),
+    );
 }
 
 /** Overstay flags whose spot no longer holds a parked car of another booking: resolved. */
@@ -46,7 +56,12 @@ export type OverstayConflict = {
  * spot has not started parking and starts before `horizon`. A booking already flagged and still
  * stuck is returned again, so each sweep retries it (a spot may have come free).
  */
-export async function overstayConflicts(db: DbOrTx, now: Date, horizon: Date, limit: number): Promise<OverstayConflict[]> {
+export async function overstayConflicts(
+  db: DbOrTx,
+  now: Date,
+  horizon: Date,
+  limit: number,
+): Promise<OverstayConflict[]> {
   const rows = await db.execute<{ reservation_id: string; spot_id: string; lot_id: string; overstayer_id: string }>(sql`
     select distinct on (b.id) b.id as reservation_id, b.spot_id, b.lot_id, a.id as overstayer_id
     from reservations a
@@ -61,7 +76,12 @@ export async function overstayConflicts(db: DbOrTx, now: Date, horizon: Date, li
       and b.end_time > ${now.toISOString()}::timestamptz
     order by b.id, b.start_time
     limit ${limit}`);
-  return rows.map((r) => ({ reservationId: r.reservation_id, spotId: r.spot_id, lotId: r.lot_id, overstayerId: r.overstayer_id }));
+  return rows.map((r) => ({
+    reservationId: r.reservation_id,
+    spotId: r.spot_id,
+    lotId: r.lot_id,
+    overstayerId: r.overstayer_id,
+  }));
 }
 
 /** Spots of a lot a car is still parked on past its booking's end: not a place to move anyone to. */

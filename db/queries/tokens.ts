@@ -29,7 +29,10 @@ export async function touchToken(db: DbOrTx, tokenId: string, at = new Date()) {
     .where(
       and(
         eq(apiTokens.id, tokenId),
-        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`${at.toISOString()}::timestamptz - interval '1 minute'`)),
+        or(
+          isNull(apiTokens.lastUsedAt),
+          lt(apiTokens.lastUsedAt, sql`${at.toISOString()}::timestamptz - interval '1 minute'`),
+        ),
       ),
     );
 }
@@ -66,7 +69,14 @@ export async function revokeToken(db: DbOrTx, userId: string, tokenId: string, a
     .set({ revokedAt: at })
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
   const [row] = await db
-    .select({ id: apiTokens.id, name: apiTokens.name, scopes: apiTokens.scopes, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      scopes: apiTokens.scopes,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
     .from(apiTokens)
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)))
     .limit(1);
@@ -90,7 +100,13 @@ export async function bumpSessionVersion(db: DbOrTx, userId: string, passwordHas
 /** The session's user with the session version its cookie must carry. */
 export async function findSessionUser(db: DbOrTx, id: string) {
   const [row] = await db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, sessionVersion: users.sessionVersion })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      sessionVersion: users.sessionVersion,
+    })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);

@@ -28,11 +28,17 @@ export async function findUserById(db: DbOrTx, id: string) {
 }
 
 export async function createApiToken(db: DbOrTx, userId: string, name: string, token: string) {
-  await db.insert(apiTokens).values({ userId, name, tokenHash: hashToken(token) }).onConflictDoNothing();
+  await db
+    .insert(apiTokens)
+    .values({ userId, name, tokenHash: hashToken(token) })
+    .onConflictDoNothing();
 }
 
 export async function insertDriver(db: DbOrTx, values: { email: string; name: string; passwordHash: string }) {
-  const [user] = await db.insert(users).values({ ...values, role: "driver" }).returning({ id: users.id, email: users.email });
+  const [user] = await db
+    .insert(users)
+    .values({ ...values, role: "driver" })
+    .returning({ id: users.id, email: users.email });
   return user!;
 }
 

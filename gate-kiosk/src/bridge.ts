@@ -5,7 +5,17 @@ import { BackgroundLoops } from "./background-loops.js";
 import type { Barrier } from "./barrier/barrier.js";
 import { CommandPoller, type CommandOutcome } from "./command-poller.js";
 import type { BridgeConfig } from "./config.js";
-import { GATE_MESSAGES, type BarrierOutcome, type Direction, type BridgeStatus, type Decision, type GateRequestBody, type RelayState, type ScanSource, type ServerLink } from "./contract.js";
+import {
+  GATE_MESSAGES,
+  type BarrierOutcome,
+  type Direction,
+  type BridgeStatus,
+  type Decision,
+  type GateRequestBody,
+  type RelayState,
+  type ScanSource,
+  type ServerLink,
+} from "./contract.js";
 import { decisionFromServer } from "./decision.js";
 import { EventQueue } from "./event-queue.js";
 import { createBarrier, createInputs } from "./hardware.js";
@@ -77,7 +87,13 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         this.emitStatus();
       },
     });
-    this.cache = new OfflineCache({ dir: config.queueDir, lotId: config.lotId, gateId: config.gateId, client: this.client, log: this.log });
+    this.cache = new OfflineCache({
+      dir: config.queueDir,
+      lotId: config.lotId,
+      gateId: config.gateId,
+      client: this.client,
+      log: this.log,
+    });
     this.entered = new OfflineEntries(config.queueDir, this.log);
   }
 
@@ -118,7 +134,13 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.queue.onChange = () => this.emitStatus();
     await this.cache.load();
     await this.entered.load();
-    this.replayer = new Replayer({ queue: this.queue, client: this.client, timeoutMs: config.replayTimeoutMs, log, onServerReached: (r, e) => this.setServer(r, e) });
+    this.replayer = new Replayer({
+      queue: this.queue,
+      client: this.client,
+      timeoutMs: config.replayTimeoutMs,
+      log,
+      onServerReached: (r, e) => this.setServer(r, e),
+    });
     this.commands = new CommandPoller({
       client: this.client,
       timeoutMs: config.replayTimeoutMs,
@@ -129,16 +151,32 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.http = await startHttpServer(this, config);
     for (const input of this.inputs) {
       // A scanner has nobody to report an error to: log it, and never let it end the process.
-      input.start((text, source) => void this.handleScan(text, source).catch((err) => log.error("scan failed", { input: input.name, error: errorText(err) })));
+      input.start(
+        (text, source) =>
+          void this.handleScan(text, source).catch((err) =>
+            log.error("scan failed", { input: input.name, error: errorText(err) }),
+          ),
+      );
     }
     // Pairing first: a mis-paired gate must show it before the first car, not after.
     await this.checkPairing();
     this.loops = new BackgroundLoops(log, config.replayIntervalMs);
-    this.loops.start("pairing check", () => this.checkPairing().then(() => config.pairingCheckMs), config.pairingCheckMs);
+    this.loops.start(
+      "pairing check",
+      () => this.checkPairing().then(() => config.pairingCheckMs),
+      config.pairingCheckMs,
+    );
     this.loops.start("offline cache", () => this.refreshCache());
     this.loops.start("operator commands", () => this.commands.poll().then(() => config.commandPollMs));
-    this.loops.start("replay", () => (this.queue.size > 0 ? this.replayer.replay() : Promise.resolve()).then(() => config.replayIntervalMs));
-    log.info("gate bridge started", { url: this.http.url, lot_id: config.lotId, gate_id: config.gateId, direction: config.direction });
+    this.loops.start("replay", () =>
+      (this.queue.size > 0 ? this.replayer.replay() : Promise.resolve()).then(() => config.replayIntervalMs),
+    );
+    log.info("gate bridge started", {
+      url: this.http.url,
+      lot_id: config.lotId,
+      gate_id: config.gateId,
+      direction: config.direction,
+    });
   }
 
   async stop(): Promise<void> {
@@ -174,7 +212,11 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     return result;
   }
 
-  private async decide(identifier: NonNullable<ReturnType<typeof classifyIdentifier>>, source: ScanSource, confidence?: number): Promise<Decision> {
+  private async decide(
+    identifier: NonNullable<ReturnType<typeof classifyIdentifier>>,
+    source: ScanSource,
+    confidence?: number,
+  ): Promise<Decision> {
     const { config, log } = this;
     const now = Date.now();
     const kind = config.direction === "entry" ? "check-in" : "check-out";
@@ -191,8 +233,12 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     let decision: Decision;
     try {
       // A mis-paired gate does not ask: every answer would be a refusal of the credential.
-      if (this.server === "misconfigured") throw new ServerError("the server refuses this gate's pairing", null, "misconfigured");
-      const answer = kind === "check-in" ? await this.client.checkIn(body, config.serverTimeoutMs) : await this.client.checkOut(body, config.serverTimeoutMs);
+      if (this.server === "misconfigured")
+        throw new ServerError("the server refuses this gate's pairing", null, "misconfigured");
+      const answer =
+        kind === "check-in"
+          ? await this.client.checkIn(body, config.serverTimeoutMs)
+          : await this.client.checkOut(body, config.serverTimeoutMs);
       this.setServer(true);
       decision = decisionFromServer(answer, { direction: config.direction, eventId: body.event_id, source });
       if (decision.reservation_id) await this.entered.forget(decision.reservation_id);
@@ -202,11 +248,19 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       if (!(err instanceof ServerError && err.permanent)) this.setServer(false, err);
       log.warn("deciding locally", { event_id: body.event_id, error: errorText(err) });
       // Mis-paired, the server's record says which barrier this is; unknown, the configuration does.
-      const direction = this.server === "misconfigured" ? (this.recordedDirection ?? config.direction) : config.direction;
+      const direction =
+        this.server === "misconfigured" ? (this.recordedDirection ?? config.direction) : config.direction;
       const local =
         this.server === "misconfigured" && direction === "entry"
           ? // Never an open door: the cache may be another gate's or lot's idea of who may enter.
-            { action: "deny" as const, reason: "misconfigured" as const, message: GATE_MESSAGES.misconfigured, spot_label: null, level: null, reservation_id: null }
+            {
+              action: "deny" as const,
+              reason: "misconfigured" as const,
+              message: GATE_MESSAGES.misconfigured,
+              spot_label: null,
+              level: null,
+              reservation_id: null,
+            }
           : await decideLocally({
               direction,
               identifier,
@@ -229,8 +283,14 @@ export class Bridge extends EventEmitter<BridgeEvents> {
         // On disk before the barrier moves: an opening the server never hears of is the one thing
         // the queue exists to prevent.
         // Both fsynced at once: the car waits for one disk flush, not two.
-        const remember = local.action === "open_barrier" && local.reservation_id && direction === "entry" ? this.entered.add(local.reservation_id) : null;
-        await Promise.all([this.queue.append({ event_id: body.event_id, kind, body: queued, queued_at: new Date().toISOString() }), remember]);
+        const remember =
+          local.action === "open_barrier" && local.reservation_id && direction === "entry"
+            ? this.entered.add(local.reservation_id)
+            : null;
+        await Promise.all([
+          this.queue.append({ event_id: body.event_id, kind, body: queued, queued_at: new Date().toISOString() }),
+          remember,
+        ]);
       } catch (qerr) {
         log.error("could not queue an offline event", { event_id: body.event_id, error: errorText(qerr) });
       }
@@ -257,18 +317,32 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   private async reportRelayFailure(decision: Decision, kind: "check-in" | "check-out", body: GateRequestBody) {
     try {
       if (decision.offline) {
-        await this.queue.append({ event_id: body.event_id, kind, body: { ...body, barrier: "relay_failed" }, queued_at: new Date().toISOString() });
+        await this.queue.append({
+          event_id: body.event_id,
+          kind,
+          body: { ...body, barrier: "relay_failed" },
+          queued_at: new Date().toISOString(),
+        });
       } else {
         await this.queue.append({
           event_id: decision.event_id,
           kind: "report",
-          body: { event_id: decision.event_id, barrier: "relay_failed", action: "open_barrier", occurred_at: body.occurred_at, identifier: body.identifier },
+          body: {
+            event_id: decision.event_id,
+            barrier: "relay_failed",
+            action: "open_barrier",
+            occurred_at: body.occurred_at,
+            identifier: body.identifier,
+          },
           queued_at: new Date().toISOString(),
         });
       }
       void this.replayer.replay();
     } catch (err) {
-      this.log.error("could not queue the relay failure report", { event_id: decision.event_id, error: errorText(err) });
+      this.log.error("could not queue the relay failure report", {
+        event_id: decision.event_id,
+        error: errorText(err),
+      });
     }
   }
 
@@ -288,7 +362,9 @@ export class Bridge extends EventEmitter<BridgeEvents> {
       pending_charges: null,
       currency: null,
     });
-    return done.barrier === "relay_failed" ? { result: "failed", failure: "The barrier relay did not respond" } : { result: "executed" };
+    return done.barrier === "relay_failed"
+      ? { result: "failed", failure: "The barrier relay did not respond" }
+      : { result: "executed" };
   }
 
   /** Carries a decision out; returns it as it happened (an opening the relay failed is not a welcome). */

@@ -24,12 +24,36 @@ function server(pending: unknown[], idOf: (c: unknown) => string, wrap: (list: u
 describe("operator commands", () => {
   it("opens once per command in the contract's shape and in the server's GateCommand list, even when an ack is lost", async () => {
     for (const [pending, idOf, wrap] of [
-      [[{ id: "c1", type: "open_barrier", reason: "lost ticket", by: "ops" }], (c: unknown) => (c as { id: string }).id, (l: unknown[]) => l],
-      [[{ command_id: "c1", command: "open_barrier", reason: "lost ticket", issued_by: "ops", gate_id: "g", issued_at: "", acked_at: null }], (c: unknown) => (c as { command_id: string }).command_id, (l: unknown[]) => ({ data: l, next_cursor: null })],
+      [
+        [{ id: "c1", type: "open_barrier", reason: "lost ticket", by: "ops" }],
+        (c: unknown) => (c as { id: string }).id,
+        (l: unknown[]) => l,
+      ],
+      [
+        [
+          {
+            command_id: "c1",
+            command: "open_barrier",
+            reason: "lost ticket",
+            issued_by: "ops",
+            gate_id: "g",
+            issued_at: "",
+            acked_at: null,
+          },
+        ],
+        (c: unknown) => (c as { command_id: string }).command_id,
+        (l: unknown[]) => ({ data: l, next_cursor: null }),
+      ],
     ] as const) {
       const { client, acked, failNextAcks } = server([...pending], idOf, wrap);
       const opened: unknown[] = [];
-      const poller = new CommandPoller({ client, timeoutMs: 100, log: silentLogger, onServerReached: () => {}, openBarrier: async (c) => (opened.push(c), { result: "executed" as const }) });
+      const poller = new CommandPoller({
+        client,
+        timeoutMs: 100,
+        log: silentLogger,
+        onServerReached: () => {},
+        openBarrier: async (c) => (opened.push(c), { result: "executed" as const }),
+      });
       failNextAcks(1);
       await poller.poll();
       await poller.poll();

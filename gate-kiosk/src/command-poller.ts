@@ -6,7 +6,12 @@ import type { ServerClient } from "./server-client.js";
 const commandSchema = z.union([
   z.object({ id: z.string(), type: z.string(), reason: z.string().nullish(), by: z.string().nullish() }),
   z
-    .object({ command_id: z.string(), command: z.string(), reason: z.string().nullish(), issued_by: z.string().nullish() })
+    .object({
+      command_id: z.string(),
+      command: z.string(),
+      reason: z.string().nullish(),
+      issued_by: z.string().nullish(),
+    })
     .transform((c) => ({ id: c.command_id, type: c.command, reason: c.reason, by: c.issued_by })),
 ]);
 // A bare array, or a list envelope: the server's {data, next_cursor}, or {commands}.
@@ -62,14 +67,19 @@ export class CommandPoller {
     for (const command of commands) {
       if (command.type !== "open_barrier") {
         // Left unacknowledged: a newer bridge may know what to do with it.
-        if (!this.warnedTypes.has(command.type)) log.warn("unknown operator command", { type: command.type, id: command.id });
+        if (!this.warnedTypes.has(command.type))
+          log.warn("unknown operator command", { type: command.type, id: command.id });
         this.warnedTypes.add(command.type);
         continue;
       }
       let outcome = this.executed.get(command.id);
       if (!outcome) {
         log.info("operator command", { id: command.id, type: command.type, by: command.by, reason: command.reason });
-        outcome = await this.options.openBarrier({ id: command.id, reason: command.reason ?? undefined, by: command.by ?? undefined });
+        outcome = await this.options.openBarrier({
+          id: command.id,
+          reason: command.reason ?? undefined,
+          by: command.by ?? undefined,
+        });
         this.remember(command.id, outcome);
       }
       try {

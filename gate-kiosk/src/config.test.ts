@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../test/support/harness.js";
 import { loadConfig } from "./config.js";
 
-const required = { SERVER_URL: "https://spotkeeper.example/", LOT_ID: "lot-1", GATE_ID: "gate-1", GATE_SECRET: "gk_abc", DIRECTION: "entry" };
+const required = {
+  SERVER_URL: "https://spotkeeper.example/",
+  LOT_ID: "lot-1",
+  GATE_ID: "gate-1",
+  GATE_SECRET: "gk_abc",
+  DIRECTION: "entry",
+};
 
 describe("gate bridge configuration", () => {
   it("reads the environment with documented defaults", () => {
@@ -23,8 +29,20 @@ describe("gate bridge configuration", () => {
 
   it("lets the command line override the environment, and the environment the JSON file", async () => {
     const file = path.join(await tempDir(), "gate.json");
-    await writeFile(file, JSON.stringify({ bridgePort: 7001, serverTimeoutMs: 500, scannerSerial: ["/dev/ttyACM0"], relayOpenHex: "FF 01 01" }));
-    const config = loadConfig(["--config", file, "--bridge-port=7003"], { ...required, BRIDGE_PORT: "7002", SCANNER_EVDEV: "/dev/input/event3, /dev/input/event4" });
+    await writeFile(
+      file,
+      JSON.stringify({
+        bridgePort: 7001,
+        serverTimeoutMs: 500,
+        scannerSerial: ["/dev/ttyACM0"],
+        relayOpenHex: "FF 01 01",
+      }),
+    );
+    const config = loadConfig(["--config", file, "--bridge-port=7003"], {
+      ...required,
+      BRIDGE_PORT: "7002",
+      SCANNER_EVDEV: "/dev/input/event3, /dev/input/event4",
+    });
     expect(config.bridgePort).toBe(7003);
     expect(config.serverTimeoutMs).toBe(500);
     expect(config.scannerSerial).toEqual(["/dev/ttyACM0"]);

@@ -9,13 +9,13 @@ import { z } from "zod";
 const list = z
   .union([z.array(z.string()), z.string()])
   .transform((v) => (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean));
-const bool = z.union([z.boolean(), z.enum(["1", "0", "true", "false", "yes", "no"])]).transform((v) =>
-  typeof v === "boolean" ? v : ["1", "true", "yes"].includes(v),
-);
+const bool = z
+  .union([z.boolean(), z.enum(["1", "0", "true", "false", "yes", "no"])])
+  .transform((v) => (typeof v === "boolean" ? v : ["1", "true", "yes"].includes(v)));
 const ms = (def: number) => z.coerce.number().int().min(1).default(def);
 const hexBytes = z
   .string()
-  .regex(/^(\s*[0-9a-fA-F]{2})*\s*$/, "hex bytes such as \"A0 01 01 A2\"")
+  .regex(/^(\s*[0-9a-fA-F]{2})*\s*$/, 'hex bytes such as "A0 01 01 A2"')
   .transform((s) => Buffer.from(s.replace(/\s+/g, ""), "hex"));
 
 export const configSchema = z.object({
@@ -96,10 +96,14 @@ export function parseConfig(input: Record<string, unknown>): BridgeConfig {
   }
   const config = result.data;
   if (config.cameraListen && !config.lprToken) {
-    throw new ConfigError("Invalid gate-kiosk configuration:\n  lprToken (env LPR_TOKEN, --lpr-token): required with cameraListen (the camera's listener is on a network)");
+    throw new ConfigError(
+      "Invalid gate-kiosk configuration:\n  lprToken (env LPR_TOKEN, --lpr-token): required with cameraListen (the camera's listener is on a network)",
+    );
   }
   if (config.barrier === "serial" && !config.relayPort) {
-    throw new ConfigError("Invalid gate-kiosk configuration:\n  relayPort (env RELAY_PORT, --relay-port): required with barrier=serial");
+    throw new ConfigError(
+      "Invalid gate-kiosk configuration:\n  relayPort (env RELAY_PORT, --relay-port): required with barrier=serial",
+    );
   }
   return config;
 }

@@ -4,7 +4,10 @@ import type { Decision, Direction, ScanSource, ServerDecision } from "./contract
 export type * from "./contract.js";
 
 /** The server's answer as the kiosk shows it. */
-export function decisionFromServer(answer: ServerDecision, context: { direction: Direction; eventId: string; source: ScanSource }): Decision {
+export function decisionFromServer(
+  answer: ServerDecision,
+  context: { direction: Direction; eventId: string; source: ScanSource },
+): Decision {
   return {
     action: answer.action,
     reason: answer.reason ?? null,

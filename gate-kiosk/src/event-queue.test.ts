@@ -8,7 +8,14 @@ import { silentLogger } from "./log.js";
 const event = (n: number): QueuedEvent => ({
   event_id: `00000000-0000-4000-8000-00000000000${n}`,
   kind: "check-in",
-  body: { lot_id: "l", gate_id: "g", identifier: `P${n}`, event_id: `00000000-0000-4000-8000-00000000000${n}`, occurred_at: new Date().toISOString(), offline_decision: "deny" },
+  body: {
+    lot_id: "l",
+    gate_id: "g",
+    identifier: `P${n}`,
+    event_id: `00000000-0000-4000-8000-00000000000${n}`,
+    occurred_at: new Date().toISOString(),
+    offline_decision: "deny",
+  },
   queued_at: new Date().toISOString(),
 });
 
@@ -50,8 +57,17 @@ describe("offline event queue", () => {
     await queue.reject(event(2).event_id, 422, "identifier too long");
     expect(queue.size).toBe(0);
     expect(await readFile(path.join(dir, "events.jsonl"), "utf8")).toBe("");
-    const rejected = (await readFile(path.join(dir, "rejected.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
-    expect(rejected).toEqual([expect.objectContaining({ status: 422, error: "identifier too long", event: expect.objectContaining({ event_id: event(2).event_id }) })]);
+    const rejected = (await readFile(path.join(dir, "rejected.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        status: 422,
+        error: "identifier too long",
+        event: expect.objectContaining({ event_id: event(2).event_id }),
+      }),
+    ]);
     await queue.close();
   });
 });

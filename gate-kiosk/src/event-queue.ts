@@ -53,14 +53,19 @@ export class EventQueue {
         line = JSON.parse(row) as Line;
       } catch {
         // Only the last line can be torn (a crash mid-write); anything else is worth a loud warning.
-        log.warn(i === rows.length - 1 ? "dropping torn last line of the event queue" : "skipping unreadable event queue line", { line: i + 1 });
+        log.warn(
+          i === rows.length - 1 ? "dropping torn last line of the event queue" : "skipping unreadable event queue line",
+          { line: i + 1 },
+        );
         return;
       }
       if (line.op === "add") pending.set(line.event.event_id, line.event);
       else if (line.op === "ack") pending.delete(line.event_id);
     });
     // Start every run from a clean log: only the pending events, no torn tail to append after.
-    const compacted = [...pending.values()].map((event) => JSON.stringify({ op: "add", event } satisfies Line) + "\n").join("");
+    const compacted = [...pending.values()]
+      .map((event) => JSON.stringify({ op: "add", event } satisfies Line) + "\n")
+      .join("");
     await writeFileAtomic(file, compacted);
     const handle = await open(file, "a", 0o600);
     const queue = new EventQueue(file, path.join(dir, "rejected.jsonl"), handle, log);
@@ -135,7 +140,9 @@ export class EventQueue {
       this.lines = 0;
     } else if (this.lines > COMPACT_AFTER_LINES && this.pending.size * 2 < this.lines) {
       await this.handle.close();
-      const text = [...this.pending.values()].map((event) => JSON.stringify({ op: "add", event } satisfies Line) + "\n").join("");
+      const text = [...this.pending.values()]
+        .map((event) => JSON.stringify({ op: "add", event } satisfies Line) + "\n")
+        .join("");
       await writeFileAtomic(this.file, text);
       this.handle = await open(this.file, "a", 0o600);
       this.lines = this.pending.size;

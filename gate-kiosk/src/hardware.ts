@@ -30,6 +30,7 @@ export function createInputs(config: BridgeConfig, log: Logger, loadBinding?: Bi
   const inputs: ScanInput[] = [];
   if (config.scannerStdin) inputs.push(new StdinWedge());
   for (const device of config.scannerEvdev) inputs.push(new EvdevKeyboard(device, log));
-  for (const path of config.scannerSerial) inputs.push(new SerialScanner({ path, baudRate: config.scannerSerialBaud, log, loadBinding }));
+  for (const path of config.scannerSerial)
+    inputs.push(new SerialScanner({ path, baudRate: config.scannerSerialBaud, log, loadBinding }));
   return inputs;
 }

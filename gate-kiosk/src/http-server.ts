@@ -35,7 +35,8 @@ export function isLoopback(address: string | undefined): boolean {
   return address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127.");
 }
 
-const bearer = (req: IncomingMessage, token: string | undefined) => !!token && req.headers.authorization === `Bearer ${token}`;
+const bearer = (req: IncomingMessage, token: string | undefined) =>
+  !!token && req.headers.authorization === `Bearer ${token}`;
 
 export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Promise<HttpServerHandle> {
   const allowed = new Set([new URL(config.serverUrl).origin, ...config.kioskOrigins]);
@@ -44,7 +45,8 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
     !origin || allowed.has("*") || allowed.has(origin) || (req !== undefined && origin === selfOrigin(req));
   const streams = new Set<ServerResponse>();
 
-  const send = (res: ServerResponse, event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const send = (res: ServerResponse, event: string, data: unknown) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const onDecision = (d: Decision) => streams.forEach((res) => send(res, "decision", d));
   const onStatus = (s: BridgeStatus) => streams.forEach((res) => send(res, "status", s));
   bridge.on("decision", onDecision);
@@ -65,7 +67,8 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
   /** The camera's own listener (cameraListen, e.g. on the camera LAN): POST /lpr with its token, nothing else. */
   async function handleCamera(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? "/", "http://bridge").pathname;
-    if (req.method !== "POST" || path !== "/lpr") return json(res, 404, { error: { code: "not_found", message: "only POST /lpr here" } });
+    if (req.method !== "POST" || path !== "/lpr")
+      return json(res, 404, { error: { code: "not_found", message: "only POST /lpr here" } });
     return handle(req, res);
   }
 
@@ -78,18 +81,25 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
     const path = new URL(req.url ?? "/", "http://bridge").pathname;
 
     if (req.method === "OPTIONS") {
-      if (!originAllowed(origin)) return json(res, 403, { error: { code: "origin_not_allowed", message: "origin not allowed" } });
+      if (!originAllowed(origin))
+        return json(res, 403, { error: { code: "origin_not_allowed", message: "origin not allowed" } });
       res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
       res.setHeader("access-control-allow-headers", "content-type, authorization");
       res.setHeader("access-control-max-age", "600");
       // Chrome's Private Network Access: a kiosk page served from the internet talks to this loopback port.
-      if (req.headers["access-control-request-private-network"]) res.setHeader("access-control-allow-private-network", "true");
+      if (req.headers["access-control-request-private-network"])
+        res.setHeader("access-control-allow-private-network", "true");
       res.writeHead(204).end();
       return;
     }
     if (req.method === "GET" && path === "/events") {
-      if (!originAllowed(origin)) return json(res, 403, { error: { code: "origin_not_allowed", message: "origin not allowed" } });
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+      if (!originAllowed(origin))
+        return json(res, 403, { error: { code: "origin_not_allowed", message: "origin not allowed" } });
+      res.writeHead(200, {
+        "content-type": "text/event-stream",
+        "cache-control": "no-store",
+        connection: "keep-alive",
+      });
       res.write("retry: 2000\n\n");
       send(res, "status", bridge.status);
       streams.add(res);
@@ -101,19 +111,32 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
       res.end(kioskPage(bridge.config));
       return;
     }
-    if (req.method === "GET" && path === "/status") return json(res, 200, { ...bridge.status, barrier: bridge.barrier.state });
+    if (req.method === "GET" && path === "/status")
+      return json(res, 200, { ...bridge.status, barrier: bridge.barrier.state });
     if (req.method === "GET" && path === "/health") {
       const status = bridge.status;
-      return json(res, bridge.healthy ? 200 : 503, { ok: bridge.healthy, server: status.server, relay: status.relay, problem: status.problem, queue: status.queue });
+      return json(res, bridge.healthy ? 200 : 503, {
+        ok: bridge.healthy,
+        server: status.server,
+        relay: status.relay,
+        problem: status.problem,
+        queue: status.queue,
+      });
     }
 
     if (req.method === "POST" && (path === "/lpr" || path === "/manual")) {
-      if (!originAllowed(origin, req)) return json(res, 403, { error: { code: "origin_not_allowed", message: "origin not allowed" } });
+      if (!originAllowed(origin, req))
+        return json(res, 403, { error: { code: "origin_not_allowed", message: "origin not allowed" } });
       // Whoever reaches these drives the gate's decisions: the keypad only from this PC's screen (or
       // with the kiosk token), the camera only with its token (or from this PC when none is set).
       const local = isLoopback(req.socket.remoteAddress);
       if (path === "/manual" && !(local || bearer(req, config.kioskToken))) {
-        return json(res, 403, { error: { code: "forbidden", message: "the keypad answers only the kiosk screen on this PC (or the kiosk token)" } });
+        return json(res, 403, {
+          error: {
+            code: "forbidden",
+            message: "the keypad answers only the kiosk screen on this PC (or the kiosk token)",
+          },
+        });
       }
       // JSON only: a cross-site form post (text/plain, no preflight) cannot reach the barrier.
       if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) {
@@ -156,7 +179,11 @@ export async function startHttpServer(bridge: Bridge, config: BridgeConfig): Pro
     const c = camera;
     await new Promise<void>((resolve, reject) => {
       c.once("error", reject);
-      c.listen(Number(config.cameraListen!.slice(at + 1)), config.cameraListen!.slice(0, at).replace(/^\[|\]$/g, ""), () => resolve());
+      c.listen(
+        Number(config.cameraListen!.slice(at + 1)),
+        config.cameraListen!.slice(0, at).replace(/^\[|\]$/g, ""),
+        () => resolve(),
+      );
     });
     cameraUrl = urlOf(c.address() as AddressInfo);
   }

@@ -4,7 +4,10 @@
  * plate the cache lists and a plate a camera reads must compare equal here exactly as they do there.
  */
 export function normalizePlate(raw: string): string {
-  return raw.normalize("NFKC").toUpperCase().replace(/[\s\-–—.·]/g, "");
+  return raw
+    .normalize("NFKC")
+    .toUpperCase()
+    .replace(/[\s\-–—.·]/g, "");
 }
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

@@ -12,7 +12,12 @@ export interface LocalDecision {
   reservation_id: string | null;
 }
 
-const refuse = (action: "deny" | "ask_for_qr", reason: GateReason, message: string, reservationId: string | null = null): LocalDecision => ({
+const refuse = (
+  action: "deny" | "ask_for_qr",
+  reason: GateReason,
+  message: string,
+  reservationId: string | null = null,
+): LocalDecision => ({
   action,
   reason,
   message,
@@ -20,7 +25,8 @@ const refuse = (action: "deny" | "ask_for_qr", reason: GateReason, message: stri
   level: null,
   reservation_id: reservationId,
 });
-const deny = (reason: GateReason, message: string, reservationId: string | null = null) => refuse("deny", reason, message, reservationId);
+const deny = (reason: GateReason, message: string, reservationId: string | null = null) =>
+  refuse("deny", reason, message, reservationId);
 
 const welcome = (spot: string | null | undefined) => (spot ? `Welcome! Your spot is ${spot}.` : "Welcome!");
 const ATTENDANT = GATE_MESSAGES.callAttendant;
@@ -61,11 +67,19 @@ export async function decideLocally(input: {
 }): Promise<LocalDecision> {
   const { identifier, cache } = input;
   if (input.direction === "exit") {
-    return { action: "open_barrier", reason: "offline_exit", message: GATE_MESSAGES.offlineExit, spot_label: null, level: null, reservation_id: null };
+    return {
+      action: "open_barrier",
+      reason: "offline_exit",
+      message: GATE_MESSAGES.offlineExit,
+      spot_label: null,
+      level: null,
+      reservation_id: null,
+    };
   }
   const refusedFor = (rid: string): LocalDecision | null => {
     if (cache.isRevoked(rid)) return deny("cancelled", `This reservation was cancelled. ${ATTENDANT}`, rid);
-    if (cache.isInside(rid) || input.entered.has(rid)) return deny("already_inside", `This vehicle is already inside. ${ATTENDANT}`, rid);
+    if (cache.isInside(rid) || input.entered.has(rid))
+      return deny("already_inside", `This vehicle is already inside. ${ATTENDANT}`, rid);
     return null;
   };
 
@@ -117,6 +131,11 @@ export async function decideLocally(input: {
   if (lookup.status === "too_early") return deny("too_early", "Your reservation has not started yet.");
   if (lookup.status === "expired") return deny("expired", `Your reservation has ended. ${ATTENDANT}`);
   // Unknown here may be a car booked since the cache's last update: its QR pass still proves it.
-  if (cache.jwks) return refuse("ask_for_qr", lookup.status === "not_found" ? "no_reservation" : "plates_unverifiable", GATE_MESSAGES.unknownOffline);
+  if (cache.jwks)
+    return refuse(
+      "ask_for_qr",
+      lookup.status === "not_found" ? "no_reservation" : "plates_unverifiable",
+      GATE_MESSAGES.unknownOffline,
+    );
   return deny("offline_no_cache", `The gate cannot check reservations right now. ${ATTENDANT}`);
 }

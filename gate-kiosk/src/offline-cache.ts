@@ -64,10 +64,16 @@ function merge(base: OfflineCachePayload, delta: OfflineCachePayload): OfflineCa
 }
 
 /** The cache is only worth anything if the server signed it: everything read is verified first. */
-export async function verifyCacheToken(token: string, jwks: JSONWebKeySet, lotId: string, gateId: string): Promise<OfflineCachePayload> {
+export async function verifyCacheToken(
+  token: string,
+  jwks: JSONWebKeySet,
+  lotId: string,
+  gateId: string,
+): Promise<OfflineCachePayload> {
   const { payload } = await compactVerify(token, createLocalJWKSet(jwks), { algorithms: ["EdDSA", "Ed25519"] });
   const parsed = payloadSchema.parse(JSON.parse(new TextDecoder().decode(payload)));
-  if (parsed.lot_id !== lotId) throw new Error(`offline cache is for lot ${parsed.lot_id}, this gate is in lot ${lotId}`);
+  if (parsed.lot_id !== lotId)
+    throw new Error(`offline cache is for lot ${parsed.lot_id}, this gate is in lot ${lotId}`);
   if (parsed.gate_id !== gateId) throw new Error(`offline cache is for gate ${parsed.gate_id}, this gate is ${gateId}`);
   return parsed;
 }
@@ -82,7 +88,14 @@ export class OfflineCache {
   private readonly file: string;
 
   constructor(
-    private readonly options: { dir: string; lotId: string; gateId: string; client: ServerClient; log: Logger; fetchTimeoutMs?: number },
+    private readonly options: {
+      dir: string;
+      lotId: string;
+      gateId: string;
+      client: ServerClient;
+      log: Logger;
+      fetchTimeoutMs?: number;
+    },
   ) {
     this.file = path.join(options.dir, "offline-cache.json");
   }
@@ -93,12 +106,14 @@ export class OfflineCache {
     try {
       stored = JSON.parse(await readFile(this.file, "utf8")) as Stored;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.options.log.warn("offline cache unreadable", { error: errorText(err) });
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT")
+        this.options.log.warn("offline cache unreadable", { error: errorText(err) });
       return;
     }
     try {
       let payload = await verifyCacheToken(stored.token, stored.jwks, this.options.lotId, this.options.gateId);
-      for (const delta of stored.deltas ?? []) payload = merge(payload, await verifyCacheToken(delta, stored.jwks, this.options.lotId, this.options.gateId));
+      for (const delta of stored.deltas ?? [])
+        payload = merge(payload, await verifyCacheToken(delta, stored.jwks, this.options.lotId, this.options.gateId));
       this.use(payload, stored.jwks, stored);
       this.options.log.info("offline cache restored", { plates: payload.plates.length, valid_until: this.validUntil });
     } catch (err) {
@@ -112,11 +127,16 @@ export class OfflineCache {
    */
   async refresh(): Promise<void> {
     const timeout = this.options.fetchTimeoutMs ?? 10_000;
-    const incremental = this.payload?.cursor && this.stored && this.keySet && Date.now() - this.fullAt < FULL_REFRESH_MS;
+    const incremental =
+      this.payload?.cursor && this.stored && this.keySet && Date.now() - this.fullAt < FULL_REFRESH_MS;
     if (incremental) {
       const { token } = await this.options.client.offlineCache(timeout, this.payload!.cursor);
       const delta = await verifyCacheToken(token, this.keySet!, this.options.lotId, this.options.gateId);
-      const stored: Stored = { ...this.stored!, deltas: [...(this.stored!.deltas ?? []), token], fetched_at: new Date().toISOString() };
+      const stored: Stored = {
+        ...this.stored!,
+        deltas: [...(this.stored!.deltas ?? []), token],
+        fetched_at: new Date().toISOString(),
+      };
       // Persist before use: what this run decides on is what a restarted run will find.
       await writeFileAtomic(this.file, JSON.stringify(stored));
       this.use(merge(this.payload!, delta), this.keySet!, stored);

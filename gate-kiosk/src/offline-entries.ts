@@ -27,7 +27,8 @@ export class OfflineEntries {
       const stored = JSON.parse(await readFile(this.file, "utf8")) as Record<string, number>;
       for (const [id, at] of Object.entries(stored)) if (Date.now() - at < REMEMBER_MS) this.entries.set(id, at);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") this.log.warn("offline entries unreadable", { error: String(err) });
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT")
+        this.log.warn("offline entries unreadable", { error: String(err) });
     }
   }
 

@@ -13,7 +13,10 @@ export interface PassClaims {
 
 export type PassCheck =
   | { ok: true; claims: PassClaims }
-  | { ok: false; reason: "no_keys" | "unknown_key" | "bad_signature" | "not_yet_valid" | "expired" | "wrong_lot" | "malformed" };
+  | {
+      ok: false;
+      reason: "no_keys" | "unknown_key" | "bad_signature" | "not_yet_valid" | "expired" | "wrong_lot" | "malformed";
+    };
 
 /**
  * Checks a QR pass without the server: signed by one of the server's pass keys, inside its nbf/exp
@@ -45,7 +48,8 @@ export async function verifyPass(
     return { ok: true, claims: payload as unknown as PassClaims };
   } catch (err) {
     if (err instanceof errors.JWTExpired) return { ok: false, reason: "expired" };
-    if (err instanceof errors.JWTClaimValidationFailed && err.claim === "nbf") return { ok: false, reason: "not_yet_valid" };
+    if (err instanceof errors.JWTClaimValidationFailed && err.claim === "nbf")
+      return { ok: false, reason: "not_yet_valid" };
     if (err instanceof errors.JWKSNoMatchingKey) return { ok: false, reason: "unknown_key" };
     if (err instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: "bad_signature" };
     return { ok: false, reason: "malformed" };

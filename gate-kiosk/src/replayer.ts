@@ -13,7 +13,13 @@ export class Replayer {
   private running: Promise<ReplayOutcome> | null = null;
 
   constructor(
-    private readonly options: { queue: EventQueue; client: ServerClient; timeoutMs: number; log: Logger; onServerReached: (reached: boolean, err?: unknown) => void },
+    private readonly options: {
+      queue: EventQueue;
+      client: ServerClient;
+      timeoutMs: number;
+      log: Logger;
+      onServerReached: (reached: boolean, err?: unknown) => void;
+    },
   ) {}
 
   replay(): Promise<ReplayOutcome> {
@@ -63,18 +69,24 @@ export class Replayer {
         }
         if (err instanceof ServerError && err.permanent) {
           this.options.onServerReached(true);
-          log.error("server refused an offline event; kept in rejected.jsonl", { event_id: event.event_id, error: errorText(err) });
+          log.error("server refused an offline event; kept in rejected.jsonl", {
+            event_id: event.event_id,
+            error: errorText(err),
+          });
           await queue.reject(event.event_id, err.status ?? 0, err.message);
           continue;
         }
         this.options.onServerReached(false, err);
         // A refused credential will not cure itself: say so louder than a network blip.
         const auth = err instanceof ServerError && (err.status === 401 || err.status === 403);
-        log[auth ? "error" : "warn"](auth ? "replay paused: the server refuses this gate's credential" : "replay paused: server unavailable", {
-          event_id: event.event_id,
-          pending: queue.size,
-          error: errorText(err),
-        });
+        log[auth ? "error" : "warn"](
+          auth ? "replay paused: the server refuses this gate's credential" : "replay paused: server unavailable",
+          {
+            event_id: event.event_id,
+            pending: queue.size,
+            error: errorText(err),
+          },
+        );
         return "server_unavailable";
       }
     }

@@ -23,7 +23,12 @@ export class ServerError extends Error {
   }
   /** A 4xx other than auth and rate limits: sending the same request again will not help. */
   get permanent(): boolean {
-    return this.status !== null && this.status >= 400 && this.status < 500 && ![401, 403, 408, 425, 429].includes(this.status);
+    return (
+      this.status !== null &&
+      this.status >= 400 &&
+      this.status < 500 &&
+      ![401, 403, 408, 425, 429].includes(this.status)
+    );
   }
 }
 
@@ -48,12 +53,18 @@ export class ServerClient {
   }
 
   offlineCache(timeoutMs: number, since?: string): Promise<{ token: string }> {
-    return this.request("GET", `/v1/gates/offline-cache${since ? `?since=${encodeURIComponent(since)}` : ""}`, timeoutMs);
+    return this.request(
+      "GET",
+      `/v1/gates/offline-cache${since ? `?since=${encodeURIComponent(since)}` : ""}`,
+      timeoutMs,
+    );
   }
 
   /** The pairing check and heartbeat: the gate's record, refused (409) when lot or direction differ. */
   self(timeoutMs: number, q: GateHealthReport & { lot_id: string; direction: string }): Promise<GateSelf> {
-    const query = new URLSearchParams(Object.entries(q).flatMap(([k, v]): [string, string][] => (v === undefined ? [] : [[k, String(v)]])));
+    const query = new URLSearchParams(
+      Object.entries(q).flatMap(([k, v]): [string, string][] => (v === undefined ? [] : [[k, String(v)]])),
+    );
     return this.request("GET", `/v1/gates/self?${query}`, timeoutMs);
   }
 
@@ -69,7 +80,11 @@ export class ServerClient {
     return this.request("GET", "/v1/gates/commands", timeoutMs);
   }
 
-  ackCommand(id: string, timeoutMs: number, ack: { result: "executed" | "failed"; failure?: string } = { result: "executed" }): Promise<unknown> {
+  ackCommand(
+    id: string,
+    timeoutMs: number,
+    ack: { result: "executed" | "failed"; failure?: string } = { result: "executed" },
+  ): Promise<unknown> {
     return this.request("POST", `/v1/gates/commands/${encodeURIComponent(id)}/ack`, timeoutMs, ack);
   }
 
@@ -90,7 +105,9 @@ export class ServerClient {
       text = await res.text();
     } catch (err) {
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
-      const message = timedOut ? `${method} ${path}: no answer within ${timeoutMs} ms` : `${method} ${path}: unreachable`;
+      const message = timedOut
+        ? `${method} ${path}: no answer within ${timeoutMs} ms`
+        : `${method} ${path}: unreachable`;
       throw new ServerError(message, null, timedOut ? "timeout" : "unreachable", err);
     }
     let data: unknown = null;
@@ -101,8 +118,15 @@ export class ServerClient {
     }
     this.notePayments(res, data);
     if (!res.ok || data === null || typeof data !== "object") {
-      const error = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
-      throw new ServerError(`${method} ${path}: ${res.status} ${error?.message ?? res.statusText}`, res.status, error?.code, undefined, error?.details);
+      const error = (data as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)
+        ?.error;
+      throw new ServerError(
+        `${method} ${path}: ${res.status} ${error?.message ?? res.statusText}`,
+        res.status,
+        error?.code,
+        undefined,
+        error?.details,
+      );
     }
     return data as T;
   }

@@ -7,7 +7,8 @@ import { FakeSpotkeeper } from "./support/fake-spotkeeper.js";
 import { SseClient, eventually, postJson, startBridge, statusWhere, tempDir, testConfig } from "./support/harness.js";
 
 /** One manual entry on the kiosk keypad, as the driver would type it. */
-const enter = (bridge: Bridge, identifier: string) => postJson(`${bridge.url}/manual`, { identifier }).then((r) => r.body);
+const enter = (bridge: Bridge, identifier: string) =>
+  postJson(`${bridge.url}/manual`, { identifier }).then((r) => r.body);
 
 describe("gate bridge when the server is slow or down", () => {
   let fake: FakeSpotkeeper;
@@ -23,7 +24,11 @@ describe("gate bridge when the server is slow or down", () => {
     dir = await tempDir();
     ({ bridge, relay } = await startBridge(testConfig(fake, dir, { serverTimeoutMs: 300 })));
     sse = new SseClient(bridge.url, { origin: fake.url });
-    await statusWhere(bridge, (s) => s.server === "online" && s.cache_valid_until !== null, "the bridge online with its cache");
+    await statusWhere(
+      bridge,
+      (s) => s.server === "online" && s.cache_valid_until !== null,
+      "the bridge online with its cache",
+    );
   });
 
   afterEach(async () => {
@@ -38,7 +43,12 @@ describe("gate bridge when the server is slow or down", () => {
     const decision = await enter(bridge, "AB12CDE");
     const elapsed = performance.now() - started;
 
-    expect(decision).toMatchObject({ action: "open_barrier", spot_label: "B-12", offline: true, reason: "offline_plate" });
+    expect(decision).toMatchObject({
+      action: "open_barrier",
+      spot_label: "B-12",
+      offline: true,
+      reason: "offline_plate",
+    });
     expect(elapsed).toBeLessThan(fake.delayMs);
     expect(relay.openings).toHaveLength(1);
 
@@ -66,7 +76,12 @@ describe("gate bridge when the server is slow or down", () => {
     const denied = await enter(bridge, "NOPE1");
     expect(open).toMatchObject({ action: "open_barrier", offline: true, spot_label: "B-12" });
     // issue 11: the server's reason code, and a car booked since the last cache update is asked for its QR pass.
-    expect(denied).toMatchObject({ action: "ask_for_qr", offline: true, reason: "no_reservation", message: GATE_MESSAGES.unknownOffline });
+    expect(denied).toMatchObject({
+      action: "ask_for_qr",
+      offline: true,
+      reason: "no_reservation",
+      message: GATE_MESSAGES.unknownOffline,
+    });
     expect(relay.openings).toHaveLength(1);
     expect(await offline).toMatchObject({ server: "offline" });
     expect(bridge.status.queue).toBe(2);
@@ -80,7 +95,9 @@ describe("gate bridge when the server is slow or down", () => {
     // An offline ask_for_qr is replayed as ask_for_qr, not as deny.
     expect(recorded.map(([, e]) => e.body.offline_decision)).toEqual(["open_barrier", "ask_for_qr"]);
     // The server learns when the car was actually at the gate, not when the replay happened.
-    recorded.forEach(([, e], i) => expect(Date.parse(String(e.body.occurred_at))).toBeLessThanOrEqual(Date.parse([open, denied][i]!.at)));
+    recorded.forEach(([, e], i) =>
+      expect(Date.parse(String(e.body.occurred_at))).toBeLessThanOrEqual(Date.parse([open, denied][i]!.at)),
+    );
     expect(fake.requests).toHaveLength(2);
   });
 
@@ -92,13 +109,27 @@ describe("gate bridge when the server is slow or down", () => {
     const expired = await fake.issuePass({ rid, nbf: now - 7200, exp: now - 3600 });
     const foreign = await fake.issuePass({ rid, lot: "another-lot" });
     // A pass stays signed-valid for a day after the booking so the exit reads it; entry follows the cache.
-    const ended = fake.addReservation({ plate: "OLD1", valid_from: Date.now() - 4 * 3600_000, valid_until: Date.now() - 3600_000 });
+    const ended = fake.addReservation({
+      plate: "OLD1",
+      valid_from: Date.now() - 4 * 3600_000,
+      valid_until: Date.now() - 3600_000,
+    });
     const afterItsEnd = await fake.issuePass({ rid: ended.reservation_id });
     await bridge.cache.refresh();
     await fake.stop();
 
-    expect(await enter(bridge, valid)).toMatchObject({ action: "open_barrier", offline: true, spot_label: "C-3", reservation_id: rid });
-    expect(await enter(bridge, forged)).toMatchObject({ action: "deny", offline: true, reason: "invalid_pass", message: "This QR pass is not valid. Please call the attendant." });
+    expect(await enter(bridge, valid)).toMatchObject({
+      action: "open_barrier",
+      offline: true,
+      spot_label: "C-3",
+      reservation_id: rid,
+    });
+    expect(await enter(bridge, forged)).toMatchObject({
+      action: "deny",
+      offline: true,
+      reason: "invalid_pass",
+      message: "This QR pass is not valid. Please call the attendant.",
+    });
     expect(await enter(bridge, expired)).toMatchObject({ action: "deny", reason: "pass_expired" });
     expect(await enter(bridge, foreign)).toMatchObject({ action: "deny", reason: "wrong_lot" });
     expect(await enter(bridge, afterItsEnd)).toMatchObject({ action: "deny", reason: "expired" });
@@ -108,7 +139,11 @@ describe("gate bridge when the server is slow or down", () => {
   it("asks for the QR pass offline when the camera is unsure", async () => {
     await fake.stop();
     const read = await postJson(`${bridge.url}/lpr`, { plate: "AB12CDE", confidence: 0.5 });
-    expect(read.body).toMatchObject({ action: "ask_for_qr", offline: true, message: "We could not read your plate clearly. Please show your QR pass." });
+    expect(read.body).toMatchObject({
+      action: "ask_for_qr",
+      offline: true,
+      message: "We could not read your plate clearly. Please show your QR pass.",
+    });
     expect(relay.openings).toHaveLength(0);
   });
 
@@ -118,7 +153,11 @@ describe("gate bridge when the server is slow or down", () => {
     ({ bridge, relay } = await startBridge(testConfig(fake, dir, { serverTimeoutMs: 300 })));
 
     expect(bridge.status).toMatchObject({ server: "offline", cache_valid_until: expect.any(String) });
-    expect(await enter(bridge, "ab 12 cde")).toMatchObject({ action: "open_barrier", offline: true, spot_label: "B-12" });
+    expect(await enter(bridge, "ab 12 cde")).toMatchObject({
+      action: "open_barrier",
+      offline: true,
+      spot_label: "B-12",
+    });
     expect(await enter(bridge, "XY999")).toMatchObject({ action: "ask_for_qr", offline: true });
     expect(relay.openings).toHaveLength(1);
   });
@@ -148,10 +187,18 @@ describe("exit gate", () => {
     await fake.start();
     const gone = fake.url;
     await fake.stop();
-    const { bridge, relay } = await startBridge({ ...testConfig(fake, await tempDir(), { direction: "exit", serverTimeoutMs: 300 }), serverUrl: gone });
+    const { bridge, relay } = await startBridge({
+      ...testConfig(fake, await tempDir(), { direction: "exit", serverTimeoutMs: 300 }),
+      serverUrl: gone,
+    });
     try {
       const decision = await enter(bridge, "UNKNOWN42");
-      expect(decision).toMatchObject({ action: "open_barrier", direction: "exit", offline: true, message: "Goodbye! Any charges will be settled later." });
+      expect(decision).toMatchObject({
+        action: "open_barrier",
+        direction: "exit",
+        offline: true,
+        message: "Goodbye! Any charges will be settled later.",
+      });
       expect(relay.openings).toHaveLength(1);
       expect(bridge.status.queue).toBe(1);
     } finally {
@@ -164,7 +211,12 @@ describe("exit gate", () => {
     await fake.start();
     const { bridge, relay } = await startBridge(testConfig(fake, await tempDir(), { direction: "exit" }));
     try {
-      expect(await enter(bridge, "AB12CDE")).toMatchObject({ action: "open_barrier", offline: false, pending_charges: 0, currency: "EUR" });
+      expect(await enter(bridge, "AB12CDE")).toMatchObject({
+        action: "open_barrier",
+        offline: false,
+        pending_charges: 0,
+        currency: "EUR",
+      });
       await eventually(() => fake.events.size === 1, "the check-out recorded");
       expect([...fake.events.values()][0]!.path).toBe("check-out");
       expect(relay.openings).toHaveLength(1);

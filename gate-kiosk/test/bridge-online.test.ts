@@ -21,7 +21,11 @@ describe("gate bridge with the server answering", () => {
     scanner = new PassThrough();
     ({ bridge, relay } = await startBridge(testConfig(fake, await tempDir()), [new StdinWedge(scanner)]));
     sse = new SseClient(bridge.url, { origin: fake.url });
-    await statusWhere(bridge, (s) => s.server === "online" && s.cache_valid_until !== null, "the bridge online with its cache");
+    await statusWhere(
+      bridge,
+      (s) => s.server === "online" && s.cache_valid_until !== null,
+      "the bridge online with its cache",
+    );
   });
 
   afterEach(async () => {
@@ -35,7 +39,14 @@ describe("gate bridge with the server answering", () => {
     scanner.write("ab-12 cde\n");
     const decision = await shown;
 
-    expect(decision).toMatchObject({ action: "open_barrier", spot_label: "B-12", level: "2", direction: "entry", offline: false, source: "stdin" });
+    expect(decision).toMatchObject({
+      action: "open_barrier",
+      spot_label: "B-12",
+      level: "2",
+      direction: "entry",
+      offline: false,
+      source: "stdin",
+    });
     expect(decision.message).toBe("Welcome! Your spot is B-12 on level 2.");
     expect(relay.openings).toHaveLength(1);
     expect([...fake.events.values()].map((e) => e.body.identifier)).toEqual(["AB12CDE"]);
@@ -46,7 +57,12 @@ describe("gate bridge with the server answering", () => {
     const shown = sse.next<Decision>("decision");
     scanner.write("ZZ999\n");
 
-    expect(await shown).toMatchObject({ action: "deny", reason: "no_reservation", message: "We found no reservation for this plate.", offline: false });
+    expect(await shown).toMatchObject({
+      action: "deny",
+      reason: "no_reservation",
+      message: "We found no reservation for this plate.",
+      offline: false,
+    });
     expect(relay.openings).toHaveLength(0);
   });
 
@@ -62,7 +78,9 @@ describe("gate bridge with the server answering", () => {
   });
 
   it("treats a burst of camera reads of one plate as one car: one event, one opening", async () => {
-    const reads = await Promise.all(Array.from({ length: 5 }, () => postJson(`${bridge.url}/lpr`, { plate: "AB 12 CDE", confidence: 0.95 })));
+    const reads = await Promise.all(
+      Array.from({ length: 5 }, () => postJson(`${bridge.url}/lpr`, { plate: "AB 12 CDE", confidence: 0.95 })),
+    );
 
     expect(new Set(reads.map((r) => r.body.event_id)).size).toBe(1);
     expect(fake.requests).toHaveLength(1);
@@ -76,7 +94,11 @@ describe("gate bridge with the server answering", () => {
     const shown = sse.next<Decision>("decision");
     fake.commands.push({ id: "cmd-1", type: "open_barrier", reason: "lost ticket", by: "operator@example.com" });
 
-    expect(await shown).toMatchObject({ action: "open_barrier", reason: "operator", message: "Opened by the attendant: lost ticket" });
+    expect(await shown).toMatchObject({
+      action: "open_barrier",
+      reason: "operator",
+      message: "Opened by the attendant: lost ticket",
+    });
     await eventually(() => fake.acked.includes("cmd-1"), "the command's ack");
     expect(relay.openings).toEqual([expect.objectContaining({ reason: "operator" })]);
   });
@@ -87,15 +109,26 @@ describe("gate bridge with the server answering", () => {
     expect(ok.headers.get("access-control-allow-origin")).toBe(fake.url);
     expect(ok.body).toMatchObject({ action: "open_barrier", source: "manual" });
 
-    const foreign = await postJson(`${bridge.url}/manual`, { identifier: "ab12cde" }, { origin: "https://evil.example" });
+    const foreign = await postJson(
+      `${bridge.url}/manual`,
+      { identifier: "ab12cde" },
+      { origin: "https://evil.example" },
+    );
     expect(foreign.status).toBe(403);
-    const form = await fetch(`${bridge.url}/manual`, { method: "POST", headers: { "content-type": "text/plain" }, body: "ab12cde" });
+    const form = await fetch(`${bridge.url}/manual`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "ab12cde",
+    });
     expect(form.status).toBe(415);
   });
 
   it("streams the connection state and the payments state the server reports", async () => {
     // The stream opens with the current status, before anything changes.
-    expect(await sse.next<BridgeStatus>("status", () => true, 0)).toMatchObject({ direction: "entry", lot_id: fake.lotId });
+    expect(await sse.next<BridgeStatus>("status", () => true, 0)).toMatchObject({
+      direction: "entry",
+      lot_id: fake.lotId,
+    });
 
     fake.payments = "down";
     const down = sse.next<BridgeStatus>("status", (s) => s.payments === "down");

@@ -59,30 +59,47 @@ describe("mis-pairing is an error state, never offline, never an open entry", ()
     const dir = await tempDir();
     // First paired properly, so a signed cache is on disk.
     const first = await startBridge(testConfig(fake, dir));
-    await statusWhere(first.bridge, (s) => s.server === "online" && s.cache_valid_until !== null, "online with a cache");
+    await statusWhere(
+      first.bridge,
+      (s) => s.server === "online" && s.cache_valid_until !== null,
+      "online with a cache",
+    );
     await first.bridge.stop();
 
     const { bridge, relay } = await bridgeFor(testConfig(fake, dir, { gateSecret: "gk_someoneelsessecret" }));
     expect(bridge.status).toMatchObject({ server: "misconfigured", problem: expect.stringContaining("401") });
     expect(await health(bridge)).toMatchObject({ status: 503, body: { ok: false, server: "misconfigured" } });
-    expect(await enter(bridge, "AB12CDE")).toMatchObject({ action: "deny", reason: "misconfigured", message: GATE_MESSAGES.misconfigured });
+    expect(await enter(bridge, "AB12CDE")).toMatchObject({
+      action: "deny",
+      reason: "misconfigured",
+      message: GATE_MESSAGES.misconfigured,
+    });
     expect((relay as SimulatedRelay).openings).toHaveLength(0);
   });
 
   it("another lot's id: misconfigured, and it stays so (no flapping) while calls keep failing", async () => {
     const fake = await fakeServer();
-    const { bridge } = await bridgeFor(testConfig(fake, await tempDir(), { lotId: "00000000-0000-4000-8000-000000000000" }));
+    const { bridge } = await bridgeFor(
+      testConfig(fake, await tempDir(), { lotId: "00000000-0000-4000-8000-000000000000" }),
+    );
     expect(bridge.status.server).toBe("misconfigured");
     const seen = new Set<string>();
     bridge.on("status", (s) => seen.add(s.server));
-    await eventually(() => fake.selfChecks.length >= 2 && fake.cacheRequests.length >= 1, "more pairing checks and cache calls", 15_000);
+    await eventually(
+      () => fake.selfChecks.length >= 2 && fake.cacheRequests.length >= 1,
+      "more pairing checks and cache calls",
+      15_000,
+    );
     expect([...seen].filter((s) => s !== "misconfigured")).toEqual([]);
   });
 
   it("an entry gate configured as an exit does not open for anyone; a real exit configured as entry still lets cars out", async () => {
     const entryGate = await fakeServer({ direction: "entry" });
     const wrongExit = await bridgeFor(testConfig(entryGate, await tempDir(), { direction: "exit" }));
-    expect(wrongExit.bridge.status).toMatchObject({ server: "misconfigured", problem: expect.stringContaining("entry") });
+    expect(wrongExit.bridge.status).toMatchObject({
+      server: "misconfigured",
+      problem: expect.stringContaining("entry"),
+    });
     expect(await enter(wrongExit.bridge, "ANYONE1")).toMatchObject({ action: "deny", reason: "misconfigured" });
     expect((wrongExit.relay as SimulatedRelay).openings).toHaveLength(0);
 
@@ -102,12 +119,21 @@ describe("a relay failure", () => {
     await statusWhere(bridge, (s) => s.server === "online", "online");
 
     const decision = await enter(bridge, "AB12CDE");
-    expect(decision).toMatchObject({ action: "deny", reason: "relay_failed", barrier: "relay_failed", message: GATE_MESSAGES.relayFailed });
+    expect(decision).toMatchObject({
+      action: "deny",
+      reason: "relay_failed",
+      barrier: "relay_failed",
+      message: GATE_MESSAGES.relayFailed,
+    });
     expect(bridge.status.relay).toBe("failed");
     expect(await health(bridge)).toMatchObject({ status: 503, body: { relay: "failed" } });
     await eventually(() => fake.reports.find((r) => r.event_id === decision.event_id), "the relay failure reported");
     expect(fake.reports[0]).toMatchObject({ barrier: "relay_failed", action: "open_barrier", identifier: "AB12CDE" });
-    await eventually(() => fake.selfChecks.some((q) => q.relay === "failed"), "the relay state in the heartbeat", 15_000);
+    await eventually(
+      () => fake.selfChecks.some((q) => q.relay === "failed"),
+      "the relay state in the heartbeat",
+      15_000,
+    );
 
     // An operator's remote open fails too, and the acknowledgement says so.
     fake.commands.push({ id: "cmd-1", type: "open_barrier", reason: "stuck" });
@@ -156,7 +182,13 @@ describe("offline passes respect revocation and anti-passback", () => {
     const { bridge } = await bridgeFor(testConfig(fake, await tempDir(), { cacheRefreshMs: 100 }));
     await statusWhere(bridge, (s) => s.server === "online" && s.cache_valid_until !== null, "online with a cache");
     fake.addReservation({ plate: "NEW1" });
-    await eventually(() => fake.cacheRequests.some((since) => since !== null) && fake.cacheRequests.at(-1) !== null && fake.cacheRequests.length >= 3, "delta updates");
+    await eventually(
+      () =>
+        fake.cacheRequests.some((since) => since !== null) &&
+        fake.cacheRequests.at(-1) !== null &&
+        fake.cacheRequests.length >= 3,
+      "delta updates",
+    );
     await fake.stop();
     expect(await enter(bridge, "NEW1")).toMatchObject({ action: "open_barrier", offline: true });
   });
@@ -164,19 +196,36 @@ describe("offline passes respect revocation and anti-passback", () => {
 
 describe("local endpoints", () => {
   it("the keypad answers only this PC's screen or the kiosk token; the camera only its token", async () => {
-    expect([isLoopback("127.0.0.1"), isLoopback("::1"), isLoopback("::ffff:127.0.0.1"), isLoopback("192.0.2.2"), isLoopback(undefined)]).toEqual([true, true, true, false, false]);
+    expect([
+      isLoopback("127.0.0.1"),
+      isLoopback("::1"),
+      isLoopback("::ffff:127.0.0.1"),
+      isLoopback("192.0.2.2"),
+      isLoopback(undefined),
+    ]).toEqual([true, true, true, false, false]);
     const fake = await fakeServer();
-    const { bridge } = await bridgeFor(testConfig(fake, await tempDir(), { bridgeHost: "0.0.0.0", kioskToken: "kiosk-secret", lprToken: "camera-secret" }));
+    const { bridge } = await bridgeFor(
+      testConfig(fake, await tempDir(), {
+        bridgeHost: "0.0.0.0",
+        kioskToken: "kiosk-secret",
+        lprToken: "camera-secret",
+      }),
+    );
     const port = new URL(bridge.url).port;
     const lan = Object.values((await import("node:os")).networkInterfaces())
       .flat()
       .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
     expect(lan, "a non-loopback address on this machine").toBeDefined();
-    const fromLan = (path: string, body: unknown, headers: Record<string, string> = {}) => postJson(`http://${lan}:${port}${path}`, body, headers);
+    const fromLan = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      postJson(`http://${lan}:${port}${path}`, body, headers);
 
     expect((await fromLan("/manual", { identifier: "ANY1" })).status).toBe(403);
-    expect((await fromLan("/manual", { identifier: "ANY1" }, { authorization: "Bearer camera-secret" })).status).toBe(403);
-    expect((await fromLan("/manual", { identifier: "ANY1" }, { authorization: "Bearer kiosk-secret" })).status).toBe(200);
+    expect((await fromLan("/manual", { identifier: "ANY1" }, { authorization: "Bearer camera-secret" })).status).toBe(
+      403,
+    );
+    expect((await fromLan("/manual", { identifier: "ANY1" }, { authorization: "Bearer kiosk-secret" })).status).toBe(
+      200,
+    );
     expect((await postJson(`http://127.0.0.1:${port}/manual`, { identifier: "ANY2" })).status).toBe(200);
     expect((await fromLan("/lpr", { plate: "ANY3" })).status).toBe(401);
     expect((await postJson(`http://127.0.0.1:${port}/lpr`, { plate: "ANY3" })).status).toBe(401);
@@ -185,13 +234,17 @@ describe("local endpoints", () => {
 
   it("listens on loopback by default, and on the camera's own address only for /lpr", async () => {
     const fake = await fakeServer();
-    const { bridge } = await bridgeFor(testConfig(fake, await tempDir(), { lprToken: "camera-secret", cameraListen: "127.0.0.1:0" }));
+    const { bridge } = await bridgeFor(
+      testConfig(fake, await tempDir(), { lprToken: "camera-secret", cameraListen: "127.0.0.1:0" }),
+    );
     expect(new URL(bridge.url).hostname).toBe("127.0.0.1");
     expect(parseConfig(testConfig(fake, "/tmp/x")).bridgeHost).toBe("127.0.0.1");
     const camera = bridge.cameraUrl!;
     expect((await postJson(`${camera}/manual`, { identifier: "ANY1" })).status).toBe(404);
     expect((await postJson(`${camera}/lpr`, { plate: "ANY1" })).status).toBe(401);
-    expect((await postJson(`${camera}/lpr`, { plate: "ANY1" }, { authorization: "Bearer camera-secret" })).status).toBe(200);
+    expect((await postJson(`${camera}/lpr`, { plate: "ANY1" }, { authorization: "Bearer camera-secret" })).status).toBe(
+      200,
+    );
     expect(() => parseConfig(testConfig(fake, "/tmp/x", { cameraListen: "0.0.0.0:7071" }))).toThrow(/lprToken/);
   });
 
@@ -214,7 +267,10 @@ describe("timings through a proxy that refuses, stalls and slows", () => {
     const proxy = new TcpProxy({ host: "127.0.0.1", port: Number(new URL(fake.url).port) });
     await proxy.start();
     cleanups.push(() => proxy.stop());
-    const { bridge } = await bridgeFor({ ...testConfig(fake, await tempDir(), { serverTimeoutMs: 300, dedupeWindowMs: 1 }), serverUrl: proxy.url });
+    const { bridge } = await bridgeFor({
+      ...testConfig(fake, await tempDir(), { serverTimeoutMs: 300, dedupeWindowMs: 1 }),
+      serverUrl: proxy.url,
+    });
     await statusWhere(bridge, (s) => s.server === "online" && s.cache_valid_until !== null, "online with a cache");
 
     const timed = async (plate: string) => {
@@ -229,7 +285,9 @@ describe("timings through a proxy that refuses, stalls and slows", () => {
       // A car per mode: a car let in offline is inside, and opens no second time.
       const { ms, d } = await timed(mode.toUpperCase() + "1");
       expect(d).toMatchObject({ action: "open_barrier", offline: true });
-      figures[`offline decision, server ${mode === "refuse" ? "refusing" : mode === "stall" ? "stalled" : "slow"} (ms)`] = Math.round(ms);
+      figures[
+        `offline decision, server ${mode === "refuse" ? "refusing" : mode === "stall" ? "stalled" : "slow"} (ms)`
+      ] = Math.round(ms);
       await new Promise((r) => setTimeout(r, 5));
     }
     proxy.mode = "pass";

@@ -35,7 +35,9 @@ export const noShowFunction = inngest.createFunction(
     for (let round = 1; deadline && round <= MAX_ROUNDS; round++) {
       const suffix = round === 1 ? "" : `-${round}`;
       await step.sleepUntil(`wait-for-grace-end${suffix}`, new Date(deadline));
-      const check = await step.run(`mark-no-show${suffix}`, async () => markNoShowIfDue(await getDb(), id, new Date(), "inngest"));
+      const check = await step.run(`mark-no-show${suffix}`, async () =>
+        markNoShowIfDue(await getDb(), id, new Date(), "inngest"),
+      );
       if (check.outcome === "not_due") {
         deadline = check.deadline;
         continue;

@@ -27,7 +27,9 @@ export const paymentHoldExpiryFunction = inngest.createFunction(
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       const suffix = round === 1 ? "" : `-${round}`;
       await step.sleepUntil(`wait-for-hold-end${suffix}`, new Date(deadline));
-      const check = await step.run(`expire-hold-if-unpaid${suffix}`, async () => expireHoldIfDue(await getDb(), id, new Date(), "inngest"));
+      const check = await step.run(`expire-hold-if-unpaid${suffix}`, async () =>
+        expireHoldIfDue(await getDb(), id, new Date(), "inngest"),
+      );
       if (check.outcome !== "not_due") return check;
       deadline = check.deadline;
     }

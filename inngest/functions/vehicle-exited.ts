@@ -8,6 +8,8 @@ import { vehicleExited } from "../events";
  * refunded, an overstay charged, and the spot is free for new bookings from this commit on.
  * Settlement is idempotent (the ledger's keys), so a retried step or a replayed event moves no money.
  */
-export const vehicleExitedFunction = inngest.createFunction({ id: "vehicle-exited", triggers: [vehicleExited] }, async ({ event, step }) =>
-  step.run("check-out-and-settle", async () => recordVehicleExit(await getDb(), event.data, "inngest")),
+export const vehicleExitedFunction = inngest.createFunction(
+  { id: "vehicle-exited", triggers: [vehicleExited] },
+  async ({ event, step }) =>
+    step.run("check-out-and-settle", async () => recordVehicleExit(await getDb(), event.data, "inngest")),
 );

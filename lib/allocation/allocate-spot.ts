@@ -1,6 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { bookFirstFreeSpot, holdCapLock, spotLabels, type BookingAttempt, type BookingRow } from "@/db/queries/allocation";
+import {
+  bookFirstFreeSpot,
+  holdCapLock,
+  spotLabels,
+  type BookingAttempt,
+  type BookingRow,
+} from "@/db/queries/allocation";
 import type { ReservationWithSpot } from "@/db/queries/reservations";
 import type { VehicleType } from "@/db/schema";
 import { certainlyFull, noteBooked } from "@/lib/availability";
@@ -52,7 +58,8 @@ const windowKey = (r: BookingRow) => `${r.lotId}:${r.vehicleType}:${r.startTime.
 function windowState(key: string) {
   let w = windows.get(key);
   if (!w) {
-    if (windows.size > 10_000) for (const [k, v] of windows) if (v.inFlight === 0 && v.until < Date.now()) windows.delete(k);
+    if (windows.size > 10_000)
+      for (const [k, v] of windows) if (v.inFlight === 0 && v.until < Date.now()) windows.delete(k);
     windows.set(key, (w = { label: "", until: 0, inFlight: 0 }));
   }
   return w;
@@ -105,11 +112,18 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
     };
     const cap = { ...holdLimits(), now: new Date() };
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const attempt = await attemptBooking(db, req, { from, before, limit: CANDIDATES_PER_ROUND, lotVersion: req.lotVersion, cap });
+      const attempt = await attemptBooking(db, req, {
+        from,
+        before,
+        limit: CANDIDATES_PER_ROUND,
+        lotVersion: req.lotVersion,
+        cap,
+      });
       if (attempt.kind === "lot_changed") return attempt;
       if (attempt.kind === "hold_limit") throw holdLimitError(attempt.total, attempt.inLot);
       if (attempt.kind === "booked") {
-        if (lowestFirst && !before) Object.assign(hint, { label: attempt.reservation.spotLabel, until: Date.now() + HINT_TTL_MS });
+        if (lowestFirst && !before)
+          Object.assign(hint, { label: attempt.reservation.spotLabel, until: Date.now() + HINT_TTL_MS });
         return finish(db, attempt.reservation, req);
       }
       // Another booker committed the spot we picked after our snapshot: look elsewhere.
@@ -130,7 +144,14 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
         before = false;
         continue;
       }
-      const waited = await attemptBooking(db, req, { from, before, limit: 1, spotId: attempt.candidates[0]!, lotVersion: req.lotVersion, cap });
+      const waited = await attemptBooking(db, req, {
+        from,
+        before,
+        limit: 1,
+        spotId: attempt.candidates[0]!,
+        lotVersion: req.lotVersion,
+        cap,
+      });
       if (waited.kind === "lot_changed") return waited;
       if (waited.kind === "hold_limit") throw holdLimitError(waited.total, waited.inLot);
       if (waited.kind === "booked") return finish(db, waited.reservation, req);
@@ -148,7 +169,11 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
  * `spotId` (every candidate was locked by another booker) it first queues on that spot's lock,
  * then books the spot if it is still free.
  */
-async function attemptBooking(db: Db, req: AllocateRequest, q: Parameters<typeof bookFirstFreeSpot>[2]): Promise<BookingAttempt> {
+async function attemptBooking(
+  db: Db,
+  req: AllocateRequest,
+  q: Parameters<typeof bookFirstFreeSpot>[2],
+): Promise<BookingAttempt> {
   return db.transaction(async (tx) => {
     await tx.execute(holdCapLock(req.userId));
     if (q.spotId) await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(q.spotId)})`);
@@ -159,7 +184,12 @@ async function attemptBooking(db: Db, req: AllocateRequest, q: Parameters<typeof
 async function finish(db: Db, reservation: ReservationWithSpot, req: AllocateRequest): Promise<Allocation> {
   const { id } = reservation;
   // Independent keys: sent together, one round trip's wait.
-  await Promise.all([noteBooked(req.lotId, req.vehicleType, { id, start: req.startTime, end: req.endTime }), noteKnownPlate(req.licensePlate)]);
-  await runEffects(db, [{ kind: "created", reservationId: id, at: new Date(), holdExpiresAt: reservation.holdExpiresAt }]);
+  await Promise.all([
+    noteBooked(req.lotId, req.vehicleType, { id, start: req.startTime, end: req.endTime }),
+    noteKnownPlate(req.licensePlate),
+  ]);
+  await runEffects(db, [
+    { kind: "created", reservationId: id, at: new Date(), holdExpiresAt: reservation.holdExpiresAt },
+  ]);
   return { kind: "booked", reservation };
 }

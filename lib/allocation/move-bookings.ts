@@ -1,7 +1,13 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { findReservation, freeSpotCandidates, spotIsFree } from "@/db/queries/reservations";
-import { overstayConflicts, recordSpotMove, resolveLeftOverstayFlags, resolveOutOfServiceFlags, spotsHeldByOverstayers } from "@/db/queries/spot-moves";
+import {
+  overstayConflicts,
+  recordSpotMove,
+  resolveLeftOverstayFlags,
+  resolveOutOfServiceFlags,
+  spotsHeldByOverstayers,
+} from "@/db/queries/spot-moves";
 import { reservations, spots } from "@/db/schema";
 import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
@@ -29,7 +35,13 @@ export type MoveOutcome = {
  * only skips that target. Moves are 'edited' lifecycle changes: the gate pass keys and workflows
  * re-read the booking after the commit, so the gate knows the new spot.
  */
-export async function setSpotInService(db: Db, lotId: string, spotId: string, inService: boolean, now = new Date()): Promise<MoveOutcome> {
+export async function setSpotInService(
+  db: Db,
+  lotId: string,
+  spotId: string,
+  inService: boolean,
+  now = new Date(),
+): Promise<MoveOutcome> {
   const outcome: MoveOutcome = { moved: [], flagged: [] };
   const spot = await lifecycleTransaction(db, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(spotId)})`);
@@ -46,17 +58,39 @@ export async function setSpotInService(db: Db, lotId: string, spotId: string, in
     }
 
     const onSpot = await tx
-      .select({ id: reservations.id, status: reservations.status, start: reservations.startTime, end: reservations.endTime })
+      .select({
+        id: reservations.id,
+        status: reservations.status,
+        start: reservations.startTime,
+        end: reservations.endTime,
+      })
       .from(reservations)
-      .where(and(eq(reservations.spotId, spotId), inArray(reservations.status, [...MOVABLE, "checked_in"]), gt(reservations.endTime, now)))
+      .where(
+        and(
+          eq(reservations.spotId, spotId),
+          inArray(reservations.status, [...MOVABLE, "checked_in"]),
+          gt(reservations.endTime, now),
+        ),
+      )
       .orderBy(asc(reservations.startTime));
     for (const r of onSpot) {
       if (r.status === "checked_in") {
         outcome.flagged.push({ reservationId: r.id, reason: "car_parked" });
         continue;
       }
-      const to = await moveOne(tx, { lotId, vehicleType: spot.vehicleType, reservationId: r.id, start: r.start, end: r.end });
-      await recordSpotMove(tx, { reservationId: r.id, fromSpotId: spotId, toSpotId: to?.id ?? null, reason: "out_of_service" });
+      const to = await moveOne(tx, {
+        lotId,
+        vehicleType: spot.vehicleType,
+        reservationId: r.id,
+        start: r.start,
+        end: r.end,
+      });
+      await recordSpotMove(tx, {
+        reservationId: r.id,
+        fromSpotId: spotId,
+        toSpotId: to?.id ?? null,
+        reason: "out_of_service",
+      });
       if (to) {
         outcome.moved.push({ reservationId: r.id, from: spot.label, to: to.label });
         recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
@@ -92,9 +126,19 @@ export async function moveBookingsOffOverstayedSpots(db: Db, now = new Date()): 
       const r = await findReservation(tx, c.reservationId, { forUpdate: true });
       const avoid = await spotsHeldByOverstayers(tx, c.lotId, now);
       // Moved, parked, cancelled, or the overstaying car left since the finder ran: nothing to do.
-      if (!r || r.spotId !== c.spotId || !(MOVABLE as readonly string[]).includes(r.status) || !avoid.has(c.spotId)) return null;
-      const to = await moveOne(tx, { lotId: c.lotId, vehicleType: r.vehicleType, reservationId: r.id, start: r.startTime, end: r.endTime }, avoid);
-      await recordSpotMove(tx, { reservationId: r.id, fromSpotId: c.spotId, toSpotId: to?.id ?? null, reason: "overstay" });
+      if (!r || r.spotId !== c.spotId || !(MOVABLE as readonly string[]).includes(r.status) || !avoid.has(c.spotId))
+        return null;
+      const to = await moveOne(
+        tx,
+        { lotId: c.lotId, vehicleType: r.vehicleType, reservationId: r.id, start: r.startTime, end: r.endTime },
+        avoid,
+      );
+      await recordSpotMove(tx, {
+        reservationId: r.id,
+        fromSpotId: c.spotId,
+        toSpotId: to?.id ?? null,
+        reason: "overstay",
+      });
       if (to) recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
       return { reservationId: r.id, from: r.spotLabel, to: to?.label ?? null };
     });
@@ -108,10 +152,22 @@ export async function moveBookingsOffOverstayedSpots(db: Db, now = new Date()): 
 
 async function moveOne(
   tx: DbOrTx,
-  b: { lotId: string; vehicleType: (typeof spots.$inferSelect)["vehicleType"]; reservationId: string; start: Date; end: Date },
+  b: {
+    lotId: string;
+    vehicleType: (typeof spots.$inferSelect)["vehicleType"];
+    reservationId: string;
+    start: Date;
+    end: Date;
+  },
   avoid: Set<string> = new Set(),
 ) {
-  const candidates = await freeSpotCandidates(tx, { lotId: b.lotId, vehicleType: b.vehicleType, start: b.start, end: b.end, limit: 10 + avoid.size });
+  const candidates = await freeSpotCandidates(tx, {
+    lotId: b.lotId,
+    vehicleType: b.vehicleType,
+    start: b.start,
+    end: b.end,
+    limit: 10 + avoid.size,
+  });
   for (const c of candidates) {
     if (avoid.has(c.id)) continue;
     await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(c.id)})`);

@@ -21,16 +21,27 @@ export const GateReadInput = z
   .object({
     lot_id: Uuid,
     gate_id: Uuid,
-    identifier: z.string().trim().min(1).max(4096).describe("A licence plate as read, or the QR pass token (compact JWS)"),
+    identifier: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4096)
+      .describe("A licence plate as read, or the QR pass token (compact JWS)"),
     confidence: z.number().min(0).max(1).optional().describe("The camera's confidence in a plate read, 0–1"),
-    event_id: Uuid.optional().describe("The bridge's id for this read; a second call with the same id returns the first answer"),
+    event_id: Uuid.optional().describe(
+      "The bridge's id for this read; a second call with the same id returns the first answer",
+    ),
     occurred_at: Instant.optional().describe("When the car was at the barrier (offline replays)"),
     offline_decision: z
       .enum(["open_barrier", "deny", "ask_for_qr"])
       .optional()
       .describe("What the bridge did on its own while offline; with event_id and occurred_at this call is a replay"),
-    barrier: BarrierOutcome.optional().describe("On a replay: what the barrier did (opened unless the relay failed, for an opening)"),
-    received_at: Instant.optional().describe("On a replay: when the bridge received and decided the read, on the bridge's clock (occurred_at is not later)"),
+    barrier: BarrierOutcome.optional().describe(
+      "On a replay: what the barrier did (opened unless the relay failed, for an opening)",
+    ),
+    received_at: Instant.optional().describe(
+      "On a replay: when the bridge received and decided the read, on the bridge's clock (occurred_at is not later)",
+    ),
     sent_at: Instant.optional().describe(
       "On a replay: when the bridge sent this request, on the bridge's clock; the server's arrival time minus this is the bridge clock's offset, applied to occurred_at and received_at",
     ),
@@ -47,7 +58,13 @@ export const BarrierReportInput = z
     barrier: BarrierOutcome,
     action: z.enum(["open_barrier", "deny", "ask_for_qr"]).describe("What the bridge carried out"),
     occurred_at: Instant.optional(),
-    identifier: z.string().trim().min(1).max(4096).optional().describe("The read, so the car's next read is decided afresh"),
+    identifier: z
+      .string()
+      .trim()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe("The read, so the car's next read is decided afresh"),
   })
   .meta({ id: "BarrierReport" });
 
@@ -64,15 +81,25 @@ export const GateSelfQuery = z.object({
   queue: z.coerce.number().int().min(0).max(10_000_000).optional(),
   cache_age_s: z.coerce.number().int().min(0).max(100_000_000).optional(),
   relay: z.enum(["ok", "failed"]).optional(),
-  direction: GateDirection.optional().describe("The direction the bridge is configured for: a mismatch is refused (409)"),
+  direction: GateDirection.optional().describe(
+    "The direction the bridge is configured for: a mismatch is refused (409)",
+  ),
   lot_id: Uuid.optional(),
 });
 
-export const OfflineCacheQuery = z.object({ since: Instant.optional().describe("A cache's `cursor`: answer only what changed after it") });
+export const OfflineCacheQuery = z.object({
+  since: Instant.optional().describe("A cache's `cursor`: answer only what changed after it"),
+});
 
 export const OpenGateInput = z.object({ reason: z.string().trim().min(1).max(200) }).meta({ id: "OpenGateInput" });
 
-export const GATE_COLLECTIONS = ["nothing_due", "collected", "pending", "collected_offline", "unable_to_collect"] as const;
+export const GATE_COLLECTIONS = [
+  "nothing_due",
+  "collected",
+  "pending",
+  "collected_offline",
+  "unable_to_collect",
+] as const;
 export const GateEventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   collection: z.enum(GATE_COLLECTIONS).optional(),
@@ -125,7 +152,10 @@ export const CheckInOut = z
     message: z.string().describe("Short text for the kiosk screen"),
     event_id: Uuid.describe("The recorded event; a duplicate read or a replay returns the first one's"),
     offline: z.boolean().optional().describe("Present (true) on the answer to an offline replay"),
-    flag: z.string().optional().describe("barrier_disagreed or relay_failed: the barrier did not do what the first answer said"),
+    flag: z
+      .string()
+      .optional()
+      .describe("barrier_disagreed or relay_failed: the barrier did not do what the first answer said"),
   })
   .meta({ id: "CheckInResult" });
 
@@ -145,11 +175,17 @@ export const CheckOutOut = z
   .meta({ id: "CheckOutResult" });
 
 export const OfflineCacheOut = z
-  .object({ token: z.string().describe("Compact JWS (EdDSA, typ spotkeeper-gate-cache+jwt); verify with GET /v1/gates/keys") })
+  .object({
+    token: z.string().describe("Compact JWS (EdDSA, typ spotkeeper-gate-cache+jwt); verify with GET /v1/gates/keys"),
+  })
   .meta({ id: "OfflineCache" });
 
 export const JwksOut = z
-  .object({ keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() })) })
+  .object({
+    keys: z.array(
+      z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() }),
+    ),
+  })
   .meta({ id: "Jwks" });
 
 export const PassOut = z
@@ -196,10 +232,18 @@ export const GateEventOut = z
     collection: z.enum(GATE_COLLECTIONS).nullable(),
     actor: z.string().nullable().describe("The operator who opened the barrier by hand"),
     barrier: z.enum(BARRIER_OUTCOMES).nullable().describe("What the barrier did, as the gate reported it"),
-    flag: z.string().nullable().describe("barrier_disagreed, relay_failed or clock_adjusted: for an operator to look at"),
+    flag: z
+      .string()
+      .nullable()
+      .describe("barrier_disagreed, relay_failed or clock_adjusted: for an operator to look at"),
   })
   .meta({ id: "GateEvent" });
 
 export const CommandAckOut = z
-  .object({ command_id: Uuid, acked_at: Instant, result: z.enum(["executed", "failed"]).nullable(), failure: z.string().nullable() })
+  .object({
+    command_id: Uuid,
+    acked_at: Instant,
+    result: z.enum(["executed", "failed"]).nullable(),
+    failure: z.string().nullable(),
+  })
   .meta({ id: "GateCommandAck" });

@@ -90,12 +90,18 @@ function operation(route: RouteDeclaration) {
     description: [route.description, whoMayCall(route)].filter(Boolean).join("\n\n"),
     security: route.auth === "public" ? SECURITY.public : gate ? SECURITY.gate : SECURITY.person,
     parameters: [...parameters(route.params, "path"), ...parameters(route.query, "query")],
-    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } } } : {}),
+    ...(route.body
+      ? {
+          requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body, "input") } } },
+        }
+      : {}),
     responses: {
       [String(response.status ?? 200)]: {
         description: response.description,
         ...(gate ? { headers: { "x-spotkeeper-payments": { $ref: "#/components/headers/PaymentsStatus" } } } : {}),
-        ...(response.status === 204 ? {} : { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }),
+        ...(response.status === 204
+          ? {}
+          : { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }),
       },
       ...errorResponses(impliedErrors(route)),
     },
@@ -105,8 +111,11 @@ function operation(route: RouteDeclaration) {
 /** Schemas a response uses are documented as the server sends them (defaults applied, transforms done). */
 function componentSchemas(routes: RouteDeclaration[], paths: Json) {
   const registry = (io: "input" | "output") =>
-    (z.toJSONSchema(z.globalRegistry, { io, unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Json> })
-      .schemas;
+    (
+      z.toJSONSchema(z.globalRegistry, { io, unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` }) as {
+        schemas: Record<string, Json>;
+      }
+    ).schemas;
   const inputs = registry("input");
   const outputs = registry("output");
   const outputIds = new Set(routes.map((r) => z.globalRegistry.get(r.response.schema)?.id).filter(Boolean));
@@ -148,14 +157,24 @@ export function buildOpenApiDocument(routes: RouteDeclaration[]) {
       schemas: componentSchemas(routes, paths),
       headers: {
         PaymentsStatus: {
-          description: "Whether payments can be collected right now (`down` while the processor is not answering): the kiosk's payments band",
+          description:
+            "Whether payments can be collected right now (`down` while the processor is not answering): the kiosk's payments band",
           schema: { type: "string", enum: ["up", "down"] },
         },
       },
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", description: "Personal API token" },
-        sessionCookie: { type: "apiKey", in: "cookie", name: "next-auth.session-token", description: "The site's next-auth session" },
-        gateSecret: { type: "http", scheme: "bearer", description: "A gate's own secret (`gk_…`), from POST /v1/lots/{id}/gates" },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "next-auth.session-token",
+          description: "The site's next-auth session",
+        },
+        gateSecret: {
+          type: "http",
+          scheme: "bearer",
+          description: "A gate's own secret (`gk_…`), from POST /v1/lots/{id}/gates",
+        },
       },
     },
   };

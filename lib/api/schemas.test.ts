@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { AddSpotsInput, CreateLotInput, CreateReservationInput, Currency, LicensePlate, ListQuery, TimeZone, UpdateLotInput } from "./schemas";
+import {
+  AddSpotsInput,
+  CreateLotInput,
+  CreateReservationInput,
+  Currency,
+  LicensePlate,
+  ListQuery,
+  TimeZone,
+  UpdateLotInput,
+} from "./schemas";
 
 const lotId = "7d05fb10-c837-41c8-bf32-944cf6cd4add";
 const booking = {
@@ -15,13 +24,15 @@ describe("LicensePlate", () => {
   });
 
   it("rejects plates that are too short, too long or contain symbols", () => {
-    for (const p of ["a", "-", "ABCDEFGHIJKLM", "AB#12", "AB/12"]) expect(LicensePlate.safeParse(p).success).toBe(false);
+    for (const p of ["a", "-", "ABCDEFGHIJKLM", "AB#12", "AB/12"])
+      expect(LicensePlate.safeParse(p).success).toBe(false);
   });
 });
 
 describe("TimeZone", () => {
   it("accepts IANA zone names", () => {
-    for (const tz of ["Europe/Amsterdam", "America/Los_Angeles", "Asia/Tokyo", "UTC"]) expect(TimeZone.safeParse(tz).success).toBe(true);
+    for (const tz of ["Europe/Amsterdam", "America/Los_Angeles", "Asia/Tokyo", "UTC"])
+      expect(TimeZone.safeParse(tz).success).toBe(true);
   });
 
   it("rejects unknown zones with a message saying so", () => {
@@ -60,7 +71,12 @@ describe("CreateReservationInput", () => {
   });
 
   it("rejects an unknown vehicle type, a non-uuid lot and a missing field, naming the path", () => {
-    const r = CreateReservationInput.safeParse({ ...booking, vehicle_type: "truck", lot_id: "lot-1", end_time: undefined });
+    const r = CreateReservationInput.safeParse({
+      ...booking,
+      vehicle_type: "truck",
+      lot_id: "lot-1",
+      end_time: undefined,
+    });
     expect(r.success).toBe(false);
     expect(r.error!.issues.map((i) => i.path.join(".")).sort()).toEqual(["end_time", "lot_id", "vehicle_type"]);
   });
@@ -85,7 +101,10 @@ describe("lot inputs", () => {
   });
 
   it("takes spots either as counts per type or as an explicit list", () => {
-    expect(AddSpotsInput.parse({ counts: { ev: 2 } })).toEqual({ counts: { compact: 0, large: 0, ev: 2, handicapped: 0 }, level: "G" });
+    expect(AddSpotsInput.parse({ counts: { ev: 2 } })).toEqual({
+      counts: { compact: 0, large: 0, ev: 2, handicapped: 0 },
+      level: "G",
+    });
     const list = AddSpotsInput.parse({ spots: [{ label: " A1 ", vehicle_type: "large" }] });
     expect(list).toEqual({ spots: [{ label: "A1", vehicle_type: "large", level: "G", x: 0, y: 0, active: true }] });
     expect(AddSpotsInput.safeParse({ spots: [] }).success).toBe(false);

@@ -46,7 +46,12 @@ export const Instant = z.iso
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** One line of text a person typed: trimmed, no control characters, min..max characters. */
 export const SingleLine = (min: number, max: number) =>
-  z.string().trim().min(min).max(max).refine((v) => !CONTROL.test(v), { message: "must not contain control characters" });
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .refine((v) => !CONTROL.test(v), { message: "must not contain control characters" });
 
 export const LicensePlate = z
   .string()
@@ -135,14 +140,31 @@ const LotFields = {
   address: SingleLine(1, 300),
   time_zone: TimeZone,
   currency: Currency,
-  grace_minutes: z.number().int().min(0).max(24 * 60),
+  grace_minutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60),
   no_show_penalty: RateMinor,
-  cancel_full_refund_minutes_before: z.number().int().min(0).max(30 * 24 * 60),
+  cancel_full_refund_minutes_before: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 60),
   cancel_late_refund_percent: z.number().int().min(0).max(100),
-  max_reservation_minutes: z.number().int().min(15).max(366 * 24 * 60),
+  max_reservation_minutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(366 * 24 * 60),
   hold_minutes: z.number().int().min(1).max(120),
   overstay_tolerance_minutes: z.number().int().min(0).max(240),
-  gate_entry_margin_minutes: z.number().int().min(0).max(24 * 60).describe("Gates let a car in this long before its start"),
+  gate_entry_margin_minutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .describe("Gates let a car in this long before its start"),
   lpr_confidence_threshold: z.number().min(0).max(1).describe("Plate reads below this confidence ask for the QR pass"),
   allow_reentry: z.boolean().describe("Let a car that is checked in enter again (anti-passback off)"),
   rate_plan: RatePlan,
@@ -183,7 +205,9 @@ export const PaymentInput = z
   .object({
     reservation_id: Uuid,
     amount: z.number().int().min(0).describe("Must equal the reservation's quoted amount, in minor units"),
-    payment_method_id: SingleLine(3, 255).describe("A Stripe PaymentMethod id (pm_…); in the keyless demo also a test card number"),
+    payment_method_id: SingleLine(3, 255).describe(
+      "A Stripe PaymentMethod id (pm_…); in the keyless demo also a test card number",
+    ),
   })
   .meta({ id: "PaymentInput" });
 
@@ -311,7 +335,10 @@ export const LedgerEntryOut = z
     description: z.string().nullable(),
     failure_code: z.string().nullable(),
     attempts: z.number().int().describe("Calls to the processor so far"),
-    last_error: z.string().nullable().describe("Why the last attempt failed; with needs_attention, what an operator must look at"),
+    last_error: z
+      .string()
+      .nullable()
+      .describe("Why the last attempt failed; with needs_attention, what an operator must look at"),
     next_attempt_at: Instant.nullable().describe("When the sweeper tries again, for a pending movement that failed"),
     stripe_payment_intent_id: z.string().nullable(),
     stripe_refund_id: z.string().nullable(),
@@ -339,9 +366,15 @@ export const LotLedgerOut = z
         refund: z.number().int(),
         penalty: z.number().int(),
         adjustment: z.number().int(),
-        net: z.number().int().describe("What the lot received in the period: charges, penalties and adjustments minus refunds"),
+        net: z
+          .number()
+          .int()
+          .describe("What the lot received in the period: charges, penalties and adjustments minus refunds"),
         pending: z.number().int().describe("Movements not yet settled, not counted above"),
-        needs_attention: z.number().int().describe("Movements the processor refused or kept failing: an operator must look at them"),
+        needs_attention: z
+          .number()
+          .int()
+          .describe("Movements the processor refused or kept failing: an operator must look at them"),
       })
       .describe("Succeeded movements by kind, in minor units"),
     data: z.array(LedgerEntryOut),

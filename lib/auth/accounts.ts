@@ -14,13 +14,18 @@ type Who = { id: string; email: string; scopes?: string[] };
 /** A new driver account. Drivers are customers of every organisation; running lots starts with creating one. */
 export async function signUp(db: Db, input: z.output<typeof SignUpInput>) {
   const email = input.email.trim().toLowerCase();
-  if (email.endsWith(DEMO_EMAIL_DOMAIN)) throw new ApiError("validation_failed", "Choose another e-mail address", [{ path: "email", message: "is reserved" }]);
+  if (email.endsWith(DEMO_EMAIL_DOMAIN))
+    throw new ApiError("validation_failed", "Choose another e-mail address", [
+      { path: "email", message: "is reserved" },
+    ]);
   const passwordHash = await hashPassword(input.password);
   try {
     return await insertDriver(db, { email, name: input.name, passwordHash });
   } catch (err) {
     if (pgCode(err) === PG.uniqueViolation) {
-      throw new ApiError("conflict", "An account with this e-mail already exists: sign in instead", [{ path: "email", message: "already has an account" }]);
+      throw new ApiError("conflict", "An account with this e-mail already exists: sign in instead", [
+        { path: "email", message: "already has an account" },
+      ]);
     }
     throw err;
   }
@@ -35,7 +40,9 @@ export async function signOutEverywhere(db: Db, caller: Who) {
 export async function changePassword(db: Db, caller: Who, input: z.output<typeof ChangePasswordInput>) {
   const user = await findUserByEmail(db, caller.email);
   if (!user || !(await verifyPassword(input.current_password, user.passwordHash))) {
-    throw new ApiError("validation_failed", "The current password is not right", [{ path: "current_password", message: "is not right" }]);
+    throw new ApiError("validation_failed", "The current password is not right", [
+      { path: "current_password", message: "is not right" },
+    ]);
   }
   await bumpSessionVersion(db, caller.id, await hashPassword(input.new_password));
 }
@@ -55,7 +62,8 @@ export function tokenOut(t: TokenRow) {
 export async function createPersonalToken(db: Db, caller: Who, input: z.output<typeof CreateTokenInput>) {
   const scopes = [...new Set(input.scopes)];
   const wider = caller.scopes ? scopes.filter((s) => !caller.scopes!.includes(s)) : [];
-  if (wider.length) throw new ApiError("forbidden", `This token cannot create a token with the ${wider.join(", ")} scope`);
+  if (wider.length)
+    throw new ApiError("forbidden", `This token cannot create a token with the ${wider.join(", ")} scope`);
   const token = generateToken("sk");
   const row = await insertToken(db, { userId: caller.id, name: input.name, token, scopes });
   return { ...tokenOut({ ...row, revokedAt: null, lastUsedAt: null }), token };

@@ -15,7 +15,12 @@ export function refusedDemoEmail(email: string): boolean {
 export function refusedDemoToken(token: string): boolean {
   if (demoMode()) return false;
   const e = env();
-  return token === e.DEMO_DRIVER_TOKEN || token === e.DEMO_OPERATOR_TOKEN || token === "demo-driver-token" || token === "demo-operator-token";
+  return (
+    token === e.DEMO_DRIVER_TOKEN ||
+    token === e.DEMO_OPERATOR_TOKEN ||
+    token === "demo-driver-token" ||
+    token === "demo-operator-token"
+  );
 }
 
 export function refusedDemoGateSecret(secret: string): boolean {

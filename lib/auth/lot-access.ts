@@ -20,12 +20,15 @@ export type OperatorRole = OrganisationRole;
 
 export const ROLE_RANK: Record<OrganisationRole, number> = { attendant: 1, manager: 2, owner: 3 };
 
-export const hasRole = (role: OrganisationRole | null | undefined, min: OrganisationRole) => !!role && ROLE_RANK[role] >= ROLE_RANK[min];
+export const hasRole = (role: OrganisationRole | null | undefined, min: OrganisationRole) =>
+  !!role && ROLE_RANK[role] >= ROLE_RANK[min];
 
 type Who = { id: string };
 
 function tooLow(min: OrganisationRole): ApiError {
-  return new ApiError("forbidden", `This needs the ${min} role (or higher) in the lot's organisation`, { required_role: min });
+  return new ApiError("forbidden", `This needs the ${min} role (or higher) in the lot's organisation`, {
+    required_role: min,
+  });
 }
 
 export async function authorizeLot(db: DbOrTx, caller: Who, lotId: string, minRole: OrganisationRole) {
@@ -43,10 +46,16 @@ export async function authorizeGate(db: DbOrTx, caller: Who, gateId: string, min
   return { gate, lot: row.lot, role: row.role };
 }
 
-export async function authorizeOrganisation(db: DbOrTx, caller: Who, organisationId: string, minRole: OrganisationRole) {
+export async function authorizeOrganisation(
+  db: DbOrTx,
+  caller: Who,
+  organisationId: string,
+  minRole: OrganisationRole,
+) {
   const role = await membershipRole(db, caller.id, organisationId);
   if (!role) throw new ApiError("not_found", "Organisation not found");
-  if (!hasRole(role, minRole)) throw new ApiError("forbidden", `This needs the ${minRole} role in this organisation`, { required_role: minRole });
+  if (!hasRole(role, minRole))
+    throw new ApiError("forbidden", `This needs the ${minRole} role in this organisation`, { required_role: minRole });
   return role;
 }
 

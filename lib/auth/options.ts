@@ -42,7 +42,8 @@ export const authOptions: NextAuthOptions = {
         if (!parsed.success) return null;
         const ip = clientIp(new Request("http://local/", { headers: (req?.headers ?? {}) as Record<string, string> }));
         const result = await signInWithPassword(await getDb(), parsed.data.email, parsed.data.password, ip);
-        if (!result.ok && result.retryAfter) throw new Error(`Too many sign-in attempts: try again in ${Math.ceil(result.retryAfter / 60)} min`);
+        if (!result.ok && result.retryAfter)
+          throw new Error(`Too many sign-in attempts: try again in ${Math.ceil(result.retryAfter / 60)} min`);
         return result.ok ? result.user : null;
       },
     }),

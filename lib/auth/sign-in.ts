@@ -12,14 +12,21 @@ import { verifyPassword } from "./secrets";
 // depends only on the key length, which tests/sign-in-enumeration.test.ts checks against hashPassword.
 export const DUMMY_PASSWORD_HASH = "scrypt$CEPcRmQD01OfSp7Ey3zVEA$zMwt0f4IlorSJJHOMv9haWo9PWcZlQtv133AQpQSvrI";
 
-export type SignInResult = { ok: true; user: { id: string; email: string; name: string; role: string; sessionVersion: number } } | { ok: false; retryAfter?: number };
+export type SignInResult =
+  | { ok: true; user: { id: string; email: string; name: string; role: string; sessionVersion: number } }
+  | { ok: false; retryAfter?: number };
 
 /**
  * Email + password, limited per account and per client address. Only failures count, so a driver
  * who signs in often is never locked out; once either limit is reached every attempt is refused
  * without checking the password (the same work for known and unknown addresses).
  */
-export async function signInWithPassword(db: Db, email: string, password: string, ip: string | null): Promise<SignInResult> {
+export async function signInWithPassword(
+  db: Db,
+  email: string,
+  password: string,
+  ip: string | null,
+): Promise<SignInResult> {
   const account = email.trim().toLowerCase();
   const checks: Parameters<typeof enforceLimits>[0] = [
     ["sign_in_account", account],
@@ -35,7 +42,17 @@ export async function signInWithPassword(db: Db, email: string, password: string
   const usable = user && !refusedDemoEmail(user.email) ? user : null;
   const hash = usable?.passwordHash ?? null;
   const valid = await verifyPassword(password, hash ?? DUMMY_PASSWORD_HASH);
-  if (usable && hash && valid) return { ok: true, user: { id: usable.id, email: usable.email, name: usable.name, role: usable.role, sessionVersion: usable.sessionVersion } };
+  if (usable && hash && valid)
+    return {
+      ok: true,
+      user: {
+        id: usable.id,
+        email: usable.email,
+        name: usable.name,
+        role: usable.role,
+        sessionVersion: usable.sessionVersion,
+      },
+    };
   await enforceLimits(checks).catch((err) => {
     if (!(err instanceof RateLimitedError)) throw err;
   });

@@ -60,5 +60,4 @@ describe("touchedHours", () => {
       expect(coveredHours(s, e).every((h) => touched.has(h))).toBe(true);
     }
   });
-
 });

@@ -27,5 +27,14 @@ function cachedTotals(db: DbOrTx, lotId: string) {
  */
 export async function freeSpots(db: DbOrTx, lotId: string, start: Date, end: Date): Promise<FreeSpotCount[]> {
   const totals = await cachedTotals(db, lotId);
-  return freeFrom(totals, await busySpotCounts(db, lotId, start, end, totals.flatMap((t) => t.inactive)));
+  return freeFrom(
+    totals,
+    await busySpotCounts(
+      db,
+      lotId,
+      start,
+      end,
+      totals.flatMap((t) => t.inactive),
+    ),
+  );
 }

@@ -10,7 +10,6 @@ import type { AvailabilityStore, Booking } from "./store";
 import { LOCKS } from "@/db/locks";
 import { afterCommit } from "@/lib/lifecycle/effects";
 
-
 const g = globalThis as unknown as { __spotkeeperAvailability?: AvailabilityStore };
 
 export function availabilityStore(): AvailabilityStore {
@@ -55,7 +54,12 @@ export function rebuildAvailability(db: Db, lotId: string, type: VehicleType): P
     p = db
       .transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(${lockKey(lotId, type)})`);
-        await availabilityStore().replace(lotId, type, await activeSpotCount(tx, lotId, type), await bookedWindows(tx, lotId, type));
+        await availabilityStore().replace(
+          lotId,
+          type,
+          await activeSpotCount(tx, lotId, type),
+          await bookedWindows(tx, lotId, type),
+        );
       })
       .catch((err) => console.warn("[spotkeeper] availability rebuild failed:", (err as Error).message))
       .finally(() => inflightRebuilds.delete(key));

@@ -13,7 +13,11 @@ export function reservationIcs(e: {
   url: string;
   now?: Date;
 }): string {
-  const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const stamp = (d: Date) =>
+    d
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
   // Commas, semicolons and backslashes are separators in iCalendar text; newlines are written as \n.
   const text = (s: string) => s.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, "\\n");
   const lines = [
@@ -58,7 +62,16 @@ function fold(line: string) {
 
 /** A booking as its calendar event: the same text for the download and the confirmation e-mail's attachment. */
 export function bookingIcs(
-  r: { id: string; startTime: Date; endTime: Date; lotName: string; lotAddress: string; spotLabel: string; spotLevel: string; licensePlate: string | null },
+  r: {
+    id: string;
+    startTime: Date;
+    endTime: Date;
+    lotName: string;
+    lotAddress: string;
+    spotLabel: string;
+    spotLevel: string;
+    licensePlate: string | null;
+  },
   url: string,
 ): string {
   return reservationIcs({

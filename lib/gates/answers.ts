@@ -9,11 +9,22 @@ export type GateRead = z.output<typeof GateReadInput>;
 export type CheckInAnswer = z.output<typeof CheckInOut>;
 export type CheckOutAnswer = z.output<typeof CheckOutOut>;
 
-const spotOf = (p: GatePass) => ({ reservation_id: p.reservation_id, spot_id: p.spot_id, spot_label: p.spot_label, level: p.level });
+const spotOf = (p: GatePass) => ({
+  reservation_id: p.reservation_id,
+  spot_id: p.spot_id,
+  spot_label: p.spot_label,
+  level: p.level,
+});
 
 export function entryAnswer(v: EntryVerdict, lot: Pick<Lot, "timeZone">, eventId: string): CheckInAnswer {
   if (v.action === "open_barrier") {
-    return { action: v.action, ...spotOf(v.pass), ...(v.reason ? { reason: v.reason } : {}), message: welcomeMessage(v.pass.spot_label, v.pass.level, v.reason === "reentry"), event_id: eventId };
+    return {
+      action: v.action,
+      ...spotOf(v.pass),
+      ...(v.reason ? { reason: v.reason } : {}),
+      message: welcomeMessage(v.pass.spot_label, v.pass.level, v.reason === "reentry"),
+      event_id: eventId,
+    };
   }
   const opensAt = v.action === "deny" ? v.opensAt : undefined;
   return {
@@ -25,7 +36,13 @@ export function entryAnswer(v: EntryVerdict, lot: Pick<Lot, "timeZone">, eventId
   };
 }
 
-export function exitAnswer(pass: GatePass | null, pendingCharges: number, lot: Pick<Lot, "currency">, reason: GateReason | undefined, eventId: string): CheckOutAnswer {
+export function exitAnswer(
+  pass: GatePass | null,
+  pendingCharges: number,
+  lot: Pick<Lot, "currency">,
+  reason: GateReason | undefined,
+  eventId: string,
+): CheckOutAnswer {
   const currency = pass?.currency ?? lot.currency;
   return {
     action: "open_barrier",

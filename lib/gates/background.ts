@@ -39,7 +39,9 @@ export function holdGateTasks() {
 export function afterAnswer(what: string, task: () => Promise<void>) {
   if (held) return;
   let start!: () => void;
-  const p: Promise<void> = new Promise<void>((resolve) => (start = resolve)).then(() => withRetries(what, task)).finally(() => inflight.delete(p));
+  const p: Promise<void> = new Promise<void>((resolve) => (start = resolve))
+    .then(() => withRetries(what, task))
+    .finally(() => inflight.delete(p));
   inflight.add(p);
   try {
     after(() => {

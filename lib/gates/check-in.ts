@@ -14,7 +14,13 @@ import { replayEntry } from "./replay";
  * durable log of the read, in one script — and no PostgreSQL query (dedupe.ts: answerRead). The
  * gate event, the check-in and the workflow event are recorded after the answer, in batches.
  */
-export async function checkInAtGate(db: Db, ctx: GateContext, input: GateRead, startedAt: number, limit?: LimitTicket): Promise<CheckInAnswer> {
+export async function checkInAtGate(
+  db: Db,
+  ctx: GateContext,
+  input: GateRead,
+  startedAt: number,
+  limit?: LimitTicket,
+): Promise<CheckInAnswer> {
   assertOwnGate(ctx, input);
   assertDirection(ctx, "entry");
   if (input.offline_decision) {
@@ -24,10 +30,16 @@ export async function checkInAtGate(db: Db, ctx: GateContext, input: GateRead, s
 
   const identity = await identify(input.identifier);
   if (identity.kind === "bad" && identity.reason === "not_configured") {
-    throw new ApiError("not_configured", "QR passes are not set up on this server: set QR_SIGNING_KEY to an Ed25519 private key");
+    throw new ApiError(
+      "not_configured",
+      "QR passes are not set up on this server: set QR_SIGNING_KEY to an Ed25519 private key",
+    );
   }
   const lowConfidence = lowConfidenceOf(ctx, identity, input.confidence);
-  const named = identity.kind !== "bad" && !lowConfidence && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? identity : null;
+  const named =
+    identity.kind !== "bad" && !lowConfidence && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id)
+      ? identity
+      : null;
   const read = liveRead("entry", ctx, input);
   // A doubtful read of a plate must not hide a clear read of it a second later: separate keys.
   const recent = identityKey(identity) + (lowConfidence ? ":doubtful" : "");

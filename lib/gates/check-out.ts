@@ -13,7 +13,13 @@ import { replayExit } from "./replay";
  * the overstay checkOut will charge, computed from the same inputs (read-log.ts: exitDecision),
  * and settled after the answer. The read path is check-in's (dedupe.ts: answerRead).
  */
-export async function checkOutAtGate(db: Db, ctx: GateContext, input: GateRead, startedAt: number, limit?: LimitTicket): Promise<CheckOutAnswer> {
+export async function checkOutAtGate(
+  db: Db,
+  ctx: GateContext,
+  input: GateRead,
+  startedAt: number,
+  limit?: LimitTicket,
+): Promise<CheckOutAnswer> {
   assertOwnGate(ctx, input);
   assertDirection(ctx, "exit");
   if (input.offline_decision) {
@@ -22,7 +28,17 @@ export async function checkOutAtGate(db: Db, ctx: GateContext, input: GateRead, 
   }
 
   const identity = await identify(input.identifier);
-  const named = identity.kind !== "bad" && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? identity : null;
+  const named =
+    identity.kind !== "bad" && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? identity : null;
   const read = liveRead("exit", ctx, input);
-  return answerRead<CheckOutAnswer>(db, ctx, read, Boolean(input.event_id), named, identityKey(identity), startedAt, limit);
+  return answerRead<CheckOutAnswer>(
+    db,
+    ctx,
+    read,
+    Boolean(input.event_id),
+    named,
+    identityKey(identity),
+    startedAt,
+    limit,
+  );
 }

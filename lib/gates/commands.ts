@@ -68,10 +68,20 @@ export function parseAck(text: string) {
 }
 
 /** POST /v1/gates/commands/{id}/ack: executed or failed; acknowledging twice keeps the first. */
-export async function ackCommand(db: Db, ctx: GateContext, commandId: string, ack: { result: "executed" | "failed"; failure?: string }) {
+export async function ackCommand(
+  db: Db,
+  ctx: GateContext,
+  commandId: string,
+  ack: { result: "executed" | "failed"; failure?: string },
+) {
   const row = await ackGateCommandResult(db, ctx.gate.id, commandId, ack.result, ack.failure ?? null);
   if (!row) throw new ApiError("not_found", "Command not found");
-  return { command_id: row.id, acked_at: row.ackedAt!.toISOString(), result: row.result as "executed" | "failed" | null, failure: row.failure };
+  return {
+    command_id: row.id,
+    acked_at: row.ackedAt!.toISOString(),
+    result: row.result as "executed" | "failed" | null,
+    failure: row.failure,
+  };
 }
 
 /** GET /v1/gates/{gateId}/commands/{commandId}: an operator follows up on an "open". */

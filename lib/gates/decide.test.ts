@@ -39,7 +39,10 @@ describe("the entry window", () => {
   });
 
   it("says when a car that is too early may come in", () => {
-    expect(decideEntry([pass("1", "10:00", "12:00")], lot, at("09:00"))).toMatchObject({ reason: "too_early", opensAt: at("09:45") });
+    expect(decideEntry([pass("1", "10:00", "12:00")], lot, at("09:00"))).toMatchObject({
+      reason: "too_early",
+      opensAt: at("09:45"),
+    });
   });
 });
 
@@ -47,11 +50,18 @@ describe("a plate with several bookings", () => {
   const today = [pass("1", "08:00", "09:00"), pass("2", "14:00", "16:00"), pass("3", "11:00", "12:00")];
 
   it("opens for the booking whose window holds now", () => {
-    expect(decideEntry(today, lot, at("10:50"))).toMatchObject({ action: "open_barrier", pass: { reservation_id: "3" } });
+    expect(decideEntry(today, lot, at("10:50"))).toMatchObject({
+      action: "open_barrier",
+      pass: { reservation_id: "3" },
+    });
   });
 
   it("names the next booking when between two", () => {
-    expect(decideEntry(today, lot, at("12:30"))).toMatchObject({ action: "deny", reason: "too_early", pass: { reservation_id: "2" } });
+    expect(decideEntry(today, lot, at("12:30"))).toMatchObject({
+      action: "deny",
+      reason: "too_early",
+      pass: { reservation_id: "2" },
+    });
   });
 
   it("names the last booking when all have passed", () => {

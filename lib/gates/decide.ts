@@ -22,7 +22,10 @@ const ms = (iso: string) => Date.parse(iso);
  * When a car may enter for a reservation: from the lot's margin before the start until start + the
  * grace shown at booking (the lot's current grace only for a booking made before it was kept).
  */
-export function entryWindow(pass: Pick<GatePass, "start" | "policy">, lot: Pick<Lot, "gateEntryMarginMinutes" | "graceMinutes">) {
+export function entryWindow(
+  pass: Pick<GatePass, "start" | "policy">,
+  lot: Pick<Lot, "gateEntryMarginMinutes" | "graceMinutes">,
+) {
   const start = ms(pass.start);
   const grace = pass.policy?.grace_minutes ?? lot.graceMinutes;
   return { from: new Date(start - lot.gateEntryMarginMinutes * 60_000), until: new Date(start + grace * 60_000) };
@@ -34,7 +37,11 @@ export function entryWindow(pass: Pick<GatePass, "start" | "policy">, lot: Pick<
  * booked end). Otherwise the reservation whose entry window holds `now` opens; if none does, the
  * next one says "too early" (with its opening time) and a past one "expired".
  */
-export function decideEntry(passes: GatePass[], lot: Pick<Lot, "gateEntryMarginMinutes" | "graceMinutes" | "allowReentry">, now: Date): EntryVerdict {
+export function decideEntry(
+  passes: GatePass[],
+  lot: Pick<Lot, "gateEntryMarginMinutes" | "graceMinutes" | "allowReentry">,
+  now: Date,
+): EntryVerdict {
   const t = now.getTime();
   const inside = passes.find((p) => p.status === "checked_in");
   if (inside) {
@@ -67,7 +74,9 @@ export function entryVerdict(
   now: Date,
 ): EntryVerdict {
   if (identity.kind === "bad") {
-    return identity.reason === "unreadable" ? { action: "ask_for_qr", reason: "unreadable" } : { action: "deny", reason: "invalid_pass" };
+    return identity.reason === "unreadable"
+      ? { action: "ask_for_qr", reason: "unreadable" }
+      : { action: "deny", reason: "invalid_pass" };
   }
   if (lowConfidence) return { action: "ask_for_qr", reason: "low_confidence" };
   if (identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) return { action: "deny", reason: "wrong_lot" };
@@ -83,7 +92,9 @@ export function exitPass(passes: GatePass[], now: Date): GatePass | null {
   const t = now.getTime();
   const inside = passes.find((p) => p.status === "checked_in");
   if (inside) return inside;
-  const around = passes.filter((p) => p.status === "confirmed" && ms(p.start) - 24 * 3600_000 <= t && t <= ms(p.end) + PASS_AFTER_END_MS);
+  const around = passes.filter(
+    (p) => p.status === "confirmed" && ms(p.start) - 24 * 3600_000 <= t && t <= ms(p.end) + PASS_AFTER_END_MS,
+  );
   return around.sort((a, b) => Math.abs(ms(a.start) - t) - Math.abs(ms(b.start) - t))[0] ?? null;
 }
 

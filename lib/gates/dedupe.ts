@@ -59,7 +59,11 @@ export async function answerRead<A>(
   const keys: ReadKeys = {
     event: bridgeEventId ? gateKeys.event(read.event_id) : null,
     recent: gateKeys.recent(ctx.gate.id, recentIdentity),
-    pass: named ? (named.kind === "plate" ? gateKeys.plate(ctx.lot.id, named.plate) : gateKeys.reservation(named.claims.rid)) : null,
+    pass: named
+      ? named.kind === "plate"
+        ? gateKeys.plate(ctx.lot.id, named.plate)
+        : gateKeys.reservation(named.claims.rid)
+      : null,
     lotLoaded: gateKeys.lotLoaded(ctx.lot.id),
     knownPlates: gateKeys.knownPlates(),
     knownComplete: gateKeys.knownComplete(),
@@ -97,7 +101,8 @@ export async function answerRead<A>(
       kv = local;
       outcome = await local.read(keys, json(), { plate, found: JSON.stringify(found), ...ttl });
     }
-    if (outcome.kind === "miss" || outcome.kind === "limited") throw new Error("the gate store answered a miss for a read with its passes");
+    if (outcome.kind === "miss" || outcome.kind === "limited")
+      throw new Error("the gate store answered a miss for a read with its passes");
   }
   const record = JSON.parse(outcome.record) as GateRecord;
   const decided = (await decideRecord(ctx, record)) as Decided<A>;

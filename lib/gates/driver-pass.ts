@@ -17,7 +17,9 @@ export async function issueDriverPass(db: Db, caller: Pick<Caller, "id" | "role"
   const r = await authorizeReservation(db, caller, reservationId, { operatorRole: "attendant" });
   if (!isPassStatus(r.status)) {
     const message =
-      r.status === "pending_payment" ? "A gate pass is issued once the reservation is paid" : `A ${r.status.replace("_", " ")} reservation has no gate pass`;
+      r.status === "pending_payment"
+        ? "A gate pass is issued once the reservation is paid"
+        : `A ${r.status.replace("_", " ")} reservation has no gate pass`;
     throw new ApiError("invalid_state", message, { status: r.status });
   }
   const lot = (await findLot(db, r.lotId))!;
@@ -42,7 +44,11 @@ export type DriverPass = Awaited<ReturnType<typeof issueDriverPass>>;
  * For the site's pages: the pass, or null where it has none — no signing key on this server
  * (outside demo mode without QR_SIGNING_KEY; plates still open the gates) or not paid yet.
  */
-export async function driverPassIfIssued(db: Db, caller: Pick<Caller, "id" | "role">, reservationId: string): Promise<DriverPass | null> {
+export async function driverPassIfIssued(
+  db: Db,
+  caller: Pick<Caller, "id" | "role">,
+  reservationId: string,
+): Promise<DriverPass | null> {
   try {
     return await issueDriverPass(db, caller, reservationId);
   } catch (err) {

@@ -22,7 +22,10 @@ export const GATE_SECRET_PREFIX = "gk_";
 export const GATE_AUTH_TTL_MS = 30_000;
 export const ROTATION_REACHES_ALL_MS = 2 * SHARED_STATE_POLL_MS;
 
-const g = globalThis as unknown as { __spotkeeperGateAuth?: Map<string, { ctx: GateContext; expiresAt: number }>; __spotkeeperGateAuthWatch?: boolean };
+const g = globalThis as unknown as {
+  __spotkeeperGateAuth?: Map<string, { ctx: GateContext; expiresAt: number }>;
+  __spotkeeperGateAuthWatch?: boolean;
+};
 const cache = (g.__spotkeeperGateAuth ??= new Map());
 
 function watchRotations() {
@@ -43,7 +46,8 @@ export async function authenticateGate(req: Request, db: () => Promise<Db>): Pro
 
   if (!secret.startsWith(GATE_SECRET_PREFIX)) {
     // Say so plainly when a person's token is used here: it is valid, just not a gate's.
-    if (await findCallerByToken(await db(), secret)) throw new ApiError("forbidden", "This endpoint takes a gate's secret, not a user's API token");
+    if (await findCallerByToken(await db(), secret))
+      throw new ApiError("forbidden", "This endpoint takes a gate's secret, not a user's API token");
     throw new ApiError("unauthorized", "Unknown gate secret");
   }
   const row = await findGateBySecretHash(await db(), hash);
@@ -60,14 +64,19 @@ export async function authenticateGate(req: Request, db: () => Promise<Db>): Pro
 export function forgetGate(gateId: string) {
   for (const [hash, entry] of cache) if (entry.ctx.gate.id === gateId) cache.delete(hash);
   setShared("gate-secrets-version", `${gateId}:${Date.now()}:${Math.random()}`).catch((err) =>
-    console.warn("[spotkeeper] could not tell other processes about a rotated gate secret; they refuse it within the cache time:", (err as Error).message),
+    console.warn(
+      "[spotkeeper] could not tell other processes about a rotated gate secret; they refuse it within the cache time:",
+      (err as Error).message,
+    ),
   );
 }
 
 /** A gate acts only as itself, for its own lot. */
 export function assertOwnGate(ctx: GateContext, body: { lot_id: string; gate_id: string }) {
-  if (body.gate_id !== ctx.gate.id) throw new ApiError("forbidden", "This secret belongs to another gate", { gate_id: ctx.gate.id });
-  if (body.lot_id !== ctx.gate.lotId) throw new ApiError("forbidden", "This gate belongs to another lot", { lot_id: ctx.gate.lotId });
+  if (body.gate_id !== ctx.gate.id)
+    throw new ApiError("forbidden", "This secret belongs to another gate", { gate_id: ctx.gate.id });
+  if (body.lot_id !== ctx.gate.lotId)
+    throw new ApiError("forbidden", "This gate belongs to another lot", { lot_id: ctx.gate.lotId });
 }
 
 /** Entry gates report to check-in, exit gates to check-out: a wiring mistake on the gate PC shows at once. */

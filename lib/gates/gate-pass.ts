@@ -34,7 +34,10 @@ export type GatePass = {
   policy?: GatePolicy | null;
 };
 
-export type GatePolicy = Pick<BookingPolicySnapshot, "grace_minutes" | "overstay_tolerance_minutes" | "overstay_daily_cap">;
+export type GatePolicy = Pick<
+  BookingPolicySnapshot,
+  "grace_minutes" | "overstay_tolerance_minutes" | "overstay_daily_cap"
+>;
 
 export const isPassStatus = (s: string): s is PassStatus => (PASS_STATUSES as readonly string[]).includes(s);
 
@@ -54,7 +57,11 @@ export function gatePassOf(r: ReservationWithSpot & { spotLevel: string }): Gate
     currency: r.currency,
     plan: (r.pricing as Partial<PricingSnapshot> | null)?.plan ?? null,
     policy: r.policy
-      ? { grace_minutes: r.policy.grace_minutes, overstay_tolerance_minutes: r.policy.overstay_tolerance_minutes, overstay_daily_cap: r.policy.overstay_daily_cap }
+      ? {
+          grace_minutes: r.policy.grace_minutes,
+          overstay_tolerance_minutes: r.policy.overstay_tolerance_minutes,
+          overstay_daily_cap: r.policy.overstay_daily_cap,
+        }
       : null,
   };
 }

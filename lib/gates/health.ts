@@ -21,10 +21,23 @@ export const GATE_OUTAGE_AFTER_MS = 15_000;
  */
 export async function gateSelf(db: Db, ctx: GateContext, q: z.output<typeof GateSelfQuery>): Promise<GateSelf> {
   const { gate } = ctx;
-  if (q.lot_id && q.lot_id !== gate.lotId) throw new ApiError("conflict", "This gate belongs to another lot", { lot_id: gate.lotId });
-  if (q.direction && q.direction !== gate.direction) throw new ApiError("conflict", `This is an ${gate.direction} gate`, { direction: gate.direction });
-  await noteGateContact(db, gate.id, { version: q.version ?? null, queue: q.queue ?? null, cacheAgeS: q.cache_age_s ?? null, relay: q.relay ?? null }, GATE_OUTAGE_AFTER_MS);
-  return { gate_id: gate.id, lot_id: gate.lotId, name: gate.name, direction: gate.direction, server_time: new Date().toISOString() };
+  if (q.lot_id && q.lot_id !== gate.lotId)
+    throw new ApiError("conflict", "This gate belongs to another lot", { lot_id: gate.lotId });
+  if (q.direction && q.direction !== gate.direction)
+    throw new ApiError("conflict", `This is an ${gate.direction} gate`, { direction: gate.direction });
+  await noteGateContact(
+    db,
+    gate.id,
+    { version: q.version ?? null, queue: q.queue ?? null, cacheAgeS: q.cache_age_s ?? null, relay: q.relay ?? null },
+    GATE_OUTAGE_AFTER_MS,
+  );
+  return {
+    gate_id: gate.id,
+    lot_id: gate.lotId,
+    name: gate.name,
+    direction: gate.direction,
+    server_time: new Date().toISOString(),
+  };
 }
 
 export type GateHealth = {

@@ -25,7 +25,10 @@ describe("redis gate store", () => {
 
   it("gives up on a Redis that does not answer, then skips it while cooling down", async () => {
     const calls: string[] = [];
-    const kv = redisGateKv({ ...hanging, get: (k) => (calls.push(k), new Promise(() => {})) }, { timeoutMs: 20, cooldownMs: 60_000 });
+    const kv = redisGateKv(
+      { ...hanging, get: (k) => (calls.push(k), new Promise(() => {})) },
+      { timeoutMs: 20, cooldownMs: 60_000 },
+    );
     await expect(kv.get("a")).rejects.toBeInstanceOf(KvUnavailableError);
     await expect(kv.get("b")).rejects.toBeInstanceOf(KvUnavailableError);
     expect(calls).toEqual(["a"]);

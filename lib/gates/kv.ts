@@ -23,16 +23,17 @@ export type ReadLimit = { keys: [string, string]; args: [number, number, number]
 /** What the limit's counter said (absent when the read counted no limit). */
 export type LimitCounts = { allowed: boolean; current: number; previous: number };
 
-export type ReadOutcome = (
+export type ReadOutcome =
   /** an earlier read of the same car or event id: its record answers this one */
-  | { kind: "duplicate"; record: string }
-  /** this read is the event: its record (with what the store knew) was claimed and logged */
-  | { kind: "new"; record: string; logId: string | null; lotLoaded: boolean }
-  /** the store cannot answer for this car: ask PostgreSQL, then call again with `found` */
-  | { kind: "miss"; lotLoaded: boolean }
-  /** the gate's rate limit is spent: nothing was read or claimed */
-  | { kind: "limited" }
-) & { limit?: LimitCounts };
+  (
+    | { kind: "duplicate"; record: string }
+    /** this read is the event: its record (with what the store knew) was claimed and logged */
+    | { kind: "new"; record: string; logId: string | null; lotLoaded: boolean }
+    /** the store cannot answer for this car: ask PostgreSQL, then call again with `found` */
+    | { kind: "miss"; lotLoaded: boolean }
+    /** the gate's rate limit is spent: nothing was read or claimed */
+    | { kind: "limited" }
+  ) & { limit?: LimitCounts };
 
 /**
  * The little key-value surface the gates need: gate passes (plate → reservation), recent reads
@@ -48,7 +49,11 @@ export interface GateKv {
    * dedupe keys and appended to the log. `read` is the read's JSON; the record is
    * `{"read": read, "found": passes}`.
    */
-  read(keys: ReadKeys, read: string, opts: { plate: string | null; found?: string; duplicateTtl: number; eventTtl: number; limit?: ReadLimit }): Promise<ReadOutcome>;
+  read(
+    keys: ReadKeys,
+    read: string,
+    opts: { plate: string | null; found?: string; duplicateTtl: number; eventTtl: number; limit?: ReadLimit },
+  ): Promise<ReadOutcome>;
   get(key: string): Promise<string | null>;
   /** Stores `value` unless the key exists; returns null when stored, else the value already there. */
   claim(key: string, value: string, ttlSeconds: number): Promise<string | null>;
@@ -60,7 +65,10 @@ export interface GateKv {
    * Many keys written (value) or deleted (null) and plates added to the known-plates set, in one
    * round trip, atomically on Redis.
    */
-  writeMany(writes: { key: string; value: string | null; ttlSeconds: number }[], known: { set: string; plates: string[] }): Promise<void>;
+  writeMany(
+    writes: { key: string; value: string | null; ttlSeconds: number }[],
+    known: { set: string; plates: string[] },
+  ): Promise<void>;
 }
 
 export class KvUnavailableError extends Error {}
@@ -140,7 +148,10 @@ export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldo
           // Refused only after the I/O already waiting has been read (setImmediate runs after the
           // poll phase): a busy event loop that is late to read Redis' answer is not Redis being
           // down — tripping then would send every read to PostgreSQL just when the process is busiest.
-          timer = setTimeout(() => setImmediate(() => reject(new KvUnavailableError(`Redis did not answer within ${timeoutMs} ms`))), timeoutMs);
+          timer = setTimeout(
+            () => setImmediate(() => reject(new KvUnavailableError(`Redis did not answer within ${timeoutMs} ms`))),
+            timeoutMs,
+          );
         }),
       ]);
     } catch (err) {
@@ -153,20 +164,52 @@ export function redisGateKv(redis: RedisLike, opts: { timeoutMs?: number; cooldo
   return {
     read: (k, read, o) =>
       guarded(async () => {
-        const keys = [k.event ?? k.recent, k.recent, k.pass ?? k.recent, k.lotLoaded, k.knownPlates, k.knownComplete, k.log, ...(o.limit?.keys ?? [k.recent, k.recent])];
-        const args = [k.event ? "1" : "0", k.pass ? "1" : "0", o.duplicateTtl, o.eventTtl, read, o.plate ?? "", o.found ?? "", o.limit ? "1" : "0", ...(o.limit?.args ?? [0, 0, 0])];
-        const out = (await redis.eval(GATE_READ, keys, args)) as [string, string, string, number, number, number, number];
-        const limit = Number(out[5]) >= 0 ? { allowed: Number(out[4]) === 1, current: Number(out[5]), previous: Number(out[6]) } : undefined;
+        const keys = [
+          k.event ?? k.recent,
+          k.recent,
+          k.pass ?? k.recent,
+          k.lotLoaded,
+          k.knownPlates,
+          k.knownComplete,
+          k.log,
+          ...(o.limit?.keys ?? [k.recent, k.recent]),
+        ];
+        const args = [
+          k.event ? "1" : "0",
+          k.pass ? "1" : "0",
+          o.duplicateTtl,
+          o.eventTtl,
+          read,
+          o.plate ?? "",
+          o.found ?? "",
+          o.limit ? "1" : "0",
+          ...(o.limit?.args ?? [0, 0, 0]),
+        ];
+        const out = (await redis.eval(GATE_READ, keys, args)) as [
+          string,
+          string,
+          string,
+          number,
+          number,
+          number,
+          number,
+        ];
+        const limit =
+          Number(out[5]) >= 0
+            ? { allowed: Number(out[4]) === 1, current: Number(out[5]), previous: Number(out[6]) }
+            : undefined;
         if (out[0] === "limited") return { kind: "limited", limit };
         if (out[0] === "duplicate") return { kind: "duplicate", record: String(out[1]), limit };
         if (out[0] === "miss") return { kind: "miss", lotLoaded: Number(out[3]) === 1, limit };
         return { kind: "new", record: String(out[1]), logId: out[2] || null, lotLoaded: Number(out[3]) === 1, limit };
       }),
     get: (key) => guarded(() => redis.get(key)),
-    claim: (key, value, ttl) => guarded(async () => ((await redis.eval(CLAIM, [key], [value, ttl])) as string | null) ?? null),
+    claim: (key, value, ttl) =>
+      guarded(async () => ((await redis.eval(CLAIM, [key], [value, ttl])) as string | null) ?? null),
     put: (key, value, ttl) => guarded(() => redis.set(key, value, ttl)),
     remove: (...keys) => guarded(() => redis.del(...keys)),
-    getMany: (keys) => (keys.length ? guarded(async () => (await redis.eval(MGET, keys, [])) as (string | null)[]) : Promise.resolve([])),
+    getMany: (keys) =>
+      keys.length ? guarded(async () => (await redis.eval(MGET, keys, [])) as (string | null)[]) : Promise.resolve([]),
     writeMany: (writes, known) =>
       guarded(async () => {
         if (!writes.length && !known.plates.length) return;

@@ -17,7 +17,9 @@ const REFUSAL: Partial<Record<ReservationStatus, GateReason>> = {
 
 /** Of a plate's reservations without a pass, the one nearest in time speaks for it. */
 function nearest(rows: ReservationForGate[], now: Date) {
-  return [...rows].sort((a, b) => Math.abs(a.startTime.getTime() - now.getTime()) - Math.abs(b.startTime.getTime() - now.getTime()))[0]!;
+  return [...rows].sort(
+    (a, b) => Math.abs(a.startTime.getTime() - now.getTime()) - Math.abs(b.startTime.getTime() - now.getTime()),
+  )[0]!;
 }
 
 export type DbLookup = { passes: GatePass[]; refusal?: GateReason };

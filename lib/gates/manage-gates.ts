@@ -32,10 +32,16 @@ export async function createGate(db: Db, lotId: string, input: z.output<typeof C
   await requireLot(db, lotId);
   const secret = newGateSecret();
   try {
-    const gate = await insertGate(db, { lotId, name: input.name, direction: input.direction, secretHash: hashToken(secret) });
+    const gate = await insertGate(db, {
+      lotId,
+      name: input.name,
+      direction: input.direction,
+      secretHash: hashToken(secret),
+    });
     return { ...gateOut(gate), secret };
   } catch (err) {
-    if (pgCode(err) === PG.uniqueViolation) throw new ApiError("conflict", "This lot already has a gate with that name", { name: input.name });
+    if (pgCode(err) === PG.uniqueViolation)
+      throw new ApiError("conflict", "This lot already has a gate with that name", { name: input.name });
     throw err;
   }
 }

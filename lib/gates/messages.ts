@@ -5,7 +5,8 @@ import type { GateReason } from "./decide";
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 function lotTime(at: Date, timeZone: string) {
   let f = timeFormats.get(timeZone);
-  if (!f) timeFormats.set(timeZone, (f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit" })));
+  if (!f)
+    timeFormats.set(timeZone, (f = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit" })));
   return f.format(at);
 }
 
@@ -16,7 +17,9 @@ export function welcomeMessage(spotLabel: string, level: string, reentry = false
 export function refusalMessage(reason: GateReason, opts: { opensAt?: Date; timeZone: string }): string {
   switch (reason) {
     case "too_early":
-      return opts.opensAt ? `You are early: entry opens at ${lotTime(opts.opensAt, opts.timeZone)}.` : "You are early for your reservation.";
+      return opts.opensAt
+        ? `You are early: entry opens at ${lotTime(opts.opensAt, opts.timeZone)}.`
+        : "You are early for your reservation.";
     case "expired":
       return "The entry time of this reservation has passed. Please call the attendant.";
     case "wrong_lot":
@@ -41,7 +44,9 @@ export function refusalMessage(reason: GateReason, opts: { opensAt?: Date; timeZ
 }
 
 export function goodbyeMessage(pendingCharges: number, formatted: string | null) {
-  return pendingCharges > 0 && formatted ? `Goodbye! ${formatted} for the extra time goes to your saved card.` : "Goodbye! Drive safely.";
+  return pendingCharges > 0 && formatted
+    ? `Goodbye! ${formatted} for the extra time goes to your saved card.`
+    : "Goodbye! Drive safely.";
 }
 
 /** 1250 EUR → "€12.50"; the kiosk shows it as is. */

@@ -50,7 +50,13 @@ export async function buildOfflineCache(db: Db, ctx: GateContext, opts: { now?: 
   const { lot, gate } = ctx;
   // A pass verifies until a day after the end, so revocations reach back as far.
   const since = opts.since ? new Date(opts.since.getTime() - CURSOR_OVERLAP_MS) : undefined;
-  const rows = await offlineCacheRows(db, lot.id, new Date(now.getTime() - PASS_AFTER_END_MS), new Date(until.getTime() + lot.gateEntryMarginMinutes * 60_000), since);
+  const rows = await offlineCacheRows(
+    db,
+    lot.id,
+    new Date(now.getTime() - PASS_AFTER_END_MS),
+    new Date(until.getTime() + lot.gateEntryMarginMinutes * 60_000),
+    since,
+  );
   const payload: OfflineCachePayload = {
     lot_id: lot.id,
     gate_id: gate.id,
@@ -79,7 +85,13 @@ export async function buildOfflineCache(db: Db, ctx: GateContext, opts: { now?: 
       to = r.endTime;
     }
     if (to <= now || from >= until) continue;
-    payload.plates.push({ plate: r.licensePlate, reservation_id: r.id, spot_label: r.spotLabel, valid_from: from.toISOString(), valid_until: to.toISOString() });
+    payload.plates.push({
+      plate: r.licensePlate,
+      reservation_id: r.id,
+      spot_label: r.spotLabel,
+      valid_from: from.toISOString(),
+      valid_until: to.toISOString(),
+    });
   }
   return { token: await signDocument(CACHE_TYP, payload), payload };
 }

@@ -42,7 +42,10 @@ export async function noteKnownPlate(plate: string | null | undefined) {
     await redis.eval(SADD_MANY, [gateKeys.knownPlates()], [plate]);
   } catch (err) {
     // Then the set is incomplete: drop its marker so no read trusts it until the next rebuild.
-    console.warn("[spotkeeper] could not add a known plate; the gates ask PostgreSQL until the next rebuild:", (err as Error).message);
+    console.warn(
+      "[spotkeeper] could not add a known plate; the gates ask PostgreSQL until the next rebuild:",
+      (err as Error).message,
+    );
     await redis.del(gateKeys.knownComplete()).catch(() => {});
   }
 }
@@ -58,7 +61,11 @@ export async function rebuildKnownPlates(db: Db) {
   const tmp = `${gateKeys.knownPlates()}:building:${process.pid}`;
   await redis.del(tmp);
   await saddChunks(redis, tmp, await recentPlates(db));
-  await redis.eval(SWAP_SET, [tmp, gateKeys.knownPlates(), gateKeys.knownComplete()], [started.toISOString(), MARKER_TTL_SECONDS]);
+  await redis.eval(
+    SWAP_SET,
+    [tmp, gateKeys.knownPlates(), gateKeys.knownComplete()],
+    [started.toISOString(), MARKER_TTL_SECONDS],
+  );
   // Plates booked while the snapshot was read were added to the old set: add them again.
   await saddChunks(redis, gateKeys.knownPlates(), await recentPlates(db, new Date(started.getTime() - 60_000)));
 }
@@ -77,7 +84,11 @@ function desiredKeys(rows: Awaited<ReturnType<typeof currentPasses>>) {
   }
   for (const [k, passes] of byPlate) {
     passes.sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-    want.set(k, { value: JSON.stringify(passes), ids: passes.map((p) => p.reservation_id), ttl: passTtlSeconds(passes) });
+    want.set(k, {
+      value: JSON.stringify(passes),
+      ids: passes.map((p) => p.reservation_id),
+      ttl: passTtlSeconds(passes),
+    });
   }
   return want;
 }
@@ -113,7 +124,9 @@ export async function reconcilePasses(db: Db, lotId?: string): Promise<number> {
   // Keys Redis holds that PostgreSQL no longer backs, found by scanning (reservation keys are not
   // per lot: the periodic run over every lot checks those).
   {
-    const patterns = lotId ? [`${gateKeys.plate(lotId, "")}*`] : [`${gateKeys.plate("*", "")}*`, `${gateKeys.reservation("")}*`];
+    const patterns = lotId
+      ? [`${gateKeys.plate(lotId, "")}*`]
+      : [`${gateKeys.plate("*", "")}*`, `${gateKeys.reservation("")}*`];
     for (const pattern of patterns) {
       let cursor = "0";
       do {
@@ -138,7 +151,10 @@ export async function reconcilePasses(db: Db, lotId?: string): Promise<number> {
   if (changed.length) await syncGatePass(db, changed);
   const lots = lotId ? [lotId] : [...new Set((await currentPasses(db)).map((r) => r.lotId))];
   for (let i = 0; i < lots.length; i += 500) {
-    await redis.eval(SET_MARKERS, lots.slice(i, i + 500).map(gateKeys.lotLoaded), [snapshotAt.toISOString(), MARKER_TTL_SECONDS]);
+    await redis.eval(SET_MARKERS, lots.slice(i, i + 500).map(gateKeys.lotLoaded), [
+      snapshotAt.toISOString(),
+      MARKER_TTL_SECONDS,
+    ]);
   }
   return ids.length;
 }

@@ -58,10 +58,18 @@ export async function verifyPass(token: string): Promise<PassCheck> {
     if (header.typ !== PASS_TYP || header.kid !== key.kid) return { ok: false, reason: "invalid_pass" };
     const { payload } = await compactVerify(token, key.publicKey, { algorithms: ["EdDSA"] });
     const c = JSON.parse(decoder.decode(payload)) as Partial<PassClaims>;
-    if (typeof c.rid !== "string" || typeof c.lot !== "string" || typeof c.nbf !== "number" || typeof c.exp !== "number") {
+    if (
+      typeof c.rid !== "string" ||
+      typeof c.lot !== "string" ||
+      typeof c.nbf !== "number" ||
+      typeof c.exp !== "number"
+    ) {
       return { ok: false, reason: "invalid_pass" };
     }
-    return { ok: true, claims: { rid: c.rid, lot: c.lot, spot_label: String(c.spot_label ?? ""), nbf: c.nbf, exp: c.exp } };
+    return {
+      ok: true,
+      claims: { rid: c.rid, lot: c.lot, spot_label: String(c.spot_label ?? ""), nbf: c.nbf, exp: c.exp },
+    };
   } catch {
     return { ok: false, reason: "invalid_pass" };
   }

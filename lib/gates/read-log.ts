@@ -62,27 +62,50 @@ export const lowConfidenceOf = (ctx: GateContext, identity: Identity, confidence
 export type Decided<A> = { answer: A; pass: GatePass | null; identity: Identity };
 
 /** The answer a record stands for: the same inputs give the same answer, in the handler and in the recorder. */
-export async function decideRecord(ctx: GateContext, rec: GateRecord): Promise<Decided<CheckInAnswer> | Decided<CheckOutAnswer>> {
+export async function decideRecord(
+  ctx: GateContext,
+  rec: GateRecord,
+): Promise<Decided<CheckInAnswer> | Decided<CheckOutAnswer>> {
   const { read } = rec;
   const identity = await identify(read.identifier);
   const lowConfidence = lowConfidenceOf(ctx, identity, read.confidence);
   const found = foundOf(rec.found);
   const at = new Date(read.at);
   if (read.kind === "entry") {
-    const named = identity.kind !== "bad" && !lowConfidence && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id);
+    const named =
+      identity.kind !== "bad" && !lowConfidence && !(identity.kind === "qr" && identity.claims.lot !== ctx.lot.id);
     const verdict = entryVerdict(ctx, identity, lowConfidence, named ? found : null, at);
-    return { answer: entryAnswer(verdict, ctx.lot, read.event_id), pass: verdict.action === "open_barrier" ? verdict.pass : null, identity };
+    return {
+      answer: entryAnswer(verdict, ctx.lot, read.event_id),
+      pass: verdict.action === "open_barrier" ? verdict.pass : null,
+      identity,
+    };
   }
   const exit = exitDecision(ctx, identity, lowConfidence, found, at);
-  return { answer: exitAnswer(exit.pass, exit.pendingCharges, ctx.lot, exit.reason, read.event_id), pass: exit.pass, identity };
+  return {
+    answer: exitAnswer(exit.pass, exit.pendingCharges, ctx.lot, exit.reason, read.event_id),
+    pass: exit.pass,
+    identity,
+  };
 }
 
 /** Who is leaving and what they owe, from what the store or PostgreSQL found; the barrier opens regardless. */
 export function exitDecision(ctx: GateContext, identity: Identity, lowConfidence: boolean, found: DbLookup, at: Date) {
-  if (identity.kind === "bad") return { pass: null, pendingCharges: 0, reason: (identity.reason === "unreadable" ? "unreadable" : "invalid_pass") as GateReason };
-  if (identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) return { pass: null, pendingCharges: 0, reason: "wrong_lot" as GateReason };
+  if (identity.kind === "bad")
+    return {
+      pass: null,
+      pendingCharges: 0,
+      reason: (identity.reason === "unreadable" ? "unreadable" : "invalid_pass") as GateReason,
+    };
+  if (identity.kind === "qr" && identity.claims.lot !== ctx.lot.id)
+    return { pass: null, pendingCharges: 0, reason: "wrong_lot" as GateReason };
   const pass = exitPass(found.passes, at);
-  if (!pass) return { pass: null, pendingCharges: 0, reason: (lowConfidence ? "low_confidence" : (found.refusal ?? "no_reservation")) as GateReason };
+  if (!pass)
+    return {
+      pass: null,
+      pendingCharges: 0,
+      reason: (lowConfidence ? "low_confidence" : (found.refusal ?? "no_reservation")) as GateReason,
+    };
   return { pass, pendingCharges: exitCharges(pass, ctx.lot, at), reason: undefined };
 }
 
@@ -99,7 +122,16 @@ const GATHER_MS = 250;
 
 async function toLive(it: Item): Promise<LiveRead> {
   const d = await decideRecord(it.ctx, it.rec);
-  return { ctx: it.ctx, kind: it.rec.read.kind, identity: d.identity, pass: d.pass, answer: d.answer, occurredAt: new Date(it.rec.read.at), latencyMs: it.rec.read.latency_ms, offline: false };
+  return {
+    ctx: it.ctx,
+    kind: it.rec.read.kind,
+    identity: d.identity,
+    pass: d.pass,
+    answer: d.answer,
+    occurredAt: new Date(it.rec.read.at),
+    latencyMs: it.rec.read.latency_ms,
+    offline: false,
+  };
 }
 
 const contexts = new Map<string, { ctx: GateContext | null; until: number }>();
@@ -181,7 +213,10 @@ type Entry = [id: string, fields: string[] | null];
 async function recordEntries(db: Db, redis: RedisLike, entries: Entry[]) {
   // (An entry without fields was deleted from the stream meanwhile: recorded already.)
   const recs = entries.flatMap(([id, fields]) => (fields ? [{ id, rec: JSON.parse(fields[1]!) as GateRecord }] : []));
-  const ctxs = await contextsOf(db, recs.map((r) => r.rec.read.gate_id));
+  const ctxs = await contextsOf(
+    db,
+    recs.map((r) => r.rec.read.gate_id),
+  );
   const items: Item[] = [];
   for (const { id, rec } of recs) {
     const ctx = ctxs.get(rec.read.gate_id);
@@ -203,7 +238,9 @@ async function drainNew(db: Db, redis: RedisLike): Promise<number> {
   }
 }
 
-const g = globalThis as unknown as { __spotkeeperRecorder?: { running: Promise<void> | null; again: boolean; scheduled: boolean; unlogged: Item[] } };
+const g = globalThis as unknown as {
+  __spotkeeperRecorder?: { running: Promise<void> | null; again: boolean; scheduled: boolean; unlogged: Item[] };
+};
 const recorder = (g.__spotkeeperRecorder ??= { running: null, again: false, scheduled: false, unlogged: [] });
 
 /**

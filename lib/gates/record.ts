@@ -4,7 +4,12 @@ import { findGateEvent, insertGateEvent, overstayChargeStatus } from "@/db/queri
 import type { GateCollection } from "@/db/schema";
 import type { VehicleMovementData } from "@/inngest/events";
 import { inngestConfigured, sendEvent, sendEvents } from "@/lib/workflows/send-event";
-import { recordVehicleEntries, recordVehicleEntry, recordVehicleExit, type ExitOutcome } from "@/lib/workflows/vehicle-events";
+import {
+  recordVehicleEntries,
+  recordVehicleEntry,
+  recordVehicleExit,
+  type ExitOutcome,
+} from "@/lib/workflows/vehicle-events";
 import type { CheckInAnswer, CheckOutAnswer } from "./answers";
 import type { GateContext } from "./gate-auth";
 import type { GatePass } from "./gate-pass";
@@ -51,7 +56,10 @@ async function publish(db: Db, name: Movement, data: VehicleMovementData, applie
   try {
     await sendEvent({ name, data, id: data.event_id });
   } catch (err) {
-    console.warn(`[spotkeeper] ${name} ${data.event_id} not published${applied ? "" : "; applying it here"}:`, (err as Error).message);
+    console.warn(
+      `[spotkeeper] ${name} ${data.event_id} not published${applied ? "" : "; applying it here"}:`,
+      (err as Error).message,
+    );
     if (!applied) await apply(db, name, data);
   }
 }
@@ -75,7 +83,8 @@ function eventRow(r: Common, kind: "entry" | "exit", answer: CheckInAnswer | Che
 
 /** Records an entry decision once per event id (see above for the check-in). Returns the answer as first recorded. */
 export async function recordEntry(db: Db, r: Common & { answer: CheckInAnswer }): Promise<CheckInAnswer> {
-  const data = r.answer.action === "open_barrier" && r.pass ? movement(r, r.answer.event_id, r.pass.reservation_id) : null;
+  const data =
+    r.answer.action === "open_barrier" && r.pass ? movement(r, r.answer.event_id, r.pass.reservation_id) : null;
   if (data && r.offline) await apply(db, "parking/vehicle.entered", data);
   else if (data) await publish(db, "parking/vehicle.entered", data, false);
   const row = await insertGateEvent(db, eventRow(r, "entry", r.answer));
@@ -137,7 +146,13 @@ export async function recordLiveReads(db: Db, reads: LiveRead[]) {
     db,
     reads.map((r) => {
       const row = eventRow(r, r.kind, r.answer);
-      return r.kind === "exit" ? { ...row, pendingCharges: (r.answer as CheckOutAnswer).pending_charges, currency: (r.answer as CheckOutAnswer).currency } : row;
+      return r.kind === "exit"
+        ? {
+            ...row,
+            pendingCharges: (r.answer as CheckOutAnswer).pending_charges,
+            currency: (r.answer as CheckOutAnswer).currency,
+          }
+        : row;
     }),
   );
   const entered = new Map<string, VehicleMovementData>();
@@ -146,7 +161,8 @@ export async function recordLiveReads(db: Db, reads: LiveRead[]) {
     if (!r.pass) continue;
     const data = movement(r, r.answer.event_id, r.pass.reservation_id);
     if (r.kind === "exit") exited.push(data);
-    else if (r.answer.action === "open_barrier" && !entered.has(data.reservation_id)) entered.set(data.reservation_id, data);
+    else if (r.answer.action === "open_barrier" && !entered.has(data.reservation_id))
+      entered.set(data.reservation_id, data);
   }
   await recordVehicleEntries(db, [...entered.values()], "gate");
   if (inngestConfigured()) {
@@ -158,7 +174,10 @@ export async function recordLiveReads(db: Db, reads: LiveRead[]) {
       await sendEvents(events);
       return;
     } catch (err) {
-      console.warn(`[spotkeeper] ${events.length} gate movements not published; applying the exits here:`, (err as Error).message);
+      console.warn(
+        `[spotkeeper] ${events.length} gate movements not published; applying the exits here:`,
+        (err as Error).message,
+      );
     }
   }
   // Without Inngest the in-process scheduler's queue dies with the process: apply the exits here,

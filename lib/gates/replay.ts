@@ -48,16 +48,27 @@ async function priorAnswer<A>(db: Db, eventId: string): Promise<A | null> {
   return readAnswer<A>(gateKeys.event(eventId));
 }
 
-const barrierOf = (input: GateRead): BarrierOutcome => input.barrier ?? (input.offline_decision === "open_barrier" ? "opened" : "denied");
+const barrierOf = (input: GateRead): BarrierOutcome =>
+  input.barrier ?? (input.offline_decision === "open_barrier" ? "opened" : "denied");
 
 /**
  * A replay of a read we had answered live: the bridge gave up waiting and did something else. The
  * barrier's action is the truth, so the record and the reservation follow the bridge (reports.ts).
  */
-async function afterLiveAnswer<A extends { event_id: string; offline?: boolean }>(db: Db, ctx: GateContext, input: GateRead, prior: A): Promise<A> {
+async function afterLiveAnswer<A extends { event_id: string; offline?: boolean }>(
+  db: Db,
+  ctx: GateContext,
+  input: GateRead,
+  prior: A,
+): Promise<A> {
   // A replay already applied, or a duplicate read answered with another read's event: nothing to correct.
   if (prior.offline || prior.event_id !== input.event_id) return prior;
-  return (await applyBarrierReport(db, ctx, { event_id: input.event_id, barrier: barrierOf(input), action: input.offline_decision!, identifier: input.identifier })) as unknown as A;
+  return (await applyBarrierReport(db, ctx, {
+    event_id: input.event_id,
+    barrier: barrierOf(input),
+    action: input.offline_decision!,
+    identifier: input.identifier,
+  })) as unknown as A;
 }
 
 /**
@@ -96,7 +107,11 @@ export function replayTime(
 ) {
   const now = bounds.now.getTime();
   const { t, offset } = onOurClock(claimed, bounds.bridgeClock, now);
-  const lower = Math.max(now - OFFLINE_CACHE_HOURS * 3600_000, bounds.outageStartedAt?.getTime() ?? -Infinity, bounds.notBefore?.getTime() ?? -Infinity);
+  const lower = Math.max(
+    now - OFFLINE_CACHE_HOURS * 3600_000,
+    bounds.outageStartedAt?.getTime() ?? -Infinity,
+    bounds.notBefore?.getTime() ?? -Infinity,
+  );
   const at = Math.min(Math.max(t, Math.min(lower, now)), now);
   // Within the skew the clocks merely differ; beyond it, or before what is provable, operators see it.
   const adjusted = Math.abs(offset) > REPLAY_CLOCK_SKEW_MS || t > now + REPLAY_CLOCK_SKEW_MS || t < lower;
@@ -109,7 +124,12 @@ function claimedTime(input: GateRead, now: Date) {
 }
 
 async function bounded(db: Db, ctx: GateContext, input: GateRead, now: Date, notBefore: Date | null) {
-  return replayTime(new Date(input.occurred_at!), { now, outageStartedAt: await gateOutageStart(db, ctx.gate.id), notBefore, bridgeClock: bridgeClockOf(input) });
+  return replayTime(new Date(input.occurred_at!), {
+    now,
+    outageStartedAt: await gateOutageStart(db, ctx.gate.id),
+    notBefore,
+    bridgeClock: bridgeClockOf(input),
+  });
 }
 
 export function replayEntry(db: Db, ctx: GateContext, input: GateRead): Promise<CheckInAnswer> {
@@ -121,7 +141,10 @@ export function replayExit(db: Db, ctx: GateContext, input: GateRead): Promise<C
 }
 
 async function flagIfAdjusted(db: Db, eventId: string, adjusted: boolean, barrier: BarrierOutcome) {
-  await markGateEvent(db, eventId, { barrier, flag: barrier === "relay_failed" ? "relay_failed" : adjusted ? "clock_adjusted" : null });
+  await markGateEvent(db, eventId, {
+    barrier,
+    flag: barrier === "relay_failed" ? "relay_failed" : adjusted ? "clock_adjusted" : null,
+  });
 }
 
 async function applyEntry(db: Db, ctx: GateContext, input: GateRead): Promise<CheckInAnswer> {
@@ -150,7 +173,15 @@ async function applyEntry(db: Db, ctx: GateContext, input: GateRead): Promise<Ch
         : "Recorded: entry was refused while offline.",
     offline: true,
   };
-  const recorded = await recordEntry(db, { ctx, identity, pass, answer, occurredAt: at, latencyMs: null, offline: true });
+  const recorded = await recordEntry(db, {
+    ctx,
+    identity,
+    pass,
+    answer,
+    occurredAt: at,
+    latencyMs: null,
+    offline: true,
+  });
   await flagIfAdjusted(db, eventId, adjusted, barrier);
   return recorded;
 }
@@ -162,11 +193,16 @@ async function applyExit(db: Db, ctx: GateContext, input: GateRead): Promise<Che
   const now = new Date();
   const claimed = claimedTime(input, now);
   const identity = await identify(input.identifier);
-  const named = identity.kind === "bad" || (identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? null : identity;
-  const found = named ? await passesFromDb(db, ctx.lot, named, claimed) : { passes: [], refusal: identity.kind === "bad" ? ("unreadable" as const) : ("wrong_lot" as const) };
+  const named =
+    identity.kind === "bad" || (identity.kind === "qr" && identity.claims.lot !== ctx.lot.id) ? null : identity;
+  const found = named
+    ? await passesFromDb(db, ctx.lot, named, claimed)
+    : { passes: [], refusal: identity.kind === "bad" ? ("unreadable" as const) : ("wrong_lot" as const) };
   const candidate = exitPass(found.passes, claimed);
   // A car cannot leave before it came in: the check-in, else the entry window's opening.
-  const entered = candidate ? ((await findReservation(db, candidate.reservation_id))?.checkedInAt ?? entryWindow(candidate, ctx.lot).from) : null;
+  const entered = candidate
+    ? ((await findReservation(db, candidate.reservation_id))?.checkedInAt ?? entryWindow(candidate, ctx.lot).from)
+    : null;
   const { at, adjusted } = await bounded(db, ctx, input, now, entered);
   // The relay failed: the car is still inside, so nothing is checked out (operators see the flag).
   const left = barrierOf(input) === "opened";
@@ -177,7 +213,15 @@ async function applyExit(db: Db, ctx: GateContext, input: GateRead): Promise<Che
     message: left ? "Recorded: the car left while offline." : "Recorded: the barrier failed to open while offline.",
     offline: true,
   };
-  const recorded = await recordExit(db, { ctx, identity, pass, answer, occurredAt: at, latencyMs: null, offline: true });
+  const recorded = await recordExit(db, {
+    ctx,
+    identity,
+    pass,
+    answer,
+    occurredAt: at,
+    latencyMs: null,
+    offline: true,
+  });
   await flagIfAdjusted(db, eventId, adjusted, barrierOf(input));
   return recorded;
 }

@@ -45,7 +45,10 @@ export async function applyBarrierReport(
     await recordAnsweredReads(db);
     row = await findGateEvent(db, report.event_id);
   }
-  if (!row) throw new ApiError("not_ready", "This read is still being recorded; send the report again in a moment", { event_id: report.event_id });
+  if (!row)
+    throw new ApiError("not_ready", "This read is still being recorded; send the report again in a moment", {
+      event_id: report.event_id,
+    });
   if (row.gateId !== ctx.gate.id) throw new ApiError("not_found", "No such read at this gate");
   // The stored response is the answer the gate was given, a CheckInOut when it was recorded.
   const answer = (row.response ?? {}) as z.input<typeof CheckInOut>;
@@ -53,24 +56,38 @@ export async function applyBarrierReport(
 
   const answeredOpen = row.action === "open_barrier";
   const agrees = answeredOpen === opened(report.barrier);
-  const flag: BarrierFlag | null = report.barrier === "relay_failed" ? "relay_failed" : agrees ? null : "barrier_disagreed";
+  const flag: BarrierFlag | null =
+    report.barrier === "relay_failed" ? "relay_failed" : agrees ? null : "barrier_disagreed";
 
   if (row.kind === "entry" && row.reservationId && !agrees) {
     const at = row.occurredAt;
-    const data = { reservation_id: row.reservationId, lot_id: row.lotId, gate_id: row.gateId, event_id: row.eventId, occurred_at: at.toISOString() };
+    const data = {
+      reservation_id: row.reservationId,
+      lot_id: row.lotId,
+      gate_id: row.gateId,
+      event_id: row.eventId,
+      occurred_at: at.toISOString(),
+    };
     if (answeredOpen) {
       // We checked the car in; the barrier stayed down, so it is outside: undo that check-in.
       const undone = await lifecycleTransaction(db, async (tx) => {
         const r = await findReservation(tx, data.reservation_id, { forUpdate: true });
         if (!r) return true;
         if (r.status === "checked_in" && r.checkedInAt?.getTime() === at.getTime()) {
-          await undoCheckIn(tx, r, { cause: "gate", note: `Gate ${row.gateId} reported the barrier ${report.barrier} for read ${row.eventId}` });
+          await undoCheckIn(tx, r, {
+            cause: "gate",
+            note: `Gate ${row.gateId} reported the barrier ${report.barrier} for read ${row.eventId}`,
+          });
           return true;
         }
         // Still confirmed: the check-in of this read has not run yet (it follows the answer).
         return !(r.status === "confirmed" && Date.now() - row.createdAt.getTime() < APPLY_GRACE_MS);
       });
-      if (!undone) throw new ApiError("not_ready", "The check-in of this read is still being applied; send the report again in a moment");
+      if (!undone)
+        throw new ApiError(
+          "not_ready",
+          "The check-in of this read is still being applied; send the report again in a moment",
+        );
     } else {
       // We refused, but the bridge opened (our answer came too late): the car is inside.
       await recordVehicleEntry(db, data, "gate");

@@ -52,7 +52,10 @@ export function signingKey(): Promise<SigningKey | null> {
 export async function requireSigningKey(): Promise<SigningKey> {
   const key = await signingKey();
   if (!key) {
-    throw new ApiError("not_configured", "QR passes are not set up on this server: set QR_SIGNING_KEY to an Ed25519 private key");
+    throw new ApiError(
+      "not_configured",
+      "QR passes are not set up on this server: set QR_SIGNING_KEY to an Ed25519 private key",
+    );
   }
   return key;
 }

@@ -54,11 +54,19 @@ async function syncChunk(db: Db, ids: string[]) {
     const found = new Map(rows.map((r) => [r.id, gatePassOf(r)]));
     for (const id of ids) {
       const pass = found.get(id) ?? null;
-      writes.push({ key: gateKeys.reservation(id), value: pass && JSON.stringify(pass), ttlSeconds: pass ? passTtlSeconds([pass]) : 0 });
+      writes.push({
+        key: gateKeys.reservation(id),
+        value: pass && JSON.stringify(pass),
+        ttlSeconds: pass ? passTtlSeconds([pass]) : 0,
+      });
     }
     for (const [k, { lotId, plate }] of plates) {
       const passes = byPlate.get(k) ?? [];
-      writes.push({ key: gateKeys.plate(lotId, plate), value: passes.length ? JSON.stringify(passes) : null, ttlSeconds: passes.length ? passTtlSeconds(passes) : 0 });
+      writes.push({
+        key: gateKeys.plate(lotId, plate),
+        value: passes.length ? JSON.stringify(passes) : null,
+        ttlSeconds: passes.length ? passTtlSeconds(passes) : 0,
+      });
     }
     const known = { set: gateKeys.knownPlates(), plates: [...new Set([...plates.values()].map((p) => p.plate))] };
     try {

@@ -20,7 +20,11 @@ export function startGateUpkeep(db: () => Promise<Db>) {
     fn().catch((err) => console.warn(`[spotkeeper] gate ${what} failed:`, (err as Error).message));
   };
   const reconcile = quietly("reconciliation", async () => {
-    const turn = await redis.eval(LOCK, [`${process.env.REDIS_PREFIX ?? "sk:"}gate:reconciling`], [String(process.pid), RECONCILE_EVERY_MS - 5_000]);
+    const turn = await redis.eval(
+      LOCK,
+      [`${process.env.REDIS_PREFIX ?? "sk:"}gate:reconciling`],
+      [String(process.pid), RECONCILE_EVERY_MS - 5_000],
+    );
     if (!turn) return;
     const d = await db();
     await rebuildKnownPlates(d);
@@ -32,5 +36,8 @@ export function startGateUpkeep(db: () => Promise<Db>) {
     if (n) console.warn(`[spotkeeper] recorded ${n} answered gate reads left in the log`);
   });
   reconcile();
-  g.__spotkeeperGateUpkeep = [setInterval(sweep, SWEEP_EVERY_MS).unref(), setInterval(reconcile, RECONCILE_EVERY_MS).unref()];
+  g.__spotkeeperGateUpkeep = [
+    setInterval(sweep, SWEEP_EVERY_MS).unref(),
+    setInterval(reconcile, RECONCILE_EVERY_MS).unref(),
+  ];
 }

@@ -9,7 +9,15 @@ import { auditOperatorWrite } from "@/lib/organisations/audit";
 import { ApiError, isApiError, type ErrorCode } from "@/lib/errors";
 import { authenticateGate, type GateContext } from "@/lib/gates/gate-auth";
 import { paymentsStatus } from "@/lib/payments/health";
-import { clientIp, enforceLimits, enforceTicket, limitTicket, withLimitHeaders, type LimitResult, type LimitTicket } from "@/lib/ratelimit";
+import {
+  clientIp,
+  enforceLimits,
+  enforceTicket,
+  limitTicket,
+  withLimitHeaders,
+  type LimitResult,
+  type LimitTicket,
+} from "@/lib/ratelimit";
 import type { PolicyName } from "@/lib/ratelimit/config";
 import { errorResponse, json, parseBody, parseQuery } from "./respond";
 import { assertSameOrigin } from "./same-origin";
@@ -50,7 +58,10 @@ export type Auth =
    * log. Without `lot` the operation is not scoped to one lot and the handler checks the organisation
    * itself (creating a lot, managing an organisation).
    */
-  | { operator: OperatorRole; lot?: (input: { db: Db; params: Record<string, string> }) => string | null | Promise<string | null> };
+  | {
+      operator: OperatorRole;
+      lot?: (input: { db: Db; params: Record<string, string> }) => string | null | Promise<string | null>;
+    };
 
 type Out<A extends Auth> = {
   caller: A extends "public" | "gate" ? undefined : Caller;
@@ -59,7 +70,13 @@ type Out<A extends Auth> = {
   limit: A extends "gate" ? LimitTicket | undefined : undefined;
 };
 
-export type RouteSpec<A extends Auth, P extends ParamsSchema | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType> = {
+export type RouteSpec<
+  A extends Auth,
+  P extends ParamsSchema | undefined,
+  Q extends z.ZodType | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
+> = {
   method: Method;
   /** OpenAPI path template, `{name}` for each path parameter; the coverage test checks it matches the file's folder. */
   path: `/v1/${string}`;
@@ -106,7 +123,10 @@ export type RouteSpec<A extends Auth, P extends ParamsSchema | undefined, Q exte
 };
 
 /** What the document and the coverage test need to know about a declared operation. */
-export type RouteDeclaration = Omit<RouteSpec<Auth, ParamsSchema | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>, "handler">;
+export type RouteDeclaration = Omit<
+  RouteSpec<Auth, ParamsSchema | undefined, z.ZodType | undefined, z.ZodType | undefined, z.ZodType>,
+  "handler"
+>;
 
 type RouteCtx = { params: Promise<RawParams> };
 export type DeclaredRoute = ((req: Request, ctx: RouteCtx) => Promise<Response>) & { readonly route: RouteDeclaration };
@@ -115,7 +135,8 @@ export type DeclaredRoute = ((req: Request, ctx: RouteCtx) => Promise<Response>)
 export const NoContent = z.void();
 
 /** A path id: a UUID, and anything else names no record, so it is a 404 rather than a validation error. */
-export const pathId = (what: string) => z.uuid({ error: `${what} not found` }).describe(`The ${what.toLowerCase()}'s id`);
+export const pathId = (what: string) =>
+  z.uuid({ error: `${what} not found` }).describe(`The ${what.toLowerCase()}'s id`);
 
 /** The codes every operation can answer because of how it is called. */
 export function impliedErrors(route: RouteDeclaration): ErrorCode[] {
@@ -149,11 +170,19 @@ export function defineRoute<
     let limits: LimitResult | null = null;
     let ticket: LimitTicket | undefined;
     try {
-      if (!acceptsJson(req)) throw new ApiError("not_acceptable", "This API answers with application/json; send an Accept header that allows it");
+      if (!acceptsJson(req))
+        throw new ApiError(
+          "not_acceptable",
+          "This API answers with application/json; send an Accept header that allows it",
+        );
       // Gates are limited per gate, never by an address's limit: a lot's gates often share one address.
       // A bearer token's limit is known before authentication too (keyed by the token's hash): both
       // are asked together, one Redis round trip's wait, before any database work.
-      if (spec.auth !== "gate") limits = await enforceLimits([["ip", clientIp(req)], ["token", spec.auth === "public" ? null : bearerSubject(req)]]);
+      if (spec.auth !== "gate")
+        limits = await enforceLimits([
+          ["ip", clientIp(req)],
+          ["token", spec.auth === "public" ? null : bearerSubject(req)],
+        ]);
       const db = spec.database === false ? noDatabase : await getDb();
       const gate = spec.auth === "gate" ? await gateCaller(req) : undefined;
       if (gate && spec.gateLimitInHandler) ticket = limitTicket("gate", gate.gate.id);
@@ -177,23 +206,38 @@ export function defineRoute<
       }
       const query = spec.query ? parseQuery(req, spec.query) : undefined;
       const body = spec.body ? await parseBody(req, spec.body) : undefined;
-      const input = { req, db, params, query, body, startedAt, caller, gate, limit: ticket } as Parameters<typeof handler>[0];
+      const input = { req, db, params, query, body, startedAt, caller, gate, limit: ticket } as Parameters<
+        typeof handler
+      >[0];
       const out = await handler(input);
       if (ticket) {
         await enforceTicket(ticket);
         limits = ticket.result;
       }
       const headers = typeof spec.response.headers === "function" ? spec.response.headers(out) : spec.response.headers;
-      res = spec.response.status === 204 ? new Response(null, { status: 204, headers }) : json(out, spec.response.status ?? 200, headers);
+      res =
+        spec.response.status === 204
+          ? new Response(null, { status: 204, headers })
+          : json(out, spec.response.status ?? 200, headers);
       if (lot && req.method !== "GET") {
         // The answer is the "after": what the operator was told (secrets redacted).
         const action = `${req.method} ${new URL(req.url).pathname}`;
-        await auditOperatorWrite(db, caller!, { organisationId: lot.organisationId, action, target: { type: "lot", id: lot.id }, before: lot, after: out });
+        await auditOperatorWrite(db, caller!, {
+          organisationId: lot.organisationId,
+          action,
+          target: { type: "lot", id: lot.id },
+          before: lot,
+          after: out,
+        });
       }
     } catch (err) {
       failure = err;
       // A request the handler refused before counting its limit still counts (and a spent limit answers 429).
-      if (ticket && !ticket.counted) failure = await enforceTicket(ticket).then(() => err, (limited: unknown) => limited);
+      if (ticket && !ticket.counted)
+        failure = await enforceTicket(ticket).then(
+          () => err,
+          (limited: unknown) => limited,
+        );
       if (ticket?.result) limits = ticket.result;
       res = errorResponse(undeclared(route as RouteDeclaration, failure) ?? failure);
     }
@@ -206,7 +250,9 @@ export function defineRoute<
 }
 
 export function isDeclaredRoute(value: unknown): value is DeclaredRoute {
-  return typeof value === "function" && "route" in value && typeof (value as DeclaredRoute).route?.operationId === "string";
+  return (
+    typeof value === "function" && "route" in value && typeof (value as DeclaredRoute).route?.operationId === "string"
+  );
 }
 
 /** No Accept header, or one with a media range covering application/json at q > 0 (RFC 9110 §12.5.1). */
@@ -232,7 +278,8 @@ function undeclared(route: RouteDeclaration, err: unknown): Error | undefined {
 
 async function gateCaller(req: Request): Promise<GateContext> {
   const secret = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
-  if (secret && refusedDemoGateSecret(secret)) throw new ApiError("unauthorized", "Demo gate secrets work only in demo mode");
+  if (secret && refusedDemoGateSecret(secret))
+    throw new ApiError("unauthorized", "Demo gate secrets work only in demo mode");
   return authenticateGate(req, getDb);
 }
 

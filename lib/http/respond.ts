@@ -15,7 +15,13 @@ export function errorResponse(err: unknown): Response {
   if (isDatabaseUnavailable(err)) {
     console.error("[spotkeeper] database unavailable:", (err as Error).message);
     return json(
-      { error: { code: "unavailable", message: "The service is briefly unavailable; retrying is safe", details: { retryable: true } } },
+      {
+        error: {
+          code: "unavailable",
+          message: "The service is briefly unavailable; retrying is safe",
+          details: { retryable: true },
+        },
+      },
       503,
       { "retry-after": "5" },
     );
@@ -36,14 +42,23 @@ export function errorResponse(err: unknown): Response {
   // Constraint violations that slipped past validation are the client's conflict, not our crash.
   const code = pgCode(err);
   if (code === PG.exclusionViolation) {
-    return json({ error: { code: "no_spot_available", message: "That spot is already booked for an overlapping time" } }, 409);
+    return json(
+      { error: { code: "no_spot_available", message: "That spot is already booked for an overlapping time" } },
+      409,
+    );
   }
   if (code === PG.uniqueViolation) {
     return json({ error: { code: "conflict", message: "A record with these values already exists" } }, 409);
   }
   if (isDataException(err)) {
-    console.error("[spotkeeper] value rejected by PostgreSQL (validation should have caught it):", (err as Error).message);
-    return json({ error: { code: "validation_failed", message: "A value in the request is out of range or malformed" } }, 422);
+    console.error(
+      "[spotkeeper] value rejected by PostgreSQL (validation should have caught it):",
+      (err as Error).message,
+    );
+    return json(
+      { error: { code: "validation_failed", message: "A value in the request is out of range or malformed" } },
+      422,
+    );
   }
   console.error("[spotkeeper] unhandled error", err);
   return json({ error: { code: "internal_error", message: "Something went wrong on our side" } }, 500);

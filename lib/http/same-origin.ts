@@ -22,5 +22,6 @@ export function assertSameOrigin(req: Request) {
   } catch {
     originHost = "";
   }
-  if (originHost !== host) throw new ApiError("forbidden", "Cross-site requests may not use the session cookie; send an API token");
+  if (originHost !== host)
+    throw new ApiError("forbidden", "Cross-site requests may not use the session cookie; send an API token");
 }

@@ -32,7 +32,13 @@ export function wrongMethodResponse(req: Request): Response | null {
   const allowed = allowedMethods(pathname);
   if (!allowed || allowed.includes(req.method)) return null;
   return json(
-    { error: { code: "method_not_allowed", message: `${req.method} is not supported on ${pathname}`, details: { allow: allowed } } },
+    {
+      error: {
+        code: "method_not_allowed",
+        message: `${req.method} is not supported on ${pathname}`,
+        details: { allow: allowed },
+      },
+    },
     405,
     { allow: allowed.join(", ") },
   );
@@ -41,5 +47,8 @@ export function wrongMethodResponse(req: Request): Response | null {
 /** The answer for a request no /v1 handler takes: 405 for a known path, else 404. */
 export function unknownRouteResponse(req: Request): Response {
   const { pathname } = new URL(req.url);
-  return wrongMethodResponse(req) ?? json({ error: { code: "not_found", message: `No API operation at ${pathname}`, details: { path: pathname } } }, 404);
+  return (
+    wrongMethodResponse(req) ??
+    json({ error: { code: "not_found", message: `No API operation at ${pathname}`, details: { path: pathname } } }, 404)
+  );
 }

@@ -7,7 +7,14 @@ import type { Cause } from "./state-machine";
 
 /** A committed change to a reservation: a lifecycle transition, or an edit of its window. */
 export type LifecycleChange =
-  | { kind: "transition"; reservationId: string; from: ReservationStatus; to: ReservationStatus; cause: Cause; at: Date }
+  | {
+      kind: "transition";
+      reservationId: string;
+      from: ReservationStatus;
+      to: ReservationStatus;
+      cause: Cause;
+      at: Date;
+    }
   /** holdExpiresAt: the new hold's deadline, so announcing it needs no read. */
   | { kind: "created"; reservationId: string; at: Date; holdExpiresAt: Date | null }
   | { kind: "edited"; reservationId: string; at: Date };

@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { ReservationStatus } from "@/db/schema";
 import { canTransition, HOLDS_SPOT, IllegalTransitionError, TRANSITIONS } from "./state-machine";
 
-const ALL: ReservationStatus[] = ["pending_payment", "confirmed", "checked_in", "completed", "cancelled", "no_show", "expired"];
+const ALL: ReservationStatus[] = [
+  "pending_payment",
+  "confirmed",
+  "checked_in",
+  "completed",
+  "cancelled",
+  "no_show",
+  "expired",
+];
 
 // The lifecycle as the product describes it; every other pair must be refused.
 const EDGES = [

@@ -1,5 +1,10 @@
 import type { DbOrTx } from "@/db/client";
-import { insertTransition, moveReservationStatus, moveReservationsStatus, type BatchMove } from "@/db/queries/lifecycle";
+import {
+  insertTransition,
+  moveReservationStatus,
+  moveReservationsStatus,
+  type BatchMove,
+} from "@/db/queries/lifecycle";
 import type { NewReservation, Reservation, ReservationStatus } from "@/db/schema";
 import { noteReleased } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
@@ -8,7 +13,9 @@ import { canTransition, HOLDS_SPOT, IllegalTransitionError, type Cause } from ".
 
 export type TransitionContext = { cause: Cause; actorId?: string | null; note?: string; at?: Date };
 type Row = Pick<Reservation, "id" | "status" | "lotId" | "vehicleType" | "startTime" | "endTime">;
-type Patch = Partial<Pick<NewReservation, "holdExpiresAt" | "cancelledAt" | "checkedInAt" | "checkedOutAt" | "paymentMethodId">>;
+type Patch = Partial<
+  Pick<NewReservation, "holdExpiresAt" | "cancelledAt" | "checkedInAt" | "checkedOutAt" | "paymentMethodId">
+>;
 
 /**
  * Moves a reservation along one lifecycle edge inside the caller's transaction (which should hold
@@ -20,16 +27,21 @@ type Patch = Partial<Pick<NewReservation, "holdExpiresAt" | "cancelledAt" | "che
 export async function transition(tx: DbOrTx, r: Row, to: ReservationStatus, ctx: TransitionContext, patch: Patch = {}) {
   if (r.status === to) return false;
   if (!canTransition(r.status, to)) {
-    throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot become ${to.replace("_", " ")}`, {
-      status: r.status,
-      requested: to,
-    });
+    throw new ApiError(
+      "invalid_state",
+      `A reservation that is ${r.status.replace("_", " ")} cannot become ${to.replace("_", " ")}`,
+      {
+        status: r.status,
+        requested: to,
+      },
+    );
   }
   if (HOLDS_SPOT.includes(r.status) && !HOLDS_SPOT.includes(to)) {
     await noteReleased(tx, r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: r.endTime });
   }
   const at = ctx.at ?? new Date();
-  if (!(await moveReservationStatus(tx, r.id, r.status, to, at, patch))) throw new ApiError("conflict", "The reservation changed meanwhile; please retry");
+  if (!(await moveReservationStatus(tx, r.id, r.status, to, at, patch)))
+    throw new ApiError("conflict", "The reservation changed meanwhile; please retry");
   await insertTransition(tx, {
     reservationId: r.id,
     fromStatus: r.status,
@@ -47,14 +59,18 @@ export async function transition(tx: DbOrTx, r: Row, to: ReservationStatus, ctx:
 // One function per edge, so call sites read as the lifecycle does.
 export const confirmPaid = (tx: DbOrTx, r: Row, ctx: TransitionContext, paymentMethodId: string | null) =>
   transition(tx, r, "confirmed", ctx, { holdExpiresAt: null, paymentMethodId });
-export const expireHold = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "expired", ctx, { holdExpiresAt: null });
+export const expireHold = (tx: DbOrTx, r: Row, ctx: TransitionContext) =>
+  transition(tx, r, "expired", ctx, { holdExpiresAt: null });
 export const cancel = (tx: DbOrTx, r: Row, ctx: TransitionContext) =>
   transition(tx, r, "cancelled", ctx, { holdExpiresAt: null, cancelledAt: ctx.at ?? new Date() });
-export const checkIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "checked_in", ctx, { checkedInAt: ctx.at ?? new Date() });
+export const checkIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) =>
+  transition(tx, r, "checked_in", ctx, { checkedInAt: ctx.at ?? new Date() });
 export const markNoShow = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "no_show", ctx);
-export const complete = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "completed", ctx, { checkedOutAt: ctx.at ?? new Date() });
+export const complete = (tx: DbOrTx, r: Row, ctx: TransitionContext) =>
+  transition(tx, r, "completed", ctx, { checkedOutAt: ctx.at ?? new Date() });
 /** The gate answered "open" but the barrier never did (relay failure, or the bridge had already refused): the car is outside. */
-export const undoCheckIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) => transition(tx, r, "confirmed", ctx, { checkedInAt: null });
+export const undoCheckIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) =>
+  transition(tx, r, "confirmed", ctx, { checkedInAt: null });
 
 /**
  * The same edge for many reservations in one statement (the gate recorder's batch of entries): the
@@ -63,15 +79,24 @@ export const undoCheckIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) => trans
  * edges that keep the spot held: leaving a spot-holding status needs the per-row availability note.
  * Returns the ids that moved (the others had moved on, or are not in the lot named).
  */
-export async function transitionMany(tx: DbOrTx, from: ReservationStatus, to: ReservationStatus, moves: BatchMove[], ctx: Pick<TransitionContext, "cause">) {
+export async function transitionMany(
+  tx: DbOrTx,
+  from: ReservationStatus,
+  to: ReservationStatus,
+  moves: BatchMove[],
+  ctx: Pick<TransitionContext, "cause">,
+) {
   if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
-  if (HOLDS_SPOT.includes(from) && !HOLDS_SPOT.includes(to)) throw new Error(`${from} → ${to} releases spots: move those one at a time with transition()`);
+  if (HOLDS_SPOT.includes(from) && !HOLDS_SPOT.includes(to))
+    throw new Error(`${from} → ${to} releases spots: move those one at a time with transition()`);
   const stamp = to === "checked_in" ? "checked_in_at" : null;
   const moved = await moveReservationsStatus(tx, from, to, ctx.cause, moves, stamp);
   const at = new Map(moves.map((m) => [m.id, m.at]));
-  for (const id of moved) recordChange(tx, { kind: "transition", reservationId: id, from, to, cause: ctx.cause, at: at.get(id)! });
+  for (const id of moved)
+    recordChange(tx, { kind: "transition", reservationId: id, from, to, cause: ctx.cause, at: at.get(id)! });
   return moved;
 }
 
 /** Gate entries of a batch: confirmed → checked_in, each at its read's time. */
-export const checkInMany = (tx: DbOrTx, moves: BatchMove[], ctx: Pick<TransitionContext, "cause">) => transitionMany(tx, "confirmed", "checked_in", moves, ctx);
+export const checkInMany = (tx: DbOrTx, moves: BatchMove[], ctx: Pick<TransitionContext, "cause">) =>
+  transitionMany(tx, "confirmed", "checked_in", moves, ctx);

@@ -20,7 +20,8 @@ export async function lotLedgerReport(db: Db, lotId: string, q: z.output<typeof 
     throw new ApiError("validation_failed", `\`to\` must be after \`from\`, at most ${MAX_DAYS} days later`);
   }
   const rows = await lotLedger(db, lot.id, from, to, LIMIT + 1);
-  if (rows.length > LIMIT) throw new ApiError("validation_failed", `More than ${LIMIT} movements: ask for a shorter period`);
+  if (rows.length > LIMIT)
+    throw new ApiError("validation_failed", `More than ${LIMIT} movements: ask for a shorter period`);
   const totals = { charge: 0, refund: 0, penalty: 0, adjustment: 0 };
   for (const r of rows) if (r.status === "succeeded") totals[r.kind] += r.amount;
   const pending = rows.filter((r) => r.status === "pending").reduce((s, r) => s + r.amount, 0);
@@ -31,7 +32,12 @@ export async function lotLedgerReport(db: Db, lotId: string, q: z.output<typeof 
     from: from.toISOString(),
     to: to.toISOString(),
     // Succeeded movements only; net = what the lot actually received in the period.
-    totals: { ...totals, net: totals.charge + totals.penalty + totals.adjustment - totals.refund, pending, needs_attention: needsAttention },
+    totals: {
+      ...totals,
+      net: totals.charge + totals.penalty + totals.adjustment - totals.refund,
+      pending,
+      needs_attention: needsAttention,
+    },
     data: rows.map(ledgerEntryOut),
   };
 }

@@ -1,6 +1,15 @@
 import type { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
-import { activeSpotCounts, findLot, insertLot, insertSpots, lockLot, spotsFromCounts, takenSpotLabels, updateLotRow } from "@/db/queries/lots";
+import {
+  activeSpotCounts,
+  findLot,
+  insertLot,
+  insertSpots,
+  lockLot,
+  spotsFromCounts,
+  takenSpotLabels,
+  updateLotRow,
+} from "@/db/queries/lots";
 import type { Lot, NewLot, NewSpot, VehicleType } from "@/db/schema";
 import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import type { AddSpotsInput, CreateLotInput, UpdateLotInput } from "@/lib/api/schemas";
@@ -15,7 +24,15 @@ async function addSpotRows(tx: DbOrTx, lot: Lot, input: AddSpots) {
   const rows: NewSpot[] =
     "counts" in input
       ? await spotsFromCounts(tx, lot, input.counts, input.level)
-      : input.spots.map((s) => ({ lotId: lot.id, label: s.label, level: s.level, vehicleType: s.vehicle_type, x: s.x, y: s.y, active: s.active }));
+      : input.spots.map((s) => ({
+          lotId: lot.id,
+          label: s.label,
+          level: s.level,
+          vehicleType: s.vehicle_type,
+          x: s.x,
+          y: s.y,
+          active: s.active,
+        }));
   if (rows.length === 0) return [];
   const labels = rows.map((r) => r.label);
   if (new Set(labels).size !== labels.length) throw new ApiError("validation_failed", "Spot labels must be unique");
@@ -85,7 +102,9 @@ export async function updateLot(db: Db, id: string, input: z.output<typeof Updat
       await lockLot(tx, id);
       const n = await unfinishedBookings(tx, id);
       if (n > 0) {
-        throw new ApiError("conflict", `The currency cannot change while ${n} booking(s) of this lot are unfinished`, { unfinished_bookings: n });
+        throw new ApiError("conflict", `The currency cannot change while ${n} booking(s) of this lot are unfinished`, {
+          unfinished_bookings: n,
+        });
       }
     }
     return updateLotRow(tx, id, patch);

@@ -46,7 +46,12 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
  * without a QR signing key on the server, the plate alone opens the gate), the times on the lot's
  * clock with its zone named, the receipt from the ledger, and the booking as an .ics attachment.
  */
-async function composeConfirmationEmail(r: MyReservation, ledger: Payment[], passToken: string | null, bookingUrl: string): Promise<ConfirmationEmail> {
+async function composeConfirmationEmail(
+  r: MyReservation,
+  ledger: Payment[],
+  passToken: string | null,
+  bookingUrl: string,
+): Promise<ConfirmationEmail> {
   const when = formatRange(r.startTime, r.endTime, r.timeZone);
   const zone = describeTimeZone(r.timeZone, r.startTime);
   const receipt = buildReceipt(ledger);
@@ -61,7 +66,13 @@ async function composeConfirmationEmail(r: MyReservation, ledger: Payment[], pas
   const gateNote = passToken
     ? "At the gate, the camera reads your plate; if it cannot, hold this QR code to the scanner."
     : "At the gate, the camera reads your plate.";
-  const receiptLines = receipt.lines.map((l) => [`${formatDateTime(l.at, r.timeZone)} · ${l.description}${l.status === "pending" ? " (pending)" : ""}`, money(l.amount)] as const);
+  const receiptLines = receipt.lines.map(
+    (l) =>
+      [
+        `${formatDateTime(l.at, r.timeZone)} · ${l.description}${l.status === "pending" ? " (pending)" : ""}`,
+        money(l.amount),
+      ] as const,
+  );
 
   const text = [
     `Your parking at ${r.lotName} is booked and paid.`,
@@ -78,7 +89,8 @@ async function composeConfirmationEmail(r: MyReservation, ledger: Payment[], pas
     "The attached .ics file adds it to your calendar.",
   ].join("\n");
 
-  const row = (k: string, v: string) => `<tr><th align="left" style="padding:4px 12px 4px 0;vertical-align:top">${esc(k)}</th><td style="padding:4px 0">${esc(v)}</td></tr>`;
+  const row = (k: string, v: string) =>
+    `<tr><th align="left" style="padding:4px 12px 4px 0;vertical-align:top">${esc(k)}</th><td style="padding:4px 0">${esc(v)}</td></tr>`;
   const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#111;max-width:560px;margin:0 auto;padding:16px">
 <h1 style="font-size:20px">Your parking at ${esc(r.lotName)} is booked</h1>
 <div style="border:2px solid #1d3fd8;border-radius:12px;padding:16px;margin:16px 0">
@@ -105,7 +117,12 @@ ${receiptLines.map(([k, v]) => `<tr><td style="padding:4px 0">${esc(k)}</td><td 
   if (passToken) {
     // A wide quiet zone (4 modules): some scanners miss a code printed or shown edge to edge.
     const png = await QRCode.toBuffer(passToken, { errorCorrectionLevel: "M", margin: 4, width: 440, type: "png" });
-    attachments.unshift({ filename: `spotkeeper-pass-${r.spotLabel}.png`, contentType: "image/png", content: png, cid: QR_CID });
+    attachments.unshift({
+      filename: `spotkeeper-pass-${r.spotLabel}.png`,
+      contentType: "image/png",
+      content: png,
+      cid: QR_CID,
+    });
   }
   return { subject: `Booked: ${r.lotName}, spot ${r.spotLabel}, ${when}`, text, html, attachments };
 }
@@ -122,14 +139,30 @@ export async function sendConfirmationEmail(db: Db, reservationId: string, now =
   if (!smtp) return "not_configured";
   const r = await myReservation(db, reservationId);
   if (!r || (r.status !== "confirmed" && r.status !== "checked_in")) return "not_due";
-  const claim = await claimEmail(db, reservationId, "confirmation", now, new Date(now.getTime() + LEASE_MS), MAX_ATTEMPTS);
+  const claim = await claimEmail(
+    db,
+    reservationId,
+    "confirmation",
+    now,
+    new Date(now.getTime() + LEASE_MS),
+    MAX_ATTEMPTS,
+  );
   if (!claim) return "not_due";
   try {
-    const [lot, ledger, user] = await Promise.all([findLot(db, r.lotId), ledgerFor(db, r.id), findUserById(db, r.userId)]);
+    const [lot, ledger, user] = await Promise.all([
+      findLot(db, r.lotId),
+      ledgerFor(db, r.id),
+      findUserById(db, r.userId),
+    ]);
     const token = await passTokenIfConfigured(r, lot!);
     const mail = await composeConfirmationEmail(r, ledger, token, `${siteUrl()}/reservations/${r.id}`);
     const { createTransport } = await import("nodemailer");
-    const transport = createTransport({ url: smtp, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+    const transport = createTransport({
+      url: smtp,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
     try {
       await transport.sendMail({
         from: process.env.SMTP_FROM ?? "Spotkeeper <no-reply@spotkeeper.invalid>",
@@ -149,7 +182,10 @@ export async function sendConfirmationEmail(db: Db, reservationId: string, now =
     return "sent";
   } catch (err) {
     const delay = BACKOFF_MS[Math.min(claim.attempts - 1, BACKOFF_MS.length - 1)]!;
-    console.warn(`[spotkeeper] booking confirmation e-mail for ${reservationId} not sent (attempt ${claim.attempts} of ${MAX_ATTEMPTS}):`, (err as Error).message);
+    console.warn(
+      `[spotkeeper] booking confirmation e-mail for ${reservationId} not sent (attempt ${claim.attempts} of ${MAX_ATTEMPTS}):`,
+      (err as Error).message,
+    );
     await markEmailFailed(db, reservationId, "confirmation", (err as Error).message, new Date(now.getTime() + delay));
     return "failed";
   }
@@ -188,7 +224,9 @@ export async function confirmationEmailEffect(db: Db, changes: LifecycleChange[]
   if (!smtpUrl()) return;
   for (const c of changes) {
     if (c.kind !== "transition" || c.to !== "confirmed") continue;
-    const p = sendConfirmationEmail(db, c.reservationId).catch((err) => console.warn("[spotkeeper] booking e-mail:", (err as Error).message));
+    const p = sendConfirmationEmail(db, c.reservationId).catch((err) =>
+      console.warn("[spotkeeper] booking e-mail:", (err as Error).message),
+    );
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   }

@@ -2,7 +2,9 @@ import type { DbOrTx } from "@/db/client";
 import { insertAudit } from "@/db/queries/audit";
 import type { ReservationForCaller } from "@/db/queries/reservation-access";
 
-const snapshot = (r: Pick<ReservationForCaller, "status" | "startTime" | "endTime" | "amount" | "currency" | "userId" | "lotId">) => ({
+const snapshot = (
+  r: Pick<ReservationForCaller, "status" | "startTime" | "endTime" | "amount" | "currency" | "userId" | "lotId">,
+) => ({
   status: r.status,
   user_id: r.userId,
   lot_id: r.lotId,
@@ -26,7 +28,15 @@ export async function auditBookingAct(
 ) {
   if (r.access === "driver") return;
   const before = snapshot(r);
-  await insertAudit(tx, { organisationId: r.organisationId, actorId: actor.id, action, targetType: "reservation", targetId: r.id, before, after: { ...before, ...after } });
+  await insertAudit(tx, {
+    organisationId: r.organisationId,
+    actorId: actor.id,
+    action,
+    targetType: "reservation",
+    targetId: r.id,
+    before,
+    after: { ...before, ...after },
+  });
 }
 
 /** Secrets shown once (and their hashes) never go into the audit log. */

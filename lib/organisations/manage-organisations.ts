@@ -29,23 +29,47 @@ type Who = { id: string; email: string; name?: string };
 export async function createOrganisation(db: Db, caller: Who, name: string) {
   const org = await db.transaction(async (tx) => {
     const org = await insertOrganisation(tx, name, caller.id);
-    await insertAudit(tx, { organisationId: org.id, actorId: caller.id, action: "organisation.created", targetType: "organisation", targetId: org.id, after: { name } });
+    await insertAudit(tx, {
+      organisationId: org.id,
+      actorId: caller.id,
+      action: "organisation.created",
+      targetType: "organisation",
+      targetId: org.id,
+      after: { name },
+    });
     return org;
   });
   return { organisation_id: org.id, name: org.name, role: "owner" as const, created_at: org.createdAt.toISOString() };
 }
 
 export async function myOrganisations(db: Db, caller: Who) {
-  return (await organisationsOf(db, caller.id)).map((o) => ({ organisation_id: o.id, name: o.name, role: o.role, created_at: o.createdAt.toISOString() }));
+  return (await organisationsOf(db, caller.id)).map((o) => ({
+    organisation_id: o.id,
+    name: o.name,
+    role: o.role,
+    created_at: o.createdAt.toISOString(),
+  }));
 }
 
 export async function membersOf(db: Db, caller: Who, organisationId: string) {
   await authorizeOrganisation(db, caller, organisationId, "attendant");
-  return (await listMembers(db, organisationId)).map((m) => ({ user_id: m.userId, email: m.email, name: m.name, role: m.role, since: m.since.toISOString() }));
+  return (await listMembers(db, organisationId)).map((m) => ({
+    user_id: m.userId,
+    email: m.email,
+    name: m.name,
+    role: m.role,
+    since: m.since.toISOString(),
+  }));
 }
 
 /** Owners change roles; the last owner cannot step down (an organisation always has someone for its money). */
-export async function changeMemberRole(db: Db, caller: Who, organisationId: string, userId: string, role: OrganisationRole) {
+export async function changeMemberRole(
+  db: Db,
+  caller: Who,
+  organisationId: string,
+  userId: string,
+  role: OrganisationRole,
+) {
   await authorizeOrganisation(db, caller, organisationId, "owner");
   return db.transaction(async (tx) => {
     const before = (await listMembers(tx, organisationId)).find((m) => m.userId === userId);
@@ -54,7 +78,15 @@ export async function changeMemberRole(db: Db, caller: Who, organisationId: stri
       throw new ApiError("invalid_state", "An organisation needs at least one owner: make someone else owner first");
     }
     await setMemberRole(tx, organisationId, userId, role);
-    await insertAudit(tx, { organisationId, actorId: caller.id, action: "member.role_changed", targetType: "user", targetId: userId, before: { role: before.role }, after: { role } });
+    await insertAudit(tx, {
+      organisationId,
+      actorId: caller.id,
+      action: "member.role_changed",
+      targetType: "user",
+      targetId: userId,
+      before: { role: before.role },
+      after: { role },
+    });
     return { user_id: userId, email: before.email, name: before.name, role };
   });
 }
@@ -68,7 +100,14 @@ export async function removeMember(db: Db, caller: Who, organisationId: string, 
     if (removed.role === "owner" && (await countOwners(tx, organisationId)) < 1) {
       throw new ApiError("invalid_state", "An organisation needs at least one owner: make someone else owner first");
     }
-    await insertAudit(tx, { organisationId, actorId: caller.id, action: "member.removed", targetType: "user", targetId: userId, before: { role: removed.role } });
+    await insertAudit(tx, {
+      organisationId,
+      actorId: caller.id,
+      action: "member.removed",
+      targetType: "user",
+      targetId: userId,
+      before: { role: removed.role },
+    });
   });
 }
 
@@ -87,7 +126,14 @@ function invitationOut(i: Invitation) {
  * An invitation by link. The link (with its token) is in this answer only — the owner passes it on —
  * and, with an address and SMTP configured, it is also e-mailed there.
  */
-export async function inviteMember(db: Db, caller: Who, organisationId: string, input: z.output<typeof CreateInvitationInput>, siteUrl: string, now = new Date()) {
+export async function inviteMember(
+  db: Db,
+  caller: Who,
+  organisationId: string,
+  input: z.output<typeof CreateInvitationInput>,
+  siteUrl: string,
+  now = new Date(),
+) {
   await authorizeOrganisation(db, caller, organisationId, "owner");
   const token = generateToken("inv");
   const invitation = await db.transaction(async (tx) => {
@@ -99,7 +145,14 @@ export async function inviteMember(db: Db, caller: Who, organisationId: string, 
       invitedBy: caller.id,
       expiresAt: new Date(now.getTime() + input.expires_in_days * 86_400_000),
     });
-    await insertAudit(tx, { organisationId, actorId: caller.id, action: "invitation.created", targetType: "invitation", targetId: i.id, after: { email: i.email, role: i.role } });
+    await insertAudit(tx, {
+      organisationId,
+      actorId: caller.id,
+      action: "invitation.created",
+      targetType: "invitation",
+      targetId: i.id,
+      after: { email: i.email, role: i.role },
+    });
     return i;
   });
   const url = `${siteUrl.replace(/\/$/, "")}/organisation/join?token=${encodeURIComponent(token)}`;
@@ -121,12 +174,26 @@ export async function openInvitations(db: Db, caller: Who, organisationId: strin
   return (await listOpenInvitations(db, organisationId)).map(invitationOut);
 }
 
-export async function revokeInvitation(db: Db, caller: Who, organisationId: string, invitationId: string, now = new Date()) {
+export async function revokeInvitation(
+  db: Db,
+  caller: Who,
+  organisationId: string,
+  invitationId: string,
+  now = new Date(),
+) {
   await authorizeOrganisation(db, caller, organisationId, "owner");
   const row = await revokeInvitationRow(db, organisationId, invitationId, now);
   if (!row) throw new ApiError("not_found", "Invitation not found");
   const invited = { email: row.email, role: row.role, expires_at: row.expiresAt.toISOString() };
-  await insertAudit(db, { organisationId, actorId: caller.id, action: "invitation.revoked", targetType: "invitation", targetId: row.id, before: invited, after: { ...invited, revoked_at: now.toISOString() } });
+  await insertAudit(db, {
+    organisationId,
+    actorId: caller.id,
+    action: "invitation.revoked",
+    targetType: "invitation",
+    targetId: row.id,
+    before: invited,
+    after: { ...invited, revoked_at: now.toISOString() },
+  });
 }
 
 /** The signed-in user joins with the invitation's role; a link works once, before it expires. */
@@ -142,7 +209,14 @@ export async function acceptInvitation(db: Db, caller: Who, token: string, now =
     }
     await upsertMember(tx, i.organisationId, caller.id, i.role);
     await markInvitation(tx, i.id, { acceptedAt: now, acceptedBy: caller.id });
-    await insertAudit(tx, { organisationId: i.organisationId, actorId: caller.id, action: "invitation.accepted", targetType: "invitation", targetId: i.id, after: { role: i.role } });
+    await insertAudit(tx, {
+      organisationId: i.organisationId,
+      actorId: caller.id,
+      action: "invitation.accepted",
+      targetType: "invitation",
+      targetId: i.id,
+      after: { role: i.role },
+    });
     return { organisation_id: i.organisationId, name: found.organisationName, role: i.role };
   });
 }

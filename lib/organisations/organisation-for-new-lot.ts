@@ -16,7 +16,10 @@ export async function organisationForNewLot(db: DbOrTx, caller: { id: string }, 
   }
   if (mine.length === 1) return mine[0]!.id;
   if (mine.length === 0) {
-    throw new ApiError("forbidden", "Create an organisation first (POST /v1/organisations), or ask an owner to make you a manager");
+    throw new ApiError(
+      "forbidden",
+      "Create an organisation first (POST /v1/organisations), or ask an owner to make you a manager",
+    );
   }
   throw new ApiError("validation_failed", "You manage several organisations: say which with ?organisation_id=", [
     { path: "organisation_id", message: `one of ${mine.map((o) => o.id).join(", ")}` },

@@ -14,7 +14,8 @@ export async function reservationListScope(
   q: { user_id?: string; lot_id?: string },
 ): Promise<{ userId?: string; lotId?: string; lotIds?: string[] }> {
   if (caller.role !== "operator") {
-    if (q.user_id && q.user_id !== caller.id) throw new ApiError("forbidden", "Drivers can only list their own reservations");
+    if (q.user_id && q.user_id !== caller.id)
+      throw new ApiError("forbidden", "Drivers can only list their own reservations");
     return { userId: caller.id, lotId: q.lot_id };
   }
   if (q.lot_id) {

@@ -25,14 +25,22 @@ export const ChangePasswordInput = z.object({
   current_password: z.string().min(1).max(200),
   new_password: z.string().min(10, "must be at least 10 characters").max(200),
 });
-export const AuditQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().optional() });
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().optional(),
+});
 
 // --- What the organisation and account operations answer (documented in /v1/openapi.json) ---
 const Instant = z.iso.datetime({ offset: true });
 export const OrganisationRole = z.enum(ORGANISATION_ROLES).meta({ id: "OrganisationRole" });
 
 export const OrganisationOut = z
-  .object({ organisation_id: z.uuid(), name: z.string(), role: OrganisationRole.describe("The caller's role in it"), created_at: Instant })
+  .object({
+    organisation_id: z.uuid(),
+    name: z.string(),
+    role: OrganisationRole.describe("The caller's role in it"),
+    created_at: Instant,
+  })
   .meta({ id: "Organisation" });
 export const MembershipOut = z
   .object({ organisation_id: z.uuid(), name: z.string(), role: OrganisationRole })
@@ -41,7 +49,14 @@ export const MemberOut = z
   .object({ user_id: z.uuid(), email: z.string(), name: z.string(), role: OrganisationRole, since: Instant.optional() })
   .meta({ id: "Member" });
 export const InvitationOut = z
-  .object({ invitation_id: z.uuid(), organisation_id: z.uuid(), email: z.string().nullable(), role: OrganisationRole, expires_at: Instant, created_at: Instant })
+  .object({
+    invitation_id: z.uuid(),
+    organisation_id: z.uuid(),
+    email: z.string().nullable(),
+    role: OrganisationRole,
+    expires_at: Instant,
+    created_at: Instant,
+  })
   .meta({ id: "Invitation" });
 export const InvitationCreatedOut = InvitationOut.extend({
   url: z.string().describe("The invitation link, shown only now: pass it on to the person invited"),
@@ -57,7 +72,9 @@ export const TokenOut = z
     revoked_at: Instant.nullable(),
   })
   .meta({ id: "ApiToken" });
-export const TokenCreatedOut = TokenOut.extend({ token: z.string().describe("The token itself, shown only now") }).meta({ id: "ApiTokenCreated" });
+export const TokenCreatedOut = TokenOut.extend({ token: z.string().describe("The token itself, shown only now") }).meta(
+  { id: "ApiTokenCreated" },
+);
 export const AuditEntryOut = z
   .object({
     id: z.uuid(),

@@ -21,7 +21,12 @@ export async function sendInvitationEmail(mail: InvitationMail): Promise<boolean
     const { createTransport } = await import("nodemailer");
     // nodemailer waits up to two minutes for a server that does not answer; the owner is waiting
     // on this form, and the link is shown to them anyway when the mail cannot go.
-    const transport = createTransport({ url: smtp, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
+    const transport = createTransport({
+      url: smtp,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
     await transport.sendMail({
       from: process.env.SMTP_FROM ?? "Spotkeeper <no-reply@spotkeeper.invalid>",
       replyTo: mail.inviter.email,

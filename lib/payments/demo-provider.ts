@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { PaymentRejectedError, type ChargeResult, type PaymentProvider, type RefundResult, type SavedCard } from "./provider";
+import {
+  PaymentRejectedError,
+  type ChargeResult,
+  type PaymentProvider,
+  type RefundResult,
+  type SavedCard,
+} from "./provider";
 
 /**
  * The keyless demo's processor: behaves like Stripe's test payment methods, in process.
@@ -14,7 +20,6 @@ const DECLINE: Record<string, { code: string; message: string }> = {
   pm_card_chargeDeclinedInsufficientFunds: { code: "insufficient_funds", message: "Your card has insufficient funds." },
   "4000000000009995": { code: "insufficient_funds", message: "Your card has insufficient funds." },
 };
-
 
 /** What a saved test card shows the driver, as Stripe's test cards do. */
 const CARD_OF: Record<string, { brand: string; last4: string }> = {
@@ -48,7 +53,8 @@ export function demoProvider(): PaymentProvider {
   const charge = (piId: string, pm: string): ChargeResult => {
     const method = normalise(pm);
     const decline = DECLINE[method];
-    if (!SUCCEED.has(method) && !decline) throw new PaymentRejectedError(`No such PaymentMethod: '${pm}'`, "resource_missing");
+    if (!SUCCEED.has(method) && !decline)
+      throw new PaymentRejectedError(`No such PaymentMethod: '${pm}'`, "resource_missing");
     if (intents.get(piId)?.status === "succeeded") {
       throw new PaymentRejectedError("This PaymentIntent has already succeeded.", "payment_intent_unexpected_state");
     }

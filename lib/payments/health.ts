@@ -22,7 +22,11 @@ function watch() {
 
 function share(value: number | null) {
   watch();
-  setShared(SHARED, value === null ? null : String(value), value === null ? undefined : Math.ceil(DOWN_FOR_MS / 1000)).catch(() => {
+  setShared(
+    SHARED,
+    value === null ? null : String(value),
+    value === null ? undefined : Math.ceil(DOWN_FOR_MS / 1000),
+  ).catch(() => {
     // Redis unreachable: this process still knows, and the others judge from their own calls.
   });
 }

@@ -14,7 +14,13 @@ import { isPaymentRejected, isPaymentUnavailable } from "./provider";
  */
 
 /** Refund `amount` over the reservation's charges (oldest first). One pending row per PaymentIntent. */
-export async function queueRefund(tx: DbOrTx, r: { id: string; currency: string }, amount: number, key: string, description: string) {
+export async function queueRefund(
+  tx: DbOrTx,
+  r: { id: string; currency: string },
+  amount: number,
+  key: string,
+  description: string,
+) {
   const rows: Payment[] = [];
   let left = amount;
   for (const c of await refundableCharges(tx, r.id)) {
@@ -46,7 +52,15 @@ export async function queueCharge(
   context?: PaymentContext,
 ) {
   if (amount <= 0) return null;
-  const { row } = await insertLedgerRow(tx, { reservationId: r.id, kind, amount, currency: r.currency, idempotencyKey: key, description, context });
+  const { row } = await insertLedgerRow(tx, {
+    reservationId: r.id,
+    kind,
+    amount,
+    currency: r.currency,
+    idempotencyKey: key,
+    description,
+    context,
+  });
   return row;
 }
 
@@ -80,16 +94,25 @@ export function retryDelayMs(attempts: number) {
  * that committed it (a cancel) nor stop the sweeper from settling the rows after it.
  * `park`: the processor gave a final answer that retrying with the same key cannot change.
  */
-async function noteFailure(db: DbOrTx, row: Payment, err: unknown, kind: "outage" | "refused" | "final"): Promise<Payment["status"]> {
+async function noteFailure(
+  db: DbOrTx,
+  row: Payment,
+  err: unknown,
+  kind: "outage" | "refused" | "final",
+): Promise<Payment["status"]> {
   const attempts = row.attempts + 1;
   const message = err instanceof Error ? err.message : String(err);
   const park = kind === "final" || (kind === "refused" && attempts >= MAX_ATTEMPTS);
-  if (kind !== "outage") console.error(`[spotkeeper] payment ${row.id} (${row.kind}) attempt ${attempts} failed:`, message);
+  if (kind !== "outage")
+    console.error(`[spotkeeper] payment ${row.id} (${row.kind}) attempt ${attempts} failed:`, message);
   await updatePendingPayment(db, row.id, {
     attempts,
     lastError: message.slice(0, 500),
     nextAttemptAt: park ? null : new Date(Date.now() + retryDelayMs(attempts)),
-    ...(park && { status: "needs_attention" as const, failureCode: (err as { code?: string }).code ?? "processor_error" }),
+    ...(park && {
+      status: "needs_attention" as const,
+      failureCode: (err as { code?: string }).code ?? "processor_error",
+    }),
   });
   return park ? "needs_attention" : "pending";
 }
@@ -105,7 +128,12 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
   try {
     const outlived = Date.now() - row.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS;
     if (row.kind === "refund") {
-      const ask = { paymentIntentId: row.stripePaymentIntentId!, amount: row.amount, reservationId: row.reservationId, idempotencyKey: row.idempotencyKey };
+      const ask = {
+        paymentIntentId: row.stripePaymentIntentId!,
+        amount: row.amount,
+        reservationId: row.reservationId,
+        idempotencyKey: row.idempotencyKey,
+      };
       // Known to the processor: ask for its state. Older than its memory of our key: look first.
       const res = row.stripeRefundId
         ? await provider.retrieveRefund(row.stripeRefundId)
@@ -114,7 +142,11 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
         await updatePayment(db, row.id, { stripeRefundId: res.refundId });
         return "pending"; // charge.refunded (webhook) completes it
       }
-      await updatePendingPayment(db, row.id, { status: res.status, stripeRefundId: res.refundId, failureCode: res.status === "failed" ? "refund_failed" : null });
+      await updatePendingPayment(db, row.id, {
+        status: res.status,
+        stripeRefundId: res.refundId,
+        failureCode: res.status === "failed" ? "refund_failed" : null,
+      });
       return res.status;
     }
     if (row.kind === "adjustment" || row.kind === "penalty") {
@@ -127,7 +159,9 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
         await updatePendingPayment(db, row.id, { status: "failed", failureCode: "no_saved_payment_method" });
         return "failed";
       }
-      const found = outlived ? await provider.findOffSessionCharge({ customerId: owner.customerId, idempotencyKey: row.idempotencyKey }) : null;
+      const found = outlived
+        ? await provider.findOffSessionCharge({ customerId: owner.customerId, idempotencyKey: row.idempotencyKey })
+        : null;
       const res =
         found ??
         (await provider.chargeOffSession({
@@ -144,7 +178,11 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
         return "succeeded";
       }
       const code = res.status === "declined" ? res.declineCode : "authentication_required";
-      await updatePendingPayment(db, row.id, { status: "failed", failureCode: code, stripePaymentIntentId: res.paymentIntentId });
+      await updatePendingPayment(db, row.id, {
+        status: "failed",
+        failureCode: code,
+        stripePaymentIntentId: res.paymentIntentId,
+      });
       return "failed";
     }
     return "pending"; // driver-present charges are settled by POST /v1/payments and the webhook
@@ -154,7 +192,12 @@ export async function settle(db: Db, row: Payment): Promise<Payment["status"]> {
       // A charge the processor refuses is a failed charge (the lifecycle decides what follows); a
       // refund it refuses is money we owe the driver: an operator must look at it.
       if (row.kind !== "refund") {
-        await updatePendingPayment(db, row.id, { status: "failed", failureCode: err.code, attempts: row.attempts + 1, lastError: err.message });
+        await updatePendingPayment(db, row.id, {
+          status: "failed",
+          failureCode: err.code,
+          attempts: row.attempts + 1,
+          lastError: err.message,
+        });
         return "failed";
       }
       return noteFailure(db, row, err, "final");
@@ -175,7 +218,9 @@ export async function settleAll(db: Db, rows: (Payment | null)[]) {
 }
 
 /** One word for a set of refund rows, as the driver is told it: none, succeeded, pending or needs_attention. */
-export function movementStatus(statuses: Payment["status"][]): "none" | "succeeded" | "pending" | "needs_attention" | "failed" {
+export function movementStatus(
+  statuses: Payment["status"][],
+): "none" | "succeeded" | "pending" | "needs_attention" | "failed" {
   if (statuses.length === 0) return "none";
   if (statuses.includes("needs_attention")) return "needs_attention";
   if (statuses.includes("pending")) return "pending";

@@ -1,7 +1,17 @@
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
-import { countPaymentAttempt, findPayer, setReservationPaymentIntent, setStripeCustomerIfUnset } from "@/db/queries/checkout";
-import { bookingChargeForUpdate, hasPendingPayment, succeededBookingCharge, updatePayment } from "@/db/queries/payment-settlement";
+import {
+  countPaymentAttempt,
+  findPayer,
+  setReservationPaymentIntent,
+  setStripeCustomerIfUnset,
+} from "@/db/queries/checkout";
+import {
+  bookingChargeForUpdate,
+  hasPendingPayment,
+  succeededBookingCharge,
+  updatePayment,
+} from "@/db/queries/payment-settlement";
 import { insertLedgerRow } from "@/db/queries/payments";
 import { findReservation } from "@/db/queries/reservations";
 import { ApiError } from "@/lib/errors";
@@ -32,7 +42,9 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
     // told the same thing: the hold ended, book again.
     if (r.status === "expired") return { expired: true as const };
     if (r.status !== "pending_payment") {
-      throw new ApiError("invalid_state", `This reservation is ${r.status.replace("_", " ")} and cannot be paid`, { status: r.status });
+      throw new ApiError("invalid_state", `This reservation is ${r.status.replace("_", " ")} and cannot be paid`, {
+        status: r.status,
+      });
     }
     if (r.holdExpiresAt && r.holdExpiresAt <= now) {
       if (!(await hasPendingPayment(tx, r.id))) {
@@ -50,8 +62,10 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
     const user = await findPayer(tx, r.userId);
     return { r, user: user!, attempt };
   });
-  if ("expired" in ctx) throw new ApiError("hold_expired", "The hold on this spot expired before payment; please book again");
-  if ("done" in ctx) return { transaction_id: ctx.done!.id, status: "succeeded" as const, reservation_id: input.reservation_id };
+  if ("expired" in ctx)
+    throw new ApiError("hold_expired", "The hold on this spot expired before payment; please book again");
+  if ("done" in ctx)
+    return { transaction_id: ctx.done!.id, status: "succeeded" as const, reservation_id: input.reservation_id };
   const { r, user, attempt } = ctx;
 
   try {
@@ -62,7 +76,13 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
     }
     let piId = r.stripePaymentIntentId;
     if (!piId) {
-      piId = await provider.createPaymentIntent({ amount: r.amount, currency: r.currency, customerId, reservationId: r.id, idempotencyKey: `pi:${r.id}` });
+      piId = await provider.createPaymentIntent({
+        amount: r.amount,
+        currency: r.currency,
+        customerId,
+        reservationId: r.id,
+        idempotencyKey: `pi:${r.id}`,
+      });
       await setReservationPaymentIntent(db, r.id, piId);
     }
     const { row } = await insertLedgerRow(db, {
@@ -78,14 +98,20 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
 
     const result = await confirm(provider, piId, input.payment_method_id, `confirm:${r.id}:${attempt}`);
     await applyChargeResult(db, piId, result, "payment");
-    if (result.status === "succeeded") return { transaction_id: row.id, status: "succeeded" as const, reservation_id: r.id };
+    if (result.status === "succeeded")
+      return { transaction_id: row.id, status: "succeeded" as const, reservation_id: r.id };
     if (result.status === "declined") {
-      throw new ApiError("payment_declined", result.message, { decline_code: result.declineCode, reservation_status: "pending_payment" });
+      throw new ApiError("payment_declined", result.message, {
+        decline_code: result.declineCode,
+        reservation_status: "pending_payment",
+      });
     }
     throw new ApiError("payment_failed", result.message, { code: "authentication_required" });
   } catch (err) {
     if (isPaymentUnavailable(err)) {
-      throw new ApiError("payments_unavailable", "The payment processor did not answer; retrying is safe", { retryable: true });
+      throw new ApiError("payments_unavailable", "The payment processor did not answer; retrying is safe", {
+        retryable: true,
+      });
     }
     if (isPaymentRejected(err)) throw new ApiError("payment_failed", err.message, { code: err.code });
     throw err;
@@ -109,7 +135,12 @@ async function confirm(provider: PaymentProvider, piId: string, pm: string, key:
  * Records a PaymentIntent's outcome for a booking payment; called by POST /v1/payments and by the
  * payment_intent.* webhooks, in either order, any number of times.
  */
-export async function applyChargeResult(db: Db, piId: string, result: ChargeResult, cause: "payment" | "webhook" | "scheduler") {
+export async function applyChargeResult(
+  db: Db,
+  piId: string,
+  result: ChargeResult,
+  cause: "payment" | "webhook" | "scheduler",
+) {
   const refunds = await lifecycleTransaction(db, async (tx) => {
     const row = await bookingChargeForUpdate(tx, piId);
     if (!row || row.status === "succeeded") return [];
@@ -126,7 +157,13 @@ export async function applyChargeResult(db: Db, piId: string, result: ChargeResu
     }
     if (r.status !== "cancelled" && r.status !== "expired") return [];
     // The money arrived for a booking that no longer holds a spot (cancelled while paying): give it back.
-    return queueRefund(tx, { id: row.reservationId, currency: row.currency }, row.amount, `refund:orphaned:${piId}`, "Refund of a payment for a cancelled booking");
+    return queueRefund(
+      tx,
+      { id: row.reservationId, currency: row.currency },
+      row.amount,
+      `refund:orphaned:${piId}`,
+      "Refund of a payment for a cancelled booking",
+    );
   });
   await settleAll(db, refunds);
 }

@@ -34,7 +34,12 @@ export interface PaymentProvider {
     description: string;
     idempotencyKey: string;
   }): Promise<ChargeResult>;
-  refund(p: { paymentIntentId: string; amount: number; reservationId: string; idempotencyKey: string }): Promise<RefundResult>;
+  refund(p: {
+    paymentIntentId: string;
+    amount: number;
+    reservationId: string;
+    idempotencyKey: string;
+  }): Promise<RefundResult>;
   /** A refund's current state, by the processor's id. */
   retrieveRefund(id: string): Promise<RefundResult>;
   /**
@@ -74,6 +79,7 @@ export class PaymentRejectedError extends Error {
   }
 }
 
-const branded = (err: unknown, brand: symbol) => typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[brand] === true;
+const branded = (err: unknown, brand: symbol) =>
+  typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[brand] === true;
 export const isPaymentUnavailable = (err: unknown): err is PaymentUnavailableError => branded(err, UNAVAILABLE);
 export const isPaymentRejected = (err: unknown): err is PaymentRejectedError => branded(err, REJECTED);

@@ -3,7 +3,6 @@ import { KEY_METADATA, type ChargeResult, type PaymentProvider, type RefundResul
 import { notePaymentsAnswered, notePaymentsUnavailable } from "./health";
 import { PaymentRejectedError, PaymentUnavailableError } from "./provider";
 
-
 /** A Stripe client; `apiBase` points the SDK at another host (stripe-mock, the tests' local server). */
 export function stripeClient(secretKey: string, apiBase?: string) {
   const base = apiBase ? new URL(apiBase) : undefined;
@@ -37,7 +36,8 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function refundResult(r: Stripe.Refund): RefundResult {
-  const status = r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
+  const status =
+    r.status === "succeeded" ? "succeeded" : r.status === "failed" || r.status === "canceled" ? "failed" : "pending";
   return { refundId: r.id, status };
 }
 
@@ -130,7 +130,11 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
       call(async () => {
         try {
           return toResult(
-            await stripe.paymentIntents.confirm(id, { payment_method: p.paymentMethodId }, { idempotencyKey: p.idempotencyKey }),
+            await stripe.paymentIntents.confirm(
+              id,
+              { payment_method: p.paymentMethodId },
+              { idempotencyKey: p.idempotencyKey },
+            ),
           );
         } catch (err) {
           return declined(err, id);
@@ -139,7 +143,8 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
     retrievePaymentIntent: (id) =>
       call(async () => {
         const pi = await stripe.paymentIntents.retrieve(id);
-        if (pi.status === "requires_payment_method" && !pi.last_payment_error) return { status: "open" as const, paymentIntentId: pi.id };
+        if (pi.status === "requires_payment_method" && !pi.last_payment_error)
+          return { status: "open" as const, paymentIntentId: pi.id };
         if (pi.status === "requires_confirmation") return { status: "open" as const, paymentIntentId: pi.id };
         return toResult(pi);
       }),
@@ -153,7 +158,7 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
               customer: p.customerId,
               payment_method: p.paymentMethodId,
               // No redirect-based methods: confirmation happens server-side, without a return_url.
-            automatic_payment_methods: { enabled: true, allow_redirects: "never" },
+              automatic_payment_methods: { enabled: true, allow_redirects: "never" },
               off_session: true,
               confirm: true,
               description: p.description,
@@ -168,10 +173,16 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
       }),
     refund: (p) =>
       call(async () => {
-        const r = await rejectInvalid(() => stripe.refunds.create(
-          { payment_intent: p.paymentIntentId, amount: p.amount, metadata: { reservation_id: p.reservationId, [KEY_METADATA]: p.idempotencyKey } },
-          { idempotencyKey: p.idempotencyKey },
-        ));
+        const r = await rejectInvalid(() =>
+          stripe.refunds.create(
+            {
+              payment_intent: p.paymentIntentId,
+              amount: p.amount,
+              metadata: { reservation_id: p.reservationId, [KEY_METADATA]: p.idempotencyKey },
+            },
+            { idempotencyKey: p.idempotencyKey },
+          ),
+        );
         return refundResult(r);
       }),
     retrieveRefund: (id) => call(async () => refundResult(await stripe.refunds.retrieve(id))),
@@ -195,7 +206,17 @@ export function stripeProvider(stripe: Stripe): PaymentProvider {
         // Cards attached by payments made with setup_future_usage (and any the driver added since).
         const list = await stripe.customers.listPaymentMethods(customerId, { type: "card", limit: 20 });
         return list.data.flatMap((pm): SavedCard[] =>
-          pm.card ? [{ id: pm.id, brand: pm.card.brand, last4: pm.card.last4, expMonth: pm.card.exp_month, expYear: pm.card.exp_year }] : [],
+          pm.card
+            ? [
+                {
+                  id: pm.id,
+                  brand: pm.card.brand,
+                  last4: pm.card.last4,
+                  expMonth: pm.card.exp_month,
+                  expYear: pm.card.exp_year,
+                },
+              ]
+            : [],
         );
       }),
   };

@@ -54,7 +54,12 @@ async function onIntent(db: Db, pi: Stripe.PaymentIntent, succeeded: boolean) {
   const err = pi.last_payment_error;
   const result = succeeded
     ? ({ status: "succeeded", paymentIntentId: pi.id, paymentMethodId: pm } as const)
-    : ({ status: "declined", paymentIntentId: pi.id, declineCode: err?.decline_code ?? err?.code ?? "card_declined", message: err?.message ?? "declined" } as const);
+    : ({
+        status: "declined",
+        paymentIntentId: pi.id,
+        declineCode: err?.decline_code ?? err?.code ?? "card_declined",
+        message: err?.message ?? "declined",
+      } as const);
   // The booking payment (keyed by its intent) confirms the reservation...
   await applyChargeResult(db, pi.id, result, "webhook");
   // ...off-session charges (overstay, penalty) just complete their pending row; a failed
@@ -62,16 +67,27 @@ async function onIntent(db: Db, pi: Stripe.PaymentIntent, succeeded: boolean) {
   const done = await settleOffSessionCharges(
     db,
     pi.id,
-    succeeded ? { status: "succeeded" } : { status: "failed", failureCode: result.status === "declined" ? result.declineCode : null },
+    succeeded
+      ? { status: "succeeded" }
+      : { status: "failed", failureCode: result.status === "declined" ? result.declineCode : null },
   );
   if (!succeeded) for (const row of done) await undoExtension(db, row);
 }
 
 /** Settles the one ledger row of this refund (by the processor's refund id), if it is still pending. */
 async function applyRefundState(db: DbOrTx, refund: Pick<Stripe.Refund, "id" | "status">) {
-  const status = refund.status === "succeeded" ? "succeeded" : refund.status === "failed" || refund.status === "canceled" ? "failed" : null;
+  const status =
+    refund.status === "succeeded"
+      ? "succeeded"
+      : refund.status === "failed" || refund.status === "canceled"
+        ? "failed"
+        : null;
   if (!status) return;
-  await settleRefundByProcessorId(db, refund.id, status === "failed" ? { status, failureCode: "refund_failed" } : { status });
+  await settleRefundByProcessorId(
+    db,
+    refund.id,
+    status === "failed" ? { status, failureCode: "refund_failed" } : { status },
+  );
 }
 
 /**

@@ -23,7 +23,9 @@ describe("offsetSpans", () => {
   });
 
   it("returns one span for a zone without daylight saving time", () => {
-    expect(offsetSpans("Asia/Tokyo", t("2025-03-01T00:00:00Z"), t("2025-03-01T00:00:00Z") + 60 * DAY_MS)).toHaveLength(1);
+    expect(offsetSpans("Asia/Tokyo", t("2025-03-01T00:00:00Z"), t("2025-03-01T00:00:00Z") + 60 * DAY_MS)).toHaveLength(
+      1,
+    );
     expect(offsetAt("Asia/Tokyo", t("2025-03-01T00:00:00Z"))).toBe(9 * HOUR);
   });
 

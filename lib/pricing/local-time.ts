@@ -50,7 +50,7 @@ export function offsetSpans(timeZone: string, from: number, to: number): OffsetS
   const spans: OffsetSpan[] = [];
   let spanStart = from;
   let offset = offsetAt(timeZone, from);
-  for (let t = from; t < to; ) {
+  for (let t = from; t < to;) {
     const next = Math.min(t + SAMPLE_MS, to);
     const nextOffset = offsetAt(timeZone, next);
     if (nextOffset !== offset) {

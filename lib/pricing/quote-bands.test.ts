@@ -9,7 +9,12 @@ const NIGHT = { label: "Night", days: [1, 2, 3, 4, 5, 6, 7], from: "22:00", to: 
 const WEEKEND = { label: "Weekend", days: [6, 7], from: "00:00", to: "24:00", multiplier: 0.8 };
 
 const compact = (bands: unknown[], start: string, end: string, timeZone = AMS) =>
-  quote(plan({ bands: bands as never }), { vehicleType: "compact", start: new Date(start), end: new Date(end), timeZone });
+  quote(plan({ bands: bands as never }), {
+    vehicleType: "compact",
+    start: new Date(start),
+    end: new Date(end),
+    timeZone,
+  });
 
 describe("rate bands", () => {
   it("charges weekday peak hours at the peak multiplier and the rest at the standard rate", () => {
@@ -47,12 +52,12 @@ describe("rate bands", () => {
   it("counts the early hours of a wrapping band as part of the day it starts on", () => {
     const fridayNight = { ...NIGHT, label: "Friday night", days: [5] };
     // Saturday 02:00 is still Friday night; Friday 02:00 would be Thursday night, which is not listed.
-    expect(describeLines(compact([fridayNight], "2025-06-14T02:00:00+02:00", "2025-06-14T03:00:00+02:00"), AMS)).toEqual([
-      "2025-06-14 02:00–03:00 Friday night ×0.6 240",
-    ]);
-    expect(describeLines(compact([fridayNight], "2025-06-13T02:00:00+02:00", "2025-06-13T03:00:00+02:00"), AMS)).toEqual([
-      "2025-06-13 02:00–03:00 Standard rate 400",
-    ]);
+    expect(
+      describeLines(compact([fridayNight], "2025-06-14T02:00:00+02:00", "2025-06-14T03:00:00+02:00"), AMS),
+    ).toEqual(["2025-06-14 02:00–03:00 Friday night ×0.6 240"]);
+    expect(
+      describeLines(compact([fridayNight], "2025-06-13T02:00:00+02:00", "2025-06-13T03:00:00+02:00"), AMS),
+    ).toEqual(["2025-06-13 02:00–03:00 Standard rate 400"]);
   });
 
   it("prices overlapping bands at the highest multiplier", () => {

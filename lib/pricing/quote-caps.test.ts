@@ -10,7 +10,12 @@ const hoursLater = (d: Date, h: number) => new Date(d.getTime() + h * 3_600_000)
 describe("daily maximum", () => {
   it("caps each 24 hours from the start of a multi-day stay with a negative adjustment line", () => {
     const start = mon("09:00");
-    const q = quote(plan({ daily_max: 3000 }), { vehicleType: "compact", start, end: hoursLater(start, 54), timeZone: AMS });
+    const q = quote(plan({ daily_max: 3000 }), {
+      vehicleType: "compact",
+      start,
+      end: hoursLater(start, 54),
+      timeZone: AMS,
+    });
     expect(describeLines(q, AMS)).toEqual([
       "2025-06-09 09:00–00:00 Standard rate 6000",
       "2025-06-10 00:00–09:00 Standard rate 3600",
@@ -26,7 +31,12 @@ describe("daily maximum", () => {
 
   it("leaves days under the cap untouched", () => {
     const start = mon("09:00");
-    const q = quote(plan({ daily_max: 3000 }), { vehicleType: "compact", start, end: hoursLater(start, 7), timeZone: AMS });
+    const q = quote(plan({ daily_max: 3000 }), {
+      vehicleType: "compact",
+      start,
+      end: hoursLater(start, 7),
+      timeZone: AMS,
+    });
     expect(q.total).toBe(2800);
     expect(q.line_items.some((i) => i.reason === "Daily maximum")).toBe(false);
   });
@@ -43,7 +53,12 @@ describe("daily maximum", () => {
 
   it("applies the minimum charge after the daily maximum", () => {
     const start = mon("09:00");
-    const q = quote(plan({ daily_max: 300, minimum_charge: 500 }), { vehicleType: "compact", start, end: hoursLater(start, 2), timeZone: AMS });
+    const q = quote(plan({ daily_max: 300, minimum_charge: 500 }), {
+      vehicleType: "compact",
+      start,
+      end: hoursLater(start, 2),
+      timeZone: AMS,
+    });
     expect(q.line_items.map((i) => [i.reason, i.amount])).toEqual([
       ["Standard rate", 800],
       ["Daily maximum", -500],

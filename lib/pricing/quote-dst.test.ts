@@ -11,7 +11,12 @@ const MORNING = { label: "Morning", days: [1, 2, 3, 4, 5, 6, 7], from: "07:00", 
 const NIGHT = { label: "Night", days: [1, 2, 3, 4, 5, 6, 7], from: "22:00", to: "06:00", multiplier: 0.5 };
 
 const compact = (bands: unknown[], start: string, end: string, timeZone: string) =>
-  quote(plan({ bands: bands as never }), { vehicleType: "compact", start: new Date(start), end: new Date(end), timeZone });
+  quote(plan({ bands: bands as never }), {
+    vehicleType: "compact",
+    start: new Date(start),
+    end: new Date(end),
+    timeZone,
+  });
 const billedHours = (q: ReturnType<typeof quote>) => q.line_items.reduce((h, i) => h + hours(i), 0);
 
 describe("daylight saving time", () => {

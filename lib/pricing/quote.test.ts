@@ -54,7 +54,13 @@ describe("quote", () => {
   it("bills every started increment: 61 minutes in 15-minute increments bills 75", () => {
     const q = stay(plan(), 61);
     expect(q.line_items).toEqual([
-      { from: "2025-06-11T07:00:00.000Z", to: "2025-06-11T08:15:00.000Z", rate: 400, amount: 500, reason: "Standard rate" },
+      {
+        from: "2025-06-11T07:00:00.000Z",
+        to: "2025-06-11T08:15:00.000Z",
+        rate: 400,
+        amount: 500,
+        reason: "Standard rate",
+      },
     ]);
     expect(q.total).toBe(500);
   });
@@ -109,7 +115,13 @@ describe("quote", () => {
       { label: "Peak", days: [1, 2, 3, 4, 5], from: "07:15", to: "09:45", multiplier: 1.37 },
       { label: "Night", days: [1, 2, 3, 4, 5, 6, 7], from: "21:30", to: "05:10", multiplier: 0.63 },
     ];
-    const p = plan({ bands, ev_surcharge_hourly: 37, daily_max: 7777, minimum_charge: 333, billing_increment_minutes: 7 });
+    const p = plan({
+      bands,
+      ev_surcharge_hourly: 37,
+      daily_max: 7777,
+      minimum_charge: 333,
+      billing_increment_minutes: 7,
+    });
     let seed = 42;
     const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
     for (const timeZone of ["Europe/Amsterdam", "America/Los_Angeles", "Asia/Tokyo", "Australia/Lord_Howe"]) {
@@ -140,9 +152,9 @@ describe("quote", () => {
   it("rejects an end before the start, an unknown zone and an occupancy outside 0–1", () => {
     expect(() => stay(plan(), -15)).toThrow(RangeError);
     expect(() => stay(plan(), 60, "compact", "Mars/Olympus_Mons")).toThrow(RangeError);
-    expect(() => quote(plan(), { vehicleType: "compact", start: wed("09:00"), end: wed("10:00"), timeZone: AMS, occupancy: 1.2 })).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      quote(plan(), { vehicleType: "compact", start: wed("09:00"), end: wed("10:00"), timeZone: AMS, occupancy: 1.2 }),
+    ).toThrow(RangeError);
     expect(() => stay(plan(), 367 * 24 * 60)).toThrow(RangeError);
   });
 });

@@ -102,7 +102,13 @@ export function quote(plan: RatePlan, request: QuoteRequest): Quote {
 
   const subtotal = sum(items);
   if (subtotal < plan.minimum_charge) {
-    items.push({ from: iso(start), to: iso(billedEnd), rate: null, amount: plan.minimum_charge - subtotal, reason: "Minimum charge" });
+    items.push({
+      from: iso(start),
+      to: iso(billedEnd),
+      rate: null,
+      amount: plan.minimum_charge - subtotal,
+      reason: "Minimum charge",
+    });
   }
   return { total: sum(items), line_items: items };
 }

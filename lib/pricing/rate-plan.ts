@@ -39,45 +39,49 @@ const Band = z
       .refine((d) => new Set(d).size === d.length, { message: "Days must be unique" })
       .describe("ISO weekdays, Monday = 1 … Sunday = 7; a band that wraps midnight belongs to the day it starts on"),
     from: TimeOfDay,
-    to: z.union([TimeOfDay, z.literal("24:00")]).describe('"24:00" is the end of the day; to < from wraps past midnight'),
+    to: z
+      .union([TimeOfDay, z.literal("24:00")])
+      .describe('"24:00" is the end of the day; to < from wraps past midnight'),
     multiplier: Multiplier,
   })
-  .refine((b) => b.from !== b.to, { message: "from and to must differ (use 00:00–24:00 for a whole day)", path: ["to"] });
+  .refine((b) => b.from !== b.to, {
+    message: "from and to must differ (use 00:00–24:00 for a whole day)",
+    path: ["to"],
+  });
 
 const OccupancyStep = z.object({
   above_percent: z.number().min(0).max(99.99).describe("Applies when strictly more than this share is booked"),
   multiplier: Multiplier,
 });
 
-export const RatePlan = z
-  .object({
-    base_hourly: BaseHourly,
-    ev_surcharge_hourly: MinorPerHour.default(0).describe("Added per hour for EV spots; not scaled by multipliers"),
-    bands: z
-      .array(Band)
-      .max(50)
-      .default([])
-      .describe("Where bands overlap the highest multiplier wins; on a tie, the first listed"),
-    occupancy_steps: z
-      .array(OccupancyStep)
-      .max(20)
-      .default([])
-      .refine((s) => new Set(s.map((x) => x.above_percent)).size === s.length, {
-        message: "Thresholds must be unique",
-      })
-      .describe("The step with the highest threshold below the occupancy applies"),
-    occupancy_cap_multiplier: Multiplier.default(2).describe("Upper bound on the occupancy multiplier"),
-    billing_increment_minutes: z.number().int().min(1).max(240).default(15),
-    minimum_charge: z.number().int().min(0).max(MAX_MINOR_PER_HOUR).default(0),
-    daily_max: z
-      .number()
-      .int()
-      .positive()
-      .max(24 * MAX_MINOR_PER_HOUR)
-      .nullable()
-      .default(null)
-      .describe("Most charged per 24 hours counted from the start; null for no cap"),
-  });
+export const RatePlan = z.object({
+  base_hourly: BaseHourly,
+  ev_surcharge_hourly: MinorPerHour.default(0).describe("Added per hour for EV spots; not scaled by multipliers"),
+  bands: z
+    .array(Band)
+    .max(50)
+    .default([])
+    .describe("Where bands overlap the highest multiplier wins; on a tie, the first listed"),
+  occupancy_steps: z
+    .array(OccupancyStep)
+    .max(20)
+    .default([])
+    .refine((s) => new Set(s.map((x) => x.above_percent)).size === s.length, {
+      message: "Thresholds must be unique",
+    })
+    .describe("The step with the highest threshold below the occupancy applies"),
+  occupancy_cap_multiplier: Multiplier.default(2).describe("Upper bound on the occupancy multiplier"),
+  billing_increment_minutes: z.number().int().min(1).max(240).default(15),
+  minimum_charge: z.number().int().min(0).max(MAX_MINOR_PER_HOUR).default(0),
+  daily_max: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * MAX_MINOR_PER_HOUR)
+    .nullable()
+    .default(null)
+    .describe("Most charged per 24 hours counted from the start; null for no cap"),
+});
 // Not registered for OpenAPI here: the server's instrumentation bundle loads this module too (the
 // seed parses plans), and a second copy registering the same id in zod's global registry breaks
 // the document. lib/api/schemas.ts registers its own clone.

@@ -7,7 +7,11 @@ import { trustedProxies } from "./config";
  */
 export const PEER_HEADER = "x-spotkeeper-peer";
 
-const normalise = (ip: string) => ip.trim().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "").replace(/^\[|\]$/g, "");
+const normalise = (ip: string) =>
+  ip
+    .trim()
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "")
+    .replace(/^\[|\]$/g, "");
 
 function ipv4ToInt(ip: string): number | null {
   const parts = ip.split(".");
@@ -25,7 +29,7 @@ export function isTrusted(ip: string, trusted = trustedProxies()): boolean {
     const b = Number(bits);
     if (a === null || r === null || !(b >= 0 && b <= 32)) return false;
     const mask = b === 0 ? 0 : (~0 << (32 - b)) >>> 0;
-    return ((a & mask) >>> 0) === ((r & mask) >>> 0);
+    return (a & mask) >>> 0 === (r & mask) >>> 0;
   });
 }
 

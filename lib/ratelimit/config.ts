@@ -32,7 +32,10 @@ export function policy(name: PolicyName): Policy {
   const variable = VARIABLE[name];
   const raw = process.env[variable] || DEFAULTS[variable];
   const m = /^(\d+)\s*\/\s*(\d+)$/.exec(raw);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`Invalid environment variables: ${variable} must look like 600/60 (requests/seconds), got "${raw}"`);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new Error(
+      `Invalid environment variables: ${variable} must look like 600/60 (requests/seconds), got "${raw}"`,
+    );
   return { name, limit: Number(m[1]), windowSeconds: Number(m[2]) };
 }
 
@@ -40,7 +43,8 @@ export function policy(name: PolicyName): Policy {
 export function holdLimits() {
   const read = (v: string, d: number) => {
     const n = Number(process.env[v] ?? d);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`Invalid environment variables: ${v} must be a whole number of at least 1`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`Invalid environment variables: ${v} must be a whole number of at least 1`);
     return n;
   };
   return { perLot: read("HOLD_LIMIT_PER_LOT", 3), overall: read("HOLD_LIMIT_TOTAL", 6) };

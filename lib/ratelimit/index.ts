@@ -2,7 +2,16 @@ import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { getRedis } from "@/lib/redis";
 import { policy, rateLimitsEnabled, type PolicyName } from "./config";
-import { decisionOf, memoryCounterStore, redisCounterStore, slidingWindow, windowAt, windowKeys, type CounterStore, type Decision } from "./sliding-window";
+import {
+  decisionOf,
+  memoryCounterStore,
+  redisCounterStore,
+  slidingWindow,
+  windowAt,
+  windowKeys,
+  type CounterStore,
+  type Decision,
+} from "./sliding-window";
 
 export { clientIp } from "./client-ip";
 
@@ -51,7 +60,11 @@ export async function hitLimit(name: PolicyName, subject: string, count = true):
       s.redisDownUntil = 0;
       return d;
     } catch (err) {
-      if (!s.redisDownUntil) console.warn("[spotkeeper] rate limiter: Redis unavailable, limiting in this process's memory:", (err as Error).message);
+      if (!s.redisDownUntil)
+        console.warn(
+          "[spotkeeper] rate limiter: Redis unavailable, limiting in this process's memory:",
+          (err as Error).message,
+        );
       s.redisDownUntil = Date.now() + REDIS_RETRY_MS;
     }
   }
@@ -67,7 +80,12 @@ export async function hitLimit(name: PolicyName, subject: string, count = true):
  */
 export type LimitTicket = { policy: PolicyName; subject: string; result: LimitResult | null; counted: boolean };
 
-export const limitTicket = (name: PolicyName, subject: string): LimitTicket => ({ policy: name, subject, result: null, counted: false });
+export const limitTicket = (name: PolicyName, subject: string): LimitTicket => ({
+  policy: name,
+  subject,
+  result: null,
+  counted: false,
+});
 
 /** Keys and arguments for the script's counter step (slidingWindowLua), or null when limits are off or there is no Redis. */
 export function foldLimit(ticket: LimitTicket, now = Date.now()) {
@@ -79,7 +97,11 @@ export function foldLimit(ticket: LimitTicket, now = Date.now()) {
     args: [p.limit, w.weight, w.windowMs * 2] as [number, number, number],
     /** The script's counts → the decision; throws the 429 when refused. */
     settle(counts: { allowed: boolean; current: number; previous: number }) {
-      const result: LimitResult = { ...decisionOf(w, p.limit, counts), policy: ticket.policy, windowSeconds: p.windowSeconds };
+      const result: LimitResult = {
+        ...decisionOf(w, p.limit, counts),
+        policy: ticket.policy,
+        windowSeconds: p.windowSeconds,
+      };
       ticket.counted = true;
       ticket.result = result;
       if (!result.allowed) throw new RateLimitedError(result);
@@ -107,7 +129,10 @@ export function rateLimitHeaders(r: LimitResult): Record<string, string> {
  * Returns the tightest. They are asked all at once — one round trip's wait, not one per policy —
  * so a request refused by one policy still counts against the others.
  */
-export async function enforceLimits(checks: [PolicyName, string | null | undefined][], opts: { count?: boolean } = {}): Promise<LimitResult | null> {
+export async function enforceLimits(
+  checks: [PolicyName, string | null | undefined][],
+  opts: { count?: boolean } = {},
+): Promise<LimitResult | null> {
   let tightest: LimitResult | null = null;
   const asked = checks.filter((c): c is [PolicyName, string] => Boolean(c[1]));
   const results = await Promise.all(asked.map(([name, subject]) => hitLimit(name, subject, opts.count ?? true)));
@@ -122,7 +147,10 @@ export async function enforceLimits(checks: [PolicyName, string | null | undefin
 export class RateLimitedError extends ApiError {
   readonly result: LimitResult;
   constructor(result: LimitResult) {
-    super("rate_limited", `Too many requests: try again in ${result.resetSeconds} s`, { policy: result.policy, retry_after: result.resetSeconds });
+    super("rate_limited", `Too many requests: try again in ${result.resetSeconds} s`, {
+      policy: result.policy,
+      retry_after: result.resetSeconds,
+    });
     this.result = result;
   }
   headers(): Record<string, string> {

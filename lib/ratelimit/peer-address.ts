@@ -8,7 +8,10 @@ import { PEER_HEADER } from "./client-ip";
  * because `next start` has created its server before instrumentation runs.
  */
 export function stampPeerAddress() {
-  const proto = http.Server.prototype as unknown as { emit: (event: string, ...args: unknown[]) => boolean; __spotkeeperPeer?: true };
+  const proto = http.Server.prototype as unknown as {
+    emit: (event: string, ...args: unknown[]) => boolean;
+    __spotkeeperPeer?: true;
+  };
   if (proto.__spotkeeperPeer) return;
   proto.__spotkeeperPeer = true;
   const emit = proto.emit;

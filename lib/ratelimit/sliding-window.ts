@@ -16,7 +16,14 @@ export type Decision = {
 export interface CounterStore {
   /** Counts one hit unless the estimate is at the limit; returns the counts as they are after. */
   /** `count: false` only asks whether one more would be allowed (sign-in counts only failures). */
-  hit(key: string, windowIndex: number, windowMs: number, limit: number, weight: number, count?: boolean): Promise<{ allowed: boolean; current: number; previous: number }>;
+  hit(
+    key: string,
+    windowIndex: number,
+    windowMs: number,
+    limit: number,
+    weight: number,
+    count?: boolean,
+  ): Promise<{ allowed: boolean; current: number; previous: number }>;
 }
 
 /**
@@ -24,7 +31,14 @@ export interface CounterStore {
  * (the gate read, lib/gates/kv.ts): assigns `rl_ok` (1 allowed, 0 refused), `rl_cur` and `rl_prev`,
  * which the caller declares. `count` is a Lua condition: false only asks.
  */
-export const slidingWindowLua = (k: { cur: string; prev: string; limit: string; weight: string; ttl: string; count: string }) => `
+export const slidingWindowLua = (k: {
+  cur: string;
+  prev: string;
+  limit: string;
+  weight: string;
+  ttl: string;
+  count: string;
+}) => `
 rl_cur = tonumber(redis.call('GET', ${k.cur}) or '0')
 rl_prev = tonumber(redis.call('GET', ${k.prev}) or '0')
 rl_ok = 1
@@ -47,7 +61,12 @@ export const windowKeys = (prefix: string, key: string, windowIndex: number): [s
 export function redisCounterStore(redis: RedisLike, prefix: string): CounterStore {
   return {
     async hit(key, windowIndex, windowMs, limit, weight, count = true) {
-      const [ok, cur, prev] = (await redis.eval(SCRIPT, windowKeys(prefix, key, windowIndex), [limit, weight, windowMs * 2, count ? 1 : 0])) as number[];
+      const [ok, cur, prev] = (await redis.eval(SCRIPT, windowKeys(prefix, key, windowIndex), [
+        limit,
+        weight,
+        windowMs * 2,
+        count ? 1 : 0,
+      ])) as number[];
       return { allowed: Number(ok) === 1, current: Number(cur), previous: Number(prev) };
     },
   };
@@ -88,7 +107,11 @@ export function windowAt(windowSeconds: number, now = Date.now()) {
 }
 
 /** The decision, from the counts a store returned for that window. */
-export function decisionOf(w: ReturnType<typeof windowAt>, limit: number, counts: { allowed: boolean; current: number; previous: number }): Decision {
+export function decisionOf(
+  w: ReturnType<typeof windowAt>,
+  limit: number,
+  counts: { allowed: boolean; current: number; previous: number },
+): Decision {
   const { windowMs, elapsed, weight } = w;
   const { allowed, current, previous } = counts;
   const estimate = previous * weight + current;
@@ -106,7 +129,14 @@ export function decisionOf(w: ReturnType<typeof windowAt>, limit: number, counts
   return { allowed, limit, remaining: allowed ? remaining : 0, resetSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
 }
 
-export async function slidingWindow(store: CounterStore, key: string, limit: number, windowSeconds: number, now = Date.now(), count = true): Promise<Decision> {
+export async function slidingWindow(
+  store: CounterStore,
+  key: string,
+  limit: number,
+  windowSeconds: number,
+  now = Date.now(),
+  count = true,
+): Promise<Decision> {
   const w = windowAt(windowSeconds, now);
   return decisionOf(w, limit, await store.hit(key, w.windowIndex, w.windowMs, limit, w.weight, count));
 }

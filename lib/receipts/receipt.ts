@@ -1,6 +1,12 @@
 import type { Payment } from "@/db/schema";
 
-export type ReceiptLine = { at: Date; description: string; amount: number; kind: Payment["kind"]; status: Payment["status"] };
+export type ReceiptLine = {
+  at: Date;
+  description: string;
+  amount: number;
+  kind: Payment["kind"];
+  status: Payment["status"];
+};
 
 const DEFAULT_DESCRIPTION: Record<Payment["kind"], string> = {
   charge: "Parking",

@@ -38,7 +38,9 @@ describe("cancellationRefund", () => {
   });
 
   it("refunds everything paid at a 100 % late share", () => {
-    expect(cancellationRefund(750, start, minutesBefore(-120), { fullRefundMinutesBefore: 0, lateRefundPercent: 100 })).toBe(750);
+    expect(
+      cancellationRefund(750, start, minutesBefore(-120), { fullRefundMinutesBefore: 0, lateRefundPercent: 100 }),
+    ).toBe(750);
   });
 
   it("refunds nothing when nothing was paid", () => {

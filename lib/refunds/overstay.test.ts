@@ -38,7 +38,9 @@ describe("overstayCharge", () => {
   });
 
   it("does not add the minimum charge to an overstay", () => {
-    expect(overstayCharge({ ...booking, plan: plan({ minimum_charge: 1000 }), actualEnd: minutesLater(15) }).amount).toBe(100);
+    expect(
+      overstayCharge({ ...booking, plan: plan({ minimum_charge: 1000 }), actualEnd: minutesLater(15) }).amount,
+    ).toBe(100);
   });
 
   it("never charges more than the daily maximum per started day of overstay", () => {

@@ -22,12 +22,19 @@ export async function cancelReservation(db: Db, caller: Caller, id: string, now 
     const r = await authorizeReservation(tx, caller, id, { forUpdate: true, operatorRole: "manager" });
     const lot = (await findLot(tx, r.lotId))!;
     if (r.status === "cancelled") {
-      const refunded = (await ledgerFor(tx, r.id)).filter((p) => p.kind === "refund" && p.idempotencyKey.startsWith(`refund:cancel:${r.id}`));
+      const refunded = (await ledgerFor(tx, r.id)).filter(
+        (p) => p.kind === "refund" && p.idempotencyKey.startsWith(`refund:cancel:${r.id}`),
+      );
       const amount = refunded.reduce((s, p) => s + (p.status === "failed" ? 0 : p.amount), 0);
-      return { result: { reservation_id: r.id, status: r.status, refund_amount: amount, currency: r.currency }, refunds: refunded };
+      return {
+        result: { reservation_id: r.id, status: r.status, refund_amount: amount, currency: r.currency },
+        refunds: refunded,
+      };
     }
     if (!canTransition(r.status, "cancelled")) {
-      throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be cancelled`, { status: r.status });
+      throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be cancelled`, {
+        status: r.status,
+      });
     }
     const policy = bookedPolicy(r, lot); // the terms shown at booking, not the lot's current ones
     const refund = cancellationRefund(await netPaid(tx, r.id), r.startTime, now, {
@@ -38,7 +45,10 @@ export async function cancelReservation(db: Db, caller: Caller, id: string, now 
     await auditBookingAct(tx, caller, r, "reservation.cancelled", { status: "cancelled", refund_amount: refund });
     await cancel(tx, r, { cause: r.access === "driver" ? "driver" : "operator", actorId: caller.id, at: now });
     const refunds = await queueRefund(tx, r, refund, `refund:cancel:${r.id}`, "Cancellation refund");
-    return { result: { reservation_id: r.id, status: "cancelled" as const, refund_amount: refund, currency: r.currency }, refunds };
+    return {
+      result: { reservation_id: r.id, status: "cancelled" as const, refund_amount: refund, currency: r.currency },
+      refunds,
+    };
   });
   // After the commit: the refund rows exist, so a crash here is finished by the sweeper, and a
   // processor failure is recorded on its row — the cancellation stands, the refund is pending.

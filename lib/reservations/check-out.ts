@@ -38,10 +38,22 @@ export async function checkOut(
     const r = await findReservation(tx, reservationId, { forUpdate: true });
     if (!r) throw new ApiError("not_found", "Reservation not found");
     if (r.status === "completed") {
-      return { result: { reservation_id: r.id, status: "completed" as const, refund_amount: 0, pending_charges: 0, currency: r.currency, changed: false }, movements: [] };
+      return {
+        result: {
+          reservation_id: r.id,
+          status: "completed" as const,
+          refund_amount: 0,
+          pending_charges: 0,
+          currency: r.currency,
+          changed: false,
+        },
+        movements: [],
+      };
     }
     if (r.status !== "checked_in" && r.status !== "confirmed") {
-      throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be checked out`, { status: r.status });
+      throw new ApiError("invalid_state", `A reservation that is ${r.status.replace("_", " ")} cannot be checked out`, {
+        status: r.status,
+      });
     }
     const lot = (await findLot(tx, r.lotId))!;
     // A car cannot leave before it could have entered: gates open gateEntryMarginMinutes before the
@@ -50,16 +62,29 @@ export async function checkOut(
     // booking's money back while its spot still waits for the driver.
     const earliestEntry = r.startTime.getTime() - lot.gateEntryMarginMinutes * 60_000;
     if (r.status === "confirmed" && actualEnd.getTime() < earliestEntry) {
-      throw new ApiError("invalid_state", "This booking has not started: an exit cannot be recorded before its entry window", {
-        status: r.status,
-        entry_opens_at: new Date(earliestEntry).toISOString(),
-      });
+      throw new ApiError(
+        "invalid_state",
+        "This booking has not started: an exit cannot be recorded before its entry window",
+        {
+          status: r.status,
+          entry_opens_at: new Date(earliestEntry).toISOString(),
+        },
+      );
     }
     const { plan, occupancy } = bookedPlan(r, lot);
     const policy = bookedPolicy(r, lot); // tolerance and overstay cap as shown at booking
     const paidAmount = await netPaid(tx, r.id);
     const moneyAt = (at: Date): ExitMoney => ({
-      refund: earlyDepartureRefund({ plan, vehicleType: r.vehicleType, timeZone: lot.timeZone, occupancy, start: r.startTime, end: r.endTime, paidAmount, actualEnd: at }),
+      refund: earlyDepartureRefund({
+        plan,
+        vehicleType: r.vehicleType,
+        timeZone: lot.timeZone,
+        occupancy,
+        start: r.startTime,
+        end: r.endTime,
+        paidAmount,
+        actualEnd: at,
+      }),
       charge: overstayCharge({
         plan,
         vehicleType: r.vehicleType,
@@ -71,7 +96,9 @@ export async function checkOut(
       }).amount,
     });
     // A replayed offline exit moves no more money than a live read at its arrival could.
-    const { refund, charge: overstay } = ctx.arrivedAt ? boundReplayMoney(moneyAt, actualEnd, ctx.arrivedAt) : moneyAt(actualEnd);
+    const { refund, charge: overstay } = ctx.arrivedAt
+      ? boundReplayMoney(moneyAt, actualEnd, ctx.arrivedAt)
+      : moneyAt(actualEnd);
     if (r.status === "confirmed") {
       // The exit was read before the entry event was processed: record the entry first.
       await checkIn(tx, r, { cause: ctx.cause, at: r.checkedInAt ?? actualEnd, note: "Entry recorded at exit" });
@@ -82,7 +109,14 @@ export async function checkOut(
       await queueCharge(tx, r, "adjustment", overstay, `overstay:${r.id}`, `Overstay until ${actualEnd.toISOString()}`),
     ];
     return {
-      result: { reservation_id: r.id, status: "completed" as const, refund_amount: refund, pending_charges: overstay, currency: r.currency, changed: true },
+      result: {
+        reservation_id: r.id,
+        status: "completed" as const,
+        refund_amount: refund,
+        pending_charges: overstay,
+        currency: r.currency,
+        changed: true,
+      },
       movements,
     };
   });

@@ -17,19 +17,31 @@ import { priceNewBooking } from "./price-booking";
 export const START_SKEW_MS = 5 * 60_000;
 
 /** The window rules every booking, quote and extension shares. */
-export function validateWindow(lot: Lot, startIso: string, endIso: string, opts: { allowPast?: boolean; now?: Date } = {}) {
+export function validateWindow(
+  lot: Lot,
+  startIso: string,
+  endIso: string,
+  opts: { allowPast?: boolean; now?: Date } = {},
+) {
   const start = new Date(startIso);
   const end = new Date(endIso);
   const now = opts.now ?? new Date();
   if (end <= start) {
-    throw new ApiError("validation_failed", "end_time must be after start_time", [{ path: "end_time", message: "must be after start_time" }]);
+    throw new ApiError("validation_failed", "end_time must be after start_time", [
+      { path: "end_time", message: "must be after start_time" },
+    ]);
   }
   if (!opts.allowPast && start.getTime() < now.getTime() - START_SKEW_MS) {
-    throw new ApiError("validation_failed", "start_time is in the past", [{ path: "start_time", message: "must not be in the past" }]);
+    throw new ApiError("validation_failed", "start_time is in the past", [
+      { path: "start_time", message: "must not be in the past" },
+    ]);
   }
   const minutes = (end.getTime() - start.getTime()) / 60_000;
   if (minutes > lot.maxReservationMinutes) {
-    const limit = lot.maxReservationMinutes >= 1440 ? `${Math.floor(lot.maxReservationMinutes / 1440)} days` : `${lot.maxReservationMinutes} minutes`;
+    const limit =
+      lot.maxReservationMinutes >= 1440
+        ? `${Math.floor(lot.maxReservationMinutes / 1440)} days`
+        : `${lot.maxReservationMinutes} minutes`;
     throw new ApiError("validation_failed", `This lot takes bookings of at most ${limit}`, [
       { path: "end_time", message: `at most ${lot.maxReservationMinutes} minutes after start_time` },
     ]);
@@ -48,7 +60,12 @@ const LOT_CHANGES = 3;
  * version, the driver's hold cap (lib/reservations/hold-cap.ts) and the spot, all in one short
  * transaction, so a booking is one statement plus what pricing truly needs.
  */
-export async function createReservation(db: Db, caller: Caller, input: z.output<typeof CreateReservationInput>, now = new Date()) {
+export async function createReservation(
+  db: Db,
+  caller: Caller,
+  input: z.output<typeof CreateReservationInput>,
+  now = new Date(),
+) {
   const userId = input.user_id ?? caller.id;
   if (caller.role !== "operator" && userId !== caller.id) {
     throw new ApiError("forbidden", "Drivers can only book for themselves");

@@ -48,7 +48,11 @@ export async function extendReservation(db: Db, caller: Caller, id: string, newE
     // their request, never an operator's (who sees someone else's booking in their lot as 403).
     const r = await authorizeReservation(tx, caller, id, { forUpdate: true, operatorRole: null });
     if (!EXTENDABLE.has(r.status)) {
-      throw new ApiError("invalid_state", `Only a paid, upcoming or active reservation can be extended (this one is ${r.status.replace("_", " ")})`, { status: r.status });
+      throw new ApiError(
+        "invalid_state",
+        `Only a paid, upcoming or active reservation can be extended (this one is ${r.status.replace("_", " ")})`,
+        { status: r.status },
+      );
     }
     const lot = (await findLot(tx, r.lotId))!;
     const { end: newEnd } = validateWindow(lot, r.startTime.toISOString(), newEndIso, { allowPast: true, now });
@@ -57,9 +61,13 @@ export async function extendReservation(db: Db, caller: Caller, id: string, newE
     await lockSpot(tx, r.spotId);
     const next = await nextBookingOnSpot(tx, { spotId: r.spotId, exceptId: r.id, after: r.endTime, before: newEnd });
     if (next) {
-      throw new ApiError("no_spot_available", `Spot ${r.spotLabel} is booked by someone else from ${next.start.toISOString()}`, {
-        available_until: next.start.toISOString(),
-      });
+      throw new ApiError(
+        "no_spot_available",
+        `Spot ${r.spotLabel} is booked by someone else from ${next.start.toISOString()}`,
+        {
+          available_until: next.start.toISOString(),
+        },
+      );
     }
     const extra = await priceBooking(tx, lot, r.vehicleType, r.endTime, newEnd);
     await setReservationEnd(tx, r.id, { endTime: newEnd, amount: r.amount + extra.quote.total });
@@ -69,16 +77,26 @@ export async function extendReservation(db: Db, caller: Caller, id: string, newE
     const declined = await failedPaymentsWithKey(tx, r.id, key);
     const attemptKey = declined > 0 ? `${key}:retry-${declined}` : key;
     recordChange(tx, { kind: "edited", reservationId: r.id, at: now });
-    const charge = await queueCharge(tx, r, "adjustment", extra.quote.total, attemptKey, `Extension until ${newEnd.toISOString()}`, {
-      extension: { from: r.endTime.toISOString(), to: newEnd.toISOString() },
-    });
+    const charge = await queueCharge(
+      tx,
+      r,
+      "adjustment",
+      extra.quote.total,
+      attemptKey,
+      `Extension until ${newEnd.toISOString()}`,
+      {
+        extension: { from: r.endTime.toISOString(), to: newEnd.toISOString() },
+      },
+    );
     return { r, charge, newEnd };
   });
 
   const status = charge ? await settle(db, charge) : "succeeded";
   if (status === "failed" || status === "needs_attention") {
     await undoExtension(db, charge!);
-    throw new ApiError("payment_declined", "The extension could not be charged to your saved payment method", { end_time: r.endTime.toISOString() });
+    throw new ApiError("payment_declined", "The extension could not be charged to your saved payment method", {
+      end_time: r.endTime.toISOString(),
+    });
   }
   await noteBooked(r.lotId, r.vehicleType, { id: r.id, start: r.startTime, end: newEnd });
   return { reservation: (await findReservation(db, r.id))!, extensionAmount: charge?.amount ?? 0 };

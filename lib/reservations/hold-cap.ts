@@ -11,10 +11,14 @@ import { holdLimits } from "@/lib/ratelimit/config";
 export function holdLimitError(total: number, inLot: number) {
   const { perLot, overall } = holdLimits();
   const where = inLot >= perLot ? `${perLot} in this lot` : `${overall} in all`;
-  return new ApiError("hold_limit_reached", `You already hold ${where} unpaid booking${(inLot >= perLot ? perLot : overall) === 1 ? "" : "s"}: pay or cancel one first`, {
-    pending_in_lot: inLot,
-    pending_total: total,
-    limit_per_lot: perLot,
-    limit_total: overall,
-  });
+  return new ApiError(
+    "hold_limit_reached",
+    `You already hold ${where} unpaid booking${(inLot >= perLot ? perLot : overall) === 1 ? "" : "s"}: pay or cancel one first`,
+    {
+      pending_in_lot: inLot,
+      pending_total: total,
+      limit_per_lot: perLot,
+      limit_total: overall,
+    },
+  );
 }

@@ -38,7 +38,13 @@ export type PricingSnapshot = { plan: RatePlan; occupancy?: number; time_zone: s
  * Prices a window for a lot: the plan in force now and the occupancy of that vehicle type for the
  * window (share of active spots already booked), which drives the plan's occupancy steps.
  */
-export async function priceBooking(db: DbOrTx, lot: Lot, vehicleType: VehicleType, start: Date, end: Date): Promise<PricingSnapshot & { occupancy: number }> {
+export async function priceBooking(
+  db: DbOrTx,
+  lot: Lot,
+  vehicleType: VehicleType,
+  start: Date,
+  end: Date,
+): Promise<PricingSnapshot & { occupancy: number }> {
   return priceWithCounts(lot, vehicleType, start, end, await freeSpots(db, lot.id, start, end));
 }
 
@@ -47,7 +53,13 @@ export async function priceBooking(db: DbOrTx, lot: Lot, vehicleType: VehicleTyp
  * a busy lot's overlapping reservations is the costliest query of a booking, and a plan without
  * occupancy steps (every lot created with hourly rates only) would not use the answer.
  */
-export async function priceNewBooking(db: DbOrTx, lot: Lot, vehicleType: VehicleType, start: Date, end: Date): Promise<PricingSnapshot> {
+export async function priceNewBooking(
+  db: DbOrTx,
+  lot: Lot,
+  vehicleType: VehicleType,
+  start: Date,
+  end: Date,
+): Promise<PricingSnapshot> {
   const plan = lotRatePlan(lot);
   if (plan.occupancy_steps.length) return priceBooking(db, lot, vehicleType, start, end);
   return { plan, time_zone: lot.timeZone, quote: quote(plan, { vehicleType, start, end, timeZone: lot.timeZone }) };
@@ -64,5 +76,10 @@ export function priceWithCounts(
   const row = counts.find((c) => c.vehicleType === vehicleType);
   const occupancy = row && row.total > 0 ? (row.total - row.free) / row.total : 0;
   const plan = lotRatePlan(lot);
-  return { plan, occupancy, time_zone: lot.timeZone, quote: quote(plan, { vehicleType, start, end, timeZone: lot.timeZone, occupancy }) };
+  return {
+    plan,
+    occupancy,
+    time_zone: lot.timeZone,
+    quote: quote(plan, { vehicleType, start, end, timeZone: lot.timeZone, occupancy }),
+  };
 }

@@ -68,7 +68,10 @@ export async function searchLots(db: DbOrTx, s: LotSearch): Promise<LotResult[]>
   if (s.ev && s.type !== "ev") required.push("ev");
   if (s.accessible && s.type !== "handicapped") required.push("handicapped");
   const lots = await lotsMatching(db, { text: s.q, vehicleTypes: required, limit: MAX_LOTS });
-  const counts = await activeSpotCounts(db, lots.map((l) => l.id));
+  const counts = await activeSpotCounts(
+    db,
+    lots.map((l) => l.id),
+  );
   const origin = s.near ? (s.near.split(",").map(Number) as [number, number]) : null;
 
   const results = await Promise.all(
@@ -100,7 +103,8 @@ export async function searchLots(db: DbOrTx, s: LotSearch): Promise<LotResult[]>
         pricedType = cheapest?.t ?? null;
         price = cheapest?.p ?? null;
       }
-      if (s.max_price !== undefined && (price === null || price > s.max_price * 10 ** minorDigits(lot.currency))) return null;
+      if (s.max_price !== undefined && (price === null || price > s.max_price * 10 ** minorDigits(lot.currency)))
+        return null;
       const distance =
         origin && lot.latitude !== null && lot.longitude !== null
           ? distanceKm(origin, [lot.latitude, lot.longitude])

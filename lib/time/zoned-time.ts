@@ -25,7 +25,14 @@ export function wallToInstant(wall: number, timeZone: string): number {
 export function localToInstant(local: string, timeZone: string): Date | null {
   const m = LOCAL_PATTERN.exec(local.trim());
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
   const check = new Date(wall);
   // Date.UTC rolls 2025-02-30 over to March; a date that does not exist is not a date.

@@ -27,7 +27,10 @@ export type SchedulerOptions = {
 };
 
 export type Timers = { set(fn: () => void, ms: number): unknown; clear(handle: unknown): void };
-const realTimers: Timers = { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
 
 export type InProcessScheduler = {
   /** Starts sweeping: one sweep now, then one `intervalMs` after each finishes. Idempotent. */
@@ -90,7 +93,8 @@ export function createInProcessScheduler(opts: SchedulerOptions): InProcessSched
 
   async function consume(event: ParkingEvent) {
     if (event.name === "parking/vehicle.entered") await recordVehicleEntry(await opts.getDb(), event.data, "scheduler");
-    else if (event.name === "parking/vehicle.exited") await recordVehicleExit(await opts.getDb(), event.data, "scheduler");
+    else if (event.name === "parking/vehicle.exited")
+      await recordVehicleExit(await opts.getDb(), event.data, "scheduler");
   }
 
   function attempt(event: ParkingEvent, n: number) {

@@ -24,7 +24,11 @@ const FINAL_EVENTS = {
 export async function eventForChange(db: Db, change: LifecycleChange): Promise<ParkingEvent | null> {
   const id = change.reservationId;
   if (change.kind === "edited") {
-    return { name: "parking/reservation.changed", data: { reservation_id: id }, id: eventId("reservation.changed", id, String(change.at.getTime())) };
+    return {
+      name: "parking/reservation.changed",
+      data: { reservation_id: id },
+      id: eventId("reservation.changed", id, String(change.at.getTime())),
+    };
   }
   if (change.kind === "created") {
     if (!change.holdExpiresAt) return null;
@@ -40,7 +44,11 @@ export async function eventForChange(db: Db, change: LifecycleChange): Promise<P
     if (!r || !lot) return null;
     return {
       name: "parking/reservation.confirmed",
-      data: { reservation_id: id, start_time: r.startTime.toISOString(), grace_ends_at: noShowDeadline(r.startTime, bookedPolicy(r, lot).grace_minutes).toISOString() },
+      data: {
+        reservation_id: id,
+        start_time: r.startTime.toISOString(),
+        grace_ends_at: noShowDeadline(r.startTime, bookedPolicy(r, lot).grace_minutes).toISOString(),
+      },
       id: eventId("reservation.confirmed", id),
     };
   }

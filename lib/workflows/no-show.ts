@@ -8,7 +8,8 @@ import { markNoShow } from "@/lib/lifecycle/transitions";
 import { bookedPolicy } from "@/lib/reservations/booking-policy";
 
 /** When a confirmed reservation becomes a no-show: its start plus the lot's grace period. */
-export const noShowDeadline = (startTime: Date, graceMinutes: number) => new Date(startTime.getTime() + graceMinutes * 60_000);
+export const noShowDeadline = (startTime: Date, graceMinutes: number) =>
+  new Date(startTime.getTime() + graceMinutes * 60_000);
 
 // Step results travel as JSON (Inngest memoises them), so times are ISO strings.
 export type NoShowCheck =
@@ -44,7 +45,11 @@ export async function markNoShowIfDue(db: Db, reservationId: string, now: Date, 
     const grace = bookedPolicy(r, lot).grace_minutes; // the grace shown at booking
     const deadline = noShowDeadline(r.startTime, grace);
     if (now < deadline) return { outcome: "not_due", status: "confirmed", deadline: deadline.toISOString() };
-    await markNoShow(tx, r, { cause, at: now, note: `Not entered by ${deadline.toISOString()} (start + ${grace} min grace)` });
+    await markNoShow(tx, r, {
+      cause,
+      at: now,
+      note: `Not entered by ${deadline.toISOString()} (start + ${grace} min grace)`,
+    });
     return { outcome: "marked", status: "no_show" };
   });
 }

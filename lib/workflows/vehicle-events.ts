@@ -27,15 +27,22 @@ export async function recordVehicleEntry(db: Db, e: VehicleMovementData, cause: 
   const result = await lifecycleTransaction(db, async (tx): Promise<EntryOutcome> => {
     const r = await findReservation(tx, e.reservation_id, { forUpdate: true });
     if (!r) return { outcome: "ignored", status: "missing", reason: "No such reservation" };
-    if (r.lotId !== e.lot_id) return { outcome: "ignored", status: r.status, reason: `The reservation is for another lot (${r.lotId})` };
-    if (r.status === "checked_in" || r.status === "completed") return { outcome: "already_checked_in", status: r.status };
+    if (r.lotId !== e.lot_id)
+      return { outcome: "ignored", status: r.status, reason: `The reservation is for another lot (${r.lotId})` };
+    if (r.status === "checked_in" || r.status === "completed")
+      return { outcome: "already_checked_in", status: r.status };
     if (r.status !== "confirmed") {
-      return { outcome: "ignored", status: r.status, reason: `A ${r.status.replace("_", " ")} reservation cannot check in` };
+      return {
+        outcome: "ignored",
+        status: r.status,
+        reason: `A ${r.status.replace("_", " ")} reservation cannot check in`,
+      };
     }
     await checkIn(tx, r, { cause, at: new Date(e.occurred_at), note: gateNote(e) });
     return { outcome: "checked_in", status: "checked_in" };
   });
-  if (result.outcome === "ignored") console.warn(`[spotkeeper] entry ${e.event_id} for reservation ${e.reservation_id} ignored: ${result.reason}`);
+  if (result.outcome === "ignored")
+    console.warn(`[spotkeeper] entry ${e.event_id} for reservation ${e.reservation_id} ignored: ${result.reason}`);
   return result;
 }
 
@@ -47,7 +54,12 @@ export async function recordVehicleEntry(db: Db, e: VehicleMovementData, cause: 
  */
 export async function recordVehicleEntries(db: Db, events: VehicleMovementData[], cause: Cause): Promise<string[]> {
   if (events.length === 0) return [];
-  const moves = events.map((e) => ({ id: e.reservation_id, lotId: e.lot_id, at: new Date(e.occurred_at), note: gateNote(e) }));
+  const moves = events.map((e) => ({
+    id: e.reservation_id,
+    lotId: e.lot_id,
+    at: new Date(e.occurred_at),
+    note: gateNote(e),
+  }));
   return lifecycleTransaction(db, (tx) => checkInMany(tx, moves, { cause }));
 }
 
@@ -63,7 +75,10 @@ export async function recordVehicleExit(db: Db, e: VehicleMovementData, cause: C
     return { outcome: r.changed ? "completed" : "already_completed", ...r };
   } catch (err) {
     if (!isApiError(err) || (err.code !== "invalid_state" && err.code !== "not_found")) throw err;
-    const status = err.code === "not_found" ? "missing" : ((err.details as { status?: ReservationStatus } | undefined)?.status ?? "missing");
+    const status =
+      err.code === "not_found"
+        ? "missing"
+        : ((err.details as { status?: ReservationStatus } | undefined)?.status ?? "missing");
     console.warn(`[spotkeeper] exit ${e.event_id} for reservation ${e.reservation_id} ignored: ${err.message}`);
     return { outcome: "ignored", status, reason: err.message };
   }

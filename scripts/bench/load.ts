@@ -12,7 +12,13 @@
 import http from "node:http";
 import { readFileSync } from "node:fs";
 
-export type BenchRequest = { port: number; method: string; path: string; headers?: Record<string, string>; body?: string };
+export type BenchRequest = {
+  port: number;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+};
 export type Job =
   | { mode: "open"; rate: number; requests: BenchRequest[] }
   | { mode: "closed"; clients: number; durationMs: number; requests: BenchRequest[] };
@@ -37,13 +43,28 @@ const agentFor = (port: number) => {
 function send(r: BenchRequest): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
     const req = http.request(
-      { host: "127.0.0.1", port: r.port, method: r.method, path: r.path, agent: agentFor(r.port), headers: { "content-type": "application/json", ...r.headers } },
+      {
+        host: "127.0.0.1",
+        port: r.port,
+        method: r.method,
+        path: r.path,
+        agent: agentFor(r.port),
+        headers: { "content-type": "application/json", ...r.headers },
+      },
       (res) => {
         let text = "";
-        res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode!, body: text }));
+        res
+          .setEncoding("utf8")
+          .on("data", (c: string) => (text += c))
+          .on("end", () => resolve({ status: res.statusCode!, body: text }));
       },
     );
-    req.on("error", (err) => resolve({ status: 0, body: JSON.stringify({ error: { code: `socket:${(err as NodeJS.ErrnoException).code}` } }) }));
+    req.on("error", (err) =>
+      resolve({
+        status: 0,
+        body: JSON.stringify({ error: { code: `socket:${(err as NodeJS.ErrnoException).code}` } }),
+      }),
+    );
     req.end(r.body);
   });
 }

@@ -32,7 +32,10 @@ export function buildIsFresh(): boolean {
 
 export function build(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit" });
+    const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+      cwd: root,
+      stdio: "inherit",
+    });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
   });
 }
@@ -57,11 +60,15 @@ async function waitForHttp(port: number, pathName: string, child: ChildProcess, 
 export async function startNext(port: number, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<Proc> {
   // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (where the time goes).
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: { ...env, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...prof, path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: root,
+      env: { ...env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) log(`[server ${port}] ${line}`);
   };
@@ -73,7 +80,10 @@ export async function startNext(port: number, env: NodeJS.ProcessEnv, log: (line
 
 /** A TypeScript helper in a child process (tsx's loader, as this process runs under it). */
 export function startScript(file: string, args: string[], env: NodeJS.ProcessEnv) {
-  return spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, file), ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
+  return spawn(process.execPath, [...process.execArgv, path.join(import.meta.dirname, file), ...args], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
 }
 
 export async function startBare(redisKey: string, port: number, env: NodeJS.ProcessEnv): Promise<Proc> {
@@ -135,4 +145,3 @@ export function rssMiB(pid: number): number {
   }
   return kib / 1024;
 }
-

@@ -9,11 +9,20 @@ export const apps: App[] = [];
 
 export function startApp(env: Record<string, string> = {}): Promise<App> {
   // node itself with tsx's loader (not the tsx wrapper, whose child a SIGKILL would orphan).
-  const args = ["--require", path.resolve("node_modules/tsx/dist/preflight.cjs"), "--import", `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`];
-  const child = spawn(process.execPath, [...args, "--conditions=react-server", path.resolve("tests/support/app-process.ts")], {
-    env: { ...process.env, NODE_ENV: "test", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const args = [
+    "--require",
+    path.resolve("node_modules/tsx/dist/preflight.cjs"),
+    "--import",
+    `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`,
+  ];
+  const child = spawn(
+    process.execPath,
+    [...args, "--conditions=react-server", path.resolve("tests/support/app-process.ts")],
+    {
+      env: { ...process.env, NODE_ENV: "test", ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.setEncoding("utf8").on("data", (c: string) => {
@@ -37,4 +46,3 @@ export function startApp(env: Record<string, string> = {}): Promise<App> {
     child.once("exit", (code) => reject(new Error(`app process exited (${code}) before listening`)));
   });
 }
-

@@ -23,11 +23,15 @@ import { serveRoutes } from "./http-server";
 const freeze = process.env.APP_FREEZE_AFTER_GATE_ANSWER === "1";
 
 let statements = 0;
-((await getDb()) as unknown as { $client: { options: { debug?: unknown } } }).$client.options.debug = () => statements++;
+((await getDb()) as unknown as { $client: { options: { debug?: unknown } } }).$client.options.debug = () =>
+  statements++;
 if (freeze) holdGateTasks();
 if (process.env.APP_SCHEDULER_MS) {
   // The scheduler inProcessScheduler() hands out, sweeping faster than the default so the test is short.
-  (globalThis as { __spotkeeperScheduler?: unknown }).__spotkeeperScheduler = createInProcessScheduler({ getDb, intervalMs: Number(process.env.APP_SCHEDULER_MS) });
+  (globalThis as { __spotkeeperScheduler?: unknown }).__spotkeeperScheduler = createInProcessScheduler({
+    getDb,
+    intervalMs: Number(process.env.APP_SCHEDULER_MS),
+  });
   inProcessScheduler().start();
 }
 if (!freeze) startGateUpkeep(getDb);
@@ -35,7 +39,11 @@ const server = await serveRoutes([
   { method: "POST", pattern: /^\/v1\/reservations$/, handler: reservationsRoute },
   { method: "POST", pattern: /^\/v1\/payments$/, handler: paymentsRoute },
   { method: "POST", pattern: /^\/v1\/gates\/check-in$/, handler: checkInRoute },
-  { method: "POST", pattern: /^\/v1\/lots\/(?<id>[^/]+)\/gates\/(?<gateId>[^/]+)\/rotate-secret$/, handler: rotateRoute },
+  {
+    method: "POST",
+    pattern: /^\/v1\/lots\/(?<id>[^/]+)\/gates\/(?<gateId>[^/]+)\/rotate-secret$/,
+    handler: rotateRoute,
+  },
   { method: "GET", pattern: /^\/test\/statements$/, handler: async () => Response.json({ statements }) },
 ]);
 console.log(`port ${new URL(server.url).port}`);

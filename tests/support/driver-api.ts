@@ -40,12 +40,29 @@ function again({ data, error, response }: { data?: unknown; error?: unknown; res
   return Response.json(data ?? error, { status: response.status, headers: response.headers });
 }
 
-export async function book(user: TestUser, lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
-  const body = { lot_id: lotId, vehicle_type: vehicleType, start_time: start.toISOString(), end_time: end.toISOString() };
+export async function book(
+  user: TestUser,
+  lotId: string,
+  start: Date,
+  end: Date,
+  vehicleType: VehicleType = "compact",
+) {
+  const body = {
+    lot_id: lotId,
+    vehicle_type: vehicleType,
+    start_time: start.toISOString(),
+    end_time: end.toISOString(),
+  };
   return again(await api.POST("/v1/reservations", { body, headers: as(user) }));
 }
 
-export async function bookOk(user: TestUser, lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
+export async function bookOk(
+  user: TestUser,
+  lotId: string,
+  start: Date,
+  end: Date,
+  vehicleType: VehicleType = "compact",
+) {
   const { data, error, response } = await api.POST("/v1/reservations", {
     body: { lot_id: lotId, vehicle_type: vehicleType, start_time: start.toISOString(), end_time: end.toISOString() },
     headers: as(user),
@@ -65,7 +82,12 @@ export async function statusOf(user: TestUser, id: string) {
 }
 
 export async function quoteTotal(lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
-  const query = { lot_id: lotId, vehicle_type: vehicleType, start_time: start.toISOString(), end_time: end.toISOString() };
+  const query = {
+    lot_id: lotId,
+    vehicle_type: vehicleType,
+    start_time: start.toISOString(),
+    end_time: end.toISOString(),
+  };
   const { data, response } = await api.GET("/v1/quotes", { params: { query } });
   expect(response.status).toBe(200);
   return data!;
@@ -76,7 +98,11 @@ export async function pay(user: TestUser, body: Record<string, unknown>) {
   return again(await api.POST("/v1/payments", { body: body as Schemas["PaymentInput"], headers: as(user) }));
 }
 
-export async function payOk(user: TestUser, r: Pick<ReservationJson, "reservation_id" | "amount">, paymentMethodId = "pm_card_visa") {
+export async function payOk(
+  user: TestUser,
+  r: Pick<ReservationJson, "reservation_id" | "amount">,
+  paymentMethodId = "pm_card_visa",
+) {
   const { data, error, response } = await api.POST("/v1/payments", {
     body: { reservation_id: r.reservation_id, amount: r.amount, payment_method_id: paymentMethodId },
     headers: as(user),
@@ -86,7 +112,13 @@ export async function payOk(user: TestUser, r: Pick<ReservationJson, "reservatio
 }
 
 /** A booking paid with pm_card_visa: confirmed, with the card saved for off-session charges. */
-export async function paidBooking(user: TestUser, lotId: string, start: Date, end: Date, vehicleType: VehicleType = "compact") {
+export async function paidBooking(
+  user: TestUser,
+  lotId: string,
+  start: Date,
+  end: Date,
+  vehicleType: VehicleType = "compact",
+) {
   const r = await bookOk(user, lotId, start, end, vehicleType);
   const payment = await payOk(user, r);
   return { ...r, status: "confirmed" as const, transaction_id: payment.transaction_id };

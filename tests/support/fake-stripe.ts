@@ -13,7 +13,10 @@ export type Recorded = { method: string; path: string; body: Record<string, unkn
 
 const DECLINES: Record<string, { decline_code: string; message: string }> = {
   pm_card_chargeDeclined: { decline_code: "generic_decline", message: "Your card was declined." },
-  pm_card_chargeDeclinedInsufficientFunds: { decline_code: "insufficient_funds", message: "Your card has insufficient funds." },
+  pm_card_chargeDeclinedInsufficientFunds: {
+    decline_code: "insufficient_funds",
+    message: "Your card has insufficient funds.",
+  },
 };
 const SUCCEEDS = new Set(["pm_card_visa", "pm_card_mastercard"]);
 /** The card behind each test payment method, as Stripe shows a saved one. */
@@ -60,7 +63,12 @@ export async function startFakeStripe() {
   // Outage simulation: the next `left` requests matching `path` answer 500. `afterProcessing` models
   // an answer lost on the way back: Stripe did the work (and keeps the idempotent result), the
   // client only saw a server error.
-  let outage = { left: 0, path: undefined as RegExp | undefined, afterProcessing: false, shouldRetry: undefined as boolean | undefined };
+  let outage = {
+    left: 0,
+    path: undefined as RegExp | undefined,
+    afterProcessing: false,
+    shouldRetry: undefined as boolean | undefined,
+  };
   // Refusals: every request whose "METHOD /path body" matches answers this 4xx (a processor that
   // keeps saying no to one row, e.g. a refund of one PaymentIntent), until cleared.
   const refusals: { match: RegExp; status: number; error: Record<string, unknown> }[] = [];
@@ -70,7 +78,12 @@ export async function startFakeStripe() {
   function confirm(pi: StripeObject, pm: string): [number, unknown] {
     pi.payment_method = pm;
     if (SUCCEEDS.has(pm)) {
-      Object.assign(pi, { status: "succeeded", amount_received: pi.amount, latest_charge: newId("ch"), last_payment_error: null });
+      Object.assign(pi, {
+        status: "succeeded",
+        amount_received: pi.amount,
+        latest_charge: newId("ch"),
+        last_payment_error: null,
+      });
       // setup_future_usage with a customer: the payment method is attached to it once the payment succeeds.
       if (pi.customer && pi.setup_future_usage && !attached.has(`${pi.customer}|${pm}`)) {
         const card = CARDS[pm]!;
@@ -91,16 +104,43 @@ export async function startFakeStripe() {
     }
     const d = DECLINES[pm];
     if (!d) {
-      return [400, { error: { type: "invalid_request_error", code: "resource_missing", param: "payment_method", message: `No such PaymentMethod: '${pm}'` } }];
+      return [
+        400,
+        {
+          error: {
+            type: "invalid_request_error",
+            code: "resource_missing",
+            param: "payment_method",
+            message: `No such PaymentMethod: '${pm}'`,
+          },
+        },
+      ];
     }
-    const error = { type: "card_error", code: "card_declined", decline_code: d.decline_code, message: d.message, payment_method: { id: pm, object: "payment_method" } };
+    const error = {
+      type: "card_error",
+      code: "card_declined",
+      decline_code: d.decline_code,
+      message: d.message,
+      payment_method: { id: pm, object: "payment_method" },
+    };
     Object.assign(pi, { status: "requires_payment_method", payment_method: null, last_payment_error: error });
     return [402, { error: { ...error, payment_intent: pi } }];
   }
 
   function route(method: string, path: string, body: StripeObject): [number, unknown] {
     if (method === "POST" && path === "/v1/customers") {
-      return [200, { id: newId("cus"), object: "customer", email: body.email ?? null, name: body.name ?? null, metadata: body.metadata ?? {}, created: now(), livemode: false }];
+      return [
+        200,
+        {
+          id: newId("cus"),
+          object: "customer",
+          email: body.email ?? null,
+          name: body.name ?? null,
+          metadata: body.metadata ?? {},
+          created: now(),
+          livemode: false,
+        },
+      ];
     }
     if (method === "POST" && path === "/v1/payment_intents") {
       const pi: StripeObject = {
@@ -129,15 +169,30 @@ export async function startFakeStripe() {
     const confirmMatch = /^\/v1\/payment_intents\/([^/]+)\/confirm$/.exec(path);
     if (method === "POST" && confirmMatch) {
       const pi = intents.get(confirmMatch[1]!);
-      if (!pi) return [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } }];
+      if (!pi)
+        return [
+          404,
+          { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } },
+        ];
       if (pi.status === "succeeded") {
-        return [400, { error: { type: "invalid_request_error", code: "payment_intent_unexpected_state", message: "This PaymentIntent has already succeeded." } }];
+        return [
+          400,
+          {
+            error: {
+              type: "invalid_request_error",
+              code: "payment_intent_unexpected_state",
+              message: "This PaymentIntent has already succeeded.",
+            },
+          },
+        ];
       }
       return confirm(pi, String(body.payment_method));
     }
     const customerPms = /^\/v1\/customers\/([^/]+)\/payment_methods$/.exec(path);
     if (method === "GET" && customerPms) {
-      const data = [...attached.values()].filter((m) => m.customer === customerPms[1] && (!body.type || m.type === body.type)).reverse();
+      const data = [...attached.values()]
+        .filter((m) => m.customer === customerPms[1] && (!body.type || m.type === body.type))
+        .reverse();
       return [200, { object: "list", url: path, has_more: false, data }];
     }
     if (method === "GET" && path === "/v1/payment_intents") {
@@ -145,34 +200,74 @@ export async function startFakeStripe() {
       return [200, { object: "list", url: path, has_more: false, data }];
     }
     if (method === "GET" && path === "/v1/refunds") {
-      const data = [...refunds.values()].filter((r) => !body.payment_intent || r.payment_intent === body.payment_intent).reverse();
+      const data = [...refunds.values()]
+        .filter((r) => !body.payment_intent || r.payment_intent === body.payment_intent)
+        .reverse();
       return [200, { object: "list", url: path, has_more: false, data }];
     }
     const refundMatch = /^\/v1\/refunds\/([^/]+)$/.exec(path);
     if (method === "GET" && refundMatch) {
       const r = refunds.get(refundMatch[1]!);
-      return r ? [200, r] : [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such refund" } }];
+      return r
+        ? [200, r]
+        : [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such refund" } }];
     }
     const getMatch = /^\/v1\/payment_intents\/([^/]+)$/.exec(path);
     if (method === "GET" && getMatch) {
       const pi = intents.get(getMatch[1]!);
-      return pi ? [200, pi] : [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } }];
+      return pi
+        ? [200, pi]
+        : [
+            404,
+            { error: { type: "invalid_request_error", code: "resource_missing", message: "No such payment_intent" } },
+          ];
     }
     if (method === "POST" && path === "/v1/refunds") {
       const pi = intents.get(String(body.payment_intent));
       if (!pi || pi.status !== "succeeded") {
-        return [400, { error: { type: "invalid_request_error", code: "charge_not_refundable", message: "This PaymentIntent has no successful charge to refund." } }];
+        return [
+          400,
+          {
+            error: {
+              type: "invalid_request_error",
+              code: "charge_not_refundable",
+              message: "This PaymentIntent has no successful charge to refund.",
+            },
+          },
+        ];
       }
       const already = [...refunds.values()].filter((r) => r.payment_intent === pi.id).reduce((s, r) => s + r.amount, 0);
       const amount = body.amount ? Number(body.amount) : pi.amount - already;
       if (already + amount > pi.amount) {
-        return [400, { error: { type: "invalid_request_error", code: "charge_already_refunded", message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${pi.amount - already})` } }];
+        return [
+          400,
+          {
+            error: {
+              type: "invalid_request_error",
+              code: "charge_already_refunded",
+              message: `Refund amount (${amount}) is greater than unrefunded amount on charge (${pi.amount - already})`,
+            },
+          },
+        ];
       }
-      const refund = { id: newId("re"), object: "refund", amount, currency: pi.currency, payment_intent: pi.id, charge: pi.latest_charge, status: refundMode, metadata: body.metadata ?? {}, created: now() };
+      const refund = {
+        id: newId("re"),
+        object: "refund",
+        amount,
+        currency: pi.currency,
+        payment_intent: pi.id,
+        charge: pi.latest_charge,
+        status: refundMode,
+        metadata: body.metadata ?? {},
+        created: now(),
+      };
       refunds.set(refund.id, refund);
       return [200, refund];
     }
-    return [404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path})` } }];
+    return [
+      404,
+      { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${path})` } },
+    ];
   }
 
   const server: Server = createServer(async (req, res) => {
@@ -201,12 +296,27 @@ export async function startFakeStripe() {
     send(status, payload);
   });
 
-  function answer(method: string, path: string, body: StripeObject, raw: string, key: string | undefined): [number, unknown] {
+  function answer(
+    method: string,
+    path: string,
+    body: StripeObject,
+    raw: string,
+    key: string | undefined,
+  ): [number, unknown] {
     if (key && method === "POST") {
       const seen = idempotent.get(`${path}|${key}`);
       if (seen) {
         if (seen.body !== raw) {
-          return [400, { error: { type: "idempotency_error", message: "Keys for idempotent requests can only be used with the same parameters they were first used with." } }];
+          return [
+            400,
+            {
+              error: {
+                type: "idempotency_error",
+                message:
+                  "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+              },
+            },
+          ];
         }
         return [seen.status, seen.response];
       }
@@ -231,7 +341,12 @@ export async function startFakeStripe() {
      * retries, so no back-off wait, when a test only needs the failure and not the SDK's retrying).
      */
     failNextRequests(n: number, opts: { path?: RegExp; afterProcessing?: boolean; shouldRetry?: boolean } = {}) {
-      outage = { left: n, path: opts.path, afterProcessing: opts.afterProcessing ?? false, shouldRetry: opts.shouldRetry };
+      outage = {
+        left: n,
+        path: opts.path,
+        afterProcessing: opts.afterProcessing ?? false,
+        shouldRetry: opts.shouldRetry,
+      };
     },
     /**
      * Every request whose "METHOD /path rawbody" matches `match` answers `status` with `error` (a
@@ -259,7 +374,9 @@ export async function startFakeStripe() {
     },
     /** POST requests to `path`, e.g. every confirm of one PaymentIntent. */
     posts(path: string | RegExp) {
-      return requests.filter((r) => r.method === "POST" && (typeof path === "string" ? r.path === path : path.test(r.path)));
+      return requests.filter(
+        (r) => r.method === "POST" && (typeof path === "string" ? r.path === path : path.test(r.path)),
+      );
     },
     /** The PaymentIntents created for a reservation (from their metadata), oldest first. */
     intentsFor(reservationId: string) {

@@ -40,8 +40,16 @@ export async function gatesSettled() {
 
 export type GateJson = { gate_id: string; lot_id: string; name: string; direction: "entry" | "exit"; secret: string };
 
-export async function createGate(operator: TestUser, lotId: string, direction: "entry" | "exit", name = `${direction} ${randomUUID().slice(0, 6)}`) {
-  const res = await createGateRoute(apiRequest("POST", `/v1/lots/${lotId}/gates`, { token: operator.token, body: { name, direction } }), routeContext({ id: lotId }));
+export async function createGate(
+  operator: TestUser,
+  lotId: string,
+  direction: "entry" | "exit",
+  name = `${direction} ${randomUUID().slice(0, 6)}`,
+) {
+  const res = await createGateRoute(
+    apiRequest("POST", `/v1/lots/${lotId}/gates`, { token: operator.token, body: { name, direction } }),
+    routeContext({ id: lotId }),
+  );
   expect(res.status, JSON.stringify(await res.clone().json())).toBe(201);
   return (await res.json()) as GateJson;
 }
@@ -49,11 +57,23 @@ export async function createGate(operator: TestUser, lotId: string, direction: "
 /** A lot with one entry and one exit gate. */
 export async function gatedLot(operator: TestUser, opts: LotOptions = {}) {
   const lot = await createTestLot({ counts: { compact: 3 }, ...opts });
-  const [entry, exit] = await Promise.all([createGate(operator, lot.id, "entry"), createGate(operator, lot.id, "exit")]);
+  const [entry, exit] = await Promise.all([
+    createGate(operator, lot.id, "entry"),
+    createGate(operator, lot.id, "exit"),
+  ]);
   return { lot, entry, exit };
 }
 
-export type ReadBody = { identifier: string; confidence?: number; event_id?: string; occurred_at?: string; offline_decision?: "open_barrier" | "deny" | "ask_for_qr"; barrier?: "opened" | "denied" | "relay_failed"; received_at?: string; sent_at?: string };
+export type ReadBody = {
+  identifier: string;
+  confidence?: number;
+  event_id?: string;
+  occurred_at?: string;
+  offline_decision?: "open_barrier" | "deny" | "ask_for_qr";
+  barrier?: "opened" | "denied" | "relay_failed";
+  received_at?: string;
+  sent_at?: string;
+};
 
 export function checkIn(gate: Pick<GateJson, "gate_id" | "lot_id" | "secret">, body: ReadBody, token = gate.secret) {
   const payload = { lot_id: gate.lot_id, gate_id: gate.gate_id, ...body };
@@ -79,8 +99,17 @@ export async function checkOutOk(gate: GateJson, body: ReadBody) {
 
 /** Books with a plate and pays with pm_card_visa (the file must use the fake Stripe API). */
 export async function paidPlateBooking(driver: TestUser, lotId: string, start: Date, end: Date, plate: string) {
-  const body = { lot_id: lotId, vehicle_type: "compact", start_time: start.toISOString(), end_time: end.toISOString(), license_plate: plate };
-  const res = await reservationsRoute(apiRequest("POST", "/v1/reservations", { token: driver.token, body }), routeContext());
+  const body = {
+    lot_id: lotId,
+    vehicle_type: "compact",
+    start_time: start.toISOString(),
+    end_time: end.toISOString(),
+    license_plate: plate,
+  };
+  const res = await reservationsRoute(
+    apiRequest("POST", "/v1/reservations", { token: driver.token, body }),
+    routeContext(),
+  );
   expect(res.status, JSON.stringify(await res.clone().json())).toBe(201);
   const r = (await res.json()) as ReservationJson;
   await payOk(driver, r);
@@ -88,7 +117,10 @@ export async function paidPlateBooking(driver: TestUser, lotId: string, start: D
 }
 
 export async function passFor(user: TestUser, reservationId: string) {
-  const res = await passRoute(apiRequest("GET", `/v1/reservations/${reservationId}/pass`, { token: user.token }), routeContext({ id: reservationId }));
+  const res = await passRoute(
+    apiRequest("GET", `/v1/reservations/${reservationId}/pass`, { token: user.token }),
+    routeContext({ id: reservationId }),
+  );
   return res;
 }
 
@@ -110,7 +142,9 @@ export async function moveWindow(reservationId: string, start: Date, end: Date) 
 
 export async function eventsFor(reservationOrGate: { reservationId?: string; gateId?: string }) {
   const db = await getDb();
-  const where = reservationOrGate.reservationId ? eq(gateEvents.reservationId, reservationOrGate.reservationId) : eq(gateEvents.gateId, reservationOrGate.gateId!);
+  const where = reservationOrGate.reservationId
+    ? eq(gateEvents.reservationId, reservationOrGate.reservationId)
+    : eq(gateEvents.gateId, reservationOrGate.gateId!);
   return db.select().from(gateEvents).where(where).orderBy(gateEvents.createdAt);
 }
 
@@ -118,4 +152,5 @@ export const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000);
 
 let plateSeq = 0;
 /** A plate no other test uses: plates are looked up across lots, and the database is shared. */
-export const uniquePlate = () => `T${randomUUID().replace(/-/g, "").slice(0, 7).toUpperCase()}${(plateSeq++ % 10).toString()}`;
+export const uniquePlate = () =>
+  `T${randomUUID().replace(/-/g, "").slice(0, 7).toUpperCase()}${(plateSeq++ % 10).toString()}`;

@@ -16,7 +16,9 @@ export async function serveRoutes(routes: Route[]) {
       const url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);
       const route = routes.find((r) => r.method === incoming.method && r.pattern.test(url.pathname));
       if (!route) {
-        outgoing.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"not_found","message":"No route"}}');
+        outgoing
+          .writeHead(404, { "content-type": "application/json" })
+          .end('{"error":{"code":"not_found","message":"No route"}}');
         return;
       }
       const headers = new Headers();

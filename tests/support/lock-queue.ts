@@ -13,7 +13,10 @@ const WAIT_LIMIT_MS = 10_000;
  * Plain Promise.all over route handlers is not a race in practice: the handler with less work before
  * its transaction (one that does not authenticate a token, say) wins every time.
  */
-export async function raceInOrder<T>(reservationId: string, racers: (() => Promise<T>)[]): Promise<PromiseSettledResult<T>[]> {
+export async function raceInOrder<T>(
+  reservationId: string,
+  racers: (() => Promise<T>)[],
+): Promise<PromiseSettledResult<T>[]> {
   const db = await getDb();
   const started: Promise<T>[] = [];
   await db.transaction(async (tx) => {

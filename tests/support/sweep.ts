@@ -12,7 +12,10 @@ export async function sweepRowsOf(reservationIds: string[]) {
   const db = await getDb();
   await db
     .update(payments)
-    .set({ createdAt: sql`now() - interval '1 hour'`, nextAttemptAt: sql`case when ${payments.nextAttemptAt} is null then null else now() - interval '1 second' end` })
+    .set({
+      createdAt: sql`now() - interval '1 hour'`,
+      nextAttemptAt: sql`case when ${payments.nextAttemptAt} is null then null else now() - interval '1 second' end`,
+    })
     .where(and(inArray(payments.reservationId, reservationIds), eq(payments.status, "pending")));
   return sweepPendingPayments(db, 30 * 60);
 }

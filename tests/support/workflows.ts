@@ -72,11 +72,15 @@ export function useStripe(): () => FakeStripe {
 
 /** The PaymentIntents the fake Stripe holds for a reservation (the booking's first), with a description filter. */
 export function intentsFor(stripe: FakeStripe, reservationId: string, description?: string) {
-  return [...stripe.intents.values()].filter((pi) => pi.metadata?.reservation_id === reservationId && (!description || pi.description === description));
+  return [...stripe.intents.values()].filter(
+    (pi) => pi.metadata?.reservation_id === reservationId && (!description || pi.description === description),
+  );
 }
 
 export function refundsOf(stripe: FakeStripe, reservationId: string) {
-  const intents = new Set([...stripe.intents.values()].filter((pi) => pi.metadata?.reservation_id === reservationId).map((pi) => pi.id));
+  const intents = new Set(
+    [...stripe.intents.values()].filter((pi) => pi.metadata?.reservation_id === reservationId).map((pi) => pi.id),
+  );
   return [...stripe.refunds.values()].filter((r) => intents.has(r.payment_intent));
 }
 
@@ -103,13 +107,19 @@ export async function paidBooking(user: TestUser, lotId: string, start: Date, en
 }
 
 export async function cancelOk(user: TestUser, id: string) {
-  const res = await cancelRoute(apiRequest("PUT", `/v1/reservations/${id}/cancel`, { token: user.token }), routeContext({ id }));
+  const res = await cancelRoute(
+    apiRequest("PUT", `/v1/reservations/${id}/cancel`, { token: user.token }),
+    routeContext({ id }),
+  );
   expect(res.status).toBe(200);
 }
 
 /** The status the driver sees (GET /v1/reservations/:id). */
 export async function statusOf(user: TestUser, id: string) {
-  const res = await reservationRoute(apiRequest("GET", `/v1/reservations/${id}`, { token: user.token }), routeContext({ id }));
+  const res = await reservationRoute(
+    apiRequest("GET", `/v1/reservations/${id}`, { token: user.token }),
+    routeContext({ id }),
+  );
   expect(res.status).toBe(200);
   return ((await res.json()) as Booking).status;
 }
@@ -121,7 +131,9 @@ export async function ledger(reservationId: string) {
 
 /** The audit trail as "from→to (cause)", oldest first. */
 export async function transitions(reservationId: string) {
-  const rows = await (await getDb())
+  const rows = await (
+    await getDb()
+  )
     .select()
     .from(reservationTransitions)
     .where(eq(reservationTransitions.reservationId, reservationId))
@@ -130,6 +142,17 @@ export async function transitions(reservationId: string) {
 }
 
 /** A gate's report of a car moving, as the gates send it. */
-export function movement(r: { reservation_id: string }, lotId: string, occurredAt: Date, eventId = randomBytes(6).toString("hex")) {
-  return { reservation_id: r.reservation_id, lot_id: lotId, gate_id: "gate-test-1", event_id: eventId, occurred_at: occurredAt.toISOString() };
+export function movement(
+  r: { reservation_id: string },
+  lotId: string,
+  occurredAt: Date,
+  eventId = randomBytes(6).toString("hex"),
+) {
+  return {
+    reservation_id: r.reservation_id,
+    lot_id: lotId,
+    gate_id: "gate-test-1",
+    event_id: eventId,
+    occurred_at: occurredAt.toISOString(),
+  };
 }

@@ -33,7 +33,13 @@ export function ActionForm({
       {state.secret && (
         <div className="field">
           <label htmlFor={`secret-${submit}`}>Shown once — copy it now</label>
-          <input id={`secret-${submit}`} readOnly value={state.secret} onFocus={(e) => e.currentTarget.select()} className="secret-value" />
+          <input
+            id={`secret-${submit}`}
+            readOnly
+            value={state.secret}
+            onFocus={(e) => e.currentTarget.select()}
+            className="secret-value"
+          />
         </div>
       )}
       <button type="submit" className={`button button-${variant}`} disabled={pending}>

@@ -2,7 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { changePasswordAction, createTokenAction, revokeTokenAction, signOutEverywhereAction } from "@/app/actions/account";
+import {
+  changePasswordAction,
+  createTokenAction,
+  revokeTokenAction,
+  signOutEverywhereAction,
+} from "@/app/actions/account";
 import { personalTokens } from "@/lib/auth/accounts";
 import { getSessionCaller } from "@/lib/auth/session";
 import { TOKEN_SCOPES } from "@/lib/organisations/schemas";
@@ -17,7 +22,10 @@ const SCOPE_HELP: Record<(typeof TOKEN_SCOPES)[number], string> = {
   book: "book, pay and cancel",
   operate: "run your organisation's lots and gates",
 };
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC" : "never");
+const when = (iso: string | null) =>
+  iso
+    ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC"
+    : "never";
 
 export default async function AccountPage() {
   const caller = await getSessionCaller();
@@ -32,7 +40,9 @@ export default async function AccountPage() {
           {caller.name} · {caller.email} · {caller.role}
         </p>
         <p>
-          <Link href="/organisation">{caller.role === "operator" ? "Your organisation" : "Run parking lots? Create an organisation"}</Link>
+          <Link href="/organisation">
+            {caller.role === "operator" ? "Your organisation" : "Run parking lots? Create an organisation"}
+          </Link>
         </p>
       </header>
 
@@ -42,26 +52,46 @@ export default async function AccountPage() {
         <ActionForm action={changePasswordAction} submit="Change password" pendingLabel="Changing…">
           <div className="field">
             <label htmlFor="current_password">Current password</label>
-            <input id="current_password" name="current_password" type="password" autoComplete="current-password" required />
+            <input
+              id="current_password"
+              name="current_password"
+              type="password"
+              autoComplete="current-password"
+              required
+            />
           </div>
           <div className="field">
             <label htmlFor="new_password">New password (at least 10 characters)</label>
-            <input id="new_password" name="new_password" type="password" autoComplete="new-password" required minLength={10} />
+            <input
+              id="new_password"
+              name="new_password"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={10}
+            />
           </div>
         </ActionForm>
       </section>
 
       <section className="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Sessions</h2>
-        <p className="muted small">Lost a phone, or signed in on a shared computer? End every session, this one included.</p>
-        <ActionForm action={signOutEverywhereAction} submit="Sign out everywhere" pendingLabel="Signing out…" variant="danger" />
+        <p className="muted small">
+          Lost a phone, or signed in on a shared computer? End every session, this one included.
+        </p>
+        <ActionForm
+          action={signOutEverywhereAction}
+          submit="Sign out everywhere"
+          pendingLabel="Signing out…"
+          variant="danger"
+        />
       </section>
 
       <section className="card" aria-labelledby="tokens-heading">
         <h2 id="tokens-heading">API tokens</h2>
         <p className="muted small">
-          For scripts and integrations: send <code>Authorization: Bearer &lt;token&gt;</code> to the <Link href="/v1/openapi.json">REST API</Link>. A token is
-          shown once; revoking it stops it at once.
+          For scripts and integrations: send <code>Authorization: Bearer &lt;token&gt;</code> to the{" "}
+          <Link href="/v1/openapi.json">REST API</Link>. A token is shown once; revoking it stops it at once.
         </p>
         {tokens.length === 0 ? (
           <p className="muted small">No tokens yet.</p>
@@ -87,7 +117,13 @@ export default async function AccountPage() {
                       {t.revoked_at ? (
                         `Revoked ${when(t.revoked_at)}`
                       ) : (
-                        <ActionForm action={revokeTokenAction} submit="Revoke" pendingLabel="Revoking…" variant="danger" label={`Revoke token ${t.name}`}>
+                        <ActionForm
+                          action={revokeTokenAction}
+                          submit="Revoke"
+                          pendingLabel="Revoking…"
+                          variant="danger"
+                          label={`Revoke token ${t.name}`}
+                        >
                           <input type="hidden" name="token_id" value={t.token_id} />
                         </ActionForm>
                       )}
@@ -108,7 +144,8 @@ export default async function AccountPage() {
             <legend>Scopes</legend>
             {TOKEN_SCOPES.filter((s) => s !== "operate" || caller.role === "operator").map((s) => (
               <label key={s} className={styles.checkbox}>
-                <input type="checkbox" name={`scope_${s}`} defaultChecked={s !== "operate"} /> <strong>{s}</strong> — {SCOPE_HELP[s]}
+                <input type="checkbox" name={`scope_${s}`} defaultChecked={s !== "operate"} /> <strong>{s}</strong> —{" "}
+                {SCOPE_HELP[s]}
               </label>
             ))}
           </fieldset>

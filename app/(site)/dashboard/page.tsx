@@ -56,9 +56,7 @@ export default async function DashboardPage() {
     return (
       <div className="card notice" role="alert">
         <h1>Operators only</h1>
-        <p>
-          The dashboard is for parking operators. You are signed in as {caller.email}, a driver account.
-        </p>
+        <p>The dashboard is for parking operators. You are signed in as {caller.email}, a driver account.</p>
         <p>
           <Link href="/reservations">Go to my reservations</Link> or <Link href="/">find a lot</Link>.
         </p>
@@ -69,9 +67,15 @@ export default async function DashboardPage() {
   const db = await getDb();
   const now = new Date();
   // Only the lots of the caller's organisations: another organisation's lots are not theirs to see.
-  const lots = await lotsOfOrganisations(db, (await organisationsOf(db, caller.id)).map((o) => o.id));
+  const lots = await lotsOfOrganisations(
+    db,
+    (await organisationsOf(db, caller.id)).map((o) => o.id),
+  );
   const [counts, overviews] = await Promise.all([
-    activeSpotCounts(db, lots.map((l) => l.id)),
+    activeSpotCounts(
+      db,
+      lots.map((l) => l.id),
+    ),
     Promise.all(lots.map((l) => lotOverview(l, now))),
   ]);
   const totalSpots = [...counts.values()].reduce((s, c) => s + Object.values(c).reduce((a, b) => a + b, 0), 0);
@@ -114,7 +118,8 @@ export default async function DashboardPage() {
                       <Link href={`/lots/${lot.id}`}>{lot.name}</Link>
                     </h2>
                     <p className="muted small">
-                      {formatDate(now, lot.timeZone)} · {formatTime(now, lot.timeZone)} · {describeTimeZone(lot.timeZone, now)}
+                      {formatDate(now, lot.timeZone)} · {formatTime(now, lot.timeZone)} ·{" "}
+                      {describeTimeZone(lot.timeZone, now)}
                     </p>
                   </div>
                   <div className="dash-lot-kpis">
@@ -136,35 +141,35 @@ export default async function DashboardPage() {
                 </div>
 
                 <div className="table-scroll" tabIndex={0} role="region" aria-label={`Spots per type at ${lot.name}`}>
-                <table className="occupancy">
-                  <caption className="visually-hidden">Spots per vehicle type at {lot.name}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Type</th>
-                      <th scope="col">Spots</th>
-                      <th scope="col">Free now</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {VEHICLE_TYPES.map((t) => {
-                      const free = freeNow.find((r) => r.vehicleType === t)?.free ?? 0;
-                      return (
-                        <tr key={t}>
-                          <th scope="row">
-                            <VehicleIcon type={t} size={16} /> {VEHICLE_LABELS[t]}
-                          </th>
-                          <td>{c[t]}</td>
-                          <td>
-                            <span className="meter" aria-hidden="true">
-                              <span style={{ width: `${c[t] ? (free / c[t]) * 100 : 0}%` }} />
-                            </span>
-                            {free}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
+                  <table className="occupancy">
+                    <caption className="visually-hidden">Spots per vehicle type at {lot.name}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">Type</th>
+                        <th scope="col">Spots</th>
+                        <th scope="col">Free now</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {VEHICLE_TYPES.map((t) => {
+                        const free = freeNow.find((r) => r.vehicleType === t)?.free ?? 0;
+                        return (
+                          <tr key={t}>
+                            <th scope="row">
+                              <VehicleIcon type={t} size={16} /> {VEHICLE_LABELS[t]}
+                            </th>
+                            <td>{c[t]}</td>
+                            <td>
+                              <span className="meter" aria-hidden="true">
+                                <span style={{ width: `${c[t] ? (free / c[t]) * 100 : 0}%` }} />
+                              </span>
+                              {free}
+                            </td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
                 </div>
 
                 <GateHealthList gates={gates} now={now.getTime()} />
@@ -172,7 +177,12 @@ export default async function DashboardPage() {
                 {today.length === 0 ? (
                   <p className="muted small">No reservations today.</p>
                 ) : (
-                  <div className="table-scroll" tabIndex={0} role="region" aria-label={`Today's reservations at ${lot.name}`}>
+                  <div
+                    className="table-scroll"
+                    tabIndex={0}
+                    role="region"
+                    aria-label={`Today's reservations at ${lot.name}`}
+                  >
                     <table className="day-table">
                       <thead>
                         <tr>

@@ -1,7 +1,13 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { changeRoleAction, createOrganisationAction, inviteAction, removeMemberAction, revokeInvitationAction } from "@/app/actions/account";
+import {
+  changeRoleAction,
+  createOrganisationAction,
+  inviteAction,
+  removeMemberAction,
+  revokeInvitationAction,
+} from "@/app/actions/account";
 import { getSessionCaller } from "@/lib/auth/session";
 import { auditLogOf, membersOf, myOrganisations, openInvitations } from "@/lib/organisations/manage-organisations";
 import { auditChanges } from "@/lib/organisations/audit-changes";
@@ -17,14 +23,27 @@ const ROLE_HELP = {
   manager: "lots, spots, rates, gates, refunds",
   attendant: "live view and opening the barrier",
 } as const;
-const when = (iso: string) => new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+const when = (iso: string) =>
+  new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
 
 function CreateOrganisation({ first }: { first: boolean }) {
   return (
-    <ActionForm action={createOrganisationAction} submit="Create organisation" pendingLabel="Creating…" variant={first ? "primary" : "secondary"}>
+    <ActionForm
+      action={createOrganisationAction}
+      submit="Create organisation"
+      pendingLabel="Creating…"
+      variant={first ? "primary" : "secondary"}
+    >
       <div className="field">
         <label htmlFor="org-name">Organisation name</label>
-        <input id="org-name" name="name" required minLength={2} maxLength={120} placeholder="e.g. Harbour Parking Ltd" />
+        <input
+          id="org-name"
+          name="name"
+          required
+          minLength={2}
+          maxLength={120}
+          placeholder="e.g. Harbour Parking Ltd"
+        />
       </div>
     </ActionForm>
   );
@@ -41,7 +60,9 @@ export default async function OrganisationPage() {
       <div className="stack">
         <header className="page-head">
           <h1>Run your parking lots on Spotkeeper</h1>
-          <p className="muted">Create an organisation: you become its owner, add lots from the dashboard and invite your team.</p>
+          <p className="muted">
+            Create an organisation: you become its owner, add lots from the dashboard and invite your team.
+          </p>
         </header>
         <section className="card" aria-label="Create an organisation">
           <CreateOrganisation first />
@@ -76,10 +97,16 @@ export default async function OrganisationPage() {
             <ul className="stack">
               {o.members.map((m) => (
                 <li key={m.user_id}>
-                  <strong>{m.name}</strong> <span className={`muted small ${styles.wrap}`}>{m.email}</span> <span className="pill">{m.role}</span>
+                  <strong>{m.name}</strong> <span className={`muted small ${styles.wrap}`}>{m.email}</span>{" "}
+                  <span className="pill">{m.role}</span>
                   {o.role === "owner" && m.user_id !== caller.id && (
                     <div className={styles.inline}>
-                      <ActionForm action={changeRoleAction} submit="Change role" label={`Change the role of ${m.name}`} className={styles.inline}>
+                      <ActionForm
+                        action={changeRoleAction}
+                        submit="Change role"
+                        label={`Change the role of ${m.name}`}
+                        className={styles.inline}
+                      >
                         <input type="hidden" name="organisation_id" value={o.organisation_id} />
                         <input type="hidden" name="user_id" value={m.user_id} />
                         <label htmlFor={`role-${o.organisation_id}-${m.user_id}`} className="visually-hidden">
@@ -93,7 +120,13 @@ export default async function OrganisationPage() {
                           ))}
                         </select>
                       </ActionForm>
-                      <ActionForm action={removeMemberAction} submit="Remove" variant="danger" label={`Remove ${m.name}`} className={styles.inline}>
+                      <ActionForm
+                        action={removeMemberAction}
+                        submit="Remove"
+                        variant="danger"
+                        label={`Remove ${m.name}`}
+                        className={styles.inline}
+                      >
                         <input type="hidden" name="organisation_id" value={o.organisation_id} />
                         <input type="hidden" name="user_id" value={m.user_id} />
                       </ActionForm>
@@ -107,8 +140,16 @@ export default async function OrganisationPage() {
           {o.role === "owner" && (
             <section className="card" aria-labelledby={`invite-${o.organisation_id}`}>
               <h2 id={`invite-${o.organisation_id}`}>Invite someone</h2>
-              <p className="muted small">You get a link to send; with an e-mail address (and e-mail configured on the server) it is also sent there. Links work once, for 7 days.</p>
-              <ActionForm action={inviteAction} submit="Create invitation link" pendingLabel="Creating…" variant="primary">
+              <p className="muted small">
+                You get a link to send; with an e-mail address (and e-mail configured on the server) it is also sent
+                there. Links work once, for 7 days.
+              </p>
+              <ActionForm
+                action={inviteAction}
+                submit="Create invitation link"
+                pendingLabel="Creating…"
+                variant="primary"
+              >
                 <input type="hidden" name="organisation_id" value={o.organisation_id} />
                 <div className="field">
                   <label htmlFor={`invite-role-${o.organisation_id}`}>Role</label>
@@ -121,7 +162,9 @@ export default async function OrganisationPage() {
                   </select>
                 </div>
                 <div className="field">
-                  <label htmlFor={`invite-email-${o.organisation_id}`}>E-mail (optional: only this address may accept)</label>
+                  <label htmlFor={`invite-email-${o.organisation_id}`}>
+                    E-mail (optional: only this address may accept)
+                  </label>
                   <input id={`invite-email-${o.organisation_id}`} name="email" type="email" autoComplete="off" />
                 </div>
               </ActionForm>
@@ -131,8 +174,15 @@ export default async function OrganisationPage() {
                   <ul className="stack">
                     {o.invitations.map((i) => (
                       <li key={i.invitation_id} className={styles.wrap}>
-                        <span className="pill">{i.role}</span> {i.email ?? "anyone with the link"} · expires {when(i.expires_at)}
-                        <ActionForm action={revokeInvitationAction} submit="Revoke" variant="danger" label={`Revoke invitation for ${i.email ?? "a link"}`} className={styles.inline}>
+                        <span className="pill">{i.role}</span> {i.email ?? "anyone with the link"} · expires{" "}
+                        {when(i.expires_at)}
+                        <ActionForm
+                          action={revokeInvitationAction}
+                          submit="Revoke"
+                          variant="danger"
+                          label={`Revoke invitation for ${i.email ?? "a link"}`}
+                          className={styles.inline}
+                        >
                           <input type="hidden" name="organisation_id" value={o.organisation_id} />
                           <input type="hidden" name="invitation_id" value={i.invitation_id} />
                         </ActionForm>
@@ -148,7 +198,8 @@ export default async function OrganisationPage() {
             <section className="card" aria-labelledby={`audit-${o.organisation_id}`}>
               <h2 id={`audit-${o.organisation_id}`}>Audit log</h2>
               <p className={`muted small ${styles.wrap}`}>
-                What your team did, newest first (the full log: <code>GET /v1/organisations/{o.organisation_id}/audit-log</code>).
+                What your team did, newest first (the full log:{" "}
+                <code>GET /v1/organisations/{o.organisation_id}/audit-log</code>).
               </p>
               {o.audit.length === 0 ? (
                 <p className="muted small">Nothing yet.</p>

@@ -2,7 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { myReservationCounts, myReservationsPage, RESERVATION_TABS, type ReservationTab } from "@/db/queries/my-reservations";
+import {
+  myReservationCounts,
+  myReservationsPage,
+  RESERVATION_TABS,
+  type ReservationTab,
+} from "@/db/queries/my-reservations";
 import { getSessionCaller } from "@/lib/auth/session";
 import { paymentOptions } from "@/components/reservations/payment-options";
 import { ReservationItem } from "@/components/reservations/reservation-item";
@@ -28,10 +33,15 @@ export default async function ReservationsPage({
   const page = Math.max(1, Math.min(10_000, Number.parseInt(one(sp.page) ?? "1", 10) || 1));
   const counts = await myReservationCounts(db, caller.id, now);
   // Someone parked right now wants that booking first; nobody wants to land on an empty tab.
-  const tab: ReservationTab = asked ?? (counts.active > 0 ? "active" : counts.upcoming === 0 && counts.past > 0 ? "past" : "upcoming");
+  const tab: ReservationTab =
+    asked ?? (counts.active > 0 ? "active" : counts.upcoming === 0 && counts.past > 0 ? "past" : "upcoming");
   const rows = await myReservationsPage(db, { userId: caller.id, tab, page, pageSize: PAGE_SIZE, now });
   const pages = Math.max(1, Math.ceil(counts[tab] / PAGE_SIZE));
-  const payment = await paymentOptions(db, caller.id, rows.some((r) => r.status === "pending_payment"));
+  const payment = await paymentOptions(
+    db,
+    caller.id,
+    rows.some((r) => r.status === "pending_payment"),
+  );
   const href = (t: ReservationTab, p = 1) => `/reservations?tab=${t}${p > 1 ? `&page=${p}` : ""}`;
 
   return (
@@ -43,7 +53,12 @@ export default async function ReservationsPage({
 
       <nav aria-label="Reservation views" className="tabs">
         {RESERVATION_TABS.map((t) => (
-          <Link key={t} href={href(t)} className={`tab${t === tab ? " is-current" : ""}`} aria-current={t === tab ? "page" : undefined}>
+          <Link
+            key={t}
+            href={href(t)}
+            className={`tab${t === tab ? " is-current" : ""}`}
+            aria-current={t === tab ? "page" : undefined}
+          >
             {TAB_LABELS[t]} <span className="tab-count">{counts[t]}</span>
           </Link>
         ))}
@@ -51,7 +66,11 @@ export default async function ReservationsPage({
 
       {rows.length === 0 ? (
         <div className="card empty">
-          <p>{counts.upcoming + counts.active + counts.past === 0 ? "You have no reservations yet." : `Nothing ${TAB_LABELS[tab].toLowerCase()}.`}</p>
+          <p>
+            {counts.upcoming + counts.active + counts.past === 0
+              ? "You have no reservations yet."
+              : `Nothing ${TAB_LABELS[tab].toLowerCase()}.`}
+          </p>
           <Link href="/" className="button button-primary">
             Find a spot
           </Link>

@@ -10,7 +10,11 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   // Only paths on this site: anything else here would be an open redirect.
   const callbackUrl = safeCallbackPath((await searchParams).callbackUrl);
   if (await getSessionCaller()) redirect(callbackUrl);

@@ -16,7 +16,10 @@ export const GET = defineRoute({
   response: { description: "Lots", schema: page(LotOut) },
   handler: async ({ db }) => {
     const all = await listLots(db);
-    const counts = await activeSpotCounts(db, all.map((l) => l.id));
+    const counts = await activeSpotCounts(
+      db,
+      all.map((l) => l.id),
+    );
     return { data: all.map((l) => lotOut(l, counts.get(l.id)!)), next_cursor: null };
   },
 });
@@ -29,10 +32,18 @@ export const POST = defineRoute({
   summary: "Create a lot, optionally with its spots, in one of the caller's organisations (managers)",
   auth: { operator: "manager" },
   query: z.object({
-    organisation_id: z.uuid().optional().describe("The organisation to own the lot; needed only when the caller manages more than one"),
+    organisation_id: z
+      .uuid()
+      .optional()
+      .describe("The organisation to own the lot; needed only when the caller manages more than one"),
   }),
   body: CreateLotInput,
-  response: { status: 201, description: "Created", schema: LotDetailOut, headers: (lot) => ({ Location: `/v1/lots/${lot.id}` }) },
+  response: {
+    status: 201,
+    description: "Created",
+    schema: LotDetailOut,
+    headers: (lot) => ({ Location: `/v1/lots/${lot.id}` }),
+  },
   errors: ["conflict", "not_found"],
   handler: async ({ db, caller, query, body }) => {
     const organisationId = await organisationForNewLot(db, caller, query.organisation_id ?? null);

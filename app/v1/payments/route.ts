@@ -13,6 +13,15 @@ export const POST = defineRoute({
   limit: "payment",
   body: PaymentInput,
   response: { status: 201, description: "Paid", schema: PaymentOut },
-  errors: ["not_found", "invalid_state", "hold_expired", "amount_mismatch", "conflict", "payment_declined", "payment_failed", "payments_unavailable"],
+  errors: [
+    "not_found",
+    "invalid_state",
+    "hold_expired",
+    "amount_mismatch",
+    "conflict",
+    "payment_declined",
+    "payment_failed",
+    "payments_unavailable",
+  ],
   handler: ({ db, caller, body }) => payReservation(db, caller, body),
 });

@@ -35,7 +35,12 @@ export const GET = defineRoute({
   errors: ["forbidden", "not_found", "bad_request"],
   handler: async ({ db, caller, query: q }) => {
     const scope = await reservationListScope(db, caller, q);
-    const rows = await listReservations(db, { ...scope, status: q.status, limit: q.limit, cursor: decodeCursor(q.cursor) });
+    const rows = await listReservations(db, {
+      ...scope,
+      status: q.status,
+      limit: q.limit,
+      cursor: decodeCursor(q.cursor),
+    });
     return pageOf(rows, q.limit, reservationOut);
   },
 });

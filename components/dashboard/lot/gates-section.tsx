@@ -15,7 +15,12 @@ export async function GatesSection({ lot }: { lot: Lot }) {
     <div className="stack">
       <GatesPanel
         lotId={lot.id}
-        gates={gates.map((g) => ({ id: g.id, name: g.name, direction: g.direction, rotatedAt: g.secretRotatedAt ? formatDateTime(g.secretRotatedAt, lot.timeZone) : null }))}
+        gates={gates.map((g) => ({
+          id: g.id,
+          name: g.name,
+          direction: g.direction,
+          rotatedAt: g.secretRotatedAt ? formatDateTime(g.secretRotatedAt, lot.timeZone) : null,
+        }))}
       />
       <section className="card" aria-labelledby="log-heading">
         <h2 id="log-heading">Gate log</h2>
@@ -40,7 +45,15 @@ export async function GatesSection({ lot }: { lot: Lot }) {
                 ),
               },
               // A signed QR pass is a long token: named, not printed.
-              { header: "Plate / pass", cell: (e) => (e.kind === "manual_open" ? (e.actorName ?? "operator") : e.identifier.length > 24 ? "QR pass" : e.identifier) },
+              {
+                header: "Plate / pass",
+                cell: (e) =>
+                  e.kind === "manual_open"
+                    ? (e.actorName ?? "operator")
+                    : e.identifier.length > 24
+                      ? "QR pass"
+                      : e.identifier,
+              },
               { header: "Decision", cell: (e) => e.action.replaceAll("_", " ") },
               { header: "Reason", cell: (e) => e.reason ?? "—" },
               { header: "Latency", numeric: true, cell: (e) => (e.latencyMs === null ? "—" : `${e.latencyMs} ms`) },

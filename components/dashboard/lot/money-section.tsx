@@ -23,7 +23,11 @@ function ledgerColumns(timeZone: string): Column<LedgerRow>[] {
         </>
       ),
     },
-    { header: "Amount", numeric: true, cell: (p) => formatMoney(p.kind === "refund" ? -p.amount : p.amount, p.currency) },
+    {
+      header: "Amount",
+      numeric: true,
+      cell: (p) => formatMoney(p.kind === "refund" ? -p.amount : p.amount, p.currency),
+    },
   ];
 }
 
@@ -58,16 +62,29 @@ export async function MoneySection({ lot, now }: { lot: Lot; now: Date }) {
         {days.length === 0 ? (
           <p className="muted">No money has moved in the last 30 days.</p>
         ) : (
-          <DataTable label="Revenue per day" columns={revenueColumns} rows={days} rowKey={(d) => `${d.day}-${d.currency}`} />
+          <DataTable
+            label="Revenue per day"
+            columns={revenueColumns}
+            rows={days}
+            rowKey={(d) => `${d.day}-${d.currency}`}
+          />
         )}
       </section>
       <section className="card" aria-labelledby="refunds-heading">
         <h2 id="refunds-heading">Refunds</h2>
-        {refunds.length === 0 ? <p className="muted">No refunds yet.</p> : <DataTable label="Refunds" columns={columns} rows={refunds} rowKey={(p) => p.id} />}
+        {refunds.length === 0 ? (
+          <p className="muted">No refunds yet.</p>
+        ) : (
+          <DataTable label="Refunds" columns={columns} rows={refunds} rowKey={(p) => p.id} />
+        )}
       </section>
       <section className="card" aria-labelledby="ledger-heading">
         <h2 id="ledger-heading">Ledger (latest 50)</h2>
-        {ledger.length === 0 ? <p className="muted">The ledger is empty.</p> : <DataTable label="Ledger" columns={columns} rows={ledger} rowKey={(p) => p.id} />}
+        {ledger.length === 0 ? (
+          <p className="muted">The ledger is empty.</p>
+        ) : (
+          <DataTable label="Ledger" columns={columns} rows={ledger} rowKey={(p) => p.id} />
+        )}
       </section>
     </div>
   );

@@ -35,7 +35,9 @@ export async function ReservationsSection({
     pageSize: PAGE_SIZE,
   });
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const keep = Object.fromEntries(Object.entries({ q, status, from: fromLocal, to: toLocal }).filter((e): e is [string, string] => !!e[1]));
+  const keep = Object.fromEntries(
+    Object.entries({ q, status, from: fromLocal, to: toLocal }).filter((e): e is [string, string] => !!e[1]),
+  );
   return (
     <section className="card" aria-labelledby="res-heading">
       <h2 id="res-heading">Reservations</h2>

@@ -15,17 +15,22 @@ export async function SpotsSection({ lotId, now }: { lotId: string; now: Date })
     <section className="card" aria-labelledby="spots-heading">
       <h2 id="spots-heading">Spots</h2>
       <p className="muted small">
-        Taking a spot out of service moves its upcoming bookings to a free spot of the same type (as does a car overstaying into the next
-        booking); bookings with nowhere to go are listed under Today → Needs attention.
+        Taking a spot out of service moves its upcoming bookings to a free spot of the same type (as does a car
+        overstaying into the next booking); bookings with nowhere to go are listed under Today → Needs attention.
       </p>
       <ul className="spot-admin-list">
         {spots.map((s) => (
           <li key={s.id} className={s.active ? "" : "is-inactive"} data-testid={`spot-${s.label}`}>
             <span className="spot-admin-name">
-              <VehicleIcon type={s.vehicleType} size={16} /> <strong>{s.label}</strong> <span className="muted small">level {s.level}</span>
+              <VehicleIcon type={s.vehicleType} size={16} /> <strong>{s.label}</strong>{" "}
+              <span className="muted small">level {s.level}</span>
             </span>
-            <span className={`pill${s.active ? "" : " pill-warning"}`}>{s.active ? "In service" : "Out of service"}</span>
-            {flaggedBySpot.get(s.label) && <span className="pill pill-danger">{flaggedBySpot.get(s.label)} to resolve</span>}
+            <span className={`pill${s.active ? "" : " pill-warning"}`}>
+              {s.active ? "In service" : "Out of service"}
+            </span>
+            {flaggedBySpot.get(s.label) && (
+              <span className="pill pill-danger">{flaggedBySpot.get(s.label)} to resolve</span>
+            )}
             <ActionForm
               action={setSpotService}
               hidden={{ lot_id: lotId, spot_id: s.id, in_service: s.active ? "0" : "1" }}

@@ -30,15 +30,19 @@ export async function TodaySection({ lot, now }: { lot: Lot; now: Date }) {
     for (const h of hours) if (h.hour.getTime() === at.getTime()) point[h.vehicleType as keyof typeof counts] = h.taken;
     return point;
   });
-  const occupancy = VEHICLE_TYPES.map((t) => ({ type: t, total: counts[t], free: freeNow.find((r) => r.vehicleType === t)?.free ?? 0 }));
+  const occupancy = VEHICLE_TYPES.map((t) => ({
+    type: t,
+    total: counts[t],
+    free: freeNow.find((r) => r.vehicleType === t)?.free ?? 0,
+  }));
   return (
     <div className="stack">
       {flagged.length > 0 && (
         <section className="card alert-card" aria-labelledby="attention-heading">
           <h2 id="attention-heading">Needs attention</h2>
           <p className="muted small">
-            These bookings are on a spot that is out of service, or that a car is still parked on past its booking, and no free spot of the same
-            type was found. Their drivers have been told; direct them when they arrive.
+            These bookings are on a spot that is out of service, or that a car is still parked on past its booking, and
+            no free spot of the same type was found. Their drivers have been told; direct them when they arrive.
           </p>
           <BookingTable label="Bookings without a usable spot" rows={flagged} timeZone={lot.timeZone} withDate />
         </section>

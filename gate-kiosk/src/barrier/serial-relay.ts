@@ -71,7 +71,11 @@ export class SerialRelay extends EventEmitter<{ state: [BarrierState] }> impleme
 
   private async connect(): Promise<SerialPortStream> {
     if (this.port?.isOpen) return this.port;
-    const port = await openSerialPort({ path: this.options.path, baudRate: this.options.baudRate, loadBinding: this.options.loadBinding });
+    const port = await openSerialPort({
+      path: this.options.path,
+      baudRate: this.options.baudRate,
+      loadBinding: this.options.loadBinding,
+    });
     port.on("error", (err) => {
       this.options.log.error("relay: serial port error", { port: this.options.path, error: errorText(err) });
       if (this.port === port) this.port = null;

@@ -16,9 +16,7 @@ export class SerialScanner implements ScanInput {
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(
-    private readonly options: { path: string; baudRate: number; log: Logger; loadBinding?: BindingLoader },
-  ) {
+  constructor(private readonly options: { path: string; baudRate: number; log: Logger; loadBinding?: BindingLoader }) {
     this.name = `serial:${options.path}`;
   }
 
@@ -53,7 +51,10 @@ export class SerialScanner implements ScanInput {
     log.info("scanner opened", { input: this.name });
     const lfToCr = new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        done(null, chunk.map((b) => (b === 0x0a ? 0x0d : b)));
+        done(
+          null,
+          chunk.map((b) => (b === 0x0a ? 0x0d : b)),
+        );
       },
     });
     const lines = port.pipe(lfToCr).pipe(new ReadlineParser({ delimiter: "\r", encoding: "utf8" }));

@@ -90,6 +90,8 @@ describe("serial devices", () => {
     const binding = await loadNativeBinding();
     // Opening a port that does not exist runs the native open() and reports the OS error. (list()
     // would shell out to udevadm, which containers without udev lack: not what this test is about.)
-    await expect(binding.open({ path: "/dev/spotkeeper-no-such-port", baudRate: 9600 })).rejects.toThrow(/no such file|ENOENT/i);
+    await expect(binding.open({ path: "/dev/spotkeeper-no-such-port", baudRate: 9600 })).rejects.toThrow(
+      /no such file|ENOENT/i,
+    );
   });
 });

@@ -25,7 +25,11 @@ export const loadNativeBinding: BindingLoader = async () => {
   }
 };
 
-export async function openSerialPort(options: { path: string; baudRate: number; loadBinding?: BindingLoader }): Promise<SerialPortStream> {
+export async function openSerialPort(options: {
+  path: string;
+  baudRate: number;
+  loadBinding?: BindingLoader;
+}): Promise<SerialPortStream> {
   const binding = await (options.loadBinding ?? loadNativeBinding)();
   const port = new SerialPortStream({ binding, path: options.path, baudRate: options.baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));

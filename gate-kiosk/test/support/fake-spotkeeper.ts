@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CompactSign, exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet, SignJWT, type CryptoKey, type JWK } from "jose";
+import {
+  CompactSign,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+  createLocalJWKSet,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from "jose";
 
 /**
  * A stand-in for the Spotkeeper gates API, written to the contract the bridge codes against:
@@ -74,11 +83,16 @@ export class FakeSpotkeeper {
   async start(): Promise<void> {
     if (!this.keys) {
       const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
-      this.keys = { privateKey, publicJwk: { ...(await exportJWK(publicKey)), kid: this.kid, alg: "EdDSA", use: "sig" } };
+      this.keys = {
+        privateKey,
+        publicJwk: { ...(await exportJWK(publicKey)), kid: this.kid, alg: "EdDSA", use: "sig" },
+      };
     }
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err) => {
-        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "internal", message: String(err) } }));
+        res
+          .writeHead(500, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { code: "internal", message: String(err) } }));
       });
     });
     // The same port on a restart, as a real server coming back would have.
@@ -121,7 +135,10 @@ export class FakeSpotkeeper {
     options: { signWith?: "server" | "rogue" } = {},
   ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
-    const key = options.signWith === "rogue" ? (await generateKeyPair("EdDSA", { crv: "Ed25519" })).privateKey : this.keys.privateKey;
+    const key =
+      options.signWith === "rogue"
+        ? (await generateKeyPair("EdDSA", { crv: "Ed25519" })).privateKey
+        : this.keys.privateKey;
     return new SignJWT({ rid: claims.rid, lot: claims.lot ?? this.lotId, spot_label: claims.spot_label ?? "B-12" })
       .setProtectedHeader({ alg: "EdDSA", kid: this.kid, typ: "spotkeeper-pass+jwt" })
       .setNotBefore(claims.nbf ?? now - 60)
@@ -149,9 +166,23 @@ export class FakeSpotkeeper {
     if (req.method === "GET" && path === "/v1/gates/self") {
       const q = Object.fromEntries(url.searchParams);
       this.selfChecks.push(q);
-      if (q.lot_id && q.lot_id !== this.lotId) return reply(409, { error: { code: "conflict", message: "This gate belongs to another lot" } });
-      if (q.direction && q.direction !== this.direction) return reply(409, { error: { code: "conflict", message: `This is an ${this.direction} gate`, details: { direction: this.direction } } });
-      return reply(200, { gate_id: this.gateId, lot_id: this.lotId, name: "Gate", direction: this.direction, server_time: new Date().toISOString() });
+      if (q.lot_id && q.lot_id !== this.lotId)
+        return reply(409, { error: { code: "conflict", message: "This gate belongs to another lot" } });
+      if (q.direction && q.direction !== this.direction)
+        return reply(409, {
+          error: {
+            code: "conflict",
+            message: `This is an ${this.direction} gate`,
+            details: { direction: this.direction },
+          },
+        });
+      return reply(200, {
+        gate_id: this.gateId,
+        lot_id: this.lotId,
+        name: "Gate",
+        direction: this.direction,
+        server_time: new Date().toISOString(),
+      });
     }
     if (req.method === "GET" && path === "/v1/gates/offline-cache") {
       const since = url.searchParams.get("since");
@@ -166,7 +197,15 @@ export class FakeSpotkeeper {
       // The server's list envelope and GateCommand shape (the contract sketched {id, type, reason, by}).
       const data = this.commands
         .filter((c) => !this.acked.includes(c.id))
-        .map((c) => ({ command_id: c.id, gate_id: this.gateId, command: c.type, reason: c.reason ?? "", issued_at: new Date().toISOString(), issued_by: c.by ?? "", acked_at: null }));
+        .map((c) => ({
+          command_id: c.id,
+          gate_id: this.gateId,
+          command: c.type,
+          reason: c.reason ?? "",
+          issued_at: new Date().toISOString(),
+          issued_by: c.by ?? "",
+          acked_at: null,
+        }));
       return reply(200, { data, next_cursor: null });
     }
     const ack = /^\/v1\/gates\/commands\/([^/]+)\/ack$/.exec(path);
@@ -201,9 +240,18 @@ export class FakeSpotkeeper {
     const now = Date.now();
     if (identifier.split(".").length === 3) {
       try {
-        const { payload } = await jwtVerify(identifier, createLocalJWKSet({ keys: [this.keys.publicJwk] }), { typ: "spotkeeper-pass+jwt" });
-        if (payload.lot !== this.lotId) return { action: "deny", reason: "wrong_lot", message: "This pass is for another car park." };
-        return { action: "open_barrier", reservation_id: payload.rid, spot_label: payload.spot_label, level: "2", message: `Welcome! Your spot is ${String(payload.spot_label)}.` };
+        const { payload } = await jwtVerify(identifier, createLocalJWKSet({ keys: [this.keys.publicJwk] }), {
+          typ: "spotkeeper-pass+jwt",
+        });
+        if (payload.lot !== this.lotId)
+          return { action: "deny", reason: "wrong_lot", message: "This pass is for another car park." };
+        return {
+          action: "open_barrier",
+          reservation_id: payload.rid,
+          spot_label: payload.spot_label,
+          level: "2",
+          message: `Welcome! Your spot is ${String(payload.spot_label)}.`,
+        };
       } catch {
         return { action: "deny", reason: "invalid_pass", message: "This QR pass is not valid." };
       }
@@ -240,13 +288,15 @@ export class FakeSpotkeeper {
       ...(since ? { since, changed: [...new Set(all)] } : {}),
       revoked: [...this.revoked],
       inside: [...this.inside],
-      plates: this.reservations.filter((r) => !this.revoked.has(r.reservation_id)).map((r) => ({
-        plate: r.plate,
-        reservation_id: r.reservation_id,
-        spot_label: r.spot_label,
-        valid_from: new Date(r.valid_from).toISOString(),
-        valid_until: new Date(r.valid_until).toISOString(),
-      })),
+      plates: this.reservations
+        .filter((r) => !this.revoked.has(r.reservation_id))
+        .map((r) => ({
+          plate: r.plate,
+          reservation_id: r.reservation_id,
+          spot_label: r.spot_label,
+          valid_from: new Date(r.valid_from).toISOString(),
+          valid_until: new Date(r.valid_until).toISOString(),
+        })),
       qr_kids: [this.kid],
     };
     const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))

@@ -12,7 +12,11 @@ import type { FakeSpotkeeper } from "./fake-spotkeeper.js";
 export const tempDir = (prefix = "gate-kiosk-") => mkdtemp(path.join(os.tmpdir(), prefix));
 
 /** The configuration a test bridge runs with: the fake server, a free port, quick background loops. */
-export function testConfig(fake: FakeSpotkeeper, queueDir: string, overrides: Partial<BridgeConfigInput> = {}): BridgeConfigInput {
+export function testConfig(
+  fake: FakeSpotkeeper,
+  queueDir: string,
+  overrides: Partial<BridgeConfigInput> = {},
+): BridgeConfigInput {
   return {
     serverUrl: fake.url,
     lotId: fake.lotId,
@@ -41,7 +45,13 @@ export async function startBridge(config: BridgeConfigInput, inputs: ScanInput[]
 }
 
 /** Resolves with the first value `probe` returns that is not undefined, re-probing on every `event`. */
-export function until<T>(bridge: Bridge, event: "status" | "decision", probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+export function until<T>(
+  bridge: Bridge,
+  event: "status" | "decision",
+  probe: () => T | undefined,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const value = probe();
@@ -66,7 +76,11 @@ export const statusWhere = (bridge: Bridge, test: (s: BridgeStatus) => boolean, 
   until(bridge, "status", () => (test(bridge.status) ? bridge.status : undefined), what);
 
 /** Polls a condition outside the bridge (what the fake server recorded) until it holds. */
-export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -119,7 +133,12 @@ export class SseClient {
   }
 
   /** The first matching event from index `from` on (by default: one that has not arrived yet). */
-  next<T>(event: "decision" | "status", test: (data: T) => boolean = () => true, from = this.events.length, timeoutMs = 10_000): Promise<T> {
+  next<T>(
+    event: "decision" | "status",
+    test: (data: T) => boolean = () => true,
+    from = this.events.length,
+    timeoutMs = 10_000,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       let seen = from;
       const check = () => {
@@ -155,6 +174,14 @@ export class SseClient {
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as Decision & { error?: { code: string } }, headers: res.headers };
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as Decision & { error?: { code: string } },
+    headers: res.headers,
+  };
 }

@@ -60,7 +60,13 @@ function windowFrom(sp: Record<string, string | string[] | undefined>, lot: Lot,
   if (!start || !end) return { startLocal, endLocal, range: null, error: "Choose when you arrive and when you leave." };
   try {
     const range = validateWindow(lot, start.toISOString(), end.toISOString(), { now });
-    return { startLocal, endLocal, range, error: null, notice: skippedTimeNotice(lot, [startLocal, start], [endLocal, end]) };
+    return {
+      startLocal,
+      endLocal,
+      range,
+      error: null,
+      notice: skippedTimeNotice(lot, [startLocal, start], [endLocal, end]),
+    };
   } catch (err) {
     if (!isApiError(err)) throw err;
     return { startLocal, endLocal, range: null, error: `${humanise(err.message)}.` };
@@ -116,12 +122,20 @@ export default async function LotPage({ params, searchParams }: Props) {
     });
     if (spots.length <= SPOT_MAP_LIMIT) {
       const free = await Promise.all(
-        VEHICLE_TYPES.map((t) => freeSpotCandidates(db, { lotId: lot.id, vehicleType: t, start, end, limit: SPOT_MAP_LIMIT })),
+        VEHICLE_TYPES.map((t) =>
+          freeSpotCandidates(db, { lotId: lot.id, vehicleType: t, start, end, limit: SPOT_MAP_LIMIT }),
+        ),
       );
       freeIds = new Set(free.flat().map((s) => s.id));
     }
   }
-  const fallbackAvailability = VEHICLE_TYPES.map((t) => ({ vehicleType: t, total: counts[t], free: null, amount: null, lineItems: [] }));
+  const fallbackAvailability = VEHICLE_TYPES.map((t) => ({
+    vehicleType: t,
+    total: counts[t],
+    free: null,
+    amount: null,
+    lineItems: [],
+  }));
 
   const asked = one(sp.type);
   const vehicleType: VehicleType =
@@ -158,7 +172,9 @@ export default async function LotPage({ params, searchParams }: Props) {
             <section className="card" aria-labelledby="map-heading">
               <div className="section-head">
                 <h2 id="map-heading">Spot map</h2>
-                {win.range && <p className="muted small">{formatRange(win.range.start, win.range.end, lot.timeZone)}</p>}
+                {win.range && (
+                  <p className="muted small">{formatRange(win.range.start, win.range.end, lot.timeZone)}</p>
+                )}
               </div>
               <SpotMap spots={spots} free={freeIds} />
             </section>

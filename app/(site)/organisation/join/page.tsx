@@ -10,7 +10,11 @@ import { ActionForm } from "../../account/action-form";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Join an organisation", referrer: "no-referrer" };
 
-export default async function JoinPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function JoinPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const raw = (await searchParams).token;
   const token = typeof raw === "string" ? raw : "";
   const here = `/organisation/join?token=${encodeURIComponent(token)}`;
@@ -29,12 +33,19 @@ export default async function JoinPage({ searchParams }: { searchParams: Promise
               You are invited as <strong>{i.role}</strong>
               {i.email ? ` (for ${i.email})` : ""}. You are signed in as {caller.email}.
             </p>
-            <ActionForm action={acceptInvitationAction} submit="Accept invitation" pendingLabel="Joining…" variant="primary">
+            <ActionForm
+              action={acceptInvitationAction}
+              submit="Accept invitation"
+              pendingLabel="Joining…"
+              variant="primary"
+            >
               <input type="hidden" name="token" value={token} />
             </ActionForm>
           </>
         ) : (
-          <p className="muted">The link is unknown, already used, revoked or expired. Ask the organisation&apos;s owner for a new one.</p>
+          <p className="muted">
+            The link is unknown, already used, revoked or expired. Ask the organisation&apos;s owner for a new one.
+          </p>
         )}
       </section>
     </div>

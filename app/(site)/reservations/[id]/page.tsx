@@ -36,7 +36,8 @@ export default async function ReservationPage({ params }: { params: Promise<{ id
   return (
     <div className="confirmation">
       <nav aria-label="Breadcrumb" className="breadcrumb no-print">
-        <Link href="/reservations">My reservations</Link> <span aria-hidden="true">/</span> <span aria-current="page">{r.lotName}</span>
+        <Link href="/reservations">My reservations</Link> <span aria-hidden="true">/</span>{" "}
+        <span aria-current="page">{r.lotName}</span>
       </nav>
       <header className="page-head">
         <h1>
@@ -70,7 +71,11 @@ export default async function ReservationPage({ params }: { params: Promise<{ id
 
       <section className="card" aria-labelledby="where-heading">
         <h2 id="where-heading">Where you park</h2>
-        <SpotMap spots={levelSpots} free={new Set(levelSpots.filter((s) => s.active).map((s) => s.id))} highlight={r.spotId} />
+        <SpotMap
+          spots={levelSpots}
+          free={new Set(levelSpots.filter((s) => s.active).map((s) => s.id))}
+          highlight={r.spotId}
+        />
       </section>
 
       <Receipt ledger={ledger} currency={r.currency} timeZone={r.timeZone} reference={r.id.slice(0, 8).toUpperCase()} />

@@ -11,7 +11,8 @@ const verifier = new Stripe("sk_webhook_verification_only");
 // POST /api/webhooks/stripe – Stripe events, signature-verified, idempotent
 export async function POST(req: Request) {
   const secret = env().STRIPE_WEBHOOK_SECRET;
-  if (!secret) return errorResponse(new ApiError("not_found", "Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET)"));
+  if (!secret)
+    return errorResponse(new ApiError("not_found", "Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET)"));
   const body = await req.text();
   let event: Stripe.Event;
   try {

@@ -7,7 +7,8 @@ export const GET = defineRoute({
   path: "/v1/gates/offline-cache",
   operationId: "getGateOfflineCache",
   tag: "Gates",
-  summary: "The signed list this gate may decide from on its own: plates, revoked passes, cars inside; with since=<cursor> only what changed",
+  summary:
+    "The signed list this gate may decide from on its own: plates, revoked passes, cars inside; with since=<cursor> only what changed",
   auth: "gate",
   query: OfflineCacheQuery,
   response: { description: "The cache", schema: OfflineCacheOut, headers: { "cache-control": "no-store" } },

@@ -58,28 +58,38 @@ export default async function ManageLotPage({ params, searchParams }: Props) {
   const now = new Date();
   const sections = SECTIONS.filter((s) => hasRole(role, SECTION_ROLE[s]));
   const section: Section = sections.find((s) => s === sp.section) ?? "today";
-  const href = (s: Section, extra: Record<string, string> = {}) => `/dashboard/lots/${lot.id}?${new URLSearchParams({ section: s, ...extra })}`;
+  const href = (s: Section, extra: Record<string, string> = {}) =>
+    `/dashboard/lots/${lot.id}?${new URLSearchParams({ section: s, ...extra })}`;
 
   return (
     <div>
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link href="/dashboard">Dashboard</Link> <span aria-hidden="true">/</span> <span aria-current="page">{lot.name}</span>
+        <Link href="/dashboard">Dashboard</Link> <span aria-hidden="true">/</span>{" "}
+        <span aria-current="page">{lot.name}</span>
       </nav>
       <header className="page-head">
         <h1>{lot.name}</h1>
         <p className="muted">
-          {formatDate(now, lot.timeZone)} · {formatTime(now, lot.timeZone)} · {describeTimeZone(lot.timeZone, now)} · {lot.currency}
+          {formatDate(now, lot.timeZone)} · {formatTime(now, lot.timeZone)} · {describeTimeZone(lot.timeZone, now)} ·{" "}
+          {lot.currency}
         </p>
       </header>
       <nav aria-label="Lot sections" className="tabs">
         {sections.map((s) => (
-          <Link key={s} href={href(s)} className={`tab${s === section ? " is-current" : ""}`} aria-current={s === section ? "page" : undefined}>
+          <Link
+            key={s}
+            href={href(s)}
+            className={`tab${s === section ? " is-current" : ""}`}
+            aria-current={s === section ? "page" : undefined}
+          >
             {SECTION_LABELS[s]}
           </Link>
         ))}
       </nav>
       {section === "today" && <TodaySection lot={lot} now={now} />}
-      {section === "reservations" && <ReservationsSection lot={lot} sp={sp} pageHref={(extra) => href("reservations", extra)} />}
+      {section === "reservations" && (
+        <ReservationsSection lot={lot} sp={sp} pageHref={(extra) => href("reservations", extra)} />
+      )}
       {section === "spots" && <SpotsSection lotId={lot.id} now={now} />}
       {section === "gates" && <GatesSection lot={lot} />}
       {section === "money" && <MoneySection lot={lot} now={now} />}

@@ -35,5 +35,8 @@ export const POST = defineRoute({
   body: AddSpotsInput,
   response: { status: 201, description: "Added", schema: page(SpotOut) },
   errors: ["conflict"],
-  handler: async ({ db, params, body }) => ({ data: (await addSpots(db, params.id, body)).map(spotOut), next_cursor: null }),
+  handler: async ({ db, params, body }) => ({
+    data: (await addSpots(db, params.id, body)).map(spotOut),
+    next_cursor: null,
+  }),
 });

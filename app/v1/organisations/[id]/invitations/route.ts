@@ -16,7 +16,10 @@ export const GET = defineRoute({
   auth: "driver",
   params,
   response: { description: "Open invitations", schema: page(InvitationOut) },
-  handler: async ({ db, caller, params }) => ({ data: await openInvitations(db, caller, params.id), next_cursor: null }),
+  handler: async ({ db, caller, params }) => ({
+    data: await openInvitations(db, caller, params.id),
+    next_cursor: null,
+  }),
 });
 
 export const POST = defineRoute({

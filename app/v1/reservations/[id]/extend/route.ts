@@ -14,7 +14,14 @@ export const POST = defineRoute({
   params: z.object({ id: pathId("Reservation") }),
   body: ExtendReservationInput,
   response: { description: "Extended", schema: ExtendedReservationOut },
-  errors: ["invalid_state", "conflict", "no_spot_available", "payment_declined", "payment_failed", "payments_unavailable"],
+  errors: [
+    "invalid_state",
+    "conflict",
+    "no_spot_available",
+    "payment_declined",
+    "payment_failed",
+    "payments_unavailable",
+  ],
   handler: async ({ db, caller, params, body }) => {
     const { reservation, extensionAmount } = await extendReservation(db, caller, params.id, body.end_time);
     return { ...reservationOut(reservation), extension_amount: extensionAmount };

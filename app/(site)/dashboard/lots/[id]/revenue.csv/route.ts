@@ -20,7 +20,9 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     ({ lot } = await authorizeLot(await getDb(), caller, id, "owner"));
   } catch (err) {
     if (!isApiError(err)) throw err;
-    return new Response(err.code === "forbidden" ? "Revenue is for the organisation's owners" : "Lot not found", { status: err.status });
+    return new Response(err.code === "forbidden" ? "Revenue is for the organisation's owners" : "Lot not found", {
+      status: err.status,
+    });
   }
   const now = new Date();
   const from = zonedDayBounds(new Date(now.getTime() - 89 * 86_400_000), lot.timeZone).start;

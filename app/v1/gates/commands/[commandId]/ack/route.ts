@@ -10,7 +10,8 @@ export const POST = defineRoute({
   tag: "Gates",
   summary: "Acknowledge a command: executed, or failed with the reason",
   // Bridges from before acknowledgements carried a result send no body: the handler reads it itself.
-  description: "Body (optional, JSON): `{ \"result\": \"executed\" | \"failed\", \"failure\"?: string }` (the CommandAck schema); no body means executed.",
+  description:
+    'Body (optional, JSON): `{ "result": "executed" | "failed", "failure"?: string }` (the CommandAck schema); no body means executed.',
   auth: "gate",
   params: z.object({ commandId: pathId("Command") }),
   response: { description: "Acknowledged", schema: CommandAckOut },
