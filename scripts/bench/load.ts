@@ -3,8 +3,8 @@
  * machines). Reads a job file (argv[2]), writes its result as JSON on stdout.
  *
  * - open loop: request i is due at t0 + i / rate, whether or not earlier ones have answered, and its
- *   latency counts from when it was due (so a stalled server cannot hide its queue: no coordinated
- *   omission);
+ *   latency counts from when it was due, or from when it left if that was earlier (so a stalled
+ *   server cannot hide its queue: no coordinated omission);
  * - closed loop: `clients` clients, each sending its next request when the previous one answered,
  *   until its share is done or the time is up.
  * Keep-alive agents, one per server port, as a load balancer keeps connections to its backends.
@@ -92,7 +92,10 @@ async function run(job: Job): Promise<LoadResult> {
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       result.sent++;
-      inflight.push(send(job.requests[i]!).then((res) => note(res, performance.now() - due)));
+      // Timers are coarse: a request sent up to 1 ms early counts from when it left (else a
+      // sub-millisecond answer would show a negative latency), one sent late from when it was due.
+      const from = Math.max(due, performance.now());
+      inflight.push(send(job.requests[i]!).then((res) => note(res, performance.now() - from)));
     }
     await Promise.all(inflight);
   } else {
