@@ -468,6 +468,23 @@ async function main() {
       await new Promise((r) => setTimeout(r, 1000));
     }
     results.gate_events = { answered: answered.length, stored, lost: answered.length - stored };
+    if (stored < answered.length) {
+      // Say where the missing ones are, before the database and keys are dropped.
+      const found = new Set(
+        (
+          await sql<
+            { id: string }[]
+          >`select event_id::text as id from gate_events where event_id = any(${answered}::uuid[])`
+        ).map((r) => r.id),
+      );
+      const missing = answered.filter((id) => !found.has(id));
+      const stream = `${prefix}gate:answered`;
+      const pending = await redis.xpending(stream, "recorders").catch((e: Error) => e.message);
+      const entries = await redis.xrange(stream, "-", "+", "COUNT", 5).catch(() => []);
+      log(`missing gate events: ${missing.slice(0, 10).join(", ")}`);
+      log(`stream ${stream}: length ${await redis.xlen(stream)}, pending ${JSON.stringify(pending)}`);
+      log(`first entries: ${JSON.stringify(entries).slice(0, 2000)}`);
+    }
     rows.push({
       name: "answered gate reads without a gate event",
       value: String(answered.length - stored),
