@@ -70,7 +70,7 @@ export async function spotTotals(db: DbOrTx, lotId: string): Promise<SpotTotal[]
  * spot can hold two bookings that both touch the window); reservations on inactive spots are left
  * out by id, not by joining every spot of the lot.
  */
-export async function busySpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date, inactive: string[]) {
+async function busySpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date, inactive: string[]) {
   const rows = await db.execute<{ vehicle_type: VehicleType; n: number }>(sql`
     select vehicle_type, count(*)::int as n from (
       select distinct r.vehicle_type, r.spot_id from reservations r
@@ -81,9 +81,18 @@ export async function busySpotCounts(db: DbOrTx, lotId: string, start: Date, end
   return new Map(rows.map((r) => [r.vehicle_type, Number(r.n)]));
 }
 
-/** Free active spots per type for a window (exact: both counts read now; lib/availability/free-spots.ts caches the totals). */
-export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end: Date): Promise<FreeSpotCount[]> {
-  const totals = await spotTotals(db, lotId);
+/**
+ * Free active spots per type for a window: the busy spots counted now, the totals read now unless
+ * the caller has them (lib/availability/free-spots.ts caches them).
+ */
+export async function freeSpotCounts(
+  db: DbOrTx,
+  lotId: string,
+  start: Date,
+  end: Date,
+  knownTotals?: SpotTotal[],
+): Promise<FreeSpotCount[]> {
+  const totals = knownTotals ?? (await spotTotals(db, lotId));
   return freeFrom(
     totals,
     await busySpotCounts(
@@ -96,7 +105,7 @@ export async function freeSpotCounts(db: DbOrTx, lotId: string, start: Date, end
   );
 }
 
-export function freeFrom(totals: SpotTotal[], busy: Map<VehicleType, number>): FreeSpotCount[] {
+function freeFrom(totals: SpotTotal[], busy: Map<VehicleType, number>): FreeSpotCount[] {
   return totals.map((t) => ({
     vehicleType: t.vehicleType,
     total: t.total,

@@ -1,5 +1,5 @@
 import type { DbOrTx } from "@/db/client";
-import { busySpotCounts, freeFrom, spotTotals, type FreeSpotCount, type SpotTotal } from "@/db/queries/reservations";
+import { freeSpotCounts, spotTotals, type FreeSpotCount, type SpotTotal } from "@/db/queries/reservations";
 
 /**
  * How long a process reuses a lot's spot totals. They change only when an operator adds spots or
@@ -26,15 +26,5 @@ function cachedTotals(db: DbOrTx, lotId: string) {
  * of an availability answer (docs/scaling.md, "where the time goes").
  */
 export async function freeSpots(db: DbOrTx, lotId: string, start: Date, end: Date): Promise<FreeSpotCount[]> {
-  const totals = await cachedTotals(db, lotId);
-  return freeFrom(
-    totals,
-    await busySpotCounts(
-      db,
-      lotId,
-      start,
-      end,
-      totals.flatMap((t) => t.inactive),
-    ),
-  );
+  return freeSpotCounts(db, lotId, start, end, await cachedTotals(db, lotId));
 }
