@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +6,7 @@ import { getDb } from "@/db/client";
 import { LOCKS } from "@/db/locks";
 import { reservations, spots } from "@/db/schema";
 import { at, createTestLot, createUser, type TestUser } from "./fixtures";
+import { apps, startApp, type App } from "./support/app-children";
 
 // The same fault as tests/faults-postgres.test.ts, on a server process of this test's own (the
 // route handlers behind node:http, as tests/support/app-process.ts runs them, with no handler for
@@ -16,7 +15,7 @@ import { at, createTestLot, createUser, type TestUser } from "./fixtures";
 // socket threw from a setImmediate and ended the process. The process's connections carry an
 // application_name of their own (PGAPPNAME), so only they are killed.
 const appName = `spotkeeper-faults-proc-${randomBytes(4).toString("hex")}`;
-let child: ChildProcess | undefined;
+let app: App;
 let base: string;
 let driver: TestUser;
 let holder: postgres.Sql;
@@ -26,37 +25,12 @@ beforeAll(async () => {
   driver = await createUser("driver");
   holder = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
   watcher = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-  const loader = [
-    "--require",
-    path.resolve("node_modules/tsx/dist/preflight.cjs"),
-    "--import",
-    `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`,
-  ];
-  child = spawn(
-    process.execPath,
-    [...loader, "--conditions=react-server", path.resolve("tests/support/app-process.ts")],
-    {
-      env: { ...process.env, NODE_ENV: "test", PGAPPNAME: appName },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  base = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child!.stdout!.setEncoding("utf8").on("data", (c: string) => {
-      out += c;
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-    child!.once("exit", (code) => reject(new Error(`app process exited (${code}) before listening`)));
-  });
+  app = await startApp({ PGAPPNAME: appName });
+  base = app.url;
 }, 60_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null && !child.signalCode) {
-    const exited = new Promise((r) => child!.once("exit", r));
-    child.kill("SIGKILL");
-    await exited;
-  }
+  await Promise.all(apps.map((a) => a.kill()));
   await holder?.end({ timeout: 1 });
   await watcher?.end({ timeout: 1 });
 });
@@ -120,14 +94,14 @@ describe("a server process whose PostgreSQL connection is killed mid-booking", (
 
     // Any write the driver deferred has fired by now; the process is still there and books.
     await new Promise((r) => setTimeout(r, 300));
-    expect(child!.exitCode).toBeNull();
-    expect(child!.signalCode).toBeNull();
+    expect(app.child.exitCode).toBeNull();
+    expect(app.child.signalCode).toBeNull();
     // postgres.js replays the killed backend's 57P01 on the first query of the reconnected
     // connection (porsager/postgres#1223): that attempt may be one more retryable 503.
     let retried = await book(input);
     if (retried.status === 503) retried = await book(input);
     expect(retried.status).toBe(201);
     expect(await db.select().from(reservations).where(eq(reservations.lotId, lot.id))).toHaveLength(1);
-    expect(child!.exitCode).toBeNull();
+    expect(app.child.exitCode).toBeNull();
   });
 });

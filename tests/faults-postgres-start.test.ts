@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "@/db/embedded";
+import { apps, startApp, type App } from "./support/app-children";
 
 // A server started while PostgreSQL is down (a host rebooting before its database, a failover) starts
 // anyway, says so in /health, answers 503 from /ready and the API, and connects — migrating as at
@@ -11,44 +11,13 @@ import { startEmbeddedPostgres } from "@/db/embedded";
 // PostgreSQL here is one of this test's own, on the faults port range, never the shared one.
 const PG_PORT = 3661;
 const pgUrl = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/spotkeeper`;
-let child: ChildProcess | undefined;
+let app: App;
 let pg: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
 
 afterAll(async () => {
-  if (child && child.exitCode === null && !child.signalCode) {
-    const exited = new Promise((r) => child!.once("exit", r));
-    child.kill("SIGKILL");
-    await exited;
-  }
+  await Promise.all(apps.map((a) => a.kill()));
   await pg?.stop();
 });
-
-function startServerProcess(): Promise<string> {
-  // node itself with tsx's loader (not the tsx wrapper, whose child a SIGKILL would orphan).
-  const loader = [
-    "--require",
-    path.resolve("node_modules/tsx/dist/preflight.cjs"),
-    "--import",
-    `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`,
-  ];
-  child = spawn(
-    process.execPath,
-    [...loader, "--conditions=react-server", path.resolve("tests/support/server-process.ts")],
-    {
-      env: { ...process.env, NODE_ENV: "test", DATABASE_URL: pgUrl },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child!.stdout!.setEncoding("utf8").on("data", (c: string) => {
-      out += c;
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-    child!.once("exit", (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
-}
 
 async function until<T>(what: string, fn: () => Promise<T | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -71,7 +40,8 @@ const get = async (url: string) => {
 
 describe("a server started while PostgreSQL is down", () => {
   it("serves, reports the database down, and connects when PostgreSQL returns", { timeout: 120_000 }, async () => {
-    const base = await startServerProcess();
+    app = await startApp({ DATABASE_URL: pgUrl }, "server-process.ts");
+    const base = app.url;
 
     const health = await get(`${base}/health`);
     expect(health).toMatchObject({ status: 200, body: { status: "degraded", database: "down" } });
@@ -105,6 +75,6 @@ describe("a server started while PostgreSQL is down", () => {
     expect(await get(`${base}/health`)).toMatchObject({ status: 200, body: { database: "down" } });
     expect(await get(`${base}/ready`)).toMatchObject({ status: 503 });
     expect(await get(`${base}/v1/lots`)).toMatchObject({ status: 503, body: { error: { code: "unavailable" } } });
-    expect(child!.exitCode).toBeNull();
+    expect(app.child.exitCode).toBeNull();
   });
 });

@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
-// App processes as children of a test (tests/support/app-process.ts), on the test's database and
-// Redis prefix: the multi-process and crash tests, and what a request costs a process.
+// App processes as children of a test (tests/support/app-process.ts, or another server script of
+// tests/support), on the test's database and Redis prefix unless `env` says otherwise: the
+// multi-process, crash and outage tests, and what a request costs a process. `apps` lists them for
+// the test's afterAll to kill.
 
 export type App = { child: ChildProcess; url: string; kill: () => Promise<void> };
 export const apps: App[] = [];
 
-export function startApp(env: Record<string, string> = {}): Promise<App> {
+export function startApp(env: Record<string, string> = {}, script = "app-process.ts"): Promise<App> {
   // node itself with tsx's loader (not the tsx wrapper, whose child a SIGKILL would orphan).
   const args = [
     "--require",
@@ -15,14 +17,10 @@ export function startApp(env: Record<string, string> = {}): Promise<App> {
     "--import",
     `file://${path.resolve("node_modules/tsx/dist/loader.mjs")}`,
   ];
-  const child = spawn(
-    process.execPath,
-    [...args, "--conditions=react-server", path.resolve("tests/support/app-process.ts")],
-    {
-      env: { ...process.env, NODE_ENV: "test", ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  const child = spawn(process.execPath, [...args, "--conditions=react-server", path.resolve("tests/support", script)], {
+    env: { ...process.env, NODE_ENV: "test", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.setEncoding("utf8").on("data", (c: string) => {
@@ -43,6 +41,6 @@ export function startApp(env: Record<string, string> = {}): Promise<App> {
         resolve(app);
       }
     });
-    child.once("exit", (code) => reject(new Error(`app process exited (${code}) before listening`)));
+    child.once("exit", (code) => reject(new Error(`${script} exited (${code}) before listening`)));
   });
 }
