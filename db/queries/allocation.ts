@@ -28,9 +28,6 @@ export async function lotWithVersion(db: DbOrTx, lotId: string): Promise<{ lot: 
   return row ?? null;
 }
 
-/** Takes the driver's hold-cap lock (LOCKS.holdCap) until the transaction ends. */
-export const holdCapLock = (userId: string) => sql`select pg_advisory_xact_lock(${LOCKS.holdCap}, hashtext(${userId}))`;
-
 export type BookingAttempt =
   /** Booked. */
   | { kind: "booked"; reservation: ReservationWithSpot }
@@ -52,7 +49,7 @@ export type BookingAttempt =
  * booking of it, returned with its spot's label and level (no read-back).
  *
  * The hold cap counts in this statement's snapshot, so it is exact only when the caller holds the
- * driver's holdCapLock, taken in an earlier statement of the same transaction (READ COMMITTED takes
+ * driver's hold-cap lock (LOCKS.holdCap), taken in an earlier statement of the same transaction (READ COMMITTED takes
  * a snapshot per statement: one taken after the lock sees every hold committed before it).
  *
  * The free check reads the snapshot taken before the spot lock: a booker that committed in between

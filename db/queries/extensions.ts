@@ -1,15 +1,9 @@
 import { and, asc, count, eq, gt, inArray, like, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { LOCKS } from "../locks";
 import { payments, reservations } from "../schema";
 import { ACTIVE_STATUSES } from "./reservations";
 
 // Moving a reservation's end on its spot (lib/reservations/extend-reservation.ts).
-
-/** The spot's lock, the one every writer of its bookings takes (as lib/allocation does). */
-export async function lockSpot(tx: DbOrTx, spotId: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS.spot}, hashtext(${spotId}))`);
-}
 
 /** The start of the first other active booking of the spot after `after` and before `before`, if any. */
 export async function nextBookingOnSpot(

@@ -57,18 +57,6 @@ export async function currentPasses(
     .orderBy(asc(reservations.startTime));
 }
 
-/** Advisory locks (`space`, hashtext(name)) on many names in one statement, in one global order, so two holders never deadlock. */
-export async function lockNames(db: DbOrTx, space: number, names: string[]) {
-  if (names.length === 0) return;
-  const values = sql.join(
-    names.map((n) => sql`(${n})`),
-    sql`, `,
-  );
-  await db.execute(
-    sql`select pg_advisory_xact_lock(${space}, h) from (select distinct hashtext(n) as h from (values ${values}) v(n) order by 1) s`,
-  );
-}
-
 /** Every reservation of a plate, any lot or status, not ended before `since`: the reasons for a refusal. */
 export async function reservationsForPlateSince(db: DbOrTx, plate: string, since: Date) {
   return db

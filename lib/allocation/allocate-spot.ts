@@ -1,12 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import {
-  bookFirstFreeSpot,
-  holdCapLock,
-  spotLabels,
-  type BookingAttempt,
-  type BookingRow,
-} from "@/db/queries/allocation";
+import { bookFirstFreeSpot, spotLabels, type BookingAttempt, type BookingRow } from "@/db/queries/allocation";
+import { lock, lockSpot } from "@/db/queries/locks";
 import type { ReservationWithSpot } from "@/db/queries/reservations";
 import type { VehicleType } from "@/db/schema";
 import { certainlyFull, noteBooked } from "@/lib/availability";
@@ -33,7 +27,6 @@ const LABELS_TTL_MS = 60_000;
 const HINT_TTL_MS = 10_000;
 
 /** The per-spot advisory lock every writer of a spot's bookings takes (allocation, extension). */
-export const spotLockKey = (spotId: string) => sql`${LOCKS.spot}, hashtext(${spotId})`;
 
 const noSpot = () => new ApiError("no_spot_available", "No spot of that type is free for the whole requested time");
 
@@ -175,8 +168,8 @@ async function attemptBooking(
   q: Parameters<typeof bookFirstFreeSpot>[2],
 ): Promise<BookingAttempt> {
   return db.transaction(async (tx) => {
-    await tx.execute(holdCapLock(req.userId));
-    if (q.spotId) await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(q.spotId)})`);
+    await lock(tx, LOCKS.holdCap, req.userId);
+    if (q.spotId) await lockSpot(tx, q.spotId);
     return bookFirstFreeSpot(tx, req, q);
   });
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db, DbOrTx } from "@/db/client";
 import { findReservation, freeSpotCandidates, spotIsFree } from "@/db/queries/reservations";
 import {
@@ -12,7 +12,7 @@ import { reservations, spots } from "@/db/schema";
 import { noteCapacityChange, rebuildAvailability } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
 import { lifecycleTransaction, recordChange } from "@/lib/lifecycle/effects";
-import { spotLockKey } from "./allocate-spot";
+import { lockSpot } from "@/db/queries/locks";
 
 /** Bookings that still hold a spot and have not started parking: these can be moved elsewhere. */
 const MOVABLE = ["pending_payment", "confirmed"] as const;
@@ -44,7 +44,7 @@ export async function setSpotInService(
 ): Promise<MoveOutcome> {
   const outcome: MoveOutcome = { moved: [], flagged: [] };
   const spot = await lifecycleTransaction(db, async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(spotId)})`);
+    await lockSpot(tx, spotId);
     const [spot] = await tx
       .update(spots)
       .set({ active: inService })
@@ -122,7 +122,7 @@ export async function moveBookingsOffOverstayedSpots(db: Db, now = new Date()): 
   const conflicts = await overstayConflicts(db, now, new Date(now.getTime() + OVERSTAY_LOOKAHEAD_MS), OVERSTAY_BATCH);
   for (const c of conflicts) {
     const result = await lifecycleTransaction(db, async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(c.spotId)})`);
+      await lockSpot(tx, c.spotId);
       const r = await findReservation(tx, c.reservationId, { forUpdate: true });
       const avoid = await spotsHeldByOverstayers(tx, c.lotId, now);
       // Moved, parked, cancelled, or the overstaying car left since the finder ran: nothing to do.
@@ -170,7 +170,7 @@ async function moveOne(
   });
   for (const c of candidates) {
     if (avoid.has(c.id)) continue;
-    await tx.execute(sql`select pg_advisory_xact_lock(${spotLockKey(c.id)})`);
+    await lockSpot(tx, c.id);
     if (!(await spotIsFree(tx, c.id, b.start, b.end, b.reservationId))) continue;
     try {
       await (tx as Db).transaction(async (sp) => {

@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { DbOrTx, Db } from "@/db/client";
 import { activeSpotCount, bookedWindows } from "@/db/queries/availability";
+import { lock } from "@/db/queries/locks";
 import type { VehicleType } from "@/db/schema";
 import { env } from "@/lib/env";
 import { getRedis } from "@/lib/redis";
@@ -21,7 +21,8 @@ export function availabilityStore(): AvailabilityStore {
 }
 
 /** Advisory-lock key for one lot+type's cache; releases take it shared, rebuilds exclusive. */
-const lockKey = (lotId: string, type: VehicleType) => sql`${LOCKS.availability}, hashtext(${`${lotId}:${type}`})`;
+const lockCache = (tx: DbOrTx, lotId: string, type: VehicleType, mode: "exclusive" | "shared") =>
+  lock(tx, LOCKS.availability, `${lotId}:${type}`, mode);
 
 // The cache is an accelerator: if Redis fails or is slow, the request goes on to PostgreSQL. No
 // call here runs inside a transaction that holds row locks: releases and capacity changes are told
@@ -53,7 +54,7 @@ export function rebuildAvailability(db: Db, lotId: string, type: VehicleType): P
   if (!p) {
     p = db
       .transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(${lockKey(lotId, type)})`);
+        await lockCache(tx, lotId, type, "exclusive");
         await availabilityStore().replace(
           lotId,
           type,
@@ -89,7 +90,7 @@ export async function noteBooked(lotId: string, type: VehicleType, booking: Book
  * that has this one spot free again, for that long at most.
  */
 export async function noteReleased(tx: DbOrTx, lotId: string, type: VehicleType, booking: Booking) {
-  await tx.execute(sql`select pg_advisory_xact_lock_shared(${lockKey(lotId, type)})`);
+  await lockCache(tx, lotId, type, "shared");
   afterCommit(tx, async () => {
     const ok = await quietly("released", () => availabilityStore().released(lotId, type, booking));
     // Could not tell the cache: make it forget the lot+type instead (no data = no rejection).
@@ -104,7 +105,7 @@ export async function noteReleased(tx: DbOrTx, lotId: string, type: VehicleType,
  */
 export async function noteCapacityChange(tx: DbOrTx, lotId: string, types: readonly VehicleType[]) {
   for (const t of types) {
-    await tx.execute(sql`select pg_advisory_xact_lock_shared(${lockKey(lotId, t)})`);
+    await lockCache(tx, lotId, t, "shared");
     afterCommit(tx, async () => {
       await quietly("invalidate", () => availabilityStore().invalidate(lotId, t));
     });

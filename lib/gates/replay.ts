@@ -1,8 +1,8 @@
-import { sql } from "drizzle-orm";
 import type { BarrierOutcome } from "./contract";
 import type { Db } from "@/db/client";
 import { gateOutageStart, markGateEvent } from "@/db/queries/gate-health";
 import { findGateEvent } from "@/db/queries/gates";
+import { lock } from "@/db/queries/locks";
 import { findReservation } from "@/db/queries/reservations";
 import { entryAnswer, exitAnswer, type CheckInAnswer, type CheckOutAnswer, type GateRead } from "./answers";
 import { entryVerdict, entryWindow, exitCharges, exitPass } from "./decide";
@@ -36,7 +36,7 @@ export const REPLAY_CLOCK_SKEW_MS = 30_000;
  */
 function oneAtATime<A>(db: Db, eventId: string, fn: () => Promise<A>): Promise<A> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS.gateReplay}, hashtext(${eventId}))`);
+    await lock(tx, LOCKS.gateReplay, eventId);
     return fn();
   });
 }

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { currentPasses, lockNames, reservationsWithSpot } from "@/db/queries/gates";
+import { currentPasses, reservationsWithSpot } from "@/db/queries/gates";
+import { lockNames } from "@/db/queries/locks";
 import { LOCKS } from "@/db/locks";
 import type { LifecycleEffect } from "@/lib/lifecycle/effects";
 import { gatePassOf, isPassStatus, passTtlSeconds, type GatePass } from "./gate-pass";

@@ -1,6 +1,7 @@
 import { lifecycleTransaction, recordChange } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
-import { failedPaymentsWithKey, lockSpot, nextBookingOnSpot, setReservationEnd } from "@/db/queries/extensions";
+import { failedPaymentsWithKey, nextBookingOnSpot, setReservationEnd } from "@/db/queries/extensions";
+import { lockSpot } from "@/db/queries/locks";
 import { findLot } from "@/db/queries/lots";
 import { findReservation } from "@/db/queries/reservations";
 import type { Payment } from "@/db/schema";
