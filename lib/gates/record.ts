@@ -24,8 +24,9 @@ import { identityLabel, type Identity } from "./identify";
  *   recorder itself, all in one statement, and the movements are then published (with Inngest) for
  *   the exits' consumer to settle each car's money; without Inngest, or when it cannot be reached,
  *   the exits are checked out here, so a car is never left "not entered" or "not left".
- * - An offline replay applies its movement here first, because the bridge is told "recorded" only
- *   once it is and operators must see what an offline exit's charges came to; the event follows.
+ * - An offline replay (recordEntry, recordExit; replay.ts is their caller) applies its movement here
+ *   first, because the bridge is told "recorded" only once it is and operators must see what an
+ *   offline exit's charges came to; the event follows.
  */
 
 type Common = {
@@ -51,16 +52,12 @@ const movement = (r: Common, eventId: string, reservationId: string): VehicleMov
 const apply = (db: Db, name: Movement, data: VehicleMovementData) =>
   name === "parking/vehicle.entered" ? recordVehicleEntry(db, data, "gate") : recordVehicleExit(db, data, "gate");
 
-/** Publishes the movement; if that fails and it was not applied here already, applies it here. */
-async function publish(db: Db, name: Movement, data: VehicleMovementData, applied: boolean) {
+/** Publishes a movement already applied here, for its other consumers; a failure only loses the notice. */
+async function publish(name: Movement, data: VehicleMovementData) {
   try {
     await sendEvent({ name, data, id: data.event_id });
   } catch (err) {
-    console.warn(
-      `[spotkeeper] ${name} ${data.event_id} not published${applied ? "" : "; applying it here"}:`,
-      (err as Error).message,
-    );
-    if (!applied) await apply(db, name, data);
+    console.warn(`[spotkeeper] ${name} ${data.event_id} not published:`, (err as Error).message);
   }
 }
 
@@ -81,15 +78,17 @@ function eventRow(r: Common, kind: "entry" | "exit", answer: CheckInAnswer | Che
   };
 }
 
-/** Records an entry decision once per event id (see above for the check-in). Returns the answer as first recorded. */
+/**
+ * Records an offline replay's entry once per event id: the check-in is applied first (see above),
+ * then the event. Returns the answer as first recorded.
+ */
 export async function recordEntry(db: Db, r: Common & { answer: CheckInAnswer }): Promise<CheckInAnswer> {
   const data =
     r.answer.action === "open_barrier" && r.pass ? movement(r, r.answer.event_id, r.pass.reservation_id) : null;
-  if (data && r.offline) await apply(db, "parking/vehicle.entered", data);
-  else if (data) await publish(db, "parking/vehicle.entered", data, false);
+  if (data) await apply(db, "parking/vehicle.entered", data);
   const row = await insertGateEvent(db, eventRow(r, "entry", r.answer));
   if (!row) return (await findGateEvent(db, r.answer.event_id))!.response as unknown as CheckInAnswer;
-  if (data && r.offline) await publish(db, "parking/vehicle.entered", data, true);
+  if (data) await publish("parking/vehicle.entered", data);
   return r.answer;
 }
 
@@ -104,25 +103,19 @@ async function collectionOf(db: Db, outcome: ExitOutcome | null): Promise<GateCo
 }
 
 /**
- * Records an exit once per event id. A live exit's charges are the overstay stated at the barrier
- * (the consumer's checkOut computes the same from the same inputs); an offline exit is checked out
- * here first and marked with what became of its charges. Returns the answer as first recorded.
+ * Records an offline replay's exit once per event id: the car is checked out first and the event
+ * marked with what became of its charges. Returns the answer as first recorded.
  */
 export async function recordExit(db: Db, r: Common & { answer: CheckOutAnswer }): Promise<CheckOutAnswer> {
   const data = r.pass ? movement(r, r.answer.event_id, r.pass.reservation_id) : null;
-  let extra: { pendingCharges: number; collection?: GateCollection } = { pendingCharges: r.answer.pending_charges };
-  if (r.offline) {
-    const outcome = data ? ((await apply(db, "parking/vehicle.exited", data)) as ExitOutcome) : null;
-    extra = {
-      pendingCharges: outcome?.outcome === "completed" ? outcome.pending_charges : r.answer.pending_charges,
-      collection: await collectionOf(db, outcome),
-    };
-  } else if (data) {
-    await publish(db, "parking/vehicle.exited", data, false);
-  }
+  const outcome = data ? ((await apply(db, "parking/vehicle.exited", data)) as ExitOutcome) : null;
+  const extra = {
+    pendingCharges: outcome?.outcome === "completed" ? outcome.pending_charges : r.answer.pending_charges,
+    collection: await collectionOf(db, outcome),
+  };
   const row = await insertGateEvent(db, { ...eventRow(r, "exit", r.answer), ...extra, currency: r.answer.currency });
   if (!row) return (await findGateEvent(db, r.answer.event_id))!.response as unknown as CheckOutAnswer;
-  if (data && r.offline) await publish(db, "parking/vehicle.exited", data, true);
+  if (data) await publish("parking/vehicle.exited", data);
   return r.answer;
 }
 
