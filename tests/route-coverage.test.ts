@@ -92,6 +92,14 @@ describe("every /v1 route is declared with defineRoute", () => {
       .map((r) => `${r.method} ${r.path}`);
     expect(unscoped).toEqual([]);
   });
+
+  it("names the audit act of every operator write to a lot, in the dashboard's words", () => {
+    const writes = declaredRoutes().filter((r) => r.method !== "GET" && typeof r.auth === "object" && r.auth.lot);
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.filter((r) => !/^[a-z_]+\.[a-z_]+$/.test(r.audit ?? "")).map((r) => `${r.method} ${r.path}`)).toEqual(
+      [],
+    );
+  });
 });
 
 describe("the declared auth is enforced", () => {

@@ -105,6 +105,12 @@ export type RouteSpec<
   /** false: the handler never touches the database (and so must not start one, e.g. at build time). */
   database?: false;
   /**
+   * The audit log's word for this operator write to a lot (`lot.settings_updated`), the same words
+   * the dashboard's server actions use, so owners read one vocabulary whichever way the act came;
+   * every write with a `lot` check names one (tests/route-coverage.test.ts).
+   */
+  audit?: string;
+  /**
    * Gate operations on the barrier's path: the per-gate limit is counted by the handler in the one
    * Redis round trip of the read (input.limit), not by a round trip of its own before it.
    */
@@ -221,7 +227,7 @@ export function defineRoute<
           : json(out, spec.response.status ?? 200, headers);
       if (lot && req.method !== "GET") {
         // The answer is the "after": what the operator was told (secrets redacted).
-        const action = `${req.method} ${new URL(req.url).pathname}`;
+        const action = spec.audit ?? `${req.method} ${new URL(req.url).pathname}`;
         await auditOperatorWrite(db, caller!, {
           organisationId: lot.organisationId,
           action,

@@ -28,6 +28,7 @@ export const PATCH = defineRoute({
   method: "PATCH",
   path: "/v1/lots/{id}",
   operationId: "updateLot",
+  audit: "lot.settings_updated",
   tag: "Lots",
   summary: "Edit a lot's settings and rates",
   auth: { operator: "manager", lot: ({ params }) => params.id },

@@ -8,6 +8,7 @@ export const POST = defineRoute({
   method: "POST",
   path: "/v1/gates/{gateId}/open",
   operationId: "openGate",
+  audit: "gate.opened_by_hand",
   tag: "Gates",
   summary: "Open a barrier by hand; logged with the operator's name",
   auth: { operator: "attendant", lot: async ({ db, params }) => (await findGate(db, params.gateId))?.lotId ?? null },

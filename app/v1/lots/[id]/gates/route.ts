@@ -23,6 +23,7 @@ export const POST = defineRoute({
   method: "POST",
   path: "/v1/lots/{id}/gates",
   operationId: "createGate",
+  audit: "gate.created",
   tag: "Gates",
   summary: "Add a gate; the response holds its secret, shown this once",
   auth: { operator: "manager", lot: ({ params }) => params.id },

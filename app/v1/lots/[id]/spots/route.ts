@@ -28,6 +28,7 @@ export const POST = defineRoute({
   method: "POST",
   path: "/v1/lots/{id}/spots",
   operationId: "addSpots",
+  audit: "lot.spots_added",
   tag: "Lots",
   summary: "Add spots by count per type or as an explicit list",
   auth: { operator: "manager", lot: ({ params }) => params.id },

@@ -7,6 +7,7 @@ export const POST = defineRoute({
   method: "POST",
   path: "/v1/lots/{id}/gates/{gateId}/rotate-secret",
   operationId: "rotateGateSecret",
+  audit: "gate.secret_rotated",
   tag: "Gates",
   summary: "Replace a gate's secret; the old one stops working",
   auth: { operator: "manager", lot: ({ params }) => params.id },
