@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { at, createTestLot, createUser, expectError, type TestUser } from "./fixtures";
+import { ownRedis } from "./support/own-redis";
 import { book, bookOk, cancel, paidBooking, paidNet, payOk, statusOf } from "./support/driver-api";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
@@ -14,32 +13,10 @@ const savedUrl = process.env.REDIS_URL;
 process.env.REDIS_URL = `redis://127.0.0.1:${PORT}`; // before anything reads the environment
 const stripe = useFakeStripe();
 
-let redis: ChildProcess | undefined;
 let driver: TestUser;
 let other: TestUser;
 
-const listening = () =>
-  new Promise<boolean>((resolve) => {
-    const s = connect(PORT, "127.0.0.1");
-    s.once("connect", () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
-
-async function startRedis() {
-  redis = spawn("redis-server", ["--port", String(PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
-  for (let i = 0; i < 200 && !(await listening()); i++) await new Promise((r) => setTimeout(r, 25));
-}
-
-async function stopRedis() {
-  const p = redis;
-  redis = undefined;
-  if (!p) return;
-  const exited = new Promise((r) => p.once("exit", r));
-  p.kill("SIGKILL");
-  await exited;
-}
+const { start: startRedis, stop: stopRedis } = ownRedis(PORT);
 
 beforeAll(async () => {
   await startRedis();

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { connect } from "node:net";
 import IORedis from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { GET as meRoute } from "@/app/v1/me/route";
 import { REDIS_RETRY_MS } from "@/lib/ratelimit";
 import { apiRequest, createUser, expectError, routeContext, type TestUser } from "./fixtures";
+import { ownRedis } from "./support/own-redis";
 
 // The rate limiter's Redis stops in the middle of a run and comes back: the limits stay on (this
 // process counts in its own memory meanwhile) and are shared through Redis again once it answers.
@@ -13,32 +12,9 @@ const PORT = 3761;
 const savedUrl = process.env.REDIS_URL;
 process.env.REDIS_URL = `redis://127.0.0.1:${PORT}`; // before anything reads the environment
 
-let redis: ChildProcess | undefined;
 let probe: IORedis;
 
-const listening = () =>
-  new Promise<boolean>((resolve) => {
-    const s = connect(PORT, "127.0.0.1");
-    s.once("connect", () => (s.destroy(), resolve(true)));
-    s.once("error", () => resolve(false));
-  });
-
-async function startRedis() {
-  redis = spawn("redis-server", ["--port", String(PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-    stdio: "ignore",
-  });
-  for (let i = 0; i < 200 && !(await listening()); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(await listening()).toBe(true);
-}
-
-async function stopRedis() {
-  const p = redis;
-  redis = undefined;
-  if (!p) return;
-  const exited = new Promise((r) => p.once("exit", r));
-  p.kill("SIGKILL");
-  await exited;
-}
+const { start: startRedis, stop: stopRedis } = ownRedis(PORT);
 
 /** The per-token limiter's keys in Redis (read through the test's own connection, not the app's). */
 const tokenKeys = async () => probe.keys("*rl:{token:*");

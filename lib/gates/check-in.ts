@@ -43,5 +43,5 @@ export async function checkInAtGate(
   const read = liveRead("entry", ctx, input);
   // A doubtful read of a plate must not hide a clear read of it a second later: separate keys.
   const recent = identityKey(identity) + (lowConfidence ? ":doubtful" : "");
-  return answerRead<CheckInAnswer>(db, ctx, read, Boolean(input.event_id), named, recent, startedAt, limit);
+  return answerRead<CheckInAnswer>(db, ctx, read, Boolean(input.event_id), named, recent, startedAt, limit, identity);
 }

@@ -40,5 +40,6 @@ export async function checkOutAtGate(
     identityKey(identity),
     startedAt,
     limit,
+    identity,
   );
 }

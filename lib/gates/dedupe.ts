@@ -55,6 +55,8 @@ export async function answerRead<A>(
   startedAt: number,
   /** The gate's rate limit, counted in the same round trip (see LimitTicket). */
   limit?: LimitTicket,
+  /** The read's identity, as the handler found it (reused when the read is decided from its own record). */
+  identity?: Identity,
 ): Promise<A> {
   const keys: ReadKeys = {
     event: bridgeEventId ? gateKeys.event(read.event_id) : null,
@@ -105,7 +107,8 @@ export async function answerRead<A>(
       throw new Error("the gate store answered a miss for a read with its passes");
   }
   const record = JSON.parse(outcome.record) as GateRecord;
-  const decided = (await decideRecord(ctx, record)) as Decided<A>;
+  // A duplicate is decided from the earlier read's record, whose identifier may differ.
+  const decided = (await decideRecord(ctx, record, outcome.kind === "new" ? identity : undefined)) as Decided<A>;
   if (outcome.kind === "new") {
     recordAfterAnswer(db, ctx, record, outcome.logId);
     if (!outcome.lotLoaded && kv === shared) reconcileLotSoon(db, ctx.lot.id);

@@ -61,13 +61,18 @@ export const lowConfidenceOf = (ctx: GateContext, identity: Identity, confidence
 
 export type Decided<A> = { answer: A; pass: GatePass | null; identity: Identity };
 
-/** The answer a record stands for: the same inputs give the same answer, in the handler and in the recorder. */
+/**
+ * The answer a record stands for: the same inputs give the same answer, in the handler and in the
+ * recorder. `known` is the read's identity when the caller has just identified this very read (a
+ * QR pass is then not verified twice on the barrier's path).
+ */
 export async function decideRecord(
   ctx: GateContext,
   rec: GateRecord,
+  known?: Identity,
 ): Promise<Decided<CheckInAnswer> | Decided<CheckOutAnswer>> {
   const { read } = rec;
-  const identity = await identify(read.identifier);
+  const identity = known ?? (await identify(read.identifier));
   const lowConfidence = lowConfidenceOf(ctx, identity, read.confidence);
   const found = foundOf(rec.found);
   const at = new Date(read.at);
