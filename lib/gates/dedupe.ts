@@ -79,16 +79,19 @@ export async function answerRead<A>(
   let kv = shared;
   let outcome: ReadOutcome;
   const folded = limit && kv !== local ? foldLimit(limit) : null;
+  // Where the script does not count the gate's limit (no Redis, or Redis is down) it is counted on
+  // its own, before the read is claimed: a read refused 429 after its claim in memory would answer
+  // a retry of its event id as a duplicate — an answered read that nothing records.
   try {
+    if (limit && !folded) await enforceTicket(limit);
     outcome = await shared.read(keys, json(), { plate, ...ttl, ...(folded ? { limit: folded } : {}) });
     if (folded && outcome.limit) folded.settle(outcome.limit); // throws the 429 when the limit is spent
   } catch (err) {
     if (!(err instanceof KvUnavailableError)) throw err;
     kv = local;
+    if (limit) await enforceTicket(limit);
     outcome = await local.read(keys, json(), { plate, ...ttl });
   }
-  // Not counted in the script (no Redis, or Redis is down): counted on its own.
-  if (limit) await enforceTicket(limit);
   if (outcome.kind === "limited") throw new Error("the gate store refused a read without its limit's counts");
   if (outcome.kind === "miss") {
     const found: DbLookup = named ? await passesFromDb(db, ctx.lot, named, new Date(read.at)) : { passes: [] };

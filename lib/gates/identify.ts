@@ -25,9 +25,14 @@ export function identityKey(id: Identity): string {
   return `x:${createHash("sha256").update(id.raw).digest("hex").slice(0, 24)}`;
 }
 
-/** How the read is shown in the gate log: the plate, the pass's reservation, or the start of the raw read. */
+/**
+ * How the read is shown in the gate log: the plate, the pass's reservation, or the start of the raw
+ * read. A raw read is whatever the camera sent: its control characters are replaced, because
+ * PostgreSQL refuses a NUL in text, and a read it refuses would never be recorded (nor, in its batch,
+ * the reads beside it).
+ */
 export function identityLabel(id: Identity): string {
   if (id.kind === "plate") return id.plate;
   if (id.kind === "qr") return `qr:${id.claims.rid}`;
-  return id.raw.slice(0, 64);
+  return id.raw.slice(0, 64).replace(/[\u0000-\u001f\u007f]/g, "\ufffd");
 }

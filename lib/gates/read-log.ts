@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "@/db/client";
 import { findGatesWithLot } from "@/db/queries/gate-reads";
+import { isDatabaseUnavailable } from "@/lib/errors";
 import { getRedis } from "@/lib/redis";
 import type { RedisLike } from "@/lib/redis/client";
 import { entryAnswer, exitAnswer, type CheckInAnswer, type CheckOutAnswer, type GateRead } from "./answers";
@@ -214,10 +215,56 @@ return n`;
 
 type Entry = [id: string, fields: string[] | null];
 
-/** Records a batch of stream entries, then acknowledges and deletes them. */
+/**
+ * Records reads in one batch. When the batch fails for another reason than PostgreSQL being
+ * unreachable (a read it refuses, a step failing for one car), the halves are tried on their own,
+ * and so on: one bad read must not hold up up to 199 others forever (its batch would fail on every
+ * retry). Returns the reads not recorded and why.
+ */
+async function recordBatch(db: Db, items: Item[]): Promise<{ failed: Item[]; error?: unknown }> {
+  if (!items.length) return { failed: [] };
+  try {
+    await recordLiveReads(db, await Promise.all(items.map(toLive)));
+    return { failed: [] };
+  } catch (error) {
+    if (items.length === 1 || isDatabaseUnavailable(error)) return { failed: items, error };
+    const half = Math.ceil(items.length / 2);
+    const a = await recordBatch(db, items.slice(0, half));
+    if (a.failed.length && isDatabaseUnavailable(a.error))
+      return { failed: [...a.failed, ...items.slice(half)], error: a.error };
+    const b = await recordBatch(db, items.slice(half));
+    return { failed: [...a.failed, ...b.failed], error: a.error ?? b.error };
+  }
+}
+
+/** A stream entry's record, or null when it is not one. */
+function recordOf(id: string, fields: string[]): GateRecord | null {
+  try {
+    const rec = JSON.parse(fields[1]!) as GateRecord;
+    if (rec && typeof rec.read?.gate_id === "string") return rec;
+  } catch {
+    // below
+  }
+  // The handler decides from this same text, so its read was answered with an error, never with an
+  // event: there is nothing to record, and kept, it would fail its batch on every retry.
+  console.error(`[spotkeeper] answered-reads log entry ${id} is not a read record; dropped:`, fields[1]?.slice(0, 200));
+  return null;
+}
+
+/**
+ * Records a batch of stream entries, then acknowledges and deletes those recorded. A read that could
+ * not be recorded stays pending: a sweep takes it over once stale and tries again. Throws when
+ * PostgreSQL is unreachable (nothing was recorded).
+ */
 async function recordEntries(db: Db, redis: RedisLike, entries: Entry[]) {
-  // (An entry without fields was deleted from the stream meanwhile: recorded already.)
-  const recs = entries.flatMap(([id, fields]) => (fields ? [{ id, rec: JSON.parse(fields[1]!) as GateRecord }] : []));
+  const done: string[] = [];
+  const recs: { id: string; rec: GateRecord }[] = [];
+  for (const [id, fields] of entries) {
+    const rec = fields ? recordOf(id, fields) : null;
+    // (An entry without fields was deleted from the stream meanwhile: recorded already.)
+    if (rec) recs.push({ id, rec });
+    else done.push(id);
+  }
   const ctxs = await contextsOf(
     db,
     recs.map((r) => r.rec.read.gate_id),
@@ -227,9 +274,17 @@ async function recordEntries(db: Db, redis: RedisLike, entries: Entry[]) {
     const ctx = ctxs.get(rec.read.gate_id);
     // A gate deleted with its lot leaves nothing to record its reads against.
     if (ctx) items.push({ ctx, rec, logId: id });
+    else done.push(id);
   }
-  if (items.length) await recordLiveReads(db, await Promise.all(items.map(toLive)));
-  if (entries.length) await redis.eval(DONE, [gateKeys.log()], [GROUP, ...entries.map(([id]) => id)]);
+  const { failed, error } = await recordBatch(db, items);
+  done.push(...items.filter((it) => !failed.includes(it)).map((it) => it.logId!));
+  if (done.length) await redis.eval(DONE, [gateKeys.log()], [GROUP, ...done]);
+  if (failed.length && isDatabaseUnavailable(error)) throw error;
+  if (failed.length)
+    console.error(
+      `[spotkeeper] ${failed.length} answered gate reads not recorded (retried once stale): ${failed.map((it) => it.rec.read.event_id).join(", ")}:`,
+      (error as Error)?.message,
+    );
 }
 
 /** Takes new entries batch after batch until none is left; returns how many it recorded. */
@@ -247,6 +302,30 @@ const g = globalThis as unknown as {
   __spotkeeperRecorder?: { running: Promise<void> | null; again: boolean; scheduled: boolean; unlogged: Item[] };
 };
 const recorder = (g.__spotkeeperRecorder ??= { running: null, again: false, scheduled: false, unlogged: [] });
+
+/** How many answered reads only this process's memory holds, not recorded yet. */
+export const readsHeldInMemory = () => recorder.unlogged.length;
+
+/**
+ * Records the reads only this process knows of (claimed in memory: no Redis, or Redis was down),
+ * batch after batch until none is left — not only the batch at the head of the queue, which may not
+ * hold the caller's read. What fails goes back to the head and is tried again: by the caller's
+ * retries, and after those by every sweep (upkeep.ts), so a read PostgreSQL refused for longer than
+ * the retries is still recorded once it takes them again. Returns how many were recorded.
+ */
+async function recordUnlogged(db: Db): Promise<number> {
+  let done = 0;
+  while (recorder.unlogged.length) {
+    const batch = recorder.unlogged.splice(0, BATCH);
+    const { failed, error } = await recordBatch(db, batch);
+    done += batch.length - failed.length;
+    if (failed.length) {
+      recorder.unlogged.unshift(...failed);
+      throw error;
+    }
+  }
+  return done;
+}
 
 /**
  * Drains the stream in this process, one drain at a time: a call while one runs makes it go round
@@ -288,18 +367,10 @@ export const recordAnsweredReads = (db: Db) => drain(db);
  */
 export function recordAfterAnswer(db: Db, ctx: GateContext, rec: GateRecord, logId: string | null) {
   if (logId === null) {
-    const item: Item = { ctx, rec, logId };
-    recorder.unlogged.push(item);
+    recorder.unlogged.push({ ctx, rec, logId });
     afterAnswer("record", async () => {
       await new Promise((resolve) => setTimeout(resolve, GATHER_MS));
-      if (!recorder.unlogged.includes(item)) return;
-      const batch = recorder.unlogged.splice(0, BATCH);
-      try {
-        await recordLiveReads(db, await Promise.all(batch.map(toLive)));
-      } catch (err) {
-        recorder.unlogged.unshift(...batch);
-        throw err;
-      }
+      await recordUnlogged(db);
     });
     return;
   }
@@ -322,16 +393,25 @@ export function recordAfterAnswer(db: Db, ctx: GateContext, rec: GateRecord, log
 }
 
 /**
- * The backstop, run every few seconds in every process (upkeep.ts): entries pending longer than
- * `olderThanMs` (their consumer died, or PostgreSQL refused them) are taken over and recorded, and
- * entries nobody has taken yet (their process died before draining) are drained. Idempotent (gate
- * events are unique by event id, workflow events by their id).
+ * The backstop, run every few seconds in every process (upkeep.ts): reads this process claimed in
+ * memory and has not recorded yet (their recording gave up) are recorded; entries pending longer
+ * than `olderThanMs` (their consumer died, or PostgreSQL refused them) are taken over and recorded,
+ * and entries nobody has taken yet (their process died before draining) are drained. Idempotent
+ * (gate events are unique by event id, workflow events by their id).
  */
 export async function sweepAnsweredReads(db: Db, opts: { olderThanMs?: number } = {}): Promise<number> {
-  const redis = getRedis();
-  if (!redis) return 0;
-  const idle = opts.olderThanMs ?? STALE_AFTER_MS;
   let done = 0;
+  // (A read of this process's that still fails must not keep the log below from being swept.)
+  const unlogged = await recordUnlogged(db).then(
+    (n) => ((done += n), null),
+    (err: unknown) => ({ err }),
+  );
+  const redis = getRedis();
+  if (!redis) {
+    if (unlogged) throw unlogged.err;
+    return done;
+  }
+  const idle = opts.olderThanMs ?? STALE_AFTER_MS;
   for (;;) {
     const entries = (await redis.eval(CLAIM_STALE, [gateKeys.log()], [GROUP, CONSUMER, idle, BATCH])) as Entry[];
     await recordEntries(db, redis, entries);
@@ -340,5 +420,6 @@ export async function sweepAnsweredReads(db: Db, opts: { olderThanMs?: number } 
   }
   done += await drainNew(db, redis);
   await redis.eval(FORGET_GONE, [gateKeys.log()], [GROUP, GONE_AFTER_MS]);
+  if (unlogged) throw unlogged.err;
   return done;
 }
