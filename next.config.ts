@@ -35,6 +35,9 @@ function csp(connectSrc: string) {
   ].join("; ");
 }
 
+/** JSON is never rendered: nothing may load, and nothing may frame it (OWASP's REST headers). */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 const common = [
   { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
   { key: "X-Content-Type-Options", value: "nosniff" },
@@ -51,10 +54,14 @@ const nextConfig: NextConfig = {
   compress: false,
   async headers() {
     return [
+      { source: "/:path*", headers: common },
+      // Pages: Next.js re-parses a header value holding ':' (as URLs do) on every response, so the
+      // pages' policy is not applied to the API, whose JSON needs only a policy that forbids everything.
       {
-        source: "/:path*",
-        headers: [...common, { key: "Content-Security-Policy", value: csp(`'self'${dev ? " ws:" : ""}`) }],
+        source: "/((?!v1/).*)",
+        headers: [{ key: "Content-Security-Policy", value: csp(`'self'${dev ? " ws:" : ""}`) }],
       },
+      { source: "/v1/:path*", headers: [{ key: "Content-Security-Policy", value: API_CSP }] },
       // The kiosk screen talks to its gate bridge, a local service on the gate PC (any address the operator gives).
       { source: "/kiosk/:path*", headers: [{ key: "Content-Security-Policy", value: csp("'self' http: https:") }] },
       // HSTS only when the request came over HTTPS (directly or via the proxy): on plain HTTP it is meaningless,

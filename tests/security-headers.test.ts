@@ -19,7 +19,7 @@ async function policyFor(source: string) {
 
 describe("security headers", () => {
   it("let the lot map load its tiles and Stripe its script and frames, and forbid framing", async () => {
-    const csp = await policyFor("/:path*");
+    const csp = await policyFor("/((?!v1/).*)");
     const tileUrl = /url="(https:\/\/[^"{]+)\//.exec(readFileSync("components/lots/lot-map-leaflet.tsx", "utf8"))?.[1];
     expect(tileUrl, "the map's tile URL").toBeDefined();
     expect(csp["img-src"]).toContain(new URL(tileUrl!).origin);
@@ -27,5 +27,9 @@ describe("security headers", () => {
     expect(csp["frame-src"]).toContain("https://js.stripe.com");
     expect(csp["frame-ancestors"]).toEqual(["'none'"]);
     expect(csp["object-src"]).toEqual(["'none'"]);
+  });
+
+  it("give the API's JSON a policy that loads nothing and forbids framing", async () => {
+    expect(await policyFor("/v1/:path*")).toEqual({ "default-src": ["'none'"], "frame-ancestors": ["'none'"] });
   });
 });

@@ -44,6 +44,27 @@ export function wrongMethodResponse(req: Request): Response | null {
   );
 }
 
+const ROUTE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+type WrongMethod = ((req: Request) => Response) & { readonly wrongMethod: true };
+
+/**
+ * The handlers a route file exports for the methods it does not serve (`export const { PUT, DELETE }
+ * = otherMethods();`): 405 with Allow and the error body, where Next.js would answer an empty 405.
+ * Done in each route file rather than in a proxy, because a proxy runs on every /v1 request — about
+ * half a millisecond of CPU each, more than a gate read's own work (docs/scaling.md).
+ * tests/route-coverage.test.ts fails for a route file that leaves a method to Next.js.
+ */
+export function otherMethods(): Record<(typeof ROUTE_METHODS)[number], WrongMethod> {
+  const handler = Object.assign((req: Request) => unknownRouteResponse(req), { wrongMethod: true as const });
+  return Object.fromEntries(ROUTE_METHODS.map((m) => [m, handler])) as Record<
+    (typeof ROUTE_METHODS)[number],
+    WrongMethod
+  >;
+}
+
+export const isWrongMethodHandler = (value: unknown): value is WrongMethod =>
+  typeof value === "function" && (value as Partial<WrongMethod>).wrongMethod === true;
+
 /** The answer for a request no /v1 handler takes: 405 for a known path, else 404. */
 export function unknownRouteResponse(req: Request): Response {
   const { pathname } = new URL(req.url);

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { defineRoute } from "@/lib/http/define-route";
 import { createLot } from "@/lib/lots/manage-lots";
 import { organisationForNewLot } from "@/lib/organisations/organisation-for-new-lot";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -51,3 +52,5 @@ export const POST = defineRoute({
     return lotDetailOut(lot, counts);
   },
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods();

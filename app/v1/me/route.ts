@@ -1,5 +1,6 @@
 import { MeOut } from "@/lib/api/schemas";
 import { defineRoute } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -11,3 +12,5 @@ export const GET = defineRoute({
   response: { description: "The caller", schema: MeOut },
   handler: ({ caller: { id, email, name, role } }) => ({ id, email, name, role }),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { defineRoute } from "@/lib/http/define-route";
 import { declaredRoutes } from "../operations";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 // Built once, at build time, from every operation's declaration (app/v1/operations.ts).
 export const dynamic = "force-static";
@@ -17,3 +18,5 @@ export const GET = defineRoute({
   response: { description: "The OpenAPI document", schema: z.object({ openapi: z.string() }).loose() },
   handler: () => buildOpenApiDocument(declaredRoutes()),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -2,6 +2,7 @@ import { defineRoute } from "@/lib/http/define-route";
 import { createOrganisation, myOrganisations } from "@/lib/organisations/manage-organisations";
 import { CreateOrganisationInput, OrganisationOut } from "@/lib/organisations/schemas";
 import { page } from "@/lib/api/schemas";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -31,3 +32,5 @@ export const POST = defineRoute({
   },
   handler: ({ db, caller, body }) => createOrganisation(db, caller, body.name),
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods();

@@ -1,6 +1,7 @@
 import { PaymentInput, PaymentOut } from "@/lib/api/schemas";
 import { defineRoute } from "@/lib/http/define-route";
 import { payReservation } from "@/lib/payments/pay-reservation";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -25,3 +26,5 @@ export const POST = defineRoute({
   ],
   handler: ({ db, caller, body }) => payReservation(db, caller, body),
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods();

@@ -1,6 +1,7 @@
 import { QuoteOut, QuoteQuery } from "@/lib/api/schemas";
 import { defineRoute } from "@/lib/http/define-route";
 import { quoteStay } from "@/lib/lots/quote-stay";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -14,3 +15,5 @@ export const GET = defineRoute({
   errors: ["not_found"],
   handler: ({ db, query }) => quoteStay(db, query),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -4,6 +4,7 @@ import { decodeCursor, pageOf, reservationOut } from "@/lib/api/serialize";
 import { defineRoute } from "@/lib/http/define-route";
 import { reservationListScope } from "@/lib/organisations/reservation-list-scope";
 import { createReservation } from "@/lib/reservations/create-reservation";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -44,3 +45,5 @@ export const GET = defineRoute({
     return pageOf(rows, q.limit, reservationOut);
   },
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods();

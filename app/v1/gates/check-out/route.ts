@@ -1,6 +1,7 @@
 import { CheckOutOut, GateReadInput } from "@/lib/api/gate-schemas";
 import { checkOutAtGate } from "@/lib/gates/check-out";
 import { defineRoute } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -15,3 +16,5 @@ export const POST = defineRoute({
   errors: ["not_configured", "not_ready"],
   handler: ({ db, gate, body, startedAt, limit }) => checkOutAtGate(db, gate, body, startedAt, limit),
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods();

@@ -2,6 +2,7 @@ import { GateCommandOut } from "@/lib/api/gate-schemas";
 import { page } from "@/lib/api/schemas";
 import { commandsFor } from "@/lib/gates/commands";
 import { defineRoute } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -14,3 +15,5 @@ export const GET = defineRoute({
   response: { description: "Commands", schema: page(GateCommandOut), headers: { "cache-control": "no-store" } },
   handler: async ({ db, gate }) => ({ data: await commandsFor(db, gate), next_cursor: null }),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { JwksOut } from "@/lib/api/gate-schemas";
 import { publicJwks } from "@/lib/gates/signing-key";
 import { defineRoute } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 // The key comes from the environment (or the demo's .data/) at run time, never from the build.
 export const dynamic = "force-dynamic";
@@ -19,3 +20,5 @@ export const GET = defineRoute({
   // Ed25519 public JWKs always carry these members; jose types every member as optional.
   handler: async () => (await publicJwks()) as z.input<typeof JwksOut>,
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -1,6 +1,7 @@
 import { OfflineCacheOut, OfflineCacheQuery } from "@/lib/api/gate-schemas";
 import { buildOfflineCache } from "@/lib/gates/offline-cache";
 import { defineRoute } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -17,3 +18,5 @@ export const GET = defineRoute({
     token: (await buildOfflineCache(db, gate, { since: query.since ? new Date(query.since) : undefined })).token,
   }),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

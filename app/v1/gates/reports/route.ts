@@ -1,6 +1,7 @@
 import { BarrierReportInput, CheckInOut } from "@/lib/api/gate-schemas";
 import { applyBarrierReport } from "@/lib/gates/reports";
 import { defineRoute } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -14,3 +15,5 @@ export const POST = defineRoute({
   errors: ["not_ready"],
   handler: ({ db, gate, body }) => applyBarrierReport(db, gate, body),
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods();

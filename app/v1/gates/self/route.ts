@@ -1,6 +1,7 @@
 import { GateSelfOut, GateSelfQuery } from "@/lib/api/gate-schemas";
 import { gateSelf } from "@/lib/gates/health";
 import { defineRoute } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -14,3 +15,5 @@ export const GET = defineRoute({
   errors: ["conflict"],
   handler: ({ db, gate, query }) => gateSelf(db, gate, query),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

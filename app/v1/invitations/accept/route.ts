@@ -1,6 +1,7 @@
 import { defineRoute } from "@/lib/http/define-route";
 import { acceptInvitation } from "@/lib/organisations/manage-organisations";
 import { AcceptInvitationInput, MembershipOut } from "@/lib/organisations/schemas";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -15,3 +16,5 @@ export const POST = defineRoute({
   errors: ["not_found", "invalid_state", "conflict"],
   handler: ({ db, caller, body }) => acceptInvitation(db, caller, body.token),
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods();

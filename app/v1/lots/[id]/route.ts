@@ -5,6 +5,7 @@ import { lotDetailOut } from "@/lib/api/serialize";
 import { ApiError } from "@/lib/errors";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { updateLot } from "@/lib/lots/manage-lots";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 const params = z.object({ id: pathId("Lot") });
 
@@ -41,3 +42,5 @@ export const PATCH = defineRoute({
     return lotDetailOut(lot, counts);
   },
 });
+
+export const { POST, PUT, DELETE } = otherMethods();

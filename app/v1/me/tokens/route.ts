@@ -2,6 +2,7 @@ import { createPersonalToken, personalTokens } from "@/lib/auth/accounts";
 import { page } from "@/lib/api/schemas";
 import { defineRoute } from "@/lib/http/define-route";
 import { CreateTokenInput, TokenCreatedOut, TokenOut } from "@/lib/organisations/schemas";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -26,3 +27,5 @@ export const POST = defineRoute({
   response: { status: 201, description: "Created", schema: TokenCreatedOut },
   handler: ({ db, caller, body }) => createPersonalToken(db, caller, body),
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods();

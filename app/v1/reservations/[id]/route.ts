@@ -3,6 +3,7 @@ import { ReservationOut } from "@/lib/api/schemas";
 import { reservationOut } from "@/lib/api/serialize";
 import { authorizeReservation } from "@/lib/auth/lot-access";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -18,3 +19,5 @@ export const GET = defineRoute({
     return reservationOut(await authorizeReservation(db, caller, params.id, { operatorRole: "attendant" }));
   },
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -3,6 +3,7 @@ import { findGate } from "@/db/queries/gates";
 import { GateCommandOut, OpenGateInput } from "@/lib/api/gate-schemas";
 import { openGateByHand } from "@/lib/gates/commands";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -17,3 +18,5 @@ export const POST = defineRoute({
   response: { status: 201, description: "Command queued for the gate", schema: GateCommandOut },
   handler: ({ db, caller, params, body }) => openGateByHand(db, caller, params.gateId, body.reason),
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AvailabilityOut, AvailabilityQuery } from "@/lib/api/schemas";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { lotAvailability } from "@/lib/lots/lot-availability";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -15,3 +16,5 @@ export const GET = defineRoute({
   response: { description: "Availability", schema: AvailabilityOut },
   handler: ({ db, params, query }) => lotAvailability(db, params.id, query),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -6,6 +6,7 @@ import { page } from "@/lib/api/schemas";
 import { ApiError } from "@/lib/errors";
 import { gateEventOut } from "@/lib/gates/gate-events";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -23,3 +24,5 @@ export const GET = defineRoute({
     return { data: (await listGateEvents(db, { lotId: lot.id, ...query })).map(gateEventOut), next_cursor: null };
   },
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -3,6 +3,7 @@ import { CreateGateInput, GateCreatedOut, GateOut } from "@/lib/api/gate-schemas
 import { page } from "@/lib/api/schemas";
 import { createGate, gatesOfLot } from "@/lib/gates/manage-gates";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 const params = z.object({ id: pathId("Lot") });
 
@@ -33,3 +34,5 @@ export const POST = defineRoute({
   errors: ["conflict"],
   handler: ({ db, params, body }) => createGate(db, params.id, body),
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LotLedgerOut, LotPaymentsQuery } from "@/lib/api/schemas";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { lotLedgerReport } from "@/lib/lots/lot-ledger";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -15,3 +16,5 @@ export const GET = defineRoute({
   response: { description: "Movements and totals", schema: LotLedgerOut },
   handler: ({ db, params, query }) => lotLedgerReport(db, params.id, query),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

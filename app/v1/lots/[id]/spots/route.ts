@@ -5,6 +5,7 @@ import { spotOut } from "@/lib/api/serialize";
 import { ApiError } from "@/lib/errors";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { addSpots } from "@/lib/lots/manage-lots";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 const params = z.object({ id: pathId("Lot") });
 
@@ -41,3 +42,5 @@ export const POST = defineRoute({
     next_cursor: null,
   }),
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { revokePersonalToken } from "@/lib/auth/accounts";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { TokenOut } from "@/lib/organisations/schemas";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const DELETE = defineRoute({
   method: "DELETE",
@@ -15,3 +16,5 @@ export const DELETE = defineRoute({
   response: { description: "The revoked token", schema: TokenOut },
   handler: ({ db, caller, params }) => revokePersonalToken(db, caller, params.tokenId),
 });
+
+export const { GET, HEAD, POST, PUT, PATCH } = otherMethods();

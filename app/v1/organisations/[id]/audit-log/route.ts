@@ -3,6 +3,7 @@ import { page } from "@/lib/api/schemas";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { auditLogOf } from "@/lib/organisations/manage-organisations";
 import { AuditEntryOut, AuditQuery } from "@/lib/organisations/schemas";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -16,3 +17,5 @@ export const GET = defineRoute({
   response: { description: "A page of audit entries", schema: page(AuditEntryOut) },
   handler: ({ db, caller, params, query }) => auditLogOf(db, caller, params.id, query),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

@@ -4,6 +4,7 @@ import { defineRoute, pathId } from "@/lib/http/define-route";
 import { inviteMember, openInvitations } from "@/lib/organisations/manage-organisations";
 import { CreateInvitationInput, InvitationCreatedOut, InvitationOut } from "@/lib/organisations/schemas";
 import { siteUrl } from "@/lib/organisations/site-url";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 const params = z.object({ id: pathId("Organisation") });
 
@@ -35,3 +36,5 @@ export const POST = defineRoute({
   response: { status: 201, description: "Invited", schema: InvitationCreatedOut },
   handler: ({ req, db, caller, params, body }) => inviteMember(db, caller, params.id, body, siteUrl(req)),
 });
+
+export const { PUT, PATCH, DELETE } = otherMethods();

@@ -3,6 +3,7 @@ import { page } from "@/lib/api/schemas";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { membersOf } from "@/lib/organisations/manage-organisations";
 import { MemberOut } from "@/lib/organisations/schemas";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -15,3 +16,5 @@ export const GET = defineRoute({
   response: { description: "Members", schema: page(MemberOut) },
   handler: async ({ db, caller, params }) => ({ data: await membersOf(db, caller, params.id), next_cursor: null }),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

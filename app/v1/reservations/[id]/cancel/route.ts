@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CancelOut } from "@/lib/api/schemas";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { cancelReservation } from "@/lib/reservations/cancel-reservation";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const PUT = defineRoute({
   method: "PUT",
@@ -15,3 +16,5 @@ export const PUT = defineRoute({
   errors: ["invalid_state", "conflict"],
   handler: ({ db, caller, params }) => cancelReservation(db, caller, params.id),
 });
+
+export const { GET, HEAD, POST, PATCH, DELETE } = otherMethods();

@@ -3,6 +3,7 @@ import { ExtendedReservationOut, ExtendReservationInput } from "@/lib/api/schema
 import { reservationOut } from "@/lib/api/serialize";
 import { defineRoute, pathId } from "@/lib/http/define-route";
 import { extendReservation } from "@/lib/reservations/extend-reservation";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -27,3 +28,5 @@ export const POST = defineRoute({
     return { ...reservationOut(reservation), extension_amount: extensionAmount };
   },
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PassOut } from "@/lib/api/gate-schemas";
 import { issueDriverPass } from "@/lib/gates/driver-pass";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -15,3 +16,5 @@ export const GET = defineRoute({
   errors: ["invalid_state", "not_configured"],
   handler: ({ db, caller, params }) => issueDriverPass(db, caller, params.id),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

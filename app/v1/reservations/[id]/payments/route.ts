@@ -4,6 +4,7 @@ import { LedgerOut } from "@/lib/api/schemas";
 import { ledgerEntryOut } from "@/lib/api/serialize";
 import { authorizeReservation } from "@/lib/auth/lot-access";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -20,3 +21,5 @@ export const GET = defineRoute({
     return { data: rows.map(ledgerEntryOut), net_paid: net, currency: r.currency };
   },
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

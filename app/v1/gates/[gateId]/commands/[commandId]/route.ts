@@ -3,6 +3,7 @@ import { findGate } from "@/db/queries/gates";
 import { GateCommandOut } from "@/lib/api/gate-schemas";
 import { commandStatus } from "@/lib/gates/commands";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const GET = defineRoute({
   method: "GET",
@@ -15,3 +16,5 @@ export const GET = defineRoute({
   response: { description: "The command", schema: GateCommandOut },
   handler: ({ db, params }) => commandStatus(db, params.gateId, params.commandId),
 });
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods();

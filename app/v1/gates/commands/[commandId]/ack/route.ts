@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CommandAckOut } from "@/lib/api/gate-schemas";
 import { ackCommand, parseAck } from "@/lib/gates/commands";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -18,3 +19,5 @@ export const POST = defineRoute({
   errors: ["bad_request", "validation_failed"],
   handler: async ({ req, db, gate, params }) => ackCommand(db, gate, params.commandId, parseAck(await req.text())),
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute, NoContent, pathId } from "@/lib/http/define-route";
 import { revokeInvitation } from "@/lib/organisations/manage-organisations";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const DELETE = defineRoute({
   method: "DELETE",
@@ -14,3 +15,5 @@ export const DELETE = defineRoute({
   response: { status: 204, description: "Revoked", schema: NoContent },
   handler: ({ db, caller, params }) => revokeInvitation(db, caller, params.id, params.invitationId),
 });
+
+export const { GET, HEAD, POST, PUT, PATCH } = otherMethods();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineRoute, NoContent, pathId } from "@/lib/http/define-route";
 import { changeMemberRole, removeMember } from "@/lib/organisations/manage-organisations";
 import { MemberOut, MemberRoleInput } from "@/lib/organisations/schemas";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 const params = z.object({ id: pathId("Organisation"), userId: pathId("Member") });
 
@@ -33,3 +34,5 @@ export const DELETE = defineRoute({
   errors: ["invalid_state"],
   handler: ({ db, caller, params }) => removeMember(db, caller, params.id, params.userId),
 });
+
+export const { GET, HEAD, POST, PUT } = otherMethods();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { GateSecretOut } from "@/lib/api/gate-schemas";
 import { rotateGateSecret } from "@/lib/gates/manage-gates";
 import { defineRoute, pathId } from "@/lib/http/define-route";
+import { otherMethods } from "@/lib/http/unknown-route";
 
 export const POST = defineRoute({
   method: "POST",
@@ -15,3 +16,5 @@ export const POST = defineRoute({
   response: { description: "The new secret, shown this once", schema: GateSecretOut },
   handler: ({ db, params }) => rotateGateSecret(db, params.id, params.gateId),
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE } = otherMethods();
