@@ -5,6 +5,7 @@
  *   npm run bench -- --scale    also 1,000 lots × 200 spots and 1,000,000 past reservations
  *   BENCH_ONLY=gate npm run bench   only some sections (booking, reads, gate), for profiling
  *   BENCH_CPU_PROF=/tmp/prof        each server writes a V8 CPU profile there when it stops
+ *   BENCH_KEEP=1                    keeps the bench's database afterwards (to EXPLAIN its queries)
  *
  * Builds the app if the build is missing or older than the sources, then starts BENCH_PROCESSES
  * (default 3) `next start` processes on ports 3300+ against a database of its own on DATABASE_URL's
@@ -192,6 +193,9 @@ async function main() {
     }
     await insertDrivers(sql, 1, DRIVERS);
     await insertBookedCars(sql, gateLot, "GT");
+    // Rows written straight into the tables, as pgbench -i does for its own: give the planner their
+    // statistics before measuring (the lots' spots, added through the API, are analyzed by the app).
+    await sql`analyze users, reservations`;
 
     log("pgbench baseline (tpcb-like, scale 10, 10 s at 1 and at 32 clients)…");
     if (want("booking")) execFileSync("pgbench", ["-i", "-s", "10", "-q", pgUrl(pgbenchDb)], { stdio: "ignore" });
@@ -587,7 +591,10 @@ async function main() {
     await Promise.all(servers.map((s) => s.stop()));
     await bare?.stop();
     await sql?.end();
-    for (const db of [benchDb, pgbenchDb])
+    // BENCH_KEEP=1 keeps the bench's database, to look at its plans (EXPLAIN) after the run.
+    const keep = process.env.BENCH_KEEP === "1" ? [benchDb] : [];
+    if (keep.length) log(`kept database ${benchDb}`);
+    for (const db of [benchDb, pgbenchDb].filter((d) => !keep.includes(d)))
       await admin.unsafe(`drop database if exists "${db}" with (force)`).catch(() => {});
     await admin.end();
     let cursor = "0";

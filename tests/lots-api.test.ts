@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
 import { GET as availabilityRoute } from "@/app/v1/lots/[id]/availability/route";
 import { GET as getLot, PATCH as patchLot } from "@/app/v1/lots/[id]/route";
 import { GET as listSpotsRoute, POST as addSpotsRoute } from "@/app/v1/lots/[id]/spots/route";
@@ -203,6 +205,20 @@ describe("POST /v1/lots", () => {
     const res = await bookCompact(driver, lot.id, at(4, 10), at(4, 11));
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ spot_label: "P1-C001", currency: "USD", amount: 300 });
+  });
+
+  it("gives the planner a large new lot's spots at once (ANALYZE), not after autovacuum's next round", async () => {
+    const db = await getDb();
+    const analyzed = async () =>
+      (
+        await db.execute<{ n: number }>(
+          sql`select (analyze_count + autoanalyze_count)::int as n from pg_stat_user_tables where relname = 'spots'`,
+        )
+      )[0]!.n;
+    const before = await analyzed();
+    await createLotAs(operator, { ...newLot, name: "Arena", spots: { counts: { compact: 120 } } });
+    // (The statistics collector's view can lag its own backend's counters by a moment.)
+    await expect.poll(analyzed).toBeGreaterThan(before);
   });
 
   it("answers 403 to a driver", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { VEHICLE_TYPES } from "@/lib/vehicle-types";
 import type { DbOrTx } from "../client";
 import { lots, spots, type Lot, type NewLot, type NewSpot, type SpotCounts, type VehicleType } from "../schema";
@@ -95,6 +95,16 @@ export async function takenSpotLabels(db: DbOrTx, lotId: string, labels: string[
     .from(spots)
     .where(and(eq(spots.lotId, lotId), inArray(spots.label, labels)));
   return rows.map((r) => r.label);
+}
+
+/**
+ * Refreshes the planner's statistics of spots. Until autovacuum next analyzes the table (up to a
+ * minute, and only past its change threshold), a lot's newly added spots are unknown to the planner:
+ * on a new database the booking statement then probed each spot's reservations through the period
+ * index (measured: 22,000 buffer reads and ~8 ms of PostgreSQL CPU per booking, instead of ~1 ms).
+ */
+export async function analyzeSpots(db: DbOrTx) {
+  await db.execute(sql`analyze spots`);
 }
 
 /** Batches keep a 5000-spot lot under PostgreSQL's bind-parameter limit. */

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Db, DbOrTx } from "@/db/client";
 import {
   activeSpotCounts,
+  analyzeSpots,
   findLot,
   insertLot,
   insertSpots,
@@ -43,7 +44,12 @@ async function addSpotRows(tx: DbOrTx, lot: Lot, input: AddSpots) {
   return insertSpots(tx, rows);
 }
 
+/** Spots added at once from which the planner's statistics are refreshed (a new lot, an extension). */
+const MANY_SPOTS = 100;
+
 async function afterSpotChange(db: Db, lotId: string, added: { vehicleType: VehicleType }[]) {
+  // A lot opened for an event is booked the minute it exists: plan its bookings with its spots known.
+  if (added.length >= MANY_SPOTS) await analyzeSpots(db);
   for (const t of new Set(added.map((s) => s.vehicleType))) await rebuildAvailability(db, lotId, t);
 }
 
