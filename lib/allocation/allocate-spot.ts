@@ -158,7 +158,8 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
 
 /**
  * One attempt in its own short transaction: the driver's hold-cap lock, then the booking statement
- * (a statement of its own, so its snapshot is taken once the lock is held), then COMMIT. With
+ * (a statement of its own, so its snapshot is taken once the lock is held), then COMMIT; the lock
+ * and the statement are pipelined. With
  * `spotId` (every candidate was locked by another booker) it first queues on that spot's lock,
  * then books the spot if it is still free.
  */
@@ -168,9 +169,14 @@ async function attemptBooking(
   q: Parameters<typeof bookFirstFreeSpot>[2],
 ): Promise<BookingAttempt> {
   return db.transaction(async (tx) => {
-    await lock(tx, LOCKS.holdCap, req.userId);
-    if (q.spotId) await lockSpot(tx, q.spotId);
-    return bookFirstFreeSpot(tx, req, q);
+    // Sent together (one round trip's wait): PostgreSQL still runs them in order, so the booking
+    // statement's snapshot is taken once the locks are held, as the hold cap needs.
+    const [, , attempt] = await Promise.all([
+      lock(tx, LOCKS.holdCap, req.userId),
+      q.spotId ? lockSpot(tx, q.spotId) : null,
+      bookFirstFreeSpot(tx, req, q),
+    ]);
+    return attempt;
   });
 }
 
