@@ -19,6 +19,7 @@ import {
   expectError,
   type TestUser,
 } from "./fixtures";
+import { isWrongMethodHandler } from "@/lib/http/unknown-route";
 
 // Two organisations with an operator each. Every operator endpoint, walked from the route files
 // themselves, must answer 404 to organisation B's owner for organisation A's lots, gates,
@@ -189,9 +190,12 @@ const routes = (
     routeFiles().map(async (file) => {
       const mod = (await import(/* @vite-ignore */ file)) as RouteModule;
       const template = templateOf(file);
-      return (["GET", "POST", "PUT", "PATCH", "DELETE"] as Method[])
-        .filter((method) => typeof mod[method] === "function")
-        .map((method) => ({ handler: mod[method]!, template, method, key: `${method} ${template}` }));
+      return (
+        (["GET", "POST", "PUT", "PATCH", "DELETE"] as Method[])
+          // (A method the file does not serve answers 405 before anything: otherMethods.)
+          .filter((method) => typeof mod[method] === "function" && !isWrongMethodHandler(mod[method]))
+          .map((method) => ({ handler: mod[method]!, template, method, key: `${method} ${template}` }))
+      );
     }),
   )
 ).flat();
