@@ -34,7 +34,11 @@ async function bootstrap(): Promise<Ready> {
     console.log(`[spotkeeper] demo mode: embedded PostgreSQL on port ${e.EMBEDDED_PG_PORT}`);
   }
   await migrateDatabase(url);
-  const sql = openPool(url, { max: Number(process.env.DB_POOL_SIZE ?? 10) });
+  // DB_PREPARE=false: a pooler in front that does not keep prepared statements (PgBouncer before 1.21).
+  const sql = openPool(url, {
+    max: Number(process.env.DB_POOL_SIZE ?? 10),
+    prepare: process.env.DB_PREPARE !== "false",
+  });
   const db = drizzle(sql, { schema });
   if (e.demo) await seedDemo(db, { driverToken: e.DEMO_DRIVER_TOKEN, operatorToken: e.DEMO_OPERATOR_TOKEN });
   return {

@@ -31,11 +31,16 @@ export function openPool(
   options: postgres.Options<Record<string, postgres.PostgresType>> = {},
 ): postgres.Sql {
   const sql = postgres(url, { onnotice: () => {}, ...options });
+  const named = namedStatements();
+  (sql as { unsafe: unknown }).unsafe = named(sql.unsafe.bind(sql));
   const begin = sql.begin.bind(sql) as (...args: unknown[]) => Promise<unknown>;
   (sql as { begin: unknown }).begin = (...args: unknown[]) => {
     const fn = args.pop() as (t: postgres.TransactionSql) => unknown;
     const tx: TxState = { lost: undefined, settled: false };
-    const outcome = begin(...args, (t: postgres.TransactionSql) => guarded(t, fn, tx));
+    const outcome = begin(...args, (t: postgres.TransactionSql) => {
+      (t as { unsafe: unknown }).unsafe = named(t.unsafe.bind(t));
+      return guarded(t, fn, tx);
+    });
     // begin() rejects as soon as its connection closes: from then on nothing may be written to it.
     outcome.then(
       () => (tx.settled = true),
@@ -44,6 +49,37 @@ export function openPool(
     return outcome;
   };
   return sql;
+}
+
+/** Texts sent as named statements, per process; past it a new text goes unnamed. */
+const MAX_NAMED_TEXTS = 500;
+/** A text with more parameters than this (a long multi-row insert) is rarely repeated: sent unnamed. */
+const MAX_NAMED_PARAMS = 200;
+
+type Unsafe = postgres.Sql["unsafe"];
+
+/**
+ * drizzle sends every query unnamed (`prepare: false` unless the query was `.prepare()`d), and
+ * postgres.js describes an unnamed statement with parameters before binding it: two round trips per
+ * query, and nothing pipelined behind it. A named statement takes one round trip once postgres.js
+ * has it on that connection, and PostgreSQL parses (and, once it settles on a generic plan, plans)
+ * it once per connection instead of on every call. The app's query texts are a fixed set, but multi-
+ * row inserts and IN lists make one text per length: so at most MAX_NAMED_TEXTS texts per process
+ * are named. With `prepare: false` on the pool (DB_PREPARE=false: a pooler without prepared
+ * statements) every query stays unnamed.
+ */
+function namedStatements() {
+  const texts = new Set<string>();
+  return (unsafe: Unsafe): Unsafe =>
+    ((query: string, params?: unknown[], opts?: { prepare?: boolean }) => {
+      // (A query without parameters is sent in one round trip either way.)
+      const n = params?.length ?? 0;
+      if (opts?.prepare === false && n > 0 && n <= MAX_NAMED_PARAMS) {
+        if (texts.has(query) || (texts.size < MAX_NAMED_TEXTS && texts.add(query)))
+          return unsafe(query, params as never, { ...opts, prepare: true });
+      }
+      return unsafe(query, params as never, opts);
+    }) as Unsafe;
 }
 
 type TxState = { lost: unknown; settled: boolean };
