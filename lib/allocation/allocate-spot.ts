@@ -159,9 +159,8 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
 /**
  * One attempt in its own short transaction: the driver's hold-cap lock, then the booking statement
  * (a statement of its own, so its snapshot is taken once the lock is held), then COMMIT; the lock
- * and the statement are pipelined. With
- * `spotId` (every candidate was locked by another booker) it first queues on that spot's lock,
- * then books the spot if it is still free.
+ * and the statement are pipelined. With `spotId` (every candidate was locked by another booker) it
+ * first queues on that spot's lock, then books the spot if it is still free.
  */
 async function attemptBooking(
   db: Db,
