@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import net from "node:net";
 import { compactVerify, createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GET as offlineCacheRoute } from "@/app/v1/gates/offline-cache/route";
@@ -30,6 +29,7 @@ import {
   type GateJson,
 } from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
+import { closedPort } from "./support/http-server";
 
 // When things fail: the bridge's offline decisions replayed later, the signed cache it decides
 // from, and Redis being unreachable.
@@ -264,15 +264,6 @@ describe("the signed offline cache", () => {
     });
   });
 });
-
-/** A port nothing listens on: connections to it are refused at once. */
-async function closedPort() {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("the pass store", () => {
   afterEach(() => overrideGateKv(undefined));

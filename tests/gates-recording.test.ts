@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import net from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
@@ -12,6 +11,7 @@ import { ioredisClient, type RedisLike } from "@/lib/redis/client";
 import { createUser, expectError } from "./fixtures";
 import { checkIn, checkInOk, createGate, gatedLot, gatesSettled, uniquePlate, type GateJson } from "./support/gates";
 import { useOwnDatabase } from "./support/workflows";
+import { closedPort } from "./support/http-server";
 
 // Every answered gate read ends up as exactly one gate_events row, whatever went wrong between the
 // answer and the record: Redis too slow (answered from memory), PostgreSQL refusing the record for a
@@ -46,14 +46,6 @@ async function refuseEventsOf(gateId: string) {
       when (new.gate_id = '${gateId}') execute function refuse_gate_event()`),
   );
   return () => db.execute(sql.raw(`drop trigger if exists ${name} on gate_events`));
-}
-
-async function closedPort() {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe("every answered gate read is recorded once", () => {

@@ -48,3 +48,12 @@ export async function serveRoutes(routes: Route[]) {
       }),
   };
 }
+
+/** A port nothing listens on: connections to it are refused at once (a service that is down). */
+export async function closedPort() {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
