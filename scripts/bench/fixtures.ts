@@ -34,16 +34,26 @@ export async function insertBookedCars(sql: Sql, lotId: string, platePrefix: str
   return rows.length;
 }
 
+/** Operators' organisations the --scale lots belong to: ten lots each, as many operators run a few. */
+const SCALE_LOTS_PER_ORGANISATION = 10;
+
 /**
- * The --scale scenery: 1,000 more lots of 200 spots and `pastPerLot` × 1,000 finished reservations
- * spread over the past year (completed, so the EXCLUDE constraint does not apply to them).
+ * The --scale scenery: 1,000 more lots of 200 spots, in organisations of their own, and `pastPerLot` ×
+ * 1,000 finished reservations spread over the past year (completed, so the EXCLUDE constraint does
+ * not apply to them).
  */
 export async function insertScale(sql: Sql, lots: number, spotsPerLot: number, pastReservations: number) {
   const [{ plan }] = await sql<{ plan: unknown }[]>`select rate_plan as plan from lots limit 1`;
+  const organisations = Math.ceil(lots / SCALE_LOTS_PER_ORGANISATION);
   await sql`
-    insert into lots (name, address, time_zone, currency, rate_plan)
-    select 'Scale lot ' || n, 'Scale street ' || n, 'Europe/Paris', 'EUR', ${sql.json(plan as never)}
-    from generate_series(1, ${lots}::int) n`;
+    insert into organisations (name)
+    select 'Scale operator ' || n from generate_series(1, ${organisations}::int) n`;
+  await sql`
+    with o as (select id, row_number() over (order by name) - 1 as k from organisations where name like 'Scale operator %')
+    insert into lots (organisation_id, name, address, time_zone, currency, rate_plan)
+    select o.id, 'Scale lot ' || n, 'Scale street ' || n, 'Europe/Paris', 'EUR', ${sql.json(plan as never)}
+    from generate_series(1, ${lots}::int) n
+    join o on o.k = (n - 1) % ${organisations}::int`;
   await sql`
     insert into spots (lot_id, label, vehicle_type)
     select l.id, 'S' || lpad(n::text, 4, '0'), 'compact'
