@@ -7,7 +7,7 @@ export async function generateClientSchema(doc: object): Promise<string> {
 }
 
 /**
- * Path template → methods, for answering unknown paths and wrong methods under /v1 (proxy.ts) without
+ * Path template → methods, for answering unknown paths and wrong methods under /v1 (lib/http/unknown-route.ts) without
  * loading every route there. Written by `npm run gen:client`; a test fails when it is stale.
  */
 export const OPERATIONS_FILE = "lib/api/client/operations.json";
