@@ -45,6 +45,7 @@ export function wrongMethodResponse(req: Request): Response | null {
 }
 
 const ROUTE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+type RouteMethod = (typeof ROUTE_METHODS)[number];
 type WrongMethod = ((req: Request) => Response) & { readonly wrongMethod: true };
 
 /**
@@ -54,12 +55,9 @@ type WrongMethod = ((req: Request) => Response) & { readonly wrongMethod: true }
  * half a millisecond of CPU each, more than a gate read's own work (docs/scaling.md).
  * tests/route-coverage.test.ts fails for a route file that leaves a method to Next.js.
  */
-export function otherMethods(): Record<(typeof ROUTE_METHODS)[number], WrongMethod> {
+export function otherMethods(): Record<RouteMethod, WrongMethod> {
   const handler = Object.assign((req: Request) => unknownRouteResponse(req), { wrongMethod: true as const });
-  return Object.fromEntries(ROUTE_METHODS.map((m) => [m, handler])) as Record<
-    (typeof ROUTE_METHODS)[number],
-    WrongMethod
-  >;
+  return Object.fromEntries(ROUTE_METHODS.map((m) => [m, handler])) as Record<RouteMethod, WrongMethod>;
 }
 
 export const isWrongMethodHandler = (value: unknown): value is WrongMethod =>
