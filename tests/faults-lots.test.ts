@@ -1,15 +1,11 @@
-import { describe, expect, it, beforeAll } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PATCH as patchLot } from "@/app/v1/lots/[id]/route";
-import { apiRequest, at, createTestLot, createUser, expectError, routeContext, type TestUser } from "./fixtures";
+import { apiRequest, at, createTestLot, expectError, routeContext, testPeople } from "./fixtures";
 import { bookOk, cancel } from "./support/driver-api";
 
 // Money moves in the currency a booking was made in; changing a lot's currency under unfinished
 // bookings would refund or charge them in another one.
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 
 const patch = (id: string, body: unknown) =>
   patchLot(apiRequest("PATCH", `/v1/lots/${id}`, { token: operator.token, body }), routeContext({ id }));

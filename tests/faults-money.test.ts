@@ -1,12 +1,12 @@
 import { and, eq, sql } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as lotLedgerRoute } from "@/app/v1/lots/[id]/payments/route";
 import { getDb } from "@/db/client";
 import { payments, reservations } from "@/db/schema";
 import { insertLedgerRow } from "@/db/queries/payments";
 import { settle } from "@/lib/payments/money-movements";
 import { sweepPendingPayments } from "@/lib/payments/sweep-pending";
-import { apiRequest, at, createTestLot, createUser, routeContext, type TestUser } from "./fixtures";
+import { apiRequest, at, createTestLot, routeContext, testPeople } from "./fixtures";
 import { cancel, ledger, paidBooking } from "./support/driver-api";
 import { sweepRowsOf } from "./support/sweep";
 import { useFakeStripe } from "./support/use-fake-stripe";
@@ -15,11 +15,7 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 // an answer that was already committed (a cancellation) into a 500.
 const stripe = useFakeStripe();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 
 const NOT_REFUNDABLE = {
   type: "invalid_request_error",

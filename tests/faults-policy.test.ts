@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PATCH as patchLot } from "@/app/v1/lots/[id]/route";
 import { getDb } from "@/db/client";
 import { reservations } from "@/db/schema";
 import { chargeNoShowPenalty } from "@/lib/payments/no-show-penalty";
 import { markNoShowIfDue } from "@/lib/workflows/no-show";
-import { apiRequest, at, createTestLot, createUser, routeContext, type TestUser } from "./fixtures";
+import { apiRequest, at, createTestLot, routeContext, testPeople } from "./fixtures";
 import { cancel, paidBooking } from "./support/driver-api";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
@@ -13,11 +13,7 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 // afterwards (issue 10).
 useFakeStripe();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 
 const patch = async (id: string, body: unknown) => {
   const res = await patchLot(

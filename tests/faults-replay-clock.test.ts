@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { findReservation } from "@/db/queries/reservations";
 import { reservations } from "@/db/schema";
 import { replayTime } from "@/lib/gates/replay";
-import { createUser, expectError, type TestUser } from "./fixtures";
+import { expectError, testPeople } from "./fixtures";
 import {
   checkInOk,
   checkOut,
@@ -27,11 +27,7 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 useFakeStripe();
 useQrSigningKey();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
 const HOUR = 3600_000;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { expect } from "vitest";
+import { beforeAll, expect } from "vitest";
 import type { z } from "zod";
 import { getDb } from "@/db/client";
 import { createApiToken } from "@/db/queries/users";
@@ -48,6 +48,21 @@ export async function createOrganisationWithOwner() {
     .returning();
   const owner = await createUser("operator", { organisationId: org!.id, orgRole: "owner" });
   return { organisationId: org!.id, owner };
+}
+
+/**
+ * The driver and the operator most test files share, created before the file's tests. The objects
+ * are filled in place, so a file can take them at its top: `const { driver, operator } = testPeople();`
+ */
+export function testPeople() {
+  const driver = {} as TestUser;
+  const operator = {} as TestUser;
+  beforeAll(async () => {
+    const [d, o] = await Promise.all([createUser("driver"), createUser("operator")]);
+    Object.assign(driver, d);
+    Object.assign(operator, o);
+  });
+  return { driver, operator };
 }
 
 export async function createUser(

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { lots } from "@/db/schema";
-import { createUser, type TestUser } from "./fixtures";
+import { testPeople } from "./fixtures";
 import { ledger } from "./support/driver-api";
 import {
   checkInOk,
@@ -24,11 +24,7 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 useFakeStripe();
 useQrSigningKey();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
 const editLot = async (lotId: string, patch: Partial<typeof lots.$inferInsert>) =>

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestLot, createUser, type TestUser } from "./fixtures";
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestLot, testPeople } from "./fixtures";
 import { cancel, statusOf, transitions } from "./support/driver-api";
 import {
   checkIn,
@@ -22,11 +22,7 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 useFakeStripe();
 useQrSigningKey();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
 /** The reservation's lifecycle edges, oldest first, without their causes. */

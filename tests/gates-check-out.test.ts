@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, type TestUser } from "./fixtures";
+import { afterAll, describe, expect, it } from "vitest";
+import { testPeople } from "./fixtures";
 import { cancel, ledger, paidNet, statusOf, transitions } from "./support/driver-api";
 import {
   checkInOk,
@@ -22,11 +22,7 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 const stripe = useFakeStripe();
 useQrSigningKey();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
 /** A paid four-hour booking (€16.00), the car let in by the entry gate. */

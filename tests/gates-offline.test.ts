@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { compactVerify, createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { GET as offlineCacheRoute } from "@/app/v1/gates/offline-cache/route";
 import { GET as keysRoute } from "@/app/v1/gates/keys/route";
 import { getDb } from "@/db/client";
@@ -11,7 +11,7 @@ import type { OfflineCachePayload } from "@/lib/gates/offline-cache";
 import { redisGateKv } from "@/lib/gates/kv";
 import { gateKeys, gateStores, overrideGateKv } from "@/lib/gates/store";
 import { ioredisClient } from "@/lib/redis/client";
-import { apiRequest, createUser, routeContext, type TestUser } from "./fixtures";
+import { apiRequest, routeContext, testPeople } from "./fixtures";
 import { cancel, ledger, statusOf } from "./support/driver-api";
 import {
   checkIn,
@@ -36,11 +36,7 @@ import { closedPort } from "./support/http-server";
 useFakeStripe();
 useQrSigningKey();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
 async function bookedCar(startIn = 5, minutes = 120) {

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { at, createTestLot, createUser, type TestUser } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import { at, createTestLot, testPeople } from "./fixtures";
 import { bookOk, pay } from "./support/driver-api";
 import { checkOut, gatedLot, uniquePlate } from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
@@ -8,11 +8,7 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 // every gate answer carries x-spotkeeper-payments: up | down.
 const stripe = useFakeStripe();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 
 const CONFIRM = /^POST \/v1\/payment_intents\/[^/]+\/confirm$/;
 

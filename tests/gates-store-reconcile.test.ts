@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { getDb, type Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
 import { reservations } from "@/db/schema";
@@ -8,18 +8,14 @@ import type { GateContext } from "@/lib/gates/gate-auth";
 import { rebuildKnownPlates, reconcilePasses } from "@/lib/gates/pass-reconcile";
 import { gateKeys, gateStores } from "@/lib/gates/store";
 import { getRedis } from "@/lib/redis";
-import { createUser, type TestUser } from "./fixtures";
+import { testPeople } from "./fixtures";
 import { gatedLot, gatesSettled, minutesFromNow, paidPlateBooking, uniquePlate } from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
 // The gates trust Redis: these keep it honest against PostgreSQL (lib/gates/pass-reconcile.ts).
 useFakeStripe();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
 const redisOnly = process.env.REDIS_URL ? describe : describe.skip;

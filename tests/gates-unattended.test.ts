@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { decodeJwt } from "jose";
-import { beforeAll, afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { POST as openRoute } from "@/app/v1/gates/[gateId]/open/route";
 import { GET as commandStatusRoute } from "@/app/v1/gates/[gateId]/commands/[commandId]/route";
 import { POST as ackRoute } from "@/app/v1/gates/commands/[commandId]/ack/route";
@@ -15,7 +15,7 @@ import { getDb } from "@/db/client";
 import { findReservation } from "@/db/queries/reservations";
 import { gateCommands, gateDevices, reservations } from "@/db/schema";
 import type { OfflineCachePayload } from "@/lib/gates/offline-cache";
-import { apiRequest, createUser, expectError, routeContext, type TestUser } from "./fixtures";
+import { apiRequest, expectError, routeContext, testPeople } from "./fixtures";
 import { cancel, statusOf } from "./support/driver-api";
 import {
   checkInOk,
@@ -36,11 +36,7 @@ import { useFakeStripe } from "./support/use-fake-stripe";
 useFakeStripe();
 useQrSigningKey();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
 async function bookedCar(startIn = 5, minutes = 120) {

@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { createUser, type TestUser } from "./fixtures";
+import { describe, expect, it, vi } from "vitest";
+import { testPeople } from "./fixtures";
 import { statusOf } from "./support/driver-api";
 import {
   checkInOk,
@@ -25,11 +25,7 @@ vi.mock("@/lib/workflows/send-event", async (importOriginal) => ({
 useFakeStripe();
 useQrSigningKey();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 
 describe("when the workflow event cannot be published", () => {
   it("still checks the car in and out", async () => {

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb, type DbOrTx } from "@/db/client";
 import { findReservation, type ReservationWithSpot } from "@/db/queries/reservations";
 import { reservations, reservationTransitions, type ReservationStatus } from "@/db/schema";
@@ -16,17 +16,13 @@ import {
   transition,
   type TransitionContext,
 } from "@/lib/lifecycle/transitions";
-import { at, createTestLot, createUser, type TestUser } from "./fixtures";
+import { at, createTestLot, testPeople } from "./fixtures";
 import { book, bookOk, statusOf } from "./support/driver-api";
 
 // lib/lifecycle/transitions.ts against the real database: one row update plus one audit row per
 // edge, a no-op for a repeat, and a refusal for anything the state machine does not have.
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 
 /** Runs `fn` on the reservation's locked row, as the callers of these functions do. */
 async function onRow<T>(id: string, fn: (tx: DbOrTx, r: ReservationWithSpot) => Promise<T>) {

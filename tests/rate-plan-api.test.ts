@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PATCH as patchLot } from "@/app/v1/lots/[id]/route";
 import { GET as getQuote } from "@/app/v1/quotes/route";
 import { GET as getOne } from "@/app/v1/reservations/[id]/route";
 import { POST as book } from "@/app/v1/reservations/route";
-import { apiRequest, at, createTestLot, createUser, expectError, routeContext, type TestUser } from "./fixtures";
+import { apiRequest, at, createTestLot, expectError, routeContext, type TestUser, testPeople } from "./fixtures";
 
 type Quote = {
   total: number;
@@ -11,11 +11,7 @@ type Quote = {
   line_items: { from: string; to: string; rate: number | null; amount: number; reason: string }[];
 };
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 
 const quote = (q: Record<string, string>) =>
   getQuote(apiRequest("GET", `/v1/quotes?${new URLSearchParams(q)}`), routeContext());

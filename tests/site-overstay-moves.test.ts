@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { myReservation } from "@/db/queries/my-reservations";
 import { findReservation } from "@/db/queries/reservations";
 import { reservations, spotMoves } from "@/db/schema";
 import { syncGatePass } from "@/lib/gates/sync-gate-pass";
 import { createInProcessScheduler, type InProcessScheduler } from "@/lib/workflows/in-process-scheduler";
-import { createUser, type TestUser } from "./fixtures";
+import { testPeople } from "./fixtures";
 import {
   checkInOk,
   checkOutOk,
@@ -27,11 +27,7 @@ await useOwnDatabase();
 useStripe();
 useQrSigningKey();
 
-let driver: TestUser;
-let operator: TestUser;
-beforeAll(async () => {
-  [driver, operator] = await Promise.all([createUser("driver"), createUser("operator")]);
-});
+const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
 const schedulers: InProcessScheduler[] = [];
