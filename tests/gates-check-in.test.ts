@@ -10,10 +10,11 @@ import {
   gatesSettled,
   minutesFromNow,
   moveWindow,
-  paidPlateBooking,
   passToken,
   uniquePlate,
   useQrSigningKey,
+  bookedCar,
+  type CarOptions,
 } from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
@@ -28,22 +29,11 @@ afterAll(gatesSettled);
 /** The reservation's lifecycle edges, oldest first, without their causes. */
 const edges = async (id: string) => (await transitions(id)).map((t) => t.replace(/ \(.*\)$/, ""));
 
-async function bookedCar(opts: Parameters<typeof gatedLot>[1] = {}, startIn = 5, hours = 2) {
-  const gates = await gatedLot(operator, opts);
-  const plate = uniquePlate();
-  const r = await paidPlateBooking(
-    driver,
-    gates.lot.id,
-    minutesFromNow(startIn),
-    minutesFromNow(startIn + hours * 60),
-    plate,
-  );
-  return { ...gates, plate, r };
-}
+const car = (o?: CarOptions) => bookedCar(operator, driver, o);
 
 describe("a booked car at the entry", () => {
   it("opens for the plate, names the spot, and checks the reservation in at the read", async () => {
-    const { entry, plate, r } = await bookedCar();
+    const { entry, plate, r } = await car();
     const answer = await checkInOk(entry, {
       identifier: plate.toLowerCase().replace(/(\w{3})/, "$1-"),
       confidence: 0.97,
@@ -76,7 +66,7 @@ describe("a booked car at the entry", () => {
   });
 
   it("opens for the driver's QR pass", async () => {
-    const { entry, r } = await bookedCar();
+    const { entry, r } = await car();
     const answer = await checkInOk(entry, { identifier: await passToken(driver, r.reservation_id) });
     expect(answer).toMatchObject({
       action: "open_barrier",
@@ -89,7 +79,7 @@ describe("a booked car at the entry", () => {
   });
 
   it("refuses a QR code whose signature does not verify", async () => {
-    const { entry, r } = await bookedCar();
+    const { entry, r } = await car();
     const token = await passToken(driver, r.reservation_id);
     const [header, payload, signature] = token.split(".");
     const forged = `${header}.${payload}.${signature!.slice(0, -4)}AAAA`;
@@ -99,7 +89,7 @@ describe("a booked car at the entry", () => {
 
 describe("timing", () => {
   it("says too early, with the lot-time the entry opens, before the entry margin", async () => {
-    const { entry, plate } = await bookedCar({ time_zone: "UTC" }, 120);
+    const { entry, plate } = await car({ lot: { time_zone: "UTC" }, startIn: 120 });
     const answer = await checkInOk(entry, { identifier: plate });
     expect(answer).toMatchObject({ action: "deny", reason: "too_early" });
     const opens = minutesFromNow(105);
@@ -110,12 +100,12 @@ describe("timing", () => {
   });
 
   it("lets a car in within a wider margin the lot allows", async () => {
-    const { entry, plate } = await bookedCar({ gate_entry_margin_minutes: 180 }, 120);
+    const { entry, plate } = await car({ lot: { gate_entry_margin_minutes: 180 }, startIn: 120 });
     expect(await checkInOk(entry, { identifier: plate })).toMatchObject({ action: "open_barrier" });
   });
 
   it("says expired once start + grace has passed", async () => {
-    const { entry, plate, r } = await bookedCar({ grace_minutes: 30 });
+    const { entry, plate, r } = await car({ lot: { grace_minutes: 30 } });
     await moveWindow(r.reservation_id, minutesFromNow(-45), minutesFromNow(60));
     expect(await checkInOk(entry, { identifier: plate })).toMatchObject({
       action: "deny",
@@ -125,7 +115,7 @@ describe("timing", () => {
   });
 
   it("still opens just inside the grace", async () => {
-    const { entry, plate, r } = await bookedCar({ grace_minutes: 30 });
+    const { entry, plate, r } = await car({ lot: { grace_minutes: 30 } });
     await moveWindow(r.reservation_id, minutesFromNow(-25), minutesFromNow(60));
     expect(await checkInOk(entry, { identifier: plate })).toMatchObject({ action: "open_barrier" });
   });
@@ -133,7 +123,7 @@ describe("timing", () => {
 
 describe("refusals", () => {
   it("refuses a car booked at another lot, by plate and by QR pass", async () => {
-    const { plate, r } = await bookedCar();
+    const { plate, r } = await car();
     const elsewhere = await gatedLot(operator);
     expect(await checkInOk(elsewhere.entry, { identifier: plate })).toMatchObject({
       action: "deny",
@@ -144,7 +134,7 @@ describe("refusals", () => {
   });
 
   it("refuses a cancelled reservation", async () => {
-    const { entry, plate, r } = await bookedCar();
+    const { entry, plate, r } = await car();
     expect((await cancel(driver, r.reservation_id)).status).toBe(200);
     const answer = await checkInOk(entry, { identifier: plate });
     expect(answer).toMatchObject({ action: "deny", reason: "cancelled" });
@@ -160,7 +150,7 @@ describe("refusals", () => {
   });
 
   it("asks for the QR pass instead of guessing below the lot's confidence threshold", async () => {
-    const { entry, plate } = await bookedCar({ lpr_confidence_threshold: 0.9 });
+    const { entry, plate } = await car({ lot: { lpr_confidence_threshold: 0.9 } });
     const doubtful = await checkInOk(entry, { identifier: plate, confidence: 0.85 });
     expect(doubtful).toMatchObject({ action: "ask_for_qr", reason: "low_confidence" });
     expect(doubtful.reservation_id).toBeUndefined();
@@ -176,7 +166,7 @@ describe("refusals", () => {
 
 describe("anti-passback", () => {
   it("refuses a second entry while the car is inside", async () => {
-    const { lot, entry, plate, r } = await bookedCar();
+    const { lot, entry, plate, r } = await car();
     expect(await checkInOk(entry, { identifier: plate })).toMatchObject({ action: "open_barrier" });
     await gatesSettled();
     const otherEntry = await createGate(operator, lot.id, "entry");
@@ -191,7 +181,7 @@ describe("anti-passback", () => {
   });
 
   it("lets the car in again when the lot allows re-entry", async () => {
-    const { lot, entry, plate, r } = await bookedCar({ allow_reentry: true });
+    const { lot, entry, plate, r } = await car({ lot: { allow_reentry: true } });
     await checkInOk(entry, { identifier: plate });
     await gatesSettled();
     const otherEntry = await createGate(operator, lot.id, "entry");
@@ -205,7 +195,7 @@ describe("anti-passback", () => {
 
 describe("duplicate reads", () => {
   it("takes the same plate read again at the same gate within seconds as one event", async () => {
-    const { entry, plate, r } = await bookedCar();
+    const { entry, plate, r } = await car();
     const together = await Promise.all([
       checkInOk(entry, { identifier: plate }),
       checkInOk(entry, { identifier: plate }),
@@ -221,7 +211,7 @@ describe("duplicate reads", () => {
   });
 
   it("answers a repeated event id with the first answer", async () => {
-    const { entry, plate } = await bookedCar();
+    const { entry, plate } = await car();
     const eventId = crypto.randomUUID();
     const first = await checkInOk(entry, { identifier: plate, event_id: eventId });
     expect(first.event_id).toBe(eventId);
@@ -231,13 +221,13 @@ describe("duplicate reads", () => {
 
 describe("the wrong gate", () => {
   it("refuses a check-in from an exit gate", async () => {
-    const { exit, plate } = await bookedCar();
+    const { exit, plate } = await car();
     const res = await checkIn(exit, { identifier: plate });
     expect(res.status).toBe(403);
   });
 
   it("refuses a gate of another lot even with this lot's id", async () => {
-    const { lot, plate } = await bookedCar();
+    const { lot, plate } = await car();
     const other = await createTestLot({ counts: { compact: 1 } });
     const foreign = await createGate(operator, other.id, "entry");
     const res = await checkIn({ ...foreign, lot_id: lot.id }, { identifier: plate });

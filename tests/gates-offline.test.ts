@@ -27,6 +27,8 @@ import {
   uniquePlate,
   useQrSigningKey,
   type GateJson,
+  bookedCar,
+  type CarOptions,
 } from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
 import { closedPort } from "./support/http-server";
@@ -39,18 +41,7 @@ useQrSigningKey();
 const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
-async function bookedCar(startIn = 5, minutes = 120) {
-  const gates = await gatedLot(operator);
-  const plate = uniquePlate();
-  const r = await paidPlateBooking(
-    driver,
-    gates.lot.id,
-    minutesFromNow(startIn),
-    minutesFromNow(startIn + minutes),
-    plate,
-  );
-  return { ...gates, plate, r };
-}
+const car = (o?: CarOptions) => bookedCar(operator, driver, o);
 
 const replay = (
   identifier: string,
@@ -66,7 +57,7 @@ const replay = (
 
 describe("offline replays", () => {
   it("records a replayed entry exactly once, checked in at the time the car came in", async () => {
-    const { entry, plate, r } = await bookedCar();
+    const { entry, plate, r } = await car();
     const read = replay(plate, minutesFromNow(-3));
     const answers = await Promise.all([checkInOk(entry, read), checkInOk(entry, read)]);
     const again = await checkInOk(entry, read);
@@ -89,7 +80,7 @@ describe("offline replays", () => {
   });
 
   it("records a refusal made offline without letting the car in", async () => {
-    const { entry, plate, r } = await bookedCar();
+    const { entry, plate, r } = await car();
     const answer = await checkInOk(entry, replay(plate, minutesFromNow(-1), "deny"));
     expect(answer).toMatchObject({ action: "deny", offline: true });
     await gatesSettled();
@@ -98,7 +89,7 @@ describe("offline replays", () => {
   });
 
   it("answers the replay of a read answered online with that answer, as one event", async () => {
-    const { entry, plate, r } = await bookedCar();
+    const { entry, plate, r } = await car();
     const eventId = randomUUID();
     const online = await checkInOk(entry, { identifier: plate, event_id: eventId });
     // The bridge gave up waiting, opened on its own and replays the read once the server is back.
@@ -110,7 +101,7 @@ describe("offline replays", () => {
   });
 
   it("answers the replay of a duplicate read with the first read's answer", async () => {
-    const { entry, plate, r } = await bookedCar();
+    const { entry, plate, r } = await car();
     const first = await checkInOk(entry, { identifier: plate, event_id: randomUUID() });
     // A second camera frame of the same car, under the bridge's own id, which it later replays.
     const duplicateId = randomUUID();
@@ -121,7 +112,7 @@ describe("offline replays", () => {
   });
 
   it("applies a replayed exit at its time and marks an overstay charged afterwards as collected offline", async () => {
-    const { entry, exit, plate, r } = await bookedCar();
+    const { entry, exit, plate, r } = await car();
     await checkInOk(entry, { identifier: plate });
     await gatesSettled();
     const end = minutesFromNow(-120);
@@ -192,7 +183,7 @@ async function offlineCache(gate: GateJson) {
 
 describe("the signed offline cache", () => {
   it("lists the lot's bookable plates with their entry windows and verifies with the public keys", async () => {
-    const { entry, lot, plate, r } = await bookedCar(60);
+    const { entry, lot, plate, r } = await car({ startIn: 60 });
     const cancelled = await paidPlateBooking(driver, lot.id, minutesFromNow(30), minutesFromNow(90), uniquePlate());
     await cancel(driver, cancelled.reservation_id);
     const later = await paidPlateBooking(driver, lot.id, minutesFromNow(8 * 60), minutesFromNow(9 * 60), uniquePlate());
@@ -218,7 +209,7 @@ describe("the signed offline cache", () => {
   });
 
   it("gives an exit gate the cars inside, and refuses a cache tampered with", async () => {
-    const { entry, exit, plate, r } = await bookedCar();
+    const { entry, exit, plate, r } = await car();
     await checkInOk(entry, { identifier: plate });
     await gatesSettled();
     const token = await offlineCache(exit);
@@ -242,7 +233,7 @@ describe("the signed offline cache", () => {
   });
 
   it("issues QR passes a gate can check with a standard JWT library and the same keys", async () => {
-    const { r } = await bookedCar();
+    const { r } = await car();
     const { payload, protectedHeader } = await jwtVerify(
       await passToken(driver, r.reservation_id),
       createLocalJWKSet(await jwks()),
@@ -265,7 +256,7 @@ describe("the pass store", () => {
   afterEach(() => overrideGateKv(undefined));
 
   it("drops a cancelled reservation's keys", async () => {
-    const { lot, plate, r } = await bookedCar();
+    const { lot, plate, r } = await car();
     const { shared } = gateStores();
     expect(await shared.get(gateKeys.plate(lot.id, plate))).not.toBeNull();
     expect(await shared.get(gateKeys.reservation(r.reservation_id))).not.toBeNull();
@@ -275,7 +266,7 @@ describe("the pass store", () => {
   });
 
   it("still answers from PostgreSQL when Redis is down, and still takes a repeated read as one event", async () => {
-    const { entry, exit, lot, plate, r } = await bookedCar();
+    const { entry, exit, lot, plate, r } = await car();
     const other = await paidPlateBooking(driver, lot.id, minutesFromNow(5), minutesFromNow(65), uniquePlate());
     const otherPass = await passToken(driver, other.reservation_id);
     const down = ioredisClient(`redis://127.0.0.1:${await closedPort()}`);
@@ -303,8 +294,8 @@ describe("the pass store", () => {
 
 describe("without a signing key", () => {
   it("answers QR reads and cache requests with a clear error, while plates still work and exits still open", async () => {
-    const { entry, exit, plate } = await bookedCar();
-    const token = await passToken(driver, (await bookedCar()).r.reservation_id);
+    const { entry, exit, plate } = await car();
+    const token = await passToken(driver, (await car()).r.reservation_id);
     // A server started without QR_SIGNING_KEY (outside demo mode): env() has no key, none is loaded.
     const { env } = await import("@/lib/env");
     const e = env();

@@ -29,6 +29,8 @@ import {
   uniquePlate,
   useQrSigningKey,
   type GateJson,
+  bookedCar,
+  type CarOptions,
 } from "./support/gates";
 import { useFakeStripe } from "./support/use-fake-stripe";
 
@@ -39,18 +41,7 @@ useQrSigningKey();
 const { driver, operator } = testPeople();
 afterAll(gatesSettled);
 
-async function bookedCar(startIn = 5, minutes = 120) {
-  const gates = await gatedLot(operator);
-  const plate = uniquePlate();
-  const r = await paidPlateBooking(
-    driver,
-    gates.lot.id,
-    minutesFromNow(startIn),
-    minutesFromNow(startIn + minutes),
-    plate,
-  );
-  return { ...gates, plate, r };
-}
+const car = (o?: CarOptions) => bookedCar(operator, driver, o);
 
 const report = (gate: GateJson, body: Record<string, unknown>) =>
   reportsRoute(apiRequest("POST", "/v1/gates/reports", { token: gate.secret, body }), routeContext());
@@ -68,7 +59,7 @@ async function gateEvents(lotId: string) {
 
 describe("the barrier's action is the truth", () => {
   it("a late answer never locks a paid driver out: the bridge's own refusal undoes the check-in and is flagged", async () => {
-    const { lot, entry, plate, r } = await bookedCar();
+    const { lot, entry, plate, r } = await car();
     const eventId = randomUUID();
     // The server opened, but the answer came after the bridge's deadline...
     expect(await checkInOk(entry, { identifier: plate, event_id: eventId })).toMatchObject({ action: "open_barrier" });
@@ -110,7 +101,7 @@ describe("the barrier's action is the truth", () => {
   });
 
   it("a relay failure on a live opening is reported: the check-in is undone and the event flagged", async () => {
-    const { lot, entry, plate, r } = await bookedCar();
+    const { lot, entry, plate, r } = await car();
     const eventId = randomUUID();
     await checkInOk(entry, { identifier: plate, event_id: eventId });
     await gatesSettled();
@@ -146,7 +137,7 @@ describe("the barrier's action is the truth", () => {
 
 describe("a replay's clock (issue 9)", () => {
   it("never applies an entry after the replay arrived, and flags a clock far ahead", async () => {
-    const { lot, entry, plate, r } = await bookedCar();
+    const { lot, entry, plate, r } = await car();
     const eventId = randomUUID();
     const before = Date.now();
     await checkInOk(entry, {
@@ -164,7 +155,7 @@ describe("a replay's clock (issue 9)", () => {
   });
 
   it("never charges an overstay beyond what a live read at the replay's arrival would", async () => {
-    const { lot, entry, exit, plate, r } = await bookedCar();
+    const { lot, entry, exit, plate, r } = await car();
     await checkInOk(entry, { identifier: plate });
     await gatesSettled();
     // The booking ended an hour ago; the gate PC's clock claims the car left ten hours from now.
@@ -194,7 +185,7 @@ describe("a replay's clock (issue 9)", () => {
   });
 
   it("never refunds for an exit claimed before the car came in, nor before the gate's outage began", async () => {
-    const { entry, exit, plate, r } = await bookedCar(5, 240);
+    const { entry, exit, plate, r } = await car({ minutes: 240 });
     await checkInOk(entry, { identifier: plate });
     await gatesSettled();
     const checkedInAt = (await findReservation(await getDb(), r.reservation_id))!.checkedInAt!;
@@ -344,7 +335,7 @@ describe("the offline cache for an unattended gate", () => {
   };
 
   it("carries revoked passes and cars inside, and since=cursor gives only what changed", async () => {
-    const { lot, entry, plate, r } = await bookedCar();
+    const { lot, entry, plate, r } = await car();
     const cancelled = await paidPlateBooking(driver, lot.id, minutesFromNow(30), minutesFromNow(90), uniquePlate());
     await cancel(driver, cancelled.reservation_id);
     await checkInOk(entry, { identifier: plate });

@@ -116,6 +116,24 @@ export async function paidPlateBooking(driver: TestUser, lotId: string, start: D
   return r;
 }
 
+export type CarOptions = { lot?: LotOptions; startIn?: number; minutes?: number };
+
+/**
+ * A gated lot (gatedLot) and a paid booking of it for a fresh plate, from `startIn` minutes from now
+ * (5: inside the default entry margin) for `minutes` (two hours).
+ */
+export async function bookedCar(
+  operator: TestUser,
+  driver: TestUser,
+  { lot = {}, startIn = 5, minutes = 120 }: CarOptions = {},
+) {
+  const gates = await gatedLot(operator, lot);
+  const plate = uniquePlate();
+  const start = minutesFromNow(startIn);
+  const r = await paidPlateBooking(driver, gates.lot.id, start, minutesFromNow(startIn + minutes), plate);
+  return { ...gates, plate, r };
+}
+
 export async function passFor(user: TestUser, reservationId: string) {
   const res = await passRoute(
     apiRequest("GET", `/v1/reservations/${reservationId}/pass`, { token: user.token }),
