@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
+import { CALLERS_REACH_ALL_MS } from "@/lib/auth/caller";
 import { ROTATION_REACHES_ALL_MS } from "@/lib/gates/gate-auth";
 import { sweepAnsweredReads } from "@/lib/gates/read-log";
 import { syncGatePass } from "@/lib/gates/sync-gate-pass";
@@ -129,6 +130,52 @@ describe("two app processes on one PostgreSQL and Redis", () => {
     );
     expect(Date.now() - rotatedAt).toBeLessThanOrEqual(ROTATION_REACHES_ALL_MS + 1_000);
     expect(await Promise.all(pair.map((a) => read(a, secret)))).toEqual([200, 200]);
+  });
+
+  it(`refuses a revoked API token in every process within ${CALLERS_REACH_ALL_MS} ms, and sees a new operator as one`, async () => {
+    const driver = await createUser("driver");
+    const call = (app: App, token: string, method = "GET", path = "/v1/me", body?: unknown) =>
+      fetch(`${app.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const created = await call(pair[0]!, driver.token, "POST", "/v1/me/tokens", { name: "phone", scopes: ["read"] });
+    expect(created.status).toBe(201);
+    const second = (await created.json()) as { token_id: string; token: string };
+    // Both processes have verified (and cached) both tokens.
+    for (const token of [driver.token, second.token])
+      expect(await Promise.all(pair.map(async (a) => (await call(a, token)).status))).toEqual([200, 200]);
+
+    expect((await call(pair[0]!, driver.token, "DELETE", `/v1/me/tokens/${second.token_id}`)).status).toBe(200);
+    const revokedAt = Date.now();
+    expect((await call(pair[0]!, second.token)).status).toBe(401);
+    await until(
+      "the other process to refuse the revoked token",
+      async () => (await call(pair[1]!, second.token)).status === 401,
+      10_000,
+    );
+    expect(Date.now() - revokedAt).toBeLessThanOrEqual(CALLERS_REACH_ALL_MS + 1_000);
+
+    // A driver who founds an organisation is an operator in every process, not after the cache time.
+    const lotBody = {
+      name: "New operator's lot",
+      address: "1 Test St",
+      time_zone: "Europe/Paris",
+      currency: "EUR",
+      spots: { counts: { compact: 1 } },
+    };
+    expect((await call(pair[1]!, driver.token, "POST", "/v1/lots", lotBody)).status).toBe(403);
+    expect((await call(pair[0]!, driver.token, "POST", "/v1/organisations", { name: "Driver's own" })).status).toBe(
+      201,
+    );
+    const promotedAt = Date.now();
+    await until(
+      "the other process to see an operator",
+      async () => (await call(pair[1]!, driver.token, "POST", "/v1/lots", lotBody)).status === 201,
+      10_000,
+    );
+    expect(Date.now() - promotedAt).toBeLessThanOrEqual(CALLERS_REACH_ALL_MS + 1_000);
   });
 });
 

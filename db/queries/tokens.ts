@@ -3,8 +3,8 @@ import { hashToken } from "@/lib/auth/secrets";
 import type { DbOrTx } from "../client";
 import { apiTokens, users } from "../schema";
 
-/** The user a live (not revoked) token belongs to, with the token's id and scopes. */
-export async function findTokenCaller(db: DbOrTx, token: string) {
+/** The user a live (not revoked) token belongs to, with the token's id and scopes; by the token's hash (hashToken). */
+export async function findTokenCaller(db: DbOrTx, tokenHash: string) {
   const [row] = await db
     .select({
       id: users.id,
@@ -16,7 +16,7 @@ export async function findTokenCaller(db: DbOrTx, token: string) {
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)))
     .limit(1);
   return row ?? null;
 }

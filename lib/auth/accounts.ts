@@ -5,7 +5,7 @@ import { bumpSessionVersion, insertToken, listTokens, revokeToken, type TokenRow
 import { findUserByEmail, insertDriver } from "@/db/queries/users";
 import { ApiError, PG, pgCode } from "@/lib/errors";
 import type { ChangePasswordInput, CreateTokenInput, SignUpInput } from "@/lib/organisations/schemas";
-import type { Scope } from "./caller";
+import { forgetCallers, type Scope } from "./caller";
 import { DEMO_EMAIL_DOMAIN } from "./demo";
 import { generateToken, hashPassword, verifyPassword } from "./secrets";
 
@@ -73,9 +73,10 @@ export async function personalTokens(db: Db, caller: Who) {
   return (await listTokens(db, caller.id)).map(tokenOut);
 }
 
-/** Refused from the next request on: the token lookup skips revoked rows (no cache in between). */
+/** Refused from the next request on here, and by every other process within CALLERS_REACH_ALL_MS (lib/auth/caller.ts). */
 export async function revokePersonalToken(db: Db, caller: Who, tokenId: string) {
   const row = await revokeToken(db, caller.id, tokenId);
   if (!row) throw new ApiError("not_found", "Token not found");
+  forgetCallers();
   return tokenOut(row);
 }

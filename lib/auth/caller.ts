@@ -1,6 +1,8 @@
 import type { Db } from "@/db/client";
 import { findTokenCaller, touchToken } from "@/db/queries/tokens";
+import { hashToken } from "@/lib/auth/secrets";
 import { ApiError } from "@/lib/errors";
+import { setShared, SHARED_STATE_POLL_MS, watchShared } from "@/lib/redis/shared-state";
 import { refusedDemoEmail, refusedDemoToken } from "./demo";
 
 export type Scope = "read" | "book" | "operate";
@@ -17,6 +19,63 @@ export type Caller = {
 };
 
 /**
+ * A verified token's caller is remembered this long, so an API request costs no query to learn
+ * who sent it (and "last used" is written at most once a minute per process). A revocation or a
+ * role change (lib/auth/accounts.ts, lib/organisations) takes effect at once in the process that
+ * made it and, with Redis, in every other process within CALLERS_REACH_ALL_MS: it bumps a shared
+ * version every process polls (lib/redis/shared-state.ts) and empties its cache on, as a gate
+ * secret's rotation does. Without Redis there is one process.
+ */
+export const TOKEN_CACHE_TTL_MS = 30_000;
+export const CALLERS_REACH_ALL_MS = 2 * SHARED_STATE_POLL_MS;
+const TOUCH_EVERY_MS = 60_000;
+
+type Cached = { caller: Caller; expiresAt: number; touchedAt: number };
+const g = globalThis as unknown as { __spotkeeperCallers?: Map<string, Cached>; __spotkeeperCallersWatch?: boolean };
+const cache = (g.__spotkeeperCallers ??= new Map());
+
+function watchChanges() {
+  if (g.__spotkeeperCallersWatch) return;
+  g.__spotkeeperCallersWatch = true;
+  watchShared("callers-version", () => cache.clear());
+}
+
+/** After a token is revoked or a user's role changes: every process asks PostgreSQL again. */
+export function forgetCallers() {
+  cache.clear();
+  setShared("callers-version", `${Date.now()}:${Math.random()}`).catch((err) =>
+    console.warn(
+      "[spotkeeper] could not tell other processes about a revoked token or changed role; they see it within the cache time:",
+      (err as Error).message,
+    ),
+  );
+}
+
+async function tokenCaller(db: Db, token: string): Promise<Caller | null> {
+  if (refusedDemoToken(token)) return null;
+  watchChanges();
+  const hash = hashToken(token);
+  const now = Date.now();
+  let hit = cache.get(hash);
+  if (!hit || hit.expiresAt <= now) {
+    const caller = await findTokenCaller(db, hash);
+    if (!caller) {
+      cache.delete(hash);
+      return null;
+    }
+    if (cache.size > 10_000) for (const [k, v] of cache) if (v.expiresAt <= now) cache.delete(k);
+    hit = { caller, expiresAt: now + TOKEN_CACHE_TTL_MS, touchedAt: hit?.touchedAt ?? 0 };
+    cache.set(hash, hit);
+  }
+  if (hit.touchedAt <= now - TOUCH_EVERY_MS) {
+    hit.touchedAt = now;
+    // Not awaited on the request's path: "last used" may lag, the answer may not.
+    touchToken(db, hit.caller.tokenId!).catch(() => {});
+  }
+  return hit.caller;
+}
+
+/**
  * A bearer token wins over the session cookie; a malformed, unknown or revoked token is a 401, never
  * a fallback. `viaCookie` tells the caller to check the request is same-origin (lib/http/same-origin).
  */
@@ -25,10 +84,8 @@ export async function resolveCaller(req: Request, db: Db): Promise<{ caller: Cal
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new ApiError("unauthorized", "Authorization header must be `Bearer <token>`");
-    const caller = refusedDemoToken(match[1]!) ? null : await findTokenCaller(db, match[1]!);
+    const caller = await tokenCaller(db, match[1]!);
     if (!caller || refusedDemoEmail(caller.email)) throw new ApiError("unauthorized", "Unknown or revoked API token");
-    // Not awaited on the request's path: "last used" may lag, the answer may not.
-    touchToken(db, caller.tokenId).catch(() => {});
     return { caller, viaCookie: false };
   }
   // No token: the site's own fetches carry the next-auth session cookie instead.

@@ -18,6 +18,7 @@ import {
 } from "@/db/queries/organisations";
 import type { Invitation, OrganisationRole } from "@/db/schema";
 import { decodeCursor, pageOf } from "@/lib/api/serialize";
+import { forgetCallers } from "@/lib/auth/caller";
 import { authorizeOrganisation } from "@/lib/auth/lot-access";
 import { generateToken, hashToken } from "@/lib/auth/secrets";
 import { ApiError } from "@/lib/errors";
@@ -39,6 +40,7 @@ export async function createOrganisation(db: Db, caller: Who, name: string) {
     });
     return org;
   });
+  forgetCallers(); // founding one makes the caller an operator
   return { organisation_id: org.id, name: org.name, role: "owner" as const, created_at: org.createdAt.toISOString() };
 }
 
@@ -198,7 +200,7 @@ export async function revokeInvitation(
 
 /** The signed-in user joins with the invitation's role; a link works once, before it expires. */
 export async function acceptInvitation(db: Db, caller: Who, token: string, now = new Date()) {
-  return db.transaction(async (tx) => {
+  const joined = await db.transaction(async (tx) => {
     const found = await findInvitationByHash(tx, hashToken(token), { forUpdate: true });
     const i = found?.invitation;
     if (!i || i.revokedAt || i.acceptedAt || i.expiresAt <= now) {
@@ -219,6 +221,8 @@ export async function acceptInvitation(db: Db, caller: Who, token: string, now =
     });
     return { organisation_id: i.organisationId, name: found.organisationName, role: i.role };
   });
+  forgetCallers(); // joining makes the caller an operator
+  return joined;
 }
 
 export async function auditLogOf(db: Db, caller: Who, organisationId: string, q: z.output<typeof AuditQuery>) {

@@ -11,6 +11,11 @@
  * (postgres.js' debug hook), so a test can see what a request cost.
  */
 import { POST as checkInRoute } from "@/app/v1/gates/check-in/route";
+import { POST as createLotRoute } from "@/app/v1/lots/route";
+import { GET as meRoute } from "@/app/v1/me/route";
+import { POST as createTokenRoute } from "@/app/v1/me/tokens/route";
+import { DELETE as revokeTokenRoute } from "@/app/v1/me/tokens/[tokenId]/route";
+import { POST as createOrganisationRoute } from "@/app/v1/organisations/route";
 import { POST as paymentsRoute } from "@/app/v1/payments/route";
 import { POST as rotateRoute } from "@/app/v1/lots/[id]/gates/[gateId]/rotate-secret/route";
 import { POST as reservationsRoute } from "@/app/v1/reservations/route";
@@ -44,6 +49,11 @@ const server = await serveRoutes([
     pattern: /^\/v1\/lots\/(?<id>[^/]+)\/gates\/(?<gateId>[^/]+)\/rotate-secret$/,
     handler: rotateRoute,
   },
+  { method: "POST", pattern: /^\/v1\/lots$/, handler: createLotRoute },
+  { method: "GET", pattern: /^\/v1\/me$/, handler: meRoute },
+  { method: "POST", pattern: /^\/v1\/me\/tokens$/, handler: createTokenRoute },
+  { method: "DELETE", pattern: /^\/v1\/me\/tokens\/(?<tokenId>[^/]+)$/, handler: revokeTokenRoute },
+  { method: "POST", pattern: /^\/v1\/organisations$/, handler: createOrganisationRoute },
   { method: "GET", pattern: /^\/test\/statements$/, handler: async () => Response.json({ statements }) },
 ]);
 console.log(`port ${new URL(server.url).port}`);

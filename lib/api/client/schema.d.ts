@@ -456,7 +456,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Revoke one of the caller's tokens; it is refused from the next request on
+         * Revoke one of the caller's tokens; every app process refuses it within 2 s
          * @description Any signed-in caller (API token or session).
          */
         delete: operations["revokeToken"];

@@ -9,7 +9,7 @@ export const DELETE = defineRoute({
   path: "/v1/me/tokens/{tokenId}",
   operationId: "revokeToken",
   tag: "Account",
-  summary: "Revoke one of the caller's tokens; it is refused from the next request on",
+  summary: "Revoke one of the caller's tokens; every app process refuses it within 2 s",
   auth: "driver",
   scope: "read",
   params: z.object({ tokenId: pathId("Token") }),
