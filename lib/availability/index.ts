@@ -9,6 +9,7 @@ import { redisAvailabilityStore } from "./redis-store";
 import type { AvailabilityStore, Booking } from "./store";
 import { LOCKS } from "@/db/locks";
 import { afterCommit } from "@/lib/lifecycle/effects";
+import { forgetFreeSpots } from "./free-spots";
 
 const g = globalThis as unknown as { __spotkeeperAvailability?: AvailabilityStore };
 
@@ -77,6 +78,7 @@ export async function certainlyFull(db: Db, lotId: string, type: VehicleType, st
 }
 
 export async function noteBooked(lotId: string, type: VehicleType, booking: Booking) {
+  forgetFreeSpots(lotId);
   await quietly("booked", () => availabilityStore().booked(lotId, type, booking));
 }
 
@@ -92,6 +94,7 @@ export async function noteBooked(lotId: string, type: VehicleType, booking: Book
 export async function noteReleased(tx: DbOrTx, lotId: string, type: VehicleType, booking: Booking) {
   await lockCache(tx, lotId, type, "shared");
   afterCommit(tx, async () => {
+    forgetFreeSpots(lotId);
     const ok = await quietly("released", () => availabilityStore().released(lotId, type, booking));
     // Could not tell the cache: make it forget the lot+type instead (no data = no rejection).
     if (ok === null) await quietly("invalidate", () => availabilityStore().invalidate(lotId, type));
@@ -107,6 +110,7 @@ export async function noteCapacityChange(tx: DbOrTx, lotId: string, types: reado
   for (const t of types) {
     await lockCache(tx, lotId, t, "shared");
     afterCommit(tx, async () => {
+      forgetFreeSpots(lotId, { totals: true });
       await quietly("invalidate", () => availabilityStore().invalidate(lotId, t));
     });
   }
