@@ -60,6 +60,17 @@ describe("personal API tokens", () => {
     );
   });
 
+  it("write their last use within seconds, gathered from many requests, when nobody lists them", async () => {
+    const user = await createUser("driver");
+    const db = await getDb();
+    const lastUsed = async () =>
+      (await db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.userId, user.id)))[0]!.at;
+    for (let i = 0; i < 3; i++)
+      expect((await meRoute(apiRequest("GET", "/v1/me", { token: user.token }), routeContext())).status).toBe(200);
+    // Nobody lists the tokens here: the gathered use is written by the timer (every 2 s).
+    await expect.poll(lastUsed, { timeout: 5_000 }).toBeInstanceOf(Date);
+  });
+
   it("do only what their scopes allow, and cannot mint wider ones", async () => {
     const user = await createUser("operator");
     const lot = await createTestLot({ counts: { compact: 2 } });

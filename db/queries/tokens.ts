@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { hashToken } from "@/lib/auth/secrets";
 import type { DbOrTx } from "../client";
 import { apiTokens, users } from "../schema";
@@ -21,20 +21,17 @@ export async function findTokenCaller(db: DbOrTx, tokenHash: string) {
   return row ?? null;
 }
 
-/** At most one write a minute per token: "last used" is for people, not an access log. */
-export async function touchToken(db: DbOrTx, tokenId: string, at = new Date()) {
-  await db
-    .update(apiTokens)
-    .set({ lastUsedAt: at })
-    .where(
-      and(
-        eq(apiTokens.id, tokenId),
-        or(
-          isNull(apiTokens.lastUsedAt),
-          lt(apiTokens.lastUsedAt, sql`${at.toISOString()}::timestamptz - interval '1 minute'`),
-        ),
-      ),
-    );
+/**
+ * "Last used" for many tokens in one statement (lib/auth/caller.ts gathers them): at most one write
+ * a minute per token, as "last used" is for people, not an access log.
+ */
+export async function touchTokens(db: DbOrTx, touches: { tokenId: string; at: Date }[]) {
+  if (touches.length === 0) return;
+  await db.execute(sql`
+    update api_tokens t set last_used_at = v.at
+    from (select unnest(${`{${touches.map((x) => x.tokenId).join(",")}}`}::uuid[]) as id,
+                 unnest(${`{${touches.map((x) => x.at.toISOString()).join(",")}}`}::timestamptz[]) as at) v
+    where t.id = v.id and (t.last_used_at is null or t.last_used_at < v.at - interval '1 minute')`);
 }
 
 export async function insertToken(db: DbOrTx, v: { userId: string; name: string; token: string; scopes: string[] }) {

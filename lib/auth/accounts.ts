@@ -5,7 +5,7 @@ import { bumpSessionVersion, insertToken, listTokens, revokeToken, type TokenRow
 import { findUserByEmail, insertDriver } from "@/db/queries/users";
 import { ApiError, PG, pgCode } from "@/lib/errors";
 import type { ChangePasswordInput, CreateTokenInput, SignUpInput } from "@/lib/organisations/schemas";
-import { forgetCallers, type Scope } from "./caller";
+import { flushTokenTouches, forgetCallers, type Scope } from "./caller";
 import { DEMO_EMAIL_DOMAIN } from "./demo";
 import { generateToken, hashPassword, verifyPassword } from "./secrets";
 
@@ -70,6 +70,7 @@ export async function createPersonalToken(db: Db, caller: Who, input: z.output<t
 }
 
 export async function personalTokens(db: Db, caller: Who) {
+  await flushTokenTouches(); // this process's uses show at once
   return (await listTokens(db, caller.id)).map(tokenOut);
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { findTokenCaller, touchToken } from "@/db/queries/tokens";
+import { findTokenCaller, touchTokens } from "@/db/queries/tokens";
 import { hashToken } from "@/lib/auth/secrets";
 import { ApiError } from "@/lib/errors";
 import { setShared, SHARED_STATE_POLL_MS, watchShared } from "@/lib/redis/shared-state";
@@ -20,7 +20,9 @@ export type Caller = {
 
 /**
  * A verified token's caller is remembered this long, so an API request costs no query to learn
- * who sent it (and "last used" is written at most once a minute per process). A revocation or a
+ * who sent it, and no write either: "last used" is noted in memory and written for every token used
+ * in one statement each TOUCH_FLUSH_MS (flushTokenTouches), at most once a minute per token and
+ * process; a process that dies loses that much of it. A revocation or a
  * role change (lib/auth/accounts.ts, lib/organisations) takes effect at once in the process that
  * made it and, with Redis, in every other process within CALLERS_REACH_ALL_MS: it bumps a shared
  * version every process polls (lib/redis/shared-state.ts) and empties its cache on, as a gate
@@ -29,10 +31,35 @@ export type Caller = {
 export const TOKEN_CACHE_TTL_MS = 30_000;
 export const CALLERS_REACH_ALL_MS = 2 * SHARED_STATE_POLL_MS;
 const TOUCH_EVERY_MS = 60_000;
+const TOUCH_FLUSH_MS = 2_000;
 
 type Cached = { caller: Caller; expiresAt: number; touchedAt: number };
-const g = globalThis as unknown as { __spotkeeperCallers?: Map<string, Cached>; __spotkeeperCallersWatch?: boolean };
+const g = globalThis as unknown as {
+  __spotkeeperCallers?: Map<string, Cached>;
+  __spotkeeperCallersWatch?: boolean;
+  __spotkeeperTouches?: Touches;
+};
+type Touches = { pending: Map<string, Date>; timer?: NodeJS.Timeout; db?: Db };
 const cache = (g.__spotkeeperCallers ??= new Map());
+const touches: Touches = (g.__spotkeeperTouches ??= { pending: new Map() });
+
+function noteTouch(db: Db, tokenId: string, at: Date) {
+  touches.pending.set(tokenId, at);
+  touches.db = db;
+  touches.timer ??= setTimeout(() => void flushTokenTouches(), TOUCH_FLUSH_MS).unref();
+}
+
+/** Writes the "last used" noted since the last flush (before listing a user's tokens, too). */
+export async function flushTokenTouches() {
+  clearTimeout(touches.timer);
+  touches.timer = undefined;
+  const batch = [...touches.pending].map(([tokenId, at]) => ({ tokenId, at }));
+  touches.pending.clear();
+  if (batch.length && touches.db)
+    await touchTokens(touches.db, batch).catch((err) =>
+      console.warn(`[spotkeeper] "last used" of ${batch.length} API tokens not written:`, (err as Error).message),
+    );
+}
 
 function watchChanges() {
   if (g.__spotkeeperCallersWatch) return;
@@ -69,8 +96,7 @@ async function tokenCaller(db: Db, token: string): Promise<Caller | null> {
   }
   if (hit.touchedAt <= now - TOUCH_EVERY_MS) {
     hit.touchedAt = now;
-    // Not awaited on the request's path: "last used" may lag, the answer may not.
-    touchToken(db, hit.caller.tokenId!).catch(() => {});
+    noteTouch(db, hit.caller.tokenId!, new Date(now));
   }
   return hit.caller;
 }
