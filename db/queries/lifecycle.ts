@@ -43,13 +43,11 @@ export async function moveReservationsStatus(
   stamp: "checked_in_at" | null,
 ) {
   if (moves.length === 0) return [];
-  const values = sql.join(
-    moves.map((m) => sql`(${m.id}::uuid, ${m.lotId}::uuid, ${m.at.toISOString()}::timestamptz, ${m.note}::text)`),
-    sql`, `,
-  );
+  // One JSON parameter for the whole batch: the same statement text (prepared once per connection) for any size.
+  const json = JSON.stringify(moves.map((m) => ({ id: m.id, lot_id: m.lotId, at: m.at.toISOString(), note: m.note })));
   const stamped = stamp ? sql`, ${sql.identifier(stamp)} = v.at` : sql``;
   const rows = await db.execute<{ reservation_id: string }>(sql`
-    with v(id, lot_id, at, note) as (values ${values}),
+    with v as (select * from jsonb_to_recordset(${json}::jsonb) as x(id uuid, lot_id uuid, at timestamptz, note text)),
     moved as (
       update ${reservations} r set status = ${to}::reservation_status, updated_at = v.at${stamped}
       from v where r.id = v.id and r.lot_id = v.lot_id and r.status = ${from}::reservation_status

@@ -27,10 +27,10 @@ export async function findTokenCaller(db: DbOrTx, tokenHash: string) {
  */
 export async function touchTokens(db: DbOrTx, touches: { tokenId: string; at: Date }[]) {
   if (touches.length === 0) return;
+  const json = JSON.stringify(touches.map((x) => ({ id: x.tokenId, at: x.at.toISOString() })));
   await db.execute(sql`
     update api_tokens t set last_used_at = v.at
-    from (select unnest(${`{${touches.map((x) => x.tokenId).join(",")}}`}::uuid[]) as id,
-                 unnest(${`{${touches.map((x) => x.at.toISOString()).join(",")}}`}::timestamptz[]) as at) v
+    from jsonb_to_recordset(${json}::jsonb) as v(id uuid, at timestamptz)
     where t.id = v.id and (t.last_used_at is null or t.last_used_at < v.at - interval '1 minute')`);
 }
 
