@@ -19,28 +19,37 @@ export type Caller = {
 };
 
 /**
- * A verified token's caller is remembered this long, so an API request costs no query to learn
- * who sent it, and no write either: "last used" is noted in memory and written for every token used
- * in one statement each TOUCH_FLUSH_MS (flushTokenTouches), at most once a minute per token and
- * process; a process that dies loses that much of it. A revocation or a
- * role change (lib/auth/accounts.ts, lib/organisations) takes effect at once in the process that
- * made it and, with Redis, in every other process within CALLERS_REACH_ALL_MS: it bumps a shared
- * version every process polls (lib/redis/shared-state.ts) and empties its cache on, as a gate
- * secret's rotation does. Without Redis there is one process.
+ * A verified token's caller is remembered this long, so an API request costs no query to learn who
+ * sent it, and no write either: "last used" is noted in memory and written for every token used in
+ * one statement each TOUCH_FLUSH_MS (flushTokenTouches), at most once a minute per token and
+ * process; a process that dies loses that much of it.
+ *
+ * A revocation or a role change (lib/auth/accounts.ts, lib/organisations) takes effect at once in
+ * the process that made it and, with Redis, in every other process within CALLERS_REACH_ALL_MS: it
+ * bumps a shared version every process polls (lib/redis/shared-state.ts) and empties its cache on,
+ * as a gate secret's rotation does. Without Redis there is one process.
  */
 export const TOKEN_CACHE_TTL_MS = 30_000;
 export const CALLERS_REACH_ALL_MS = 2 * SHARED_STATE_POLL_MS;
 const TOUCH_EVERY_MS = 60_000;
 const TOUCH_FLUSH_MS = 2_000;
 
+const MAX_CACHED = 20_000;
+
 type Cached = { caller: Caller; expiresAt: number; touchedAt: number };
 const g = globalThis as unknown as {
-  __spotkeeperCallers?: Map<string, Cached>;
+  __spotkeeperCallers?: { entries: Map<string, Cached>; generation: number };
   __spotkeeperCallersWatch?: boolean;
   __spotkeeperTouches?: Touches;
 };
 type Touches = { pending: Map<string, Date>; timer?: NodeJS.Timeout; db?: Db };
-const cache = (g.__spotkeeperCallers ??= new Map());
+// `generation` counts the times the cache was emptied: a lookup that began before one is not kept.
+const callers = (g.__spotkeeperCallers ??= { entries: new Map(), generation: 0 });
+const cache = callers.entries;
+const forgetAll = () => {
+  cache.clear();
+  callers.generation++;
+};
 const touches: Touches = (g.__spotkeeperTouches ??= { pending: new Map() });
 
 function noteTouch(db: Db, tokenId: string, at: Date) {
@@ -64,12 +73,12 @@ export async function flushTokenTouches() {
 function watchChanges() {
   if (g.__spotkeeperCallersWatch) return;
   g.__spotkeeperCallersWatch = true;
-  watchShared("callers-version", () => cache.clear());
+  watchShared("callers-version", forgetAll);
 }
 
 /** After a token is revoked or a user's role changes: every process asks PostgreSQL again. */
 export function forgetCallers() {
-  cache.clear();
+  forgetAll();
   setShared("callers-version", `${Date.now()}:${Math.random()}`).catch((err) =>
     console.warn(
       "[spotkeeper] could not tell other processes about a revoked token or changed role; they see it within the cache time:",
@@ -85,14 +94,19 @@ async function tokenCaller(db: Db, token: string): Promise<Caller | null> {
   const now = Date.now();
   let hit = cache.get(hash);
   if (!hit || hit.expiresAt <= now) {
+    const generation = callers.generation;
     const caller = await findTokenCaller(db, hash);
     if (!caller) {
       cache.delete(hash);
       return null;
     }
-    if (cache.size > 10_000) for (const [k, v] of cache) if (v.expiresAt <= now) cache.delete(k);
     hit = { caller, expiresAt: now + TOKEN_CACHE_TTL_MS, touchedAt: hit?.touchedAt ?? 0 };
-    cache.set(hash, hit);
+    // Read before a revocation this process heard of: answer with it this once, but do not keep it.
+    if (generation === callers.generation) {
+      if (cache.size >= MAX_CACHED) for (const [k, v] of cache) if (v.expiresAt <= now) cache.delete(k);
+      if (cache.size >= MAX_CACHED) cache.clear();
+      cache.set(hash, hit);
+    }
   }
   if (hit.touchedAt <= now - TOUCH_EVERY_MS) {
     hit.touchedAt = now;
