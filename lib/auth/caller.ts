@@ -2,7 +2,7 @@ import type { Db } from "@/db/client";
 import { findTokenCaller, touchTokens } from "@/db/queries/tokens";
 import { hashToken } from "@/lib/auth/secrets";
 import { ApiError } from "@/lib/errors";
-import { setShared, SHARED_STATE_POLL_MS, watchShared } from "@/lib/redis/shared-state";
+import { FORGET_REACHES_ALL_MS, sharedCache } from "@/lib/redis/shared-cache";
 import { refusedDemoEmail, refusedDemoToken } from "./demo";
 
 export type Scope = "read" | "book" | "operate";
@@ -22,34 +22,22 @@ export type Caller = {
  * A verified token's caller is remembered this long, so an API request costs no query to learn who
  * sent it, and no write either: "last used" is noted in memory and written for every token used in
  * one statement each TOUCH_FLUSH_MS (flushTokenTouches), at most once a minute per token and
- * process; a process that dies loses that much of it.
- *
- * A revocation or a role change (lib/auth/accounts.ts, lib/organisations) takes effect at once in
- * the process that made it and, with Redis, in every other process within CALLERS_REACH_ALL_MS: it
- * bumps a shared version every process polls (lib/redis/shared-state.ts) and empties its cache on,
- * as a gate secret's rotation does. Without Redis there is one process.
+ * process; a process that dies loses that much of it. A revocation or a role change
+ * (lib/auth/accounts.ts, lib/organisations) empties the cache in every process within
+ * CALLERS_REACH_ALL_MS (forgetCallers; lib/redis/shared-cache.ts), as a gate secret's rotation does.
  */
 export const TOKEN_CACHE_TTL_MS = 30_000;
-export const CALLERS_REACH_ALL_MS = 2 * SHARED_STATE_POLL_MS;
+export const CALLERS_REACH_ALL_MS = FORGET_REACHES_ALL_MS;
 const TOUCH_EVERY_MS = 60_000;
 const TOUCH_FLUSH_MS = 2_000;
 
-const MAX_CACHED = 20_000;
+const callers = sharedCache<{ caller: Caller; touchedAt: number }>("callers-version", {
+  ttlMs: TOKEN_CACHE_TTL_MS,
+  max: 20_000,
+});
 
-type Cached = { caller: Caller; expiresAt: number; touchedAt: number };
-const g = globalThis as unknown as {
-  __spotkeeperCallers?: { entries: Map<string, Cached>; generation: number };
-  __spotkeeperCallersWatch?: boolean;
-  __spotkeeperTouches?: Touches;
-};
 type Touches = { pending: Map<string, Date>; timer?: NodeJS.Timeout; db?: Db };
-// `generation` counts the times the cache was emptied: a lookup that began before one is not kept.
-const callers = (g.__spotkeeperCallers ??= { entries: new Map(), generation: 0 });
-const cache = callers.entries;
-const forgetAll = () => {
-  cache.clear();
-  callers.generation++;
-};
+const g = globalThis as unknown as { __spotkeeperTouches?: Touches };
 const touches: Touches = (g.__spotkeeperTouches ??= { pending: new Map() });
 
 function noteTouch(db: Db, tokenId: string, at: Date) {
@@ -70,44 +58,22 @@ export async function flushTokenTouches() {
     );
 }
 
-function watchChanges() {
-  if (g.__spotkeeperCallersWatch) return;
-  g.__spotkeeperCallersWatch = true;
-  watchShared("callers-version", forgetAll);
-}
-
 /** After a token is revoked or a user's role changes: every process asks PostgreSQL again. */
 export function forgetCallers() {
-  forgetAll();
-  setShared("callers-version", `${Date.now()}:${Math.random()}`).catch((err) =>
-    console.warn(
-      "[spotkeeper] could not tell other processes about a revoked token or changed role; they see it within the cache time:",
-      (err as Error).message,
-    ),
-  );
+  callers.forget("a revoked token or a changed role");
 }
 
 async function tokenCaller(db: Db, token: string): Promise<Caller | null> {
   if (refusedDemoToken(token)) return null;
-  watchChanges();
   const hash = hashToken(token);
+  const hit =
+    callers.get(hash) ??
+    (await callers.load(hash, async () => {
+      const caller = await findTokenCaller(db, hash);
+      return caller && { caller, touchedAt: 0 };
+    }));
+  if (!hit) return null;
   const now = Date.now();
-  let hit = cache.get(hash);
-  if (!hit || hit.expiresAt <= now) {
-    const generation = callers.generation;
-    const caller = await findTokenCaller(db, hash);
-    if (!caller) {
-      cache.delete(hash);
-      return null;
-    }
-    hit = { caller, expiresAt: now + TOKEN_CACHE_TTL_MS, touchedAt: hit?.touchedAt ?? 0 };
-    // Read before a revocation this process heard of: answer with it this once, but do not keep it.
-    if (generation === callers.generation) {
-      if (cache.size >= MAX_CACHED) for (const [k, v] of cache) if (v.expiresAt <= now) cache.delete(k);
-      if (cache.size >= MAX_CACHED) cache.clear();
-      cache.set(hash, hit);
-    }
-  }
   if (hit.touchedAt <= now - TOUCH_EVERY_MS) {
     hit.touchedAt = now;
     noteTouch(db, hit.caller.tokenId!, new Date(now));

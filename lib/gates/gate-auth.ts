@@ -4,7 +4,7 @@ import { findCallerByToken } from "@/db/queries/users";
 import type { Lot } from "@/db/schema";
 import { hashToken } from "@/lib/auth/secrets";
 import { ApiError } from "@/lib/errors";
-import { setShared, SHARED_STATE_POLL_MS, watchShared } from "@/lib/redis/shared-state";
+import { FORGET_REACHES_ALL_MS, sharedCache } from "@/lib/redis/shared-cache";
 
 export type GateIdentity = { id: string; lotId: string; name: string; direction: "entry" | "exit" };
 /** An authenticated gate and its lot, whose settings every decision reads. */
@@ -16,23 +16,12 @@ export const GATE_SECRET_PREFIX = "gk_";
  * Verified secrets are remembered for this long, so a read at the barrier costs a SHA-256 and a
  * map lookup, not a query. Edited lot settings reach the gates within this time. A rotated secret
  * is refused at once by the process that rotated it and, with Redis, by every other process within
- * ROTATION_REACHES_ALL_MS: a rotation bumps a shared version that every process polls
- * (lib/redis/shared-state.ts) and empties its cache on. Without Redis there is one process.
+ * ROTATION_REACHES_ALL_MS (lib/redis/shared-cache.ts).
  */
 export const GATE_AUTH_TTL_MS = 30_000;
-export const ROTATION_REACHES_ALL_MS = 2 * SHARED_STATE_POLL_MS;
+export const ROTATION_REACHES_ALL_MS = FORGET_REACHES_ALL_MS;
 
-const g = globalThis as unknown as {
-  __spotkeeperGateAuth?: Map<string, { ctx: GateContext; expiresAt: number }>;
-  __spotkeeperGateAuthWatch?: boolean;
-};
-const cache = (g.__spotkeeperGateAuth ??= new Map());
-
-function watchRotations() {
-  if (g.__spotkeeperGateAuthWatch) return;
-  g.__spotkeeperGateAuthWatch = true;
-  watchShared("gate-secrets-version", () => cache.clear());
-}
+const gates = sharedCache<GateContext>("gate-secrets-version", { ttlMs: GATE_AUTH_TTL_MS, max: 50_000 });
 
 export async function authenticateGate(req: Request, db: () => Promise<Db>): Promise<GateContext> {
   const header = req.headers.get("authorization");
@@ -40,9 +29,8 @@ export async function authenticateGate(req: Request, db: () => Promise<Db>): Pro
   if (!match) throw new ApiError("unauthorized", "Gate requests need `Authorization: Bearer <gate secret>`");
   const secret = match[1]!;
   const hash = hashToken(secret);
-  watchRotations();
-  const hit = cache.get(hash);
-  if (hit && hit.expiresAt > Date.now()) return hit.ctx;
+  const hit = gates.get(hash);
+  if (hit) return hit;
 
   if (!secret.startsWith(GATE_SECRET_PREFIX)) {
     // Say so plainly when a person's token is used here: it is valid, just not a gate's.
@@ -50,25 +38,17 @@ export async function authenticateGate(req: Request, db: () => Promise<Db>): Pro
       throw new ApiError("forbidden", "This endpoint takes a gate's secret, not a user's API token");
     throw new ApiError("unauthorized", "Unknown gate secret");
   }
-  const row = await findGateBySecretHash(await db(), hash);
-  if (!row) {
-    cache.delete(hash);
-    throw new ApiError("unauthorized", "Unknown or rotated gate secret");
-  }
-  const ctx: GateContext = { gate: row.gate, lot: row.lot };
-  cache.set(hash, { ctx, expiresAt: Date.now() + GATE_AUTH_TTL_MS });
+  const ctx = await gates.load(hash, async () => {
+    const row = await findGateBySecretHash(await db(), hash);
+    return row && { gate: row.gate, lot: row.lot };
+  });
+  if (!ctx) throw new ApiError("unauthorized", "Unknown or rotated gate secret");
   return ctx;
 }
 
 /** After a rotation: this process stops accepting the gate's old secret at once, the others within ROTATION_REACHES_ALL_MS. */
 export function forgetGate(gateId: string) {
-  for (const [hash, entry] of cache) if (entry.ctx.gate.id === gateId) cache.delete(hash);
-  setShared("gate-secrets-version", `${gateId}:${Date.now()}:${Math.random()}`).catch((err) =>
-    console.warn(
-      "[spotkeeper] could not tell other processes about a rotated gate secret; they refuse it within the cache time:",
-      (err as Error).message,
-    ),
-  );
+  gates.forget(`the rotated secret of gate ${gateId}`);
 }
 
 /** A gate acts only as itself, for its own lot. */
