@@ -166,7 +166,9 @@ async function main() {
     const port = (i: number) => servers[i % servers.length]!.port;
     sql = postgres(pgUrl(benchDb), { max: 2, onnotice: () => {} });
 
-    log(`setting up: a 5,000-spot lot, a 4,000-spot lot with 240 gates and 4,000 booked cars, ${DRIVERS.toLocaleString("en")} drivers`);
+    log(
+      `setting up: a 5,000-spot lot, a 4,000-spot lot with 240 gates and 4,000 booked cars, ${DRIVERS.toLocaleString("en")} drivers`,
+    );
     const spotsBody = (n: number) => ({ counts: { compact: n } });
     const lotBody = (name: string, n: number) => ({
       name,
