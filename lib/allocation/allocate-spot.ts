@@ -9,6 +9,7 @@ import { noteKnownPlate } from "@/lib/gates/pass-reconcile";
 import { runEffects } from "@/lib/lifecycle/effects";
 import { LOCKS } from "@/db/locks";
 import { holdLimitError } from "@/lib/reservations/hold-cap";
+import { reuse, type Memo } from "@/lib/memo";
 import { holdLimits } from "@/lib/ratelimit/config";
 import { expireStaleHolds } from "@/lib/reservations/expire-holds";
 
@@ -30,15 +31,12 @@ const HINT_TTL_MS = 10_000;
 
 const noSpot = () => new ApiError("no_spot_available", "No spot of that type is free for the whole requested time");
 
-const labelCache = new Map<string, { labels: string[]; until: number }>();
+const labelCache: Memo<string[]> = new Map();
 async function randomStart(db: Db, lotId: string, type: VehicleType): Promise<string> {
-  const key = `${lotId}:${type}`;
-  let hit = labelCache.get(key);
-  if (!hit || hit.until < Date.now()) {
-    hit = { labels: await spotLabels(db, lotId, type), until: Date.now() + LABELS_TTL_MS };
-    labelCache.set(key, hit);
-  }
-  return hit.labels.length ? hit.labels[Math.floor(Math.random() * hit.labels.length)]! : "";
+  const labels = await reuse(labelCache, `${lotId}:${type}`, { ttlMs: LABELS_TTL_MS, max: 10_000 }, () =>
+    spotLabels(db, lotId, type),
+  );
+  return labels.length ? labels[Math.floor(Math.random() * labels.length)]! : "";
 }
 
 // Per process, per lot+type+window: the label the last lowest-first booking of exactly this window

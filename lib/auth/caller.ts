@@ -1,4 +1,4 @@
-import type { Db } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import { findTokenCaller, touchTokens } from "@/db/queries/tokens";
 import { hashToken } from "@/lib/auth/secrets";
 import { ApiError } from "@/lib/errors";
@@ -36,13 +36,12 @@ const callers = sharedCache<{ caller: Caller; touchedAt: number }>("callers-vers
   max: 20_000,
 });
 
-type Touches = { pending: Map<string, Date>; timer?: NodeJS.Timeout; db?: Db };
+type Touches = { pending: Map<string, Date>; timer?: NodeJS.Timeout };
 const g = globalThis as unknown as { __spotkeeperTouches?: Touches };
 const touches: Touches = (g.__spotkeeperTouches ??= { pending: new Map() });
 
-function noteTouch(db: Db, tokenId: string, at: Date) {
+function noteTouch(tokenId: string, at: Date) {
   touches.pending.set(tokenId, at);
-  touches.db = db;
   touches.timer ??= setTimeout(() => void flushTokenTouches(), TOUCH_FLUSH_MS).unref();
 }
 
@@ -52,10 +51,12 @@ export async function flushTokenTouches() {
   touches.timer = undefined;
   const batch = [...touches.pending].map(([tokenId, at]) => ({ tokenId, at }));
   touches.pending.clear();
-  if (batch.length && touches.db)
-    await touchTokens(touches.db, batch).catch((err) =>
-      console.warn(`[spotkeeper] "last used" of ${batch.length} API tokens not written:`, (err as Error).message),
-    );
+  if (batch.length)
+    await getDb()
+      .then((db) => touchTokens(db, batch))
+      .catch((err) =>
+        console.warn(`[spotkeeper] "last used" of ${batch.length} API tokens not written:`, (err as Error).message),
+      );
 }
 
 /** After a token is revoked or a user's role changes: every process asks PostgreSQL again. */
@@ -76,7 +77,7 @@ async function tokenCaller(db: Db, token: string): Promise<Caller | null> {
   const now = Date.now();
   if (hit.touchedAt <= now - TOUCH_EVERY_MS) {
     hit.touchedAt = now;
-    noteTouch(db, hit.caller.tokenId!, new Date(now));
+    noteTouch(hit.caller.tokenId!, new Date(now));
   }
   return hit.caller;
 }

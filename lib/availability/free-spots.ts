@@ -1,5 +1,6 @@
 import type { DbOrTx } from "@/db/client";
 import { freeSpotCounts, spotTotals, type FreeSpotCount, type SpotTotal } from "@/db/queries/reservations";
+import { reuse, type Memo } from "@/lib/memo";
 
 /**
  * How long a process reuses a lot's spot totals. They change only when an operator adds spots or
@@ -17,21 +18,10 @@ const TOTALS_TTL_MS = 5_000;
  */
 const FREE_TTL_MS = 1_000;
 const MAX_LOTS = 5_000;
+const MAX_WINDOWS_PER_LOT = 1_000;
 
-type Cached<T> = { until: number; value: Promise<T> };
-const totalsCache = new Map<string, Cached<SpotTotal[]>>();
-const freeCache = new Map<string, Map<string, Cached<FreeSpotCount[]>>>();
-
-/** Shares one query among the callers of a key until it is `ttlMs` old; a failure is not kept. */
-function reuse<T>(cache: Map<string, Cached<T>>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
-  const hit = cache.get(key);
-  if (hit && hit.until > Date.now()) return hit.value;
-  const value = load();
-  const entry = { until: Date.now() + ttlMs, value };
-  cache.set(key, entry);
-  value.catch(() => cache.get(key) === entry && cache.delete(key));
-  return value;
-}
+const totalsCache: Memo<SpotTotal[]> = new Map();
+const freeCache = new Map<string, Memo<FreeSpotCount[]>>();
 
 /** This process changed the lot's bookings or spots: its next answer counts afresh. */
 export function forgetFreeSpots(lotId: string, opts: { totals?: boolean } = {}) {
@@ -46,15 +36,17 @@ export function forgetFreeSpots(lotId: string, opts: { totals?: boolean } = {}) 
  * transaction (an extension's price) the count is always read afresh.
  */
 export async function freeSpots(db: DbOrTx, lotId: string, start: Date, end: Date): Promise<FreeSpotCount[]> {
-  if (totalsCache.size > MAX_LOTS) totalsCache.clear();
-  const totals = () => reuse(totalsCache, lotId, TOTALS_TTL_MS, () => spotTotals(db, lotId));
+  const totals = () => reuse(totalsCache, lotId, { ttlMs: TOTALS_TTL_MS, max: MAX_LOTS }, () => spotTotals(db, lotId));
   if ("rollback" in db) return freeSpotCounts(db, lotId, start, end, await totals());
   let windows = freeCache.get(lotId);
   if (!windows) {
-    if (freeCache.size > MAX_LOTS) freeCache.clear();
+    if (freeCache.size >= MAX_LOTS) freeCache.clear();
     freeCache.set(lotId, (windows = new Map()));
   }
-  return reuse(windows, `${start.getTime()}:${end.getTime()}`, FREE_TTL_MS, async () =>
-    freeSpotCounts(db, lotId, start, end, await totals()),
+  return reuse(
+    windows,
+    `${start.getTime()}:${end.getTime()}`,
+    { ttlMs: FREE_TTL_MS, max: MAX_WINDOWS_PER_LOT },
+    async () => freeSpotCounts(db, lotId, start, end, await totals()),
   );
 }

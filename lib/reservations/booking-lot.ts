@@ -1,6 +1,7 @@
 import type { DbOrTx } from "@/db/client";
 import { lotWithVersion } from "@/db/queries/allocation";
 import type { Lot } from "@/db/schema";
+import { reuse, type Memo } from "@/lib/memo";
 
 /**
  * The lot rows bookings are priced from, cached per process with their row version. A cached row
@@ -13,18 +14,11 @@ import type { Lot } from "@/db/schema";
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 5_000;
 type Entry = { lot: Lot; version: string };
-const cache = new Map<string, { until: number; entry: Promise<Entry | null> }>();
+const cache: Memo<Entry | null> = new Map();
 
 export function lotForBooking(db: DbOrTx, lotId: string, opts: { fresh?: boolean } = {}): Promise<Entry | null> {
-  const hit = cache.get(lotId);
-  if (hit && !opts.fresh && hit.until > Date.now()) return hit.entry;
-  if (cache.size >= MAX_ENTRIES) cache.clear();
-  const entry = lotWithVersion(db, lotId);
-  cache.set(lotId, { until: Date.now() + TTL_MS, entry });
   // Neither a failure nor "no such lot" is kept: the next booking asks again.
-  entry.then(
-    (e) => e ?? cache.delete(lotId),
-    () => cache.delete(lotId),
+  return reuse(cache, lotId, { ttlMs: TTL_MS, max: MAX_ENTRIES, fresh: opts.fresh, keep: (e) => e !== null }, () =>
+    lotWithVersion(db, lotId),
   );
-  return entry;
 }
