@@ -2,10 +2,7 @@ import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { LOCKS } from "../locks";
 import { lots, reservations, type Lot, type NewReservation, type VehicleType } from "../schema";
-import type { ReservationWithSpot } from "./reservations";
-
-// Statuses that hold a spot, as in the EXCLUDE constraint (0001 migration) and ACTIVE_STATUSES.
-const HOLDING = sql.raw(`('pending_payment', 'confirmed', 'checked_in')`);
+import { spotBusy, type ReservationWithSpot } from "./reservations";
 
 export type BookingRow = Omit<NewReservation, "spotId" | "id" | "period" | "vehicleType" | "startTime" | "endTime"> & {
   lotId: string;
@@ -56,22 +53,16 @@ export type BookingAttempt =
  * is caught by the EXCLUDE constraint, and `on conflict do nothing` turns that into "missed" rather
  * than an error, so the transaction stays usable. The spot lock is held until the transaction ends.
  */
-export async function bookFirstFreeSpot(
-  db: DbOrTx,
-  row: BookingRow,
-  q: {
-    from: string;
-    before: boolean;
-    limit: number;
-    spotId?: string;
-    lotVersion: string;
-    cap: { perLot: number; overall: number; now: Date };
-  },
-): Promise<BookingAttempt> {
-  const start = row.startTime.toISOString();
-  const end = row.endTime.toISOString();
-  const range = sql`tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')`;
-  const where = q.spotId ? sql`s.id = ${q.spotId}` : q.before ? sql`s.label < ${q.from}` : sql`s.label >= ${q.from}`;
+export type BookingQuery = {
+  from: string;
+  before: boolean;
+  limit: number;
+  spotId?: string;
+  lotVersion: string;
+  cap: { perLot: number; overall: number; now: Date };
+};
+
+export async function bookFirstFreeSpot(db: DbOrTx, row: BookingRow, q: BookingQuery): Promise<BookingAttempt> {
   const [res] = await db.execute<{
     lot_current: boolean;
     under_cap: boolean;
@@ -80,7 +71,19 @@ export async function bookFirstFreeSpot(
     candidates: string[] | null;
     picked: string | null;
     booked: Record<string, unknown> | null;
-  }>(sql`
+  }>(bookingStatement(row, q));
+  if (!res!.lot_current) return { kind: "lot_changed" };
+  if (!res!.under_cap) return { kind: "hold_limit", total: res!.total, inLot: res!.in_lot };
+  if (res!.booked) return { kind: "booked", reservation: reservationWithSpotFromJson(res!.booked) };
+  return { kind: "missed", candidates: res!.candidates ?? [], picked: res!.picked };
+}
+
+/** bookFirstFreeSpot's statement (exported for tests/booking-plan.test.ts, which EXPLAINs it). */
+export function bookingStatement(row: BookingRow, q: BookingQuery) {
+  const start = row.startTime.toISOString();
+  const end = row.endTime.toISOString();
+  const where = q.spotId ? sql`s.id = ${q.spotId}` : q.before ? sql`s.label < ${q.from}` : sql`s.label >= ${q.from}`;
+  return sql`
     with holds as (
       select count(*)::int as total, (count(*) filter (where r.lot_id = ${row.lotId}))::int as in_lot from reservations r
       where r.user_id = ${row.userId} and r.status = 'pending_payment' and r.hold_expires_at > ${q.cap.now.toISOString()}::timestamptz
@@ -92,7 +95,7 @@ export async function bookFirstFreeSpot(
       select s.id, s.label, s.level, row_number() over (order by s.label) as o from spots s, ok
       where ok.lot_current and ok.under_cap
         and s.lot_id = ${row.lotId} and s.vehicle_type = ${row.vehicleType} and s.active and ${where}
-        and not exists (select 1 from reservations r where r.spot_id = s.id and r.status in ${HOLDING} and r.period && ${range})
+        and not ${spotBusy(sql`s.id`, row.startTime, row.endTime)}
       order by s.label
       limit ${q.limit}
     ), pick as (
@@ -113,11 +116,7 @@ export async function bookFirstFreeSpot(
       (select array_agg(id order by o) from c) as candidates,
       (select id from pick) as picked,
       (select to_jsonb(ins) || jsonb_build_object('spot_label', pick.label, 'spot_level', pick.level) from ins, pick) as booked
-    from ok, holds h`);
-  if (!res!.lot_current) return { kind: "lot_changed" };
-  if (!res!.under_cap) return { kind: "hold_limit", total: res!.total, inLot: res!.in_lot };
-  if (res!.booked) return { kind: "booked", reservation: reservationWithSpotFromJson(res!.booked) };
-  return { kind: "missed", candidates: res!.candidates ?? [], picked: res!.picked };
+    from ok, holds h`;
 }
 
 const reservationColumns = Object.entries(getTableColumns(reservations));

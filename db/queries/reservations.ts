@@ -9,6 +9,26 @@ export const ACTIVE_STATUSES: ReservationStatus[] = ["pending_payment", "confirm
 // bind to the inner table, so the outer spot id is written out.
 const outerSpotId = sql.raw(`"spots"."id"`);
 
+// Statuses that hold a spot, written out for raw SQL.
+const HOLDING_SQL = sql.raw(`('pending_payment', 'confirmed', 'checked_in')`);
+
+/**
+ * "Spot `spotId` has an active reservation overlapping [start, end)", as a probe of that one spot's
+ * rows through the EXCLUDE constraint's index (spot_id, period), whatever the statistics say.
+ *
+ * Written as `period && tstzrange(...)`, the test is also served by the lot's (lot_id, period)
+ * index, and for a window booked since the last ANALYZE — every new event's window — the planner
+ * estimates one overlapping row: it then reads every booking of the window in the lot once,
+ * materialises them, and compares each spot against all of them (measured: 4.6 of a booking's
+ * 5.3 ms at 1,200 bookings of one window, growing with each booking). Start and end compared as
+ * columns (the same test: period is tstzrange(start_time, end_time, '[)') and never empty) leave
+ * only the spot's index, and OFFSET 0 keeps the subquery a per-spot probe rather than a join.
+ */
+export const spotBusy = (spotId: SQL, start: Date, end: Date, exceptId?: string) =>
+  sql`exists (select 1 from reservations busy where busy.spot_id = ${spotId} and busy.status in ${HOLDING_SQL}
+    and busy.start_time < ${end.toISOString()}::timestamptz and busy.end_time > ${start.toISOString()}::timestamptz
+    ${exceptId ? sql`and busy.id <> ${exceptId}` : sql``} offset 0)`;
+
 const overlaps = (start: Date, end: Date) =>
   sql`${reservations.period} && tstzrange(${start.toISOString()}::timestamptz, ${end.toISOString()}::timestamptz, '[)')`;
 
@@ -25,8 +45,7 @@ export async function freeSpotCandidates(
         eq(spots.lotId, q.lotId),
         eq(spots.vehicleType, q.vehicleType),
         eq(spots.active, true),
-        sql`not exists (select 1 from ${reservations} where ${reservations.spotId} = ${outerSpotId}
-            and ${inArray(reservations.status, ACTIVE_STATUSES)} and ${overlaps(q.start, q.end)})`,
+        sql`not ${spotBusy(outerSpotId, q.start, q.end)}`,
       ),
     )
     .orderBy(asc(spots.label))
@@ -34,23 +53,11 @@ export async function freeSpotCandidates(
 }
 
 export async function spotIsFree(db: DbOrTx, spotId: string, start: Date, end: Date, exceptId?: string) {
-  const rows = await db
-    .select({ id: reservations.id })
-    .from(reservations)
-    .where(
-      and(
-        eq(reservations.spotId, spotId),
-        inArray(reservations.status, ACTIVE_STATUSES),
-        overlaps(start, end),
-        exceptId ? sql`${reservations.id} <> ${exceptId}` : undefined,
-      ),
-    )
-    .limit(1);
-  return rows.length === 0;
+  const [row] = await db.execute<{ busy: boolean }>(
+    sql`select ${spotBusy(sql`${spotId}::uuid`, start, end, exceptId)} as busy`,
+  );
+  return !row!.busy;
 }
-
-// Statuses that hold a spot, written out for raw SQL.
-const HOLDING_SQL = sql.raw(`('pending_payment', 'confirmed', 'checked_in')`);
 
 export type SpotTotal = { vehicleType: VehicleType; total: number; inactive: string[] };
 export type FreeSpotCount = { vehicleType: VehicleType; total: number; free: number };

@@ -1,5 +1,11 @@
 import type { Db } from "@/db/client";
-import { bookFirstFreeSpot, spotLabels, type BookingAttempt, type BookingRow } from "@/db/queries/allocation";
+import {
+  bookFirstFreeSpot,
+  spotLabels,
+  type BookingAttempt,
+  type BookingQuery,
+  type BookingRow,
+} from "@/db/queries/allocation";
 import { lock, lockSpot } from "@/db/queries/locks";
 import type { ReservationWithSpot } from "@/db/queries/reservations";
 import type { VehicleType } from "@/db/schema";
@@ -160,11 +166,7 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
  * and the statement are pipelined. With `spotId` (every candidate was locked by another booker) it
  * first queues on that spot's lock, then books the spot if it is still free.
  */
-async function attemptBooking(
-  db: Db,
-  req: AllocateRequest,
-  q: Parameters<typeof bookFirstFreeSpot>[2],
-): Promise<BookingAttempt> {
+async function attemptBooking(db: Db, req: AllocateRequest, q: BookingQuery): Promise<BookingAttempt> {
   return db.transaction(async (tx) => {
     // Sent together (one round trip's wait): PostgreSQL still runs them in order, so the booking
     // statement's snapshot is taken once the locks are held, as the hold cap needs.
