@@ -1,7 +1,9 @@
 import { eq, getTableColumns, sql } from "drizzle-orm";
-import type { DbOrTx } from "../client";
+import type { Db, DbOrTx } from "../client";
 import { LOCKS } from "../locks";
 import { lots, reservations, type Lot, type NewReservation, type VehicleType } from "../schema";
+import { lockStatement } from "./locks";
+import { pipelinedTransaction } from "./pipelined";
 import { spotBusy, type ReservationWithSpot } from "./reservations";
 
 export type BookingRow = Omit<NewReservation, "spotId" | "id" | "period" | "vehicleType" | "startTime" | "endTime"> & {
@@ -39,20 +41,6 @@ export type BookingAttempt =
    */
   | { kind: "missed"; candidates: string[]; picked: string | null };
 
-/**
- * One statement: the driver's hold cap, the lot's row version, the first up to `limit` free spots
- * of the type from label `from` on (or before it, `before`; or only `spotId`), the first of them
- * whose per-spot advisory lock (LOCKS.spot, see allocate-spot.ts) is free right now, and the
- * booking of it, returned with its spot's label and level (no read-back).
- *
- * The hold cap counts in this statement's snapshot, so it is exact only when the caller holds the
- * driver's hold-cap lock (LOCKS.holdCap), taken in an earlier statement of the same transaction (READ COMMITTED takes
- * a snapshot per statement: one taken after the lock sees every hold committed before it).
- *
- * The free check reads the snapshot taken before the spot lock: a booker that committed in between
- * is caught by the EXCLUDE constraint, and `on conflict do nothing` turns that into "missed" rather
- * than an error, so the transaction stays usable. The spot lock is held until the transaction ends.
- */
 export type BookingQuery = {
   from: string;
   before: boolean;
@@ -62,8 +50,28 @@ export type BookingQuery = {
   cap: { perLot: number; overall: number; now: Date };
 };
 
-export async function bookFirstFreeSpot(db: DbOrTx, row: BookingRow, q: BookingQuery): Promise<BookingAttempt> {
-  const [res] = await db.execute<{
+/**
+ * One booking attempt, one short transaction in one round trip (pipelinedTransaction): the
+ * driver's hold-cap lock (LOCKS.holdCap); with `spotId` (every candidate of the last attempt was
+ * locked by another booker), that spot's lock (LOCKS.spot), queued on; then the booking statement:
+ * the driver's hold cap, the lot's row version, the first up to `limit` free spots of the type from
+ * label `from` on (or before it, `before`; or only `spotId`), the first of them whose spot lock is
+ * free right now, and the booking of it, returned with its spot's label and level (no read-back).
+ *
+ * The hold cap counts in the booking statement's snapshot, which READ COMMITTED takes when that
+ * statement starts, after the lock statement before it: it sees every hold committed before the lock.
+ *
+ * The free check reads that snapshot, taken before the spot lock: a booker that committed in between
+ * is caught by the EXCLUDE constraint, and `on conflict do nothing` turns that into "missed" rather
+ * than an error. The spot lock is held until the transaction ends.
+ */
+export async function bookFirstFreeSpot(db: Db, row: BookingRow, q: BookingQuery): Promise<BookingAttempt> {
+  const answers = await pipelinedTransaction(db, [
+    lockStatement(LOCKS.holdCap, row.userId),
+    ...(q.spotId ? [lockStatement(LOCKS.spot, q.spotId)] : []),
+    bookingStatement(row, q),
+  ]);
+  const res = answers.at(-1)![0] as {
     lot_current: boolean;
     under_cap: boolean;
     total: number;
@@ -71,11 +79,11 @@ export async function bookFirstFreeSpot(db: DbOrTx, row: BookingRow, q: BookingQ
     candidates: string[] | null;
     picked: string | null;
     booked: Record<string, unknown> | null;
-  }>(bookingStatement(row, q));
-  if (!res!.lot_current) return { kind: "lot_changed" };
-  if (!res!.under_cap) return { kind: "hold_limit", total: res!.total, inLot: res!.in_lot };
-  if (res!.booked) return { kind: "booked", reservation: reservationWithSpotFromJson(res!.booked) };
-  return { kind: "missed", candidates: res!.candidates ?? [], picked: res!.picked };
+  };
+  if (!res.lot_current) return { kind: "lot_changed" };
+  if (!res.under_cap) return { kind: "hold_limit", total: res.total, inLot: res.in_lot };
+  if (res.booked) return { kind: "booked", reservation: reservationWithSpotFromJson(res.booked) };
+  return { kind: "missed", candidates: res.candidates ?? [], picked: res.picked };
 }
 
 /** bookFirstFreeSpot's statement (exported for tests/booking-plan.test.ts, which EXPLAINs it). */

@@ -7,12 +7,14 @@ import { LOCKS } from "../locks";
 
 /** Waits for the lock on `name` in `space` until the transaction ends; `shared` lets other shared holders in. */
 export async function lock(tx: DbOrTx, space: number, name: string, mode: "exclusive" | "shared" = "exclusive") {
-  await tx.execute(
-    mode === "shared"
-      ? sql`select pg_advisory_xact_lock_shared(${space}, hashtext(${name}))`
-      : sql`select pg_advisory_xact_lock(${space}, hashtext(${name}))`,
-  );
+  await tx.execute(lockStatement(space, name, mode));
 }
+
+/** The statement `lock` runs (for a caller that sends it with others: db/queries/pipelined.ts). */
+export const lockStatement = (space: number, name: string, mode: "exclusive" | "shared" = "exclusive") =>
+  mode === "shared"
+    ? sql`select pg_advisory_xact_lock_shared(${space}, hashtext(${name}))`
+    : sql`select pg_advisory_xact_lock(${space}, hashtext(${name}))`;
 
 /** The spot's lock, the one every writer of its bookings takes (allocation, moves, extensions). */
 export const lockSpot = (tx: DbOrTx, spotId: string) => lock(tx, LOCKS.spot, spotId);

@@ -1,19 +1,11 @@
 import type { Db } from "@/db/client";
-import {
-  bookFirstFreeSpot,
-  spotLabels,
-  type BookingAttempt,
-  type BookingQuery,
-  type BookingRow,
-} from "@/db/queries/allocation";
-import { lock, lockSpot } from "@/db/queries/locks";
+import { bookFirstFreeSpot, spotLabels, type BookingRow } from "@/db/queries/allocation";
 import type { ReservationWithSpot } from "@/db/queries/reservations";
 import type { VehicleType } from "@/db/schema";
 import { certainlyFull, noteBooked } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
 import { noteKnownPlate } from "@/lib/gates/pass-reconcile";
 import { runEffects } from "@/lib/lifecycle/effects";
-import { LOCKS } from "@/db/locks";
 import { holdLimitError } from "@/lib/reservations/hold-cap";
 import { reuse, type Memo } from "@/lib/memo";
 import { holdLimits } from "@/lib/ratelimit/config";
@@ -71,10 +63,10 @@ function windowState(key: string) {
  * period) guarantees it; the per-spot advisory lock (LOCKS.spot) makes writers of one spot take turns
  * so they rarely reach the constraint, and keeps extension (which takes the same lock) exact.
  *
- * An attempt is one short transaction: the driver's hold-cap lock, the booking statement
- * (bookFirstFreeSpot), COMMIT. The statement checks the hold
- * cap and the lot's version, finds up to 16 free spots, skips those another booker holds the lock
- * of (pg_try_advisory_xact_lock, like SKIP LOCKED) and inserts into the first one.
+ * An attempt is one short transaction, sent in one round trip (bookFirstFreeSpot): the driver's
+ * hold-cap lock, the booking statement, COMMIT. The statement checks the hold cap and the lot's
+ * version, finds up to 16 free spots, skips those another booker holds the lock of
+ * (pg_try_advisory_xact_lock, like SKIP LOCKED) and inserts into the first one.
  *
  * A quiet lot hands out the lowest free label first (from the window's hint, see `windows`).
  * Under contention — another booking of the same window in flight here, the spot went to someone
@@ -109,7 +101,7 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
     };
     const cap = { ...holdLimits(), now: new Date() };
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const attempt = await attemptBooking(db, req, {
+      const attempt = await bookFirstFreeSpot(db, req, {
         from,
         before,
         limit: CANDIDATES_PER_ROUND,
@@ -141,7 +133,7 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
         before = false;
         continue;
       }
-      const waited = await attemptBooking(db, req, {
+      const waited = await bookFirstFreeSpot(db, req, {
         from,
         before,
         limit: 1,
@@ -158,25 +150,6 @@ export async function allocateSpot(db: Db, req: AllocateRequest): Promise<Alloca
   } finally {
     hint.inFlight--;
   }
-}
-
-/**
- * One attempt in its own short transaction: the driver's hold-cap lock, then the booking statement
- * (a statement of its own, so its snapshot is taken once the lock is held), then COMMIT; the lock
- * and the statement are pipelined. With `spotId` (every candidate was locked by another booker) it
- * first queues on that spot's lock, then books the spot if it is still free.
- */
-async function attemptBooking(db: Db, req: AllocateRequest, q: BookingQuery): Promise<BookingAttempt> {
-  return db.transaction(async (tx) => {
-    // Sent together (one round trip's wait): PostgreSQL still runs them in order, so the booking
-    // statement's snapshot is taken once the locks are held, as the hold cap needs.
-    const [, , attempt] = await Promise.all([
-      lock(tx, LOCKS.holdCap, req.userId),
-      q.spotId ? lockSpot(tx, q.spotId) : null,
-      bookFirstFreeSpot(tx, req, q),
-    ]);
-    return attempt;
-  });
 }
 
 async function finish(db: Db, reservation: ReservationWithSpot, req: AllocateRequest): Promise<Allocation> {
