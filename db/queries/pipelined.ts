@@ -18,8 +18,9 @@ type Row = Record<string, unknown>;
  * A statement that fails aborts the transaction: the statements after it fail too (25P02) and
  * PostgreSQL ends the transaction at COMMIT with a ROLLBACK, so none of it is kept; the first
  * error is thrown, once every answer is in. The connection goes back to the pool only then, open
- * and idle: postgres.js 3.4's release() would put a connection that closed while reserved back
- * among the open ones (db/pool.ts has the driver's other faults).
+ * and idle: postgres.js 3.4's release() puts a connection that closed while reserved back among the
+ * open ones, and the pool never recovers (porsager/postgres#1199; db/pool.ts has the driver's other
+ * faults).
  */
 export async function pipelinedTransaction(db: Db, statements: SQL[]): Promise<Row[][]> {
   const client = (db as Db & { $client: postgres.Sql }).$client;
