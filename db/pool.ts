@@ -25,6 +25,9 @@ const CLOSE_GRACE_MS = 10_000;
  * pending instead of rejecting: `begin()` rejects through its own close handler (CONNECTION_CLOSED,
  * answered 503 `unavailable`) and never writes to the dead connection. For the same reason a query,
  * savepoint or COMMIT is not sent on a transaction whose connection has already closed.
+ *
+ * A second driver fault, stale query state on a reconnected connection, cannot be reached from
+ * here: scripts/patch-postgres.mjs mends it in node_modules on install.
  */
 export function openPool(
   url: string,
