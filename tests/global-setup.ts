@@ -12,7 +12,9 @@ import { migrateDatabase } from "@/db/migrate";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
-    /** "" when REDIS_URL is unset and the in-process availability store is used. */
+    /** REDIS_URL, else the machine's Redis on its default port if one answers there, else "". */
+    redisUrl: string;
+    /** "" when there is no Redis and the in-process availability store is used. */
     redisPrefix: string;
   }
 }
@@ -58,14 +60,18 @@ export default async function setup(project: TestProject) {
   }
   await migrateDatabase(databaseUrl);
 
+  // `npm install && npm test` on a fresh machine sets no REDIS_URL, yet the gate path's tests need
+  // the Redis the machine runs (README): use it when it answers on its default port.
+  const redisUrl = process.env.REDIS_URL ?? ((await redisAnswers(LOCAL_REDIS)) ? LOCAL_REDIS : "");
   // A prefix per run keeps parallel runs (and leftovers of earlier ones) apart on a shared Redis.
-  const redisPrefix = process.env.REDIS_URL ? `sk:test:${randomBytes(6).toString("hex")}:` : "";
+  const redisPrefix = redisUrl ? `sk:test:${randomBytes(6).toString("hex")}:` : "";
 
   project.provide("databaseUrl", databaseUrl);
+  project.provide("redisUrl", redisUrl);
   project.provide("redisPrefix", redisPrefix);
 
   return async () => {
-    if (redisPrefix) await deleteKeys(process.env.REDIS_URL!, redisPrefix);
+    if (redisPrefix) await deleteKeys(redisUrl, redisPrefix);
     await cleanUp?.();
   };
 }
@@ -94,6 +100,26 @@ function freePort(preferred: number): Promise<number> {
       });
     });
   return tryListen(preferred).then((p) => p ?? tryListen(0).then((q) => q!));
+}
+
+const LOCAL_REDIS = "redis://127.0.0.1:6379";
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new IORedis(url, {
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1_000,
+    retryStrategy: () => null,
+    lazyConnect: true,
+  });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function deleteKeys(redisUrl: string, prefix: string) {

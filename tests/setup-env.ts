@@ -1,8 +1,11 @@
 import { afterAll, inject } from "vitest";
 
 // Runs in every worker before its test file is imported: point lib/env.ts (which reads process.env
-// once, lazily) at the database and Redis prefix the global setup prepared for this run.
+// once, lazily) at the database, Redis and Redis prefix the global setup prepared for this run.
 process.env.DATABASE_URL = inject("databaseUrl");
+const redisUrl = inject("redisUrl");
+if (redisUrl) process.env.REDIS_URL = redisUrl;
+else delete process.env.REDIS_URL;
 const redisPrefix = inject("redisPrefix");
 // A prefix per file, under the run's: state shared by app processes through Redis (payments down,
 // gate-secret rotations) must not leak between test files running side by side.
