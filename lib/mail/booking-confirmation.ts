@@ -13,6 +13,7 @@ import { isApiError } from "@/lib/errors";
 import type { LifecycleChange } from "@/lib/lifecycle/effects";
 import { siteUrl } from "@/lib/organisations/site-url";
 import { buildReceipt } from "@/lib/receipts/receipt";
+import { backgroundWork } from "@/lib/background";
 
 // The booking confirmation e-mail, sent when SMTP_URL is set (smtp://user:pass@host:587, the same
 // setting as invitation e-mails; SMTP_FROM names the sender). It goes out after the payment has
@@ -212,8 +213,7 @@ export async function sendDueConfirmationEmails(db: Db, now: Date): Promise<stri
 }
 
 // The after-commit sends in flight: a payment's answer does not wait for a mail server.
-const g = globalThis as unknown as { __spotkeeperMail?: Set<Promise<unknown>> };
-const inflight = (g.__spotkeeperMail ??= new Set());
+const mails = backgroundWork("mail");
 
 /**
  * The lifecycle effect: a booking that has just become confirmed (paid) gets its e-mail, sent in
@@ -224,15 +224,13 @@ export async function confirmationEmailEffect(db: Db, changes: LifecycleChange[]
   if (!smtpUrl()) return;
   for (const c of changes) {
     if (c.kind !== "transition" || c.to !== "confirmed") continue;
-    const p = sendConfirmationEmail(db, c.reservationId).catch((err) =>
-      console.warn("[spotkeeper] booking e-mail:", (err as Error).message),
+    mails.start(
+      sendConfirmationEmail(db, c.reservationId).catch((err) =>
+        console.warn("[spotkeeper] booking e-mail:", (err as Error).message),
+      ),
     );
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
   }
 }
 
 /** Resolves when no after-commit e-mail is being sent (tests, and a graceful shutdown). */
-export async function bookingEmailsIdle() {
-  while (inflight.size) await Promise.allSettled([...inflight]);
-}
+export const bookingEmailsIdle = mails.idle;

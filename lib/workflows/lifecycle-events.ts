@@ -5,7 +5,8 @@ import type { ParkingEvent } from "@/inngest/events";
 import type { LifecycleChange, LifecycleEffect } from "@/lib/lifecycle/effects";
 import { noShowDeadline } from "./no-show";
 import { bookedPolicy } from "@/lib/reservations/booking-policy";
-import { sendEvent } from "./send-event";
+import { inngestConfigured, sendEvent } from "./send-event";
+import { backgroundWork } from "@/lib/background";
 
 // Event ids are the idempotency keys: a status is reached at most once per reservation, so
 // "<event>:<reservation>" makes a re-run effect (or a retried request that re-commits nothing)
@@ -59,12 +60,7 @@ export async function eventForChange(db: Db, change: LifecycleChange): Promise<P
   return null;
 }
 
-/**
- * The after-commit effect (lib/lifecycle/effects.ts) that publishes each change as a workflow
- * event. One failed send does not stop the others; the first failure is rethrown for runEffects to
- * log, and the backstop finds any deadline whose event was lost.
- */
-export const emitLifecycleEvents: LifecycleEffect = async (db, changes) => {
+async function publishChanges(db: Db, changes: LifecycleChange[]) {
   let failure: unknown;
   for (const change of changes) {
     try {
@@ -75,4 +71,29 @@ export const emitLifecycleEvents: LifecycleEffect = async (db, changes) => {
     }
   }
   if (failure) throw failure;
+}
+
+const sends = backgroundWork("lifecycle-events");
+
+/**
+ * The after-commit effect (lib/lifecycle/effects.ts) that publishes each change as a workflow
+ * event. One failed send does not stop the others; the backstop finds any deadline whose event was
+ * lost. Sends to Inngest go on in the background: a booking, payment or cancellation answer would
+ * otherwise wait for Inngest's event API — a round trip to Inngest Cloud on every one, and while it
+ * cannot be reached the SDK's retries, about two seconds. Without Inngest the in-process scheduler
+ * takes the event at once, and a failure is rethrown for runEffects to log.
+ */
+export const emitLifecycleEvents: LifecycleEffect = async (db, changes) => {
+  if (!inngestConfigured()) return publishChanges(db, changes);
+  sends.start(
+    publishChanges(db, changes).catch((err) =>
+      console.warn(
+        "[spotkeeper] lifecycle events not sent to Inngest (the scheduler backstop repairs it):",
+        (err as Error).message,
+      ),
+    ),
+  );
 };
+
+/** Resolves when no lifecycle event is being sent to Inngest (tests, and a graceful shutdown). */
+export const lifecycleEventsIdle = sends.idle;
