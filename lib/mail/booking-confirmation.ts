@@ -232,5 +232,5 @@ export async function confirmationEmailEffect(db: Db, changes: LifecycleChange[]
   }
 }
 
-/** Resolves when no after-commit e-mail is being sent (tests, and a graceful shutdown). */
+/** Resolves when no after-commit e-mail is being sent (tests wait on it). */
 export const bookingEmailsIdle = mails.idle;

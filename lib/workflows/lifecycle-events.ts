@@ -95,5 +95,5 @@ export const emitLifecycleEvents: LifecycleEffect = async (db, changes) => {
   );
 };
 
-/** Resolves when no lifecycle event is being sent to Inngest (tests, and a graceful shutdown). */
+/** Resolves when no lifecycle event is being sent to Inngest (tests wait on it). */
 export const lifecycleEventsIdle = sends.idle;
