@@ -3,11 +3,11 @@ import { freeSpotCounts, spotTotals, type FreeSpotCount, type SpotTotal } from "
 import { reuse, type Memo } from "@/lib/memo";
 
 /**
- * How long a process reuses a lot's spot totals (then, for TOTALS_STALE_MS, while one query
+ * How long a process reuses a lot's spot totals (then, for TOTALS_STALE_MS more, while one query
  * replaces them). They change only when an operator adds spots or takes one out of service; for
- * those five seconds an availability answer may still count the old total
- * (as a read replica a second behind would). Booking itself never relies on these counts: it
- * re-checks each spot in its own statement.
+ * those five seconds an availability answer may still count the old total, as a lagging read
+ * replica would. Booking itself never relies on these counts: it re-checks each spot in its own
+ * statement.
  */
 const TOTALS_TTL_MS = 4_000;
 const TOTALS_STALE_MS = 1_000;
