@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { fillWindow } from "./support";
 
 // The browser is in New York; the times typed and shown must be Tokyo's, the lot's zone.
 test.use({ timezoneId: "America/New_York" });
@@ -27,8 +28,7 @@ test("a driver signs in, books a spot in Shibuya Mini Park, pays, sees it under 
   const year = new Date().getFullYear() + 1;
   const info = test.info();
   const day = String(1 + ((info.repeatEachIndex * 3 + info.retry) % 28)).padStart(2, "0");
-  await page.getByLabel("Arrive").fill(`${year}-01-${day}T10:00`);
-  await page.getByLabel("Leave").fill(`${year}-01-${day}T12:00`);
+  await fillWindow(page, `${year}-01-${day}T10:00`, `${year}-01-${day}T12:00`);
   await page.getByRole("radio", { name: /Compact/ }).check();
   await expect(page.getByText("updating availability")).toHaveCount(0);
   await expect(page.getByTestId("availability-compact")).toHaveText("2 of 2 free");

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { attachScreenshot, dayFor, DRIVER, signIn } from "./support";
+import { attachScreenshot, dayFor, DRIVER, fillWindow, signIn } from "./support";
 
 // The browser is in New York; the lot is in Tokyo: times typed and shown are the lot's.
 test.use({ timezoneId: "America/New_York" });
@@ -8,8 +8,7 @@ async function bookShibuya(page: Page, date: string, plate: string) {
   await page.goto(`/?q=tokyo`);
   await page.getByRole("link", { name: "Shibuya Mini Park" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Shibuya Mini Park" })).toBeVisible();
-  await page.getByLabel("Arrive").fill(`${date}T10:00`);
-  await page.getByLabel("Leave").fill(`${date}T12:00`);
+  await fillWindow(page, `${date}T10:00`, `${date}T12:00`);
   await page.getByRole("radio", { name: /Compact/ }).check();
   await expect(page.getByText("updating availability")).toHaveCount(0);
   await expect(page.getByTestId("availability-compact")).toHaveText(/of 2 free/);

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { fillWindow } from "./support";
 
 // A new driver creates an account from the lot page, books and pays; then makes an API token that
 // works once and is refused once revoked.
@@ -18,8 +19,7 @@ test("a new driver signs up, books a spot, pays, and manages an API token", asyn
 
   const year = new Date().getFullYear() + 1;
   const day = String(1 + (test.info().repeatEachIndex % 28)).padStart(2, "0");
-  await page.getByLabel("Arrive").fill(`${year}-02-${day}T10:00`);
-  await page.getByLabel("Leave").fill(`${year}-02-${day}T11:00`);
+  await fillWindow(page, `${year}-02-${day}T10:00`, `${year}-02-${day}T11:00`);
   await page.getByRole("radio", { name: /Large/ }).check();
   await expect(page.getByText("updating availability")).toHaveCount(0);
   const price = (await page.getByTestId("quote").textContent())!;
