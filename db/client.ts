@@ -50,6 +50,15 @@ async function bootstrap(): Promise<Ready> {
   };
 }
 
+/**
+ * The pool if this process has one open (or opening), without opening one: for background writes
+ * (a timer's flush) that must not bring a database up, and migrate it, on their own — in a test
+ * worker that had just closed and dropped its database, one did, and hung the worker's teardown.
+ */
+export function openedDb(): Promise<Db> | undefined {
+  return g.__spotkeeperDb?.then((r) => r.db);
+}
+
 export function getDb(): Promise<Db> {
   g.__spotkeeperDb ??= bootstrap().catch((err) => {
     g.__spotkeeperDb = undefined; // let the next request try again rather than caching the failure

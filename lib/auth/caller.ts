@@ -1,4 +1,4 @@
-import { getDb, type Db } from "@/db/client";
+import { openedDb, type Db } from "@/db/client";
 import { findTokenCaller, touchTokens } from "@/db/queries/tokens";
 import { hashToken } from "@/lib/auth/secrets";
 import { ApiError } from "@/lib/errors";
@@ -51,8 +51,10 @@ export async function flushTokenTouches() {
   touches.timer = undefined;
   const batch = [...touches.pending].map(([tokenId, at]) => ({ tokenId, at }));
   touches.pending.clear();
-  if (batch.length)
-    await getDb()
+  // "Last used" is a hint: with the pool closed (the process is stopping) it is not written.
+  const db = openedDb();
+  if (batch.length && db)
+    await db
       .then((db) => touchTokens(db, batch))
       .catch((err) =>
         console.warn(`[spotkeeper] "last used" of ${batch.length} API tokens not written:`, (err as Error).message),
