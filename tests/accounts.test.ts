@@ -5,7 +5,8 @@ import { DELETE as revokeRoute } from "@/app/v1/me/tokens/[tokenId]/route";
 import { GET as tokensRoute, POST as createTokenRoute } from "@/app/v1/me/tokens/route";
 import { POST as reservationsRoute } from "@/app/v1/reservations/route";
 import { PATCH as updateLotRoute } from "@/app/v1/lots/[id]/route";
-import { getDb } from "@/db/client";
+import { closeDb, getDb, openedDb } from "@/db/client";
+import { flushTokenTouches } from "@/lib/auth/caller";
 import { findSessionUser } from "@/db/queries/tokens";
 import { createApiToken, findUserByEmail } from "@/db/queries/users";
 import { eq } from "drizzle-orm";
@@ -243,5 +244,17 @@ describe("web hardening", () => {
     expect(() => assertSameOrigin(req({ "sec-fetch-site": "same-origin" }))).not.toThrow();
     expect(() => assertSameOrigin(req({ origin: "http://spotkeeper.test" }))).not.toThrow();
     expect(() => assertSameOrigin(req({ "sec-fetch-site": "cross-site" }, "GET"))).not.toThrow();
+  });
+});
+
+describe("a token's last use", () => {
+  // The flush runs from a timer: with the pool closed (a stopping process, a test file's teardown)
+  // it must not open a database, and migrate it, on its own.
+  it("is not written when the pool has been closed, and no pool is opened for it", async () => {
+    const user = await createUser("driver");
+    expect((await meRoute(apiRequest("GET", "/v1/me", { token: user.token }), routeContext())).status).toBe(200);
+    await closeDb();
+    await flushTokenTouches();
+    expect(openedDb()).toBeUndefined();
   });
 });
