@@ -55,7 +55,7 @@ export async function flushTokenTouches() {
   const db = openedDb();
   if (batch.length && db)
     await db
-      .then((db) => touchTokens(db, batch))
+      .then((pool) => touchTokens(pool, batch))
       .catch((err) =>
         console.warn(`[spotkeeper] "last used" of ${batch.length} API tokens not written:`, (err as Error).message),
       );

@@ -10,10 +10,10 @@ import { holdLimits } from "@/lib/ratelimit/config";
  */
 export function holdLimitError(total: number, inLot: number) {
   const { perLot, overall } = holdLimits();
-  const where = inLot >= perLot ? `${perLot} in this lot` : `${overall} in all`;
+  const [limit, where] = inLot >= perLot ? [perLot, "in this lot"] : [overall, "across all lots"];
   return new ApiError(
     "hold_limit_reached",
-    `You already hold ${where} unpaid booking${(inLot >= perLot ? perLot : overall) === 1 ? "" : "s"}: pay or cancel one first`,
+    `You already hold ${limit} unpaid booking${limit === 1 ? "" : "s"} ${where}: pay or cancel one first`,
     {
       pending_in_lot: inLot,
       pending_total: total,
