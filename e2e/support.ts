@@ -47,7 +47,6 @@ export async function attachScreenshot(page: Page, info: TestInfo, name: string)
   });
 }
 
-/** A day next year per project and retry, so runs in both projects never book each other's windows. */
 /**
  * Types the booking window into the lot page's form. A value typed before React has hydrated the
  * page is put back to the server's default when it does (CI caught Arrive back at "now" with Leave
@@ -62,6 +61,7 @@ export async function fillWindow(page: Page, arrive: string, leave: string) {
   }).toPass();
 }
 
+/** A day next year per project and retry, so runs in both projects never book each other's windows. */
 export function dayFor(info: TestInfo, offset = 0) {
   const base = info.project.name === "phone" ? 14 : 1;
   return String(base + ((offset + info.retry * 5 + info.repeatEachIndex * 3) % 13)).padStart(2, "0");

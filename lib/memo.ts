@@ -26,9 +26,8 @@ export function reuse<T>(memo: Memo<T>, key: string, opts: ReuseOptions<T>, load
     if (hit.loaded && hit.until + (opts.staleMs ?? 0) > now) {
       if (!hit.refreshing) {
         hit.refreshing = true;
-        const next = start(memo, key, opts, load);
         // Until the new value is in, this one stands; a failed (or refused) refresh lets the next caller try again.
-        memo.set(key, hit);
+        const next = loadEntry(opts, load);
         const settle = () => {
           if (memo.get(key) !== hit) return; // forgotten meanwhile
           if (next.loaded) memo.set(key, next);
@@ -40,17 +39,19 @@ export function reuse<T>(memo: Memo<T>, key: string, opts: ReuseOptions<T>, load
     }
   }
   if (memo.size >= opts.max) memo.clear();
-  return start(memo, key, opts, load).value;
-}
-
-function start<T>(memo: Memo<T>, key: string, opts: ReuseOptions<T>, load: () => Promise<T>): Entry<T> {
-  const value = load();
-  const entry: Entry<T> = { until: Date.now() + opts.ttlMs, value, loaded: false, refreshing: false };
+  const entry = loadEntry(opts, load);
   memo.set(key, entry);
   const drop = () => memo.get(key) === entry && memo.delete(key);
-  value.then((v) => {
-    if (opts.keep && !opts.keep(v)) drop();
-    else entry.loaded = true;
-  }, drop);
+  entry.value.then(() => entry.loaded || drop(), drop);
+  return entry.value;
+}
+
+/** A load under way; `loaded` once it has a value `keep` accepts. */
+function loadEntry<T>(opts: ReuseOptions<T>, load: () => Promise<T>): Entry<T> {
+  const entry: Entry<T> = { until: Date.now() + opts.ttlMs, value: load(), loaded: false, refreshing: false };
+  entry.value.then(
+    (v) => (entry.loaded = !opts.keep || opts.keep(v)),
+    () => {},
+  );
   return entry;
 }
