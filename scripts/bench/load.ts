@@ -93,8 +93,10 @@ async function run(job: Job): Promise<LoadResult> {
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       result.sent++;
       // Timers are coarse: a request sent up to 1 ms early counts from when it left (else a
-      // sub-millisecond answer would show a negative latency), one sent late from when it was due.
-      const from = Math.max(due, performance.now());
+      // sub-millisecond answer would show a negative latency), one sent late from when it was due
+      // (the earlier of the two: max() counted early ones from their due time, still negative, and
+      // late ones from when they left, which hid the generator falling behind).
+      const from = Math.min(due, performance.now());
       inflight.push(send(job.requests[i]!).then((res) => note(res, performance.now() - from)));
     }
     await Promise.all(inflight);
