@@ -47,18 +47,12 @@ export async function attachScreenshot(page: Page, info: TestInfo, name: string)
   });
 }
 
-/**
- * Types the booking window into the lot page's form. A value typed before React has hydrated the
- * page is put back to the server's default when it does (CI caught Arrive back at "now" with Leave
- * two months later: "at most 30 days", Book disabled): type again until both stick.
- */
+/** Types the booking window into the lot page's form (kept even if typed before it hydrates: booking-form-hydration.spec.ts). */
 export async function fillWindow(page: Page, arrive: string, leave: string) {
-  await expect(async () => {
-    await page.getByLabel("Arrive").fill(arrive);
-    await page.getByLabel("Leave").fill(leave);
-    await expect(page.getByLabel("Arrive")).toHaveValue(arrive, { timeout: 1_000 });
-    await expect(page.getByLabel("Leave")).toHaveValue(leave, { timeout: 1_000 });
-  }).toPass();
+  await page.getByLabel("Arrive").fill(arrive);
+  await page.getByLabel("Leave").fill(leave);
+  await expect(page.getByLabel("Arrive")).toHaveValue(arrive);
+  await expect(page.getByLabel("Leave")).toHaveValue(leave);
 }
 
 /** A day next year per project and retry, so runs in both projects never book each other's windows. */

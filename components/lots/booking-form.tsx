@@ -45,27 +45,38 @@ const wallText = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 export function BookingForm(props: Props) {
   const router = useRouter();
   const [state, formAction, submitting] = useActionState(bookSpot, {});
-  const [start, setStart] = useState(props.start);
-  const [end, setEnd] = useState(props.end);
-  const [type, setType] = useState<VehicleType>(props.vehicleType);
+  const [chosen, setChosen] = useState({ start: props.start, end: props.end, type: props.vehicleType });
+  const { start, end, type } = chosen;
+  // What was chosen last, also between two changes in one render: each change builds on the one before.
+  const latest = useRef(chosen);
   const [refreshing, startRefresh] = useTransition();
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => () => clearTimeout(timer.current), []);
+  const startInput = useRef<HTMLInputElement>(null);
+  const endInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // Times typed while the page's script was still loading (a slow phone) are in the inputs but not
+    // in the state: take them, rather than show one window and price another.
+    const typed = { start: startInput.current?.value, end: endInput.current?.value };
+    if ((typed.start && typed.start !== props.start) || (typed.end && typed.end !== props.end)) choose(typed);
+    return () => clearTimeout(timer.current);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on hydration: later edits are change events
+  }, []);
 
   const query = (s: string, e: string, t: string) => new URLSearchParams({ start: s, end: e, type: t }).toString();
 
   // The server component recomputes availability and prices for the window in the URL.
   function choose(next: { start?: string; end?: string; type?: VehicleType }) {
-    const s = next.start ?? start;
-    let e = next.end ?? end;
-    const t = next.type ?? type;
-    if (next.start && !Number.isNaN(wallMs(s)) && !Number.isNaN(wallMs(start)) && !Number.isNaN(wallMs(end))) {
-      const duration = wallMs(end) - wallMs(start);
+    const prev = latest.current;
+    const s = next.start ?? prev.start;
+    let e = next.end ?? prev.end;
+    const t = next.type ?? prev.type;
+    // A new start keeps the duration, unless a new end comes with it.
+    if (next.start && !next.end && [s, prev.start, prev.end].every((v) => !Number.isNaN(wallMs(v)))) {
+      const duration = wallMs(prev.end) - wallMs(prev.start);
       if (duration > 0) e = wallText(wallMs(s) + duration);
     }
-    setStart(s);
-    setEnd(e);
-    setType(t);
+    latest.current = { start: s, end: e, type: t };
+    setChosen(latest.current);
     // Typing a date fires a change per digit; ask the server once the input settles.
     clearTimeout(timer.current);
     if (s && e) {
@@ -99,6 +110,7 @@ export function BookingForm(props: Props) {
           <label htmlFor="start_local">Arrive</label>
           <input
             id="start_local"
+            ref={startInput}
             name="start_local"
             type="datetime-local"
             required
@@ -114,6 +126,7 @@ export function BookingForm(props: Props) {
           <label htmlFor="end_local">Leave</label>
           <input
             id="end_local"
+            ref={endInput}
             name="end_local"
             type="datetime-local"
             required
