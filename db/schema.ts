@@ -404,6 +404,7 @@ export type NewSpot = typeof spots.$inferInsert;
 export type Reservation = typeof reservations.$inferSelect;
 export type NewReservation = typeof reservations.$inferInsert;
 export type Payment = typeof payments.$inferSelect;
+export type NewPayment = typeof payments.$inferInsert;
 export type ReservationTransition = typeof reservationTransitions.$inferSelect;
 export type GateDevice = typeof gateDevices.$inferSelect;
 export type GateEvent = typeof gateEvents.$inferSelect;

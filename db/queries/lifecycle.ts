@@ -40,7 +40,7 @@ export async function moveReservationsStatus(
   to: ReservationStatus,
   cause: string,
   moves: BatchMove[],
-  stamp: "checked_in_at" | null,
+  stamp: "checked_in_at" | "checked_out_at" | null,
 ) {
   if (moves.length === 0) return [];
   // One JSON parameter for the whole batch: the same statement text (prepared once per connection) for any size.

@@ -1,6 +1,6 @@
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
-import { payments, reservations, type Payment } from "../schema";
+import { payments, reservations, type NewPayment, type Payment } from "../schema";
 
 /** What the driver has paid net of refunds, from the ledger's succeeded rows. */
 export async function netPaid(db: DbOrTx, reservationId: string): Promise<number> {
@@ -35,12 +35,28 @@ export async function insertLedgerRow(
   return { row: existing!, created: false };
 }
 
+/** Every ledger row of many reservations, oldest first. */
+export async function ledgersFor(db: DbOrTx, reservationIds: string[]): Promise<Map<string, Payment[]>> {
+  const out = new Map<string, Payment[]>(reservationIds.map((id) => [id, []]));
+  if (reservationIds.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(payments)
+    .where(inArray(payments.reservationId, reservationIds))
+    .orderBy(asc(payments.createdAt));
+  for (const r of rows) out.get(r.reservationId)?.push(r);
+  return out;
+}
+
+/** What a ledger says was paid and kept: succeeded charges less succeeded refunds (as netPaid sums it). */
+export const netPaidOf = (rows: Payment[]) =>
+  rows.reduce((net, r) => (r.status !== "succeeded" ? net : r.kind === "refund" ? net - r.amount : net + r.amount), 0);
+
 /**
  * How much of each succeeded charge is still refundable, oldest first: a refund is split over the
  * PaymentIntents it came from (the booking, then extensions and overstays).
  */
-export async function refundableCharges(db: DbOrTx, reservationId: string) {
-  const rows = await ledgerFor(db, reservationId);
+export function refundableOf(rows: Payment[]) {
   const byIntent = new Map<string, number>();
   for (const r of rows) {
     if (!r.stripePaymentIntentId) continue;
@@ -51,6 +67,26 @@ export async function refundableCharges(db: DbOrTx, reservationId: string) {
   return [...byIntent]
     .filter(([, left]) => left > 0)
     .map(([paymentIntentId, refundable]) => ({ paymentIntentId, refundable }));
+}
+
+export const refundableCharges = async (db: DbOrTx, reservationId: string) =>
+  refundableOf(await ledgerFor(db, reservationId));
+
+/** insertLedgerRow for many rows in one statement: each row as inserted, or as it already was under its key. */
+export async function insertLedgerRows(db: DbOrTx, rows: NewPayment[]): Promise<Payment[]> {
+  if (rows.length === 0) return [];
+  const created = await db
+    .insert(payments)
+    .values(rows)
+    .onConflictDoNothing({ target: payments.idempotencyKey })
+    .returning();
+  const have = new Set(created.map((r) => r.idempotencyKey));
+  const missing = rows.map((r) => r.idempotencyKey).filter((k) => !have.has(k));
+  const existing = missing.length
+    ? await db.select().from(payments).where(inArray(payments.idempotencyKey, missing))
+    : [];
+  const byKey = new Map([...created, ...existing].map((r) => [r.idempotencyKey, r]));
+  return rows.map((r) => byKey.get(r.idempotencyKey)!);
 }
 
 export async function pendingLedgerRows(db: DbOrTx, olderThanSeconds: number, limit = 100) {

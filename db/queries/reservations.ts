@@ -136,6 +136,18 @@ export async function findReservation(db: DbOrTx, id: string, opts: { forUpdate?
 
 export type ReservationWithSpot = NonNullable<Awaited<ReturnType<typeof findReservation>>>;
 
+/** Many reservations, locked for update in id order (two batches lock in the same order, never in a cycle). */
+export async function findReservationsForUpdate(db: DbOrTx, ids: string[]): Promise<ReservationWithSpot[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select(withSpot)
+    .from(reservations)
+    .innerJoin(spots, eq(spots.id, reservations.spotId))
+    .where(inArray(reservations.id, ids))
+    .orderBy(asc(reservations.id))
+    .for("update", { of: reservations });
+}
+
 /** Newest first; the cursor is the last row's (created_at, id). */
 export async function listReservations(
   db: DbOrTx,

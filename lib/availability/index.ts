@@ -91,13 +91,19 @@ export async function noteBooked(lotId: string, type: VehicleType, booking: Book
  * process dies in between, the cache may count the reservation still: it can then call a lot full
  * that has this one spot free again, for that long at most.
  */
-export async function noteReleased(tx: DbOrTx, lotId: string, type: VehicleType, booking: Booking) {
+export const noteReleased = (tx: DbOrTx, lotId: string, type: VehicleType, booking: Booking) =>
+  noteReleasedMany(tx, lotId, type, [booking]);
+
+/** noteReleased for many reservations of one lot and type (a batch of exits): one lock. */
+export async function noteReleasedMany(tx: DbOrTx, lotId: string, type: VehicleType, bookings: Booking[]) {
   await lockCache(tx, lotId, type, "shared");
   afterCommit(tx, async () => {
     forgetFreeSpots(lotId);
-    const ok = await quietly("released", () => availabilityStore().released(lotId, type, booking));
+    const told = await Promise.all(
+      bookings.map((booking) => quietly("released", () => availabilityStore().released(lotId, type, booking))),
+    );
     // Could not tell the cache: make it forget the lot+type instead (no data = no rejection).
-    if (ok === null) await quietly("invalidate", () => availabilityStore().invalidate(lotId, type));
+    if (told.includes(null)) await quietly("invalidate", () => availabilityStore().invalidate(lotId, type));
   });
 }
 

@@ -8,6 +8,7 @@ import {
   recordVehicleEntries,
   recordVehicleEntry,
   recordVehicleExit,
+  recordVehicleExits,
   type ExitOutcome,
 } from "@/lib/workflows/vehicle-events";
 import type { CheckInAnswer, CheckOutAnswer } from "./answers";
@@ -121,18 +122,16 @@ export async function recordExit(db: Db, r: Common & { answer: CheckOutAnswer })
 
 export type LiveRead = Common & { kind: "entry" | "exit"; answer: CheckInAnswer | CheckOutAnswer };
 
-/** Exits settle money one car at a time (checkOut); a few at once, so a batch does not take the whole pool. */
-const EXITS_AT_ONCE = 4;
-
 /**
  * Records a batch of live reads (answered at the barrier) at a cost that does not grow with the
  * batch: one insert of the gate events; one statement checking in every car let in
  * (recordVehicleEntries), whose passes are rewritten together after it; one call publishing the
- * movements (Inngest, event id = idempotency key). Exits are checked out one car at a time — each
- * settles its own money — by the vehicle.exited consumer (Inngest), or here without it. Safe to
- * repeat: the reads stay in the answered-reads log until this returns, and a second run inserts no
- * event (unique event id), checks no one in twice (only confirmed rows move) and publishes nothing
- * new (idempotency keys).
+ * movements (Inngest, event id = idempotency key). Exits are checked out by the vehicle.exited
+ * consumer (Inngest), one car per event, or here without it, together (recordVehicleExits: the cars
+ * inside in one transaction). Safe to repeat: the reads stay in the answered-reads log until this
+ * returns, and a second run inserts no event (unique event id), checks no one in or out twice (only
+ * confirmed, or checked-in, rows move; ledger keys are unique) and publishes nothing new
+ * (idempotency keys).
  */
 export async function recordLiveReads(db: Db, reads: LiveRead[]) {
   await insertGateEvents(
@@ -175,7 +174,5 @@ export async function recordLiveReads(db: Db, reads: LiveRead[]) {
   }
   // Without Inngest the in-process scheduler's queue dies with the process: apply the exits here,
   // before the reads leave the log (the entries are applied above in either case).
-  for (let i = 0; i < exited.length; i += EXITS_AT_ONCE) {
-    await Promise.all(exited.slice(i, i + EXITS_AT_ONCE).map((data) => recordVehicleExit(db, data, "gate")));
-  }
+  await recordVehicleExits(db, exited, "gate");
 }

@@ -6,7 +6,7 @@ import {
   type BatchMove,
 } from "@/db/queries/lifecycle";
 import type { NewReservation, Reservation, ReservationStatus } from "@/db/schema";
-import { noteReleased } from "@/lib/availability";
+import { noteReleased, noteReleasedMany } from "@/lib/availability";
 import { ApiError } from "@/lib/errors";
 import { recordChange } from "./effects";
 import { canTransition, HOLDS_SPOT, IllegalTransitionError, type Cause } from "./state-machine";
@@ -73,30 +73,56 @@ export const undoCheckIn = (tx: DbOrTx, r: Row, ctx: TransitionContext) =>
   transition(tx, r, "confirmed", ctx, { checkedInAt: null });
 
 /**
- * The same edge for many reservations in one statement (the gate recorder's batch of entries): the
- * state machine's rules are checked once for the edge, each row moves only if it is still in
- * `from`, each move is logged and its effects run after the commit, as `transition` does. Only for
- * edges that keep the spot held: leaving a spot-holding status needs the per-row availability note.
- * Returns the ids that moved (the others had moved on, or are not in the lot named).
+ * The same edge for many reservations in one statement (the gate recorder's batches): the state
+ * machine's rules are checked once for the edge, each row moves only if it is still in `from`, each
+ * move is logged and its effects run after the commit, as `transition` does. Returns the ids that
+ * moved (the others had moved on, or are not in the lot named).
+ *
+ * An edge that releases spots (checked_in → completed) needs each move's row, held by the caller
+ * (findReservationsForUpdate): the availability cache is told of every release, as `transition`
+ * tells it of one, and every row must move — one that did not would be released in the cache only.
  */
 export async function transitionMany(
   tx: DbOrTx,
   from: ReservationStatus,
   to: ReservationStatus,
-  moves: BatchMove[],
+  moves: (BatchMove & { row?: Row })[],
   ctx: Pick<TransitionContext, "cause">,
 ) {
   if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
-  if (HOLDS_SPOT.includes(from) && !HOLDS_SPOT.includes(to))
-    throw new Error(`${from} → ${to} releases spots: move those one at a time with transition()`);
-  const stamp = to === "checked_in" ? "checked_in_at" : null;
+  const releases = HOLDS_SPOT.includes(from) && !HOLDS_SPOT.includes(to);
+  if (releases) {
+    const groups = new Map<string, Row[]>();
+    for (const m of moves) {
+      if (!m.row || m.row.id !== m.id || m.row.status !== from)
+        throw new Error(`${from} → ${to} releases spots: each move needs its row, held and still ${from}`);
+      const key = `${m.row.lotId}:${m.row.vehicleType}`;
+      groups.set(key, [...(groups.get(key) ?? []), m.row]);
+    }
+    for (const rows of groups.values())
+      await noteReleasedMany(
+        tx,
+        rows[0]!.lotId,
+        rows[0]!.vehicleType,
+        rows.map((r) => ({ id: r.id, start: r.startTime, end: r.endTime })),
+      );
+  }
+  const stamp = to === "checked_in" ? "checked_in_at" : to === "completed" ? "checked_out_at" : null;
   const moved = await moveReservationsStatus(tx, from, to, ctx.cause, moves, stamp);
+  if (releases && moved.length !== moves.length)
+    throw new ApiError("conflict", "A reservation changed meanwhile; please retry");
   const at = new Map(moves.map((m) => [m.id, m.at]));
   for (const id of moved)
     recordChange(tx, { kind: "transition", reservationId: id, from, to, cause: ctx.cause, at: at.get(id)! });
+  // (For a releasing edge every row moved, checked above.)
+  if (releases) for (const m of moves) m.row!.status = to;
   return moved;
 }
 
 /** Gate entries of a batch: confirmed → checked_in, each at its read's time. */
 export const checkInMany = (tx: DbOrTx, moves: BatchMove[], ctx: Pick<TransitionContext, "cause">) =>
   transitionMany(tx, "confirmed", "checked_in", moves, ctx);
+
+/** Gate exits of a batch: checked_in → completed, each at its read's time (rows held by the caller). */
+export const completeMany = (tx: DbOrTx, moves: (BatchMove & { row: Row })[], ctx: Pick<TransitionContext, "cause">) =>
+  transitionMany(tx, "checked_in", "completed", moves, ctx);

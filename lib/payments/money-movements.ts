@@ -1,7 +1,7 @@
 import type { Db, DbOrTx } from "@/db/client";
 import { offSessionPayer, updatePayment, updatePendingPayment } from "@/db/queries/payment-settlement";
 import { insertLedgerRow, refundableCharges } from "@/db/queries/payments";
-import type { Payment, PaymentContext, ReservationStatus } from "@/db/schema";
+import type { NewPayment, Payment, PaymentContext, ReservationStatus } from "@/db/schema";
 import { paymentProvider } from ".";
 import { isPaymentRejected, isPaymentUnavailable } from "./provider";
 
@@ -13,20 +13,22 @@ import { isPaymentRejected, isPaymentUnavailable } from "./provider";
  * money once however often it is asked.
  */
 
-/** Refund `amount` over the reservation's charges (oldest first). One pending row per PaymentIntent. */
-export async function queueRefund(
-  tx: DbOrTx,
-  r: { id: string; currency: string },
+type Owner = { id: string; currency: string };
+
+/** The pending rows refunding `amount` over a reservation's refundable charges (oldest first): one per PaymentIntent. */
+export function refundRows(
+  r: Owner,
   amount: number,
   key: string,
   description: string,
-) {
-  const rows: Payment[] = [];
+  charges: { paymentIntentId: string; refundable: number }[],
+): NewPayment[] {
+  const rows: NewPayment[] = [];
   let left = amount;
-  for (const c of await refundableCharges(tx, r.id)) {
+  for (const c of charges) {
     if (left <= 0) break;
     const part = Math.min(left, c.refundable);
-    const { row } = await insertLedgerRow(tx, {
+    rows.push({
       reservationId: r.id,
       kind: "refund",
       amount: part,
@@ -35,33 +37,44 @@ export async function queueRefund(
       idempotencyKey: `${key}:${c.paymentIntentId}`,
       description,
     });
-    rows.push(row);
     left -= part;
   }
+  return rows;
+}
+
+/** The pending row of an off-session charge to the saved payment method, or null for nothing to charge. */
+export function chargeRow(
+  r: Owner,
+  kind: "adjustment" | "penalty",
+  amount: number,
+  key: string,
+  description: string,
+  context?: PaymentContext,
+): NewPayment | null {
+  if (amount <= 0) return null;
+  return { reservationId: r.id, kind, amount, currency: r.currency, idempotencyKey: key, description, context };
+}
+
+/** Refund `amount` over the reservation's charges (oldest first). One pending row per PaymentIntent. */
+export async function queueRefund(tx: DbOrTx, r: Owner, amount: number, key: string, description: string) {
+  const rows: Payment[] = [];
+  for (const row of refundRows(r, amount, key, description, await refundableCharges(tx, r.id)))
+    rows.push((await insertLedgerRow(tx, row)).row);
   return rows;
 }
 
 /** An off-session charge to the saved payment method (overstay, extension, no-show penalty). */
 export async function queueCharge(
   tx: DbOrTx,
-  r: { id: string; currency: string },
+  r: Owner,
   kind: "adjustment" | "penalty",
   amount: number,
   key: string,
   description: string,
   context?: PaymentContext,
 ) {
-  if (amount <= 0) return null;
-  const { row } = await insertLedgerRow(tx, {
-    reservationId: r.id,
-    kind,
-    amount,
-    currency: r.currency,
-    idempotencyKey: key,
-    description,
-    context,
-  });
-  return row;
+  const row = chargeRow(r, kind, amount, key, description, context);
+  return row ? (await insertLedgerRow(tx, row)).row : null;
 }
 
 /**
@@ -211,6 +224,18 @@ export async function settleEach(db: Db, rows: (Payment | null)[]) {
   const out: { row: Payment; status: Payment["status"] }[] = [];
   for (const row of rows) if (row) out.push({ row, status: await settle(db, row) });
   return out;
+}
+
+/**
+ * Settles many rows, a few at a time: each is its own call to the processor (and its own
+ * idempotency key), and a batch of exits must not take the whole pool or wait on one call at a time.
+ */
+export async function settleMany(db: Db, rows: Payment[], atOnce = 4) {
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) await settle(db, rows[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(atOnce, rows.length) }, worker));
 }
 
 export async function settleAll(db: Db, rows: (Payment | null)[]) {

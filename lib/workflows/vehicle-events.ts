@@ -6,7 +6,7 @@ import { isApiError } from "@/lib/errors";
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Cause } from "@/lib/lifecycle/state-machine";
 import { checkIn, checkInMany } from "@/lib/lifecycle/transitions";
-import { checkOut, type CheckOutResult } from "@/lib/reservations/check-out";
+import { checkOut, checkOutMany, type CheckOutResult } from "@/lib/reservations/check-out";
 
 export type EntryOutcome =
   | { outcome: "checked_in" | "already_checked_in"; status: ReservationStatus }
@@ -82,4 +82,33 @@ export async function recordVehicleExit(db: Db, e: VehicleMovementData, cause: C
     console.warn(`[spotkeeper] exit ${e.event_id} for reservation ${e.reservation_id} ignored: ${err.message}`);
     return { outcome: "ignored", status, reason: err.message };
   }
+}
+
+/** Exits the batch path leaves to checkOut are settled this many at a time, so a batch does not take the whole pool. */
+const EXITS_AT_ONCE = 4;
+
+/**
+ * Many cars left (a batch of answered gate reads): the cars checked in are completed together
+ * (checkOutMany: one transaction, their money settled after it); every other exit — not checked in
+ * yet, a replay, a second read — goes through recordVehicleExit as one would. Returns how many of
+ * the exits completed a reservation.
+ */
+export async function recordVehicleExits(db: Db, events: VehicleMovementData[], cause: Cause): Promise<number> {
+  if (events.length === 0) return 0;
+  const live = events.filter((e) => !e.received_at);
+  const byExit = new Map(
+    live.map((e) => [
+      e,
+      { reservationId: e.reservation_id, lotId: e.lot_id, actualEnd: new Date(e.occurred_at), note: gateNote(e) },
+    ]),
+  );
+  const { done, rest } = await checkOutMany(db, [...byExit.values()], cause);
+  const left = new Set(rest);
+  const single = events.filter((e) => !byExit.has(e) || left.has(byExit.get(e)!));
+  let completed = done.length;
+  for (let i = 0; i < single.length; i += EXITS_AT_ONCE) {
+    const outcomes = await Promise.all(single.slice(i, i + EXITS_AT_ONCE).map((e) => recordVehicleExit(db, e, cause)));
+    completed += outcomes.filter((o) => o.outcome === "completed").length;
+  }
+  return completed;
 }
