@@ -22,8 +22,12 @@ export function startGateUpkeep(db: () => Promise<Db>) {
   const sweep = quietly("answered-reads sweep", async () => {
     // Without Redis only this process's memory can hold one (no database touched for nothing).
     if (!getRedis() && !readsHeldInMemory()) return;
-    const n = await sweepAnsweredReads(await db());
-    if (n) console.warn(`[spotkeeper] recorded ${n} answered gate reads left unrecorded`);
+    // (Reads it merely drained were answered a moment ago: the recorders' normal work, not worth a line.)
+    const { recovered } = await sweepAnsweredReads(await db());
+    if (recovered)
+      console.warn(
+        `[spotkeeper] recorded ${recovered} answered gate reads whose recording had failed or been abandoned`,
+      );
   });
   g.__spotkeeperGateUpkeep = [setInterval(sweep, SWEEP_EVERY_MS).unref()];
   const redis = getRedis();
