@@ -84,7 +84,7 @@ export async function recordVehicleExit(db: Db, e: VehicleMovementData, cause: C
   }
 }
 
-/** Exits the batch path leaves to checkOut are settled this many at a time, so a batch does not take the whole pool. */
+/** Exits the batch path leaves to checkOut go through it this many at a time, so a batch does not take the whole pool. */
 const EXITS_AT_ONCE = 4;
 
 /**
