@@ -1,9 +1,8 @@
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
-import { netPaid } from "@/db/queries/payments";
+import { insertLedgerRows, ledgersFor, netPaid, netPaidOf, refundableOf } from "@/db/queries/payments";
 import { findReservation, findReservationsForUpdate, type ReservationWithSpot } from "@/db/queries/reservations";
-import { ledgersFor, insertLedgerRows, netPaidOf, refundableOf } from "@/db/queries/payments";
 import type { Lot, NewPayment } from "@/db/schema";
 import { checkIn, complete, completeMany, type TransitionContext } from "@/lib/lifecycle/transitions";
 import { ApiError } from "@/lib/errors";
@@ -140,10 +139,10 @@ const overstayOf = (r: { id: string }, actualEnd: Date) =>
 export type Exit = { reservationId: string; lotId: string; actualEnd: Date; note: string };
 
 /**
- * checkOut for a batch of live exits (the gate recorder's), at a cost that does not grow per car
- * the way ten statements each would: one transaction locks every reservation, reads their lots and
- * ledgers, completes them in one statement (completeMany) and writes all their refunds and overstay
- * charges in one insert; the money is then settled a few rows at a time. The money is checkOut's to
+ * checkOut for a batch of live exits (the gate recorder's) in a few statements per lot, however
+ * many cars: one transaction locks every reservation, reads their lots and ledgers, completes them in
+ * one statement (completeMany) and writes all their refunds and overstay charges in one insert; the
+ * money is then settled a few rows at a time. The money is checkOut's to
  * the yen (exitMoney, the same ledger keys). Only the common case is taken: a car checked in, in the
  * lot whose gate read it, read once in the batch. Every other exit — not checked in yet, already
  * completed, cancelled, another lot, a second read of one car — is returned in `rest`, for checkOut
