@@ -64,16 +64,8 @@ export async function queueRefund(tx: DbOrTx, r: Owner, amount: number, key: str
 }
 
 /** An off-session charge to the saved payment method (overstay, extension, no-show penalty). */
-export async function queueCharge(
-  tx: DbOrTx,
-  r: Owner,
-  kind: "adjustment" | "penalty",
-  amount: number,
-  key: string,
-  description: string,
-  context?: PaymentContext,
-) {
-  const row = chargeRow(r, kind, amount, key, description, context);
+export async function queueCharge(tx: DbOrTx, ...charge: Parameters<typeof chargeRow>) {
+  const row = chargeRow(...charge);
   return row ? (await insertLedgerRow(tx, row)).row : null;
 }
 
