@@ -4,6 +4,7 @@ import { getDb, type Db } from "@/db/client";
 import { findReservation } from "@/db/queries/reservations";
 import type { VehicleMovementData } from "@/inngest/events";
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
+import { settledLater } from "@/lib/payments/money-movements";
 import { checkIn } from "@/lib/lifecycle/transitions";
 import { checkOut } from "@/lib/reservations/check-out";
 import { recordVehicleExit, recordVehicleExits } from "@/lib/workflows/vehicle-events";
@@ -102,6 +103,7 @@ describe("a batch of exits checked out together", () => {
     // The early leaver's exit read twice in the batch (a second camera): refunded once.
     const completed = await recordVehicleExits(db, [...batched, { ...batched[0]!, event_id: randomUUID() }], "gate");
     expect(completed).toBe(4);
+    await settledLater();
 
     for (const [i, c] of CASES.entries()) {
       const want = await outcome(alone[i]!);
@@ -131,8 +133,12 @@ describe("a batch of exits checked out together", () => {
     const one = [await build(CASES[0]!, lot)];
     const ten: VehicleMovementData[] = [];
     for (let i = 0; i < 10; i++) ten.push(await build(CASES[0]!, lot));
-    const costOne = await statementsOf(db, () => recordVehicleExits(db, one, "gate"));
-    const costTen = await statementsOf(db, () => recordVehicleExits(db, ten, "gate"));
+    const exitAll = async (exits: VehicleMovementData[]) => {
+      await recordVehicleExits(db, exits, "gate");
+      await settledLater();
+    };
+    const costOne = await statementsOf(db, () => exitAll(one));
+    const costTen = await statementsOf(db, () => exitAll(ten));
     // Each refund is its own call to the processor, recorded on its row: one statement per car.
     expect(costTen - costOne).toBe(9);
     expect(new Set(await Promise.all(ten.map((e) => statusOf(driver, e.reservation_id))))).toEqual(
@@ -145,6 +151,7 @@ describe("a batch of exits checked out together", () => {
     const exits = await Promise.all([build(CASES[0]!), build(CASES[1]!)]);
     stripe().failNextRequests(2, { path: /^POST \/v1\/(refunds|payment_intents)$/, shouldRetry: false });
     expect(await recordVehicleExits(db, exits, "gate")).toBe(2);
+    await settledLater();
     const pending = await Promise.all(exits.map(async (e) => (await ledger(e.reservation_id)).at(-1)!.status));
     expect(pending).toEqual(["pending", "pending"]);
 
@@ -165,5 +172,22 @@ describe("a batch of exits checked out together", () => {
       expect.any(String),
     ]);
     expect(over!.card.map((c) => c[0])).toEqual([800, 200]);
+  });
+
+  it("does not wait for a slow processor: the cars are completed at once, their refunds settled when it answers", async () => {
+    const db = await getDb();
+    const exits = await Promise.all([build(CASES[0]!), build(CASES[0]!)]);
+    const release = stripe().hold(/^POST \/v1\/refunds$/);
+    try {
+      expect(await recordVehicleExits(db, exits, "gate")).toBe(2);
+      for (const e of exits) {
+        expect(await statusOf(driver, e.reservation_id)).toBe("completed");
+        expect((await ledger(e.reservation_id)).find((p) => p.kind === "refund")?.status).toBe("pending");
+      }
+    } finally {
+      release();
+    }
+    await settledLater();
+    for (const e of exits) expect((await outcome(e)).card).toEqual([[1600, "succeeded", [1000]]]);
   });
 });

@@ -2,6 +2,7 @@ import type { Db, DbOrTx } from "@/db/client";
 import { offSessionPayer, updatePayment, updatePendingPayment } from "@/db/queries/payment-settlement";
 import { insertLedgerRow, refundableCharges } from "@/db/queries/payments";
 import type { NewPayment, Payment, PaymentContext, ReservationStatus } from "@/db/schema";
+import { backgroundWork } from "@/lib/background";
 import { paymentProvider } from ".";
 import { isPaymentRejected, isPaymentUnavailable } from "./provider";
 
@@ -218,17 +219,41 @@ export async function settleEach(db: Db, rows: (Payment | null)[]) {
   return out;
 }
 
+/** How many of the rows handed to settleLater this process settles at once. */
+const SETTLE_AT_ONCE = 8;
+const settling = backgroundWork("settlements");
+const waiting: { db: Db; row: Payment }[] = [];
+let settlers = 0;
+
 /**
- * Settles many rows, a few at a time: each is its own call to the processor (and its own
- * idempotency key), and a batch of exits must not take the whole pool or wait on one call at a time.
+ * Settles rows after the caller has moved on, SETTLE_AT_ONCE at a time across the process: each row
+ * is a call to the processor (its own idempotency key), which can take a second, and the gate
+ * recorder's next batch must not wait for the last one's refunds. The rows are committed as pending
+ * first, so a process that stops with rows still waiting here leaves them to the sweeper, which
+ * settles them with the same keys (a row settled twice at once moves its money once).
  */
-export async function settleMany(db: Db, rows: Payment[], atOnce = 4) {
-  let next = 0;
-  const worker = async () => {
-    while (next < rows.length) await settle(db, rows[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(atOnce, rows.length) }, worker));
+export function settleLater(db: Db, rows: Payment[]) {
+  waiting.push(...rows.map((row) => ({ db, row })));
+  for (; settlers < SETTLE_AT_ONCE && waiting.length; settlers++) {
+    settling.start(
+      (async () => {
+        try {
+          for (let job = waiting.shift(); job; job = waiting.shift()) {
+            // settle() records the processor's failures on the row; a database failure leaves the row pending.
+            await settle(job.db, job.row).catch((err: unknown) =>
+              console.warn(`[spotkeeper] payment ${job!.row.id} left pending for the sweeper:`, (err as Error).message),
+            );
+          }
+        } finally {
+          settlers--;
+        }
+      })(),
+    );
+  }
 }
+
+/** Resolves once every row handed to settleLater has been tried. */
+export const settledLater = () => settling.idle();
 
 export async function settleAll(db: Db, rows: (Payment | null)[]) {
   return (await settleEach(db, rows)).reduce((total, s) => total + (s.status === "succeeded" ? s.row.amount : 0), 0);

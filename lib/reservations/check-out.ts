@@ -6,7 +6,14 @@ import { findReservation, findReservationsForUpdate, type ReservationWithSpot } 
 import type { Lot, NewPayment } from "@/db/schema";
 import { checkIn, complete, completeMany, type TransitionContext } from "@/lib/lifecycle/transitions";
 import { ApiError } from "@/lib/errors";
-import { chargeRow, queueCharge, queueRefund, refundRows, settleAll, settleMany } from "@/lib/payments/money-movements";
+import {
+  chargeRow,
+  queueCharge,
+  queueRefund,
+  refundRows,
+  settleAll,
+  settleLater,
+} from "@/lib/payments/money-movements";
 import { earlyDepartureRefund } from "@/lib/refunds/early-departure";
 import { overstayCharge } from "@/lib/refunds/overstay";
 import { boundReplayMoney, type ExitMoney } from "@/lib/refunds/replay-bound";
@@ -140,13 +147,13 @@ export type Exit = { reservationId: string; lotId: string; actualEnd: Date; note
 
 /**
  * checkOut for a batch of live exits (the gate recorder's) in a few statements per lot, however
- * many cars: one transaction locks every reservation, reads their lots and ledgers, completes them in
- * one statement (completeMany) and writes all their refunds and overstay charges in one insert; the
- * money is then settled a few rows at a time. The money is checkOut's to
- * the yen (exitMoney, the same ledger keys). Only the common case is taken: a car checked in, in the
- * lot whose gate read it, read once in the batch. Every other exit — not checked in yet, already
- * completed, cancelled, another lot, a second read of one car — is returned in `rest`, for checkOut
- * to answer one at a time as it always has.
+ * many cars: one transaction locks every reservation, reads their lots and ledgers, completes them
+ * in one statement (completeMany) and writes all their refunds and overstay charges in one insert.
+ * The processor is asked for that money afterwards, in the background (settleLater): the recorder
+ * does not wait on it. The money is checkOut's to the yen (exitMoney, the same ledger keys). Only
+ * the common case is taken: a car checked in, in the lot whose gate read it, read once in the batch.
+ * Every other exit — not checked in yet, already completed, cancelled, another lot, a second read of
+ * one car — is returned in `rest`, for checkOut to answer one at a time as it always has.
  */
 export async function checkOutMany(
   db: Db,
@@ -198,7 +205,7 @@ export async function checkOutMany(
     );
     return { done, movements: await insertLedgerRows(tx, rows), taken };
   });
-  await settleMany(db, movements);
+  settleLater(db, movements);
   const rest = exits.filter((e) => !taken.has(e.reservationId) || first.get(e.reservationId) !== e);
   return { done, rest };
 }

@@ -74,6 +74,8 @@ export async function startFakeStripe() {
   const refusals: { match: RegExp; status: number; error: Record<string, unknown> }[] = [];
   // "pending": refunds stay pending until completeRefund (as bank-transfer refunds do at Stripe).
   let refundMode: "succeeded" | "pending" = "succeeded";
+  // Held requests: those whose "METHOD /path" matches wait for their hold's release (a slow Stripe).
+  const holds: { path: RegExp; released: Promise<void> }[] = [];
 
   function confirm(pi: StripeObject, pm: string): [number, unknown] {
     pi.payment_method = pm;
@@ -276,6 +278,7 @@ export async function startFakeStripe() {
     const key = req.headers["idempotency-key"] as string | undefined;
     const body = decodeForm(req.method === "GET" ? url.search.slice(1) : raw);
     requests.push({ method: req.method!, path: url.pathname, body, idempotencyKey: key });
+    for (const h of holds) if (h.path.test(`${req.method} ${url.pathname}`)) await h.released;
     const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json", "request-id": newId("req"), ...extra });
       res.end(JSON.stringify(payload));
@@ -361,6 +364,16 @@ export async function startFakeStripe() {
     /** Stripe keeps idempotency keys for 24 hours: this is the day after. */
     forgetIdempotencyKeys() {
       idempotent.clear();
+    },
+    /** Requests whose "METHOD /path" matches wait (received, not answered) until the returned release is called. */
+    hold(path: RegExp): () => void {
+      let release!: () => void;
+      const hold = { path, released: new Promise<void>((r) => (release = r)) };
+      holds.push(hold);
+      return () => {
+        holds.splice(holds.indexOf(hold), 1);
+        release();
+      };
     },
     /** New refunds stay `pending` until completeRefund (or succeed at once, the default). */
     setRefundMode(mode: "succeeded" | "pending") {

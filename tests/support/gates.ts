@@ -11,6 +11,7 @@ import { gateEvents, reservations } from "@/db/schema";
 import type { CheckInAnswer, CheckOutAnswer } from "@/lib/gates/answers";
 import { gateTasksIdle, gateTasksPending } from "@/lib/gates/background";
 import { syncGatePass } from "@/lib/gates/sync-gate-pass";
+import { settledLater } from "@/lib/payments/money-movements";
 import { inProcessScheduler } from "@/lib/workflows/in-process-scheduler";
 import { apiRequest, createTestLot, routeContext, type LotOptions, type TestUser } from "../fixtures";
 import { payOk, type ReservationJson } from "./driver-api";
@@ -30,11 +31,12 @@ export function useQrSigningKey() {
   });
 }
 
-/** Waits until everything a gate answer started (event, transition, workflow consumer) has finished. */
+/** Waits until everything a gate answer started (event, transition, workflow consumer, the exit's money) has finished. */
 export async function gatesSettled() {
   do {
     await gateTasksIdle();
     await inProcessScheduler().idle();
+    await settledLater();
   } while (gateTasksPending() > 0);
 }
 
