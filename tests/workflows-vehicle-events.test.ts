@@ -26,16 +26,20 @@ beforeAll(async () => {
 });
 
 type Movement = ReturnType<typeof movement>;
-const entered = (data: Movement) =>
-  new InngestTestEngine({
-    function: vehicleEnteredFunction,
-    events: [{ name: "parking/vehicle.entered", data, id: `vehicle.entered:${data.event_id}` }] as never,
-  }).execute();
-const exited = (data: Movement) =>
-  new InngestTestEngine({
-    function: vehicleExitedFunction,
-    events: [{ name: "parking/vehicle.exited", data, id: `vehicle.exited:${data.event_id}` }] as never,
-  }).execute();
+// The consumers take events in batches and return each one's outcome; most tests send one.
+const runBatch =
+  (fn: typeof vehicleEnteredFunction | typeof vehicleExitedFunction, name: string) =>
+  async (...all: Movement[]) =>
+    (
+      await new InngestTestEngine({
+        function: fn,
+        events: all.map((data) => ({ name, data, id: `${name.slice(8)}:${data.event_id}` })) as never,
+      }).execute()
+    ).result as unknown[];
+const enteredAll = runBatch(vehicleEnteredFunction, "parking/vehicle.entered");
+const exitedAll = runBatch(vehicleExitedFunction, "parking/vehicle.exited");
+const entered = async (data: Movement) => ({ result: (await enteredAll(data))[0] });
+const exited = async (data: Movement) => ({ result: (await exitedAll(data))[0] });
 
 // The fixture lot's compact rate is €4.00 an hour, billed in started quarter hours; overstays are
 // charged past a 10-minute tolerance.
@@ -163,5 +167,67 @@ describe("a car leaving", () => {
     await cancelOk(driver, r.reservation_id);
     const { result } = await exited(movement(r, lot.id, at(2, 23)));
     expect(result).toMatchObject({ outcome: "ignored", status: "cancelled" });
+  });
+});
+
+describe("a batch of events in one run", () => {
+  it("checks in the cars of one batch together and tells each event's outcome, as one at a time would", async () => {
+    const lot = await createTestLot({ counts: { compact: 3 } });
+    const elsewhere = await createTestLot({ counts: { compact: 1 } });
+    const a = await paidBooking(driver, lot.id, at(2, 9), at(2, 11));
+    const b = await paidBooking(driver, lot.id, at(2, 9), at(2, 11));
+    const cancelled = await paidBooking(driver, lot.id, at(2, 9), at(2, 11));
+    await cancelOk(driver, cancelled.reservation_id);
+    const wrongLot = await paidBooking(driver, elsewhere.id, at(2, 9), at(2, 11));
+    const readA = movement(a, lot.id, at(2, 9, 1));
+    const outcomes = await enteredAll(
+      readA,
+      movement(b, lot.id, at(2, 9, 2)),
+      { ...readA, event_id: "second-camera" },
+      movement(cancelled, lot.id, at(2, 9, 3)),
+      movement(wrongLot, lot.id, at(2, 9, 4)),
+    );
+    expect(outcomes).toEqual([
+      { outcome: "checked_in", status: "checked_in" },
+      { outcome: "checked_in", status: "checked_in" },
+      { outcome: "already_checked_in", status: "checked_in" },
+      { outcome: "ignored", status: "cancelled", reason: "A cancelled reservation cannot check in" },
+      { outcome: "ignored", status: "confirmed", reason: `The reservation is for another lot (${elsewhere.id})` },
+    ]);
+    expect(await transitions(a.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→checked_in (inngest)",
+    ]);
+    // The same events again: nothing moves twice.
+    expect((await enteredAll(readA)).map((o) => (o as { outcome: string }).outcome)).toEqual(["already_checked_in"]);
+  });
+
+  it("checks out the cars of one batch together and settles their money before the run ends", async () => {
+    const early = await parkedFrom9To13();
+    const late = await parkedFrom9To13();
+    const readEarly = movement(early, early.lotId, at(2, 10, 20));
+    const outcomes = (await exitedAll(readEarly, movement(late, late.lotId, at(2, 13, 25)), {
+      ...readEarly,
+      event_id: "second-camera",
+    })) as { outcome: string; refund_amount?: number; pending_charges?: number }[];
+    expect(outcomes.map((o) => [o.outcome, o.refund_amount, o.pending_charges])).toEqual([
+      ["completed", 1000, 0],
+      ["completed", 0, 200],
+      ["already_completed", 0, 0],
+    ]);
+    // Settled within the run (no background left to wait for): the refund and the overstay charge.
+    expect(await ledger(early.reservation_id)).toEqual([
+      ["charge", "succeeded", 1600],
+      ["refund", "succeeded", 1000],
+    ]);
+    expect(intentsFor(stripe(), late.reservation_id).map((pi) => [pi.amount, pi.status])).toEqual([
+      [1600, "succeeded"],
+      [200, "succeeded"],
+    ]);
+    expect(await transitions(early.reservation_id)).toEqual([
+      "pending_payment→confirmed (payment)",
+      "confirmed→checked_in (inngest)",
+      "checked_in→completed (inngest)",
+    ]);
   });
 });

@@ -136,6 +136,16 @@ export async function findReservation(db: DbOrTx, id: string, opts: { forUpdate?
 
 export type ReservationWithSpot = NonNullable<Awaited<ReturnType<typeof findReservation>>>;
 
+/** The status and lot of many reservations, by id (those that exist). */
+export async function reservationStates(db: DbOrTx, ids: string[]) {
+  if (ids.length === 0) return new Map<string, { status: ReservationStatus; lotId: string }>();
+  const rows = await db
+    .select({ id: reservations.id, status: reservations.status, lotId: reservations.lotId })
+    .from(reservations)
+    .where(inArray(reservations.id, ids));
+  return new Map(rows.map((r) => [r.id, { status: r.status, lotId: r.lotId }]));
+}
+
 /** Many reservations, locked for update in id order (two batches lock in the same order, never in a cycle). */
 export async function findReservationsForUpdate(db: DbOrTx, ids: string[]): Promise<ReservationWithSpot[]> {
   if (ids.length === 0) return [];

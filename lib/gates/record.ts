@@ -127,8 +127,8 @@ export type LiveRead = Common & { kind: "entry" | "exit"; answer: CheckInAnswer 
  * batch: one insert of the gate events; one statement checking in every car let in
  * (recordVehicleEntries), whose passes are rewritten together after it; one call publishing the
  * movements (Inngest, event id = idempotency key). Exits are checked out by the vehicle.exited
- * consumer (Inngest), one car per event, or here without it, together (recordVehicleExits: the cars
- * inside in one transaction). Safe to repeat: the reads stay in the answered-reads log until this
+ * consumer (Inngest, in batches), or here without it (recordVehicleExits: the cars inside in one
+ * transaction). Safe to repeat: the reads stay in the answered-reads log until this
  * returns, and a second run inserts no event (unique event id), checks no one in or out twice (only
  * confirmed, or checked-in, rows move; ledger keys are unique) and publishes nothing new
  * (idempotency keys).

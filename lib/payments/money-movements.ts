@@ -252,6 +252,12 @@ export function settleLater(db: Db, rows: Payment[]) {
   }
 }
 
+/** Settles rows now, SETTLE_AT_ONCE at a time (a caller that reports the outcome, e.g. an Inngest step). */
+export async function settleNow(db: Db, rows: Payment[]) {
+  for (let i = 0; i < rows.length; i += SETTLE_AT_ONCE)
+    await Promise.all(rows.slice(i, i + SETTLE_AT_ONCE).map((row) => settle(db, row)));
+}
+
 /** Resolves once every row handed to settleLater has been tried. */
 export const settledLater = () => settling.idle();
 

@@ -13,6 +13,7 @@ import {
   refundRows,
   settleAll,
   settleLater,
+  settleNow,
 } from "@/lib/payments/money-movements";
 import { earlyDepartureRefund } from "@/lib/refunds/early-departure";
 import { overstayCharge } from "@/lib/refunds/overstay";
@@ -149,8 +150,8 @@ export type Exit = { reservationId: string; lotId: string; actualEnd: Date; note
  * checkOut for a batch of live exits (the gate recorder's) in a few statements per lot, however
  * many cars: one transaction locks every reservation, reads their lots and ledgers, completes them
  * in one statement (completeMany) and writes all their refunds and overstay charges in one insert.
- * The processor is asked for that money afterwards, in the background (settleLater): the recorder
- * does not wait on it. The money is checkOut's to the yen (exitMoney, the same ledger keys). Only
+ * The processor is asked for that money afterwards: in the background (settleLater), so that the
+ * gate recorder does not wait on it, or before returning (`settle: "now"`). The money is checkOut's to the yen (exitMoney, the same ledger keys). Only
  * the common case is taken: a car checked in, in the lot whose gate read it, read once in the batch.
  * Every other exit — not checked in yet, already completed, cancelled, another lot, a second read of
  * one car — is returned in `rest`, for checkOut to answer one at a time as it always has.
@@ -159,6 +160,7 @@ export async function checkOutMany(
   db: Db,
   exits: Exit[],
   cause: TransitionContext["cause"],
+  opts: { settle: "now" | "later" } = { settle: "later" },
 ): Promise<{ done: CheckOutResult[]; rest: Exit[] }> {
   const first = new Map<string, Exit>();
   for (const e of exits) if (!first.has(e.reservationId)) first.set(e.reservationId, e);
@@ -205,7 +207,8 @@ export async function checkOutMany(
     );
     return { done, movements: await insertLedgerRows(tx, rows), taken };
   });
-  settleLater(db, movements);
+  if (opts.settle === "now") await settleNow(db, movements);
+  else settleLater(db, movements);
   const rest = exits.filter((e) => !taken.has(e.reservationId) || first.get(e.reservationId) !== e);
   return { done, rest };
 }

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { findReservation } from "@/db/queries/reservations";
+import { findReservation, reservationStates } from "@/db/queries/reservations";
 import type { ReservationStatus } from "@/db/schema";
 import type { VehicleMovementData } from "@/inngest/events";
 import { isApiError } from "@/lib/errors";
@@ -26,18 +26,7 @@ const gateNote = (e: VehicleMovementData) => `Gate ${e.gate_id}, read ${e.event_
 export async function recordVehicleEntry(db: Db, e: VehicleMovementData, cause: Cause): Promise<EntryOutcome> {
   const result = await lifecycleTransaction(db, async (tx): Promise<EntryOutcome> => {
     const r = await findReservation(tx, e.reservation_id, { forUpdate: true });
-    if (!r) return { outcome: "ignored", status: "missing", reason: "No such reservation" };
-    if (r.lotId !== e.lot_id)
-      return { outcome: "ignored", status: r.status, reason: `The reservation is for another lot (${r.lotId})` };
-    if (r.status === "checked_in" || r.status === "completed")
-      return { outcome: "already_checked_in", status: r.status };
-    if (r.status !== "confirmed") {
-      return {
-        outcome: "ignored",
-        status: r.status,
-        reason: `A ${r.status.replace("_", " ")} reservation cannot check in`,
-      };
-    }
+    if (r?.status !== "confirmed" || r.lotId !== e.lot_id) return entryOutcomeOf(r, e);
     await checkIn(tx, r, { cause, at: new Date(e.occurred_at), note: gateNote(e) });
     return { outcome: "checked_in", status: "checked_in" };
   });
@@ -47,20 +36,53 @@ export async function recordVehicleEntry(db: Db, e: VehicleMovementData, cause: 
 }
 
 /**
- * Many cars entered (a batch of answered gate reads): the ones still confirmed are checked in by one
- * statement (lib/lifecycle/transitions.ts: checkInMany), each at its read's time, and their gate
- * passes are rewritten together after the commit. As for one entry, a car already in (or a
- * reservation that can no longer check in) is left as it is. Returns the reservations checked in.
+ * Many cars entered (a batch of answered gate reads, or of vehicle.entered events): the ones still
+ * confirmed are checked in by one statement (lib/lifecycle/transitions.ts: checkInMany), each at its
+ * read's time, and their gate passes are rewritten together after the commit. The others are told
+ * apart by one read, as recordVehicleEntry tells one: a car already in, or an entry ignored (and
+ * logged) because the reservation cannot check in or is another lot's. Returns each event's outcome.
  */
-export async function recordVehicleEntries(db: Db, events: VehicleMovementData[], cause: Cause): Promise<string[]> {
+export async function recordVehicleEntries(
+  db: Db,
+  events: VehicleMovementData[],
+  cause: Cause,
+): Promise<EntryOutcome[]> {
   if (events.length === 0) return [];
-  const moves = events.map((e) => ({
+  const first = new Map<string, VehicleMovementData>();
+  for (const e of events) if (!first.has(e.reservation_id)) first.set(e.reservation_id, e);
+  const moves = [...first.values()].map((e) => ({
     id: e.reservation_id,
     lotId: e.lot_id,
     at: new Date(e.occurred_at),
     note: gateNote(e),
   }));
-  return lifecycleTransaction(db, (tx) => checkInMany(tx, moves, { cause }));
+  const moved = new Set(await lifecycleTransaction(db, (tx) => checkInMany(tx, moves, { cause })));
+  const states = await reservationStates(
+    db,
+    [...first.keys()].filter((id) => !moved.has(id)),
+  );
+  return events.map((e): EntryOutcome => {
+    if (moved.has(e.reservation_id) && first.get(e.reservation_id) === e)
+      return { outcome: "checked_in", status: "checked_in" };
+    const r = states.get(e.reservation_id) ?? { status: "checked_in" as const, lotId: e.lot_id };
+    const out = entryOutcomeOf(r, e);
+    if (out.outcome === "ignored")
+      console.warn(`[spotkeeper] entry ${e.event_id} for reservation ${e.reservation_id} ignored: ${out.reason}`);
+    return out;
+  });
+}
+
+/** What an entry does to a reservation it cannot (or need not) check in: recordVehicleEntry's answers. */
+function entryOutcomeOf(r: { status: ReservationStatus; lotId: string } | null, e: VehicleMovementData): EntryOutcome {
+  if (!r) return { outcome: "ignored", status: "missing", reason: "No such reservation" };
+  if (r.lotId !== e.lot_id)
+    return { outcome: "ignored", status: r.status, reason: `The reservation is for another lot (${r.lotId})` };
+  if (r.status === "checked_in" || r.status === "completed") return { outcome: "already_checked_in", status: r.status };
+  return {
+    outcome: "ignored",
+    status: r.status,
+    reason: `A ${r.status.replace("_", " ")} reservation cannot check in`,
+  };
 }
 
 /**
@@ -88,13 +110,19 @@ export async function recordVehicleExit(db: Db, e: VehicleMovementData, cause: C
 const EXITS_AT_ONCE = 4;
 
 /**
- * Many cars left (a batch of answered gate reads): the cars checked in are completed together
- * (checkOutMany: one transaction, their money settled after it); every other exit — not checked in
- * yet, a replay, a second read — goes through recordVehicleExit as one would. Returns how many of
- * the exits completed a reservation.
+ * Many cars left (a batch of answered gate reads, or of vehicle.exited events): the cars checked in
+ * are completed together (checkOutMany: one transaction); every other exit — not checked in yet, a
+ * replay, a second read — goes through recordVehicleExit as one would. The money is settled in the
+ * background (`settle: "later"`, the gate recorder) or before this returns (`"now"`, an Inngest
+ * step that reports it). Returns each event's outcome.
  */
-export async function recordVehicleExits(db: Db, events: VehicleMovementData[], cause: Cause): Promise<number> {
-  if (events.length === 0) return 0;
+export async function recordVehicleExits(
+  db: Db,
+  events: VehicleMovementData[],
+  cause: Cause,
+  opts: { settle: "now" | "later" } = { settle: "later" },
+): Promise<ExitOutcome[]> {
+  if (events.length === 0) return [];
   const live = events.filter((e) => !e.received_at);
   const byExit = new Map(
     live.map((e) => [
@@ -102,13 +130,15 @@ export async function recordVehicleExits(db: Db, events: VehicleMovementData[], 
       { reservationId: e.reservation_id, lotId: e.lot_id, actualEnd: new Date(e.occurred_at), note: gateNote(e) },
     ]),
   );
-  const { done, rest } = await checkOutMany(db, [...byExit.values()], cause);
+  const { done, rest } = await checkOutMany(db, [...byExit.values()], cause, opts);
   const left = new Set(rest);
+  const completed = new Map(done.map((r) => [r.reservation_id, r]));
   const single = events.filter((e) => !byExit.has(e) || left.has(byExit.get(e)!));
-  let completed = done.length;
+  const outcomes = new Map<VehicleMovementData, ExitOutcome>();
   for (let i = 0; i < single.length; i += EXITS_AT_ONCE) {
-    const outcomes = await Promise.all(single.slice(i, i + EXITS_AT_ONCE).map((e) => recordVehicleExit(db, e, cause)));
-    completed += outcomes.filter((o) => o.outcome === "completed").length;
+    const part = single.slice(i, i + EXITS_AT_ONCE);
+    const answers = await Promise.all(part.map((e) => recordVehicleExit(db, e, cause)));
+    part.forEach((e, j) => outcomes.set(e, answers[j]!));
   }
-  return completed;
+  return events.map((e) => outcomes.get(e) ?? { outcome: "completed", ...completed.get(e.reservation_id)! });
 }
