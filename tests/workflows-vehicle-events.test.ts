@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { InngestTestEngine } from "@inngest/test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { vehicleEnteredFunction } from "@/inngest/functions/vehicle-entered";
@@ -186,6 +187,7 @@ describe("a batch of events in one run", () => {
       { ...readA, event_id: "second-camera" },
       movement(cancelled, lot.id, at(2, 9, 3)),
       movement(wrongLot, lot.id, at(2, 9, 4)),
+      movement({ reservation_id: randomUUID() }, lot.id, at(2, 9, 5)),
     );
     expect(outcomes).toEqual([
       { outcome: "checked_in", status: "checked_in" },
@@ -193,6 +195,7 @@ describe("a batch of events in one run", () => {
       { outcome: "already_checked_in", status: "checked_in" },
       { outcome: "ignored", status: "cancelled", reason: "A cancelled reservation cannot check in" },
       { outcome: "ignored", status: "confirmed", reason: `The reservation is for another lot (${elsewhere.id})` },
+      { outcome: "ignored", status: "missing", reason: "No such reservation" },
     ]);
     expect(await transitions(a.reservation_id)).toEqual([
       "pending_payment→confirmed (payment)",

@@ -64,7 +64,10 @@ export async function recordVehicleEntries(
   return events.map((e): EntryOutcome => {
     if (moved.has(e.reservation_id) && first.get(e.reservation_id) === e)
       return { outcome: "checked_in", status: "checked_in" };
-    const r = states.get(e.reservation_id) ?? { status: "checked_in" as const, lotId: e.lot_id };
+    // (A second read of a car this batch checked in finds it in, in the lot its first read named.)
+    const r = moved.has(e.reservation_id)
+      ? { status: "checked_in" as const, lotId: first.get(e.reservation_id)!.lot_id }
+      : (states.get(e.reservation_id) ?? null);
     const out = entryOutcomeOf(r, e);
     if (out.outcome === "ignored")
       console.warn(`[spotkeeper] entry ${e.event_id} for reservation ${e.reservation_id} ignored: ${out.reason}`);
