@@ -149,7 +149,7 @@ describe("a retry after Stripe's 24-hour idempotency window", () => {
     const db = await getDb();
     // A no-show (the state in which a penalty is still owed when it runs).
     await db.update(reservations).set({ status: "no_show" }).where(eq(reservations.id, r.reservation_id));
-    const { row } = await insertLedgerRow(db, {
+    const row = await insertLedgerRow(db, {
       reservationId: r.reservation_id,
       kind: "penalty",
       amount: 500,

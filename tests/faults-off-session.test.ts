@@ -38,7 +38,7 @@ describe("an off-session charge that runs late", () => {
     const r = await paidBooking(driver, lot.id, at(4, 9), at(4, 10));
     const db = await getDb();
     // A no-show penalty queued, then the booking was cancelled before the charge ran.
-    const { row } = await insertLedgerRow(db, {
+    const row = await insertLedgerRow(db, {
       reservationId: r.reservation_id,
       kind: "penalty",
       amount: 700,

@@ -2,38 +2,19 @@ import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../client";
 import { payments, reservations, type NewPayment, type Payment } from "../schema";
 
-/** What the driver has paid net of refunds, from the ledger's succeeded rows. */
-export async function netPaid(db: DbOrTx, reservationId: string): Promise<number> {
-  const [row] = await db
-    .select({
-      net: sql<number>`coalesce(sum(case when ${payments.kind} = 'refund' then -${payments.amount} else ${payments.amount} end), 0)::int`,
-    })
-    .from(payments)
-    .where(and(eq(payments.reservationId, reservationId), eq(payments.status, "succeeded")));
-  return row?.net ?? 0;
-}
+/** What the driver has paid net of refunds, from the ledger's succeeded rows (netPaidOf). */
+export const netPaid = async (db: DbOrTx, reservationId: string) => netPaidOf(await ledgerFor(db, reservationId));
 
-export async function ledgerFor(db: DbOrTx, reservationId: string): Promise<Payment[]> {
-  return db.select().from(payments).where(eq(payments.reservationId, reservationId)).orderBy(asc(payments.createdAt));
-}
+/** A reservation's ledger rows, oldest first. */
+export const ledgerFor = async (db: DbOrTx, reservationId: string): Promise<Payment[]> =>
+  (await ledgersFor(db, [reservationId])).get(reservationId)!;
 
 /**
  * Inserts a ledger row unless one with the same idempotency key exists; returns the row either way.
  * This is what makes every money path safe to run twice.
  */
-export async function insertLedgerRow(
-  db: DbOrTx,
-  row: typeof payments.$inferInsert,
-): Promise<{ row: Payment; created: boolean }> {
-  const [created] = await db
-    .insert(payments)
-    .values(row)
-    .onConflictDoNothing({ target: payments.idempotencyKey })
-    .returning();
-  if (created) return { row: created, created: true };
-  const [existing] = await db.select().from(payments).where(eq(payments.idempotencyKey, row.idempotencyKey));
-  return { row: existing!, created: false };
-}
+export const insertLedgerRow = async (db: DbOrTx, row: NewPayment): Promise<Payment> =>
+  (await insertLedgerRows(db, [row]))[0]!;
 
 /** Every ledger row of many reservations, oldest first. */
 export async function ledgersFor(db: DbOrTx, reservationIds: string[]): Promise<Map<string, Payment[]>> {
@@ -48,7 +29,7 @@ export async function ledgersFor(db: DbOrTx, reservationIds: string[]): Promise<
   return out;
 }
 
-/** What a ledger says was paid and kept: succeeded charges less succeeded refunds (as netPaid sums it). */
+/** What a ledger says was paid and kept: succeeded charges less succeeded refunds. */
 export const netPaidOf = (rows: Payment[]) =>
   rows.reduce((net, r) => (r.status !== "succeeded" ? net : r.kind === "refund" ? net - r.amount : net + r.amount), 0);
 

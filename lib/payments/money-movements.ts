@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from "@/db/client";
 import { offSessionPayer, updatePayment, updatePendingPayment } from "@/db/queries/payment-settlement";
-import { insertLedgerRow, refundableCharges } from "@/db/queries/payments";
+import { insertLedgerRow, insertLedgerRows, refundableCharges } from "@/db/queries/payments";
 import type { NewPayment, Payment, PaymentContext, ReservationStatus } from "@/db/schema";
 import { backgroundWork } from "@/lib/background";
 import { paymentProvider } from ".";
@@ -58,16 +58,13 @@ export function chargeRow(
 
 /** Refund `amount` over the reservation's charges (oldest first). One pending row per PaymentIntent. */
 export async function queueRefund(tx: DbOrTx, r: Owner, amount: number, key: string, description: string) {
-  const rows: Payment[] = [];
-  for (const row of refundRows(r, amount, key, description, await refundableCharges(tx, r.id)))
-    rows.push((await insertLedgerRow(tx, row)).row);
-  return rows;
+  return insertLedgerRows(tx, refundRows(r, amount, key, description, await refundableCharges(tx, r.id)));
 }
 
 /** An off-session charge to the saved payment method (overstay, extension, no-show penalty). */
 export async function queueCharge(tx: DbOrTx, ...charge: Parameters<typeof chargeRow>) {
   const row = chargeRow(...charge);
-  return row ? (await insertLedgerRow(tx, row)).row : null;
+  return row && insertLedgerRow(tx, row);
 }
 
 /**

@@ -85,7 +85,7 @@ export async function payReservation(db: Db, caller: Caller, input: PayInput, no
       });
       await setReservationPaymentIntent(db, r.id, piId);
     }
-    const { row } = await insertLedgerRow(db, {
+    const row = await insertLedgerRow(db, {
       reservationId: r.id,
       kind: "charge",
       amount: r.amount,

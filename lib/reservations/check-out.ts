@@ -1,20 +1,12 @@
 import { lifecycleTransaction } from "@/lib/lifecycle/effects";
 import type { Db } from "@/db/client";
 import { findLot } from "@/db/queries/lots";
-import { insertLedgerRows, ledgersFor, netPaid, netPaidOf, refundableOf } from "@/db/queries/payments";
+import { insertLedgerRows, ledgerFor, ledgersFor, netPaidOf, refundableOf } from "@/db/queries/payments";
 import { findReservation, findReservationsForUpdate, type ReservationWithSpot } from "@/db/queries/reservations";
-import type { Lot, NewPayment } from "@/db/schema";
+import type { Lot, NewPayment, Payment } from "@/db/schema";
 import { checkIn, complete, completeMany, type TransitionContext } from "@/lib/lifecycle/transitions";
 import { ApiError } from "@/lib/errors";
-import {
-  chargeRow,
-  queueCharge,
-  queueRefund,
-  refundRows,
-  settleAll,
-  settleLater,
-  settleNow,
-} from "@/lib/payments/money-movements";
+import { chargeRow, refundRows, settleAll, settleLater, settleNow } from "@/lib/payments/money-movements";
 import { earlyDepartureRefund } from "@/lib/refunds/early-departure";
 import { overstayCharge } from "@/lib/refunds/overstay";
 import { boundReplayMoney, type ExitMoney } from "@/lib/refunds/replay-bound";
@@ -80,22 +72,20 @@ export async function checkOut(
         },
       );
     }
-    const { refund, charge: overstay } = exitMoney(r, lot, await netPaid(tx, r.id), actualEnd, ctx.arrivedAt);
+    const ledger = await ledgerFor(tx, r.id);
+    const money = exitMoney(r, lot, netPaidOf(ledger), actualEnd, ctx.arrivedAt);
     if (r.status === "confirmed") {
       // The exit was read before the entry event was processed: record the entry first.
       await checkIn(tx, r, { cause: ctx.cause, at: r.checkedInAt ?? actualEnd, note: "Entry recorded at exit" });
     }
     await complete(tx, r, { cause: ctx.cause, actorId: ctx.actorId, note: ctx.note, at: actualEnd });
-    const movements = [
-      ...(await queueRefund(tx, r, refund, ...refundOf(r))),
-      await queueCharge(tx, r, "adjustment", overstay, ...overstayOf(r, actualEnd)),
-    ];
+    const movements = await insertLedgerRows(tx, exitRows(r, ledger, money, actualEnd));
     return {
       result: {
         reservation_id: r.id,
         status: "completed" as const,
-        refund_amount: refund,
-        pending_charges: overstay,
+        refund_amount: money.refund,
+        pending_charges: money.charge,
         currency: r.currency,
         changed: true,
       },
@@ -138,11 +128,24 @@ function exitMoney(r: ReservationWithSpot, lot: Lot, paidAmount: number, actualE
   return arrivedAt ? boundReplayMoney(moneyAt, actualEnd, arrivedAt) : moneyAt(actualEnd);
 }
 
-// The ledger keys and descriptions of an exit's money: the same for one car and for a batch, so a
-// key is never written twice whichever path settles the exit.
-const refundOf = (r: { id: string }) => [`refund:early:${r.id}`, "Early departure refund"] as const;
-const overstayOf = (r: { id: string }, actualEnd: Date) =>
-  [`overstay:${r.id}`, `Overstay until ${actualEnd.toISOString()}`] as const;
+/**
+ * The pending ledger rows of an exit's money: its refund over the charges still refundable, and its
+ * overstay charge. The same keys for one car and for a batch, so a key is never written twice
+ * whichever path settles the exit.
+ */
+function exitRows(r: ReservationWithSpot, ledger: Payment[], money: ExitMoney, actualEnd: Date): NewPayment[] {
+  const overstay = chargeRow(
+    r,
+    "adjustment",
+    money.charge,
+    `overstay:${r.id}`,
+    `Overstay until ${actualEnd.toISOString()}`,
+  );
+  return [
+    ...refundRows(r, money.refund, `refund:early:${r.id}`, "Early departure refund", refundableOf(ledger)),
+    ...(overstay ? [overstay] : []),
+  ];
+}
 
 export type Exit = { reservationId: string; lotId: string; actualEnd: Date; note: string };
 
@@ -181,15 +184,13 @@ export async function checkOutMany(
     for (const r of inside) {
       const { actualEnd } = first.get(r.id)!;
       const ledger = ledgers.get(r.id)!;
-      const { refund, charge } = exitMoney(r, lots.get(r.lotId)!, netPaidOf(ledger), actualEnd);
-      rows.push(...refundRows(r, refund, ...refundOf(r), refundableOf(ledger)));
-      const overstay = chargeRow(r, "adjustment", charge, ...overstayOf(r, actualEnd));
-      if (overstay) rows.push(overstay);
+      const money = exitMoney(r, lots.get(r.lotId)!, netPaidOf(ledger), actualEnd);
+      rows.push(...exitRows(r, ledger, money, actualEnd));
       done.push({
         reservation_id: r.id,
         status: "completed",
-        refund_amount: refund,
-        pending_charges: charge,
+        refund_amount: money.refund,
+        pending_charges: money.charge,
         currency: r.currency,
         changed: true,
       });

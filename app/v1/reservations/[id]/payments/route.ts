@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ledgerFor, netPaid } from "@/db/queries/payments";
+import { ledgerFor, netPaidOf } from "@/db/queries/payments";
 import { LedgerOut } from "@/lib/api/schemas";
 import { ledgerEntryOut } from "@/lib/api/serialize";
 import { authorizeReservation } from "@/lib/auth/lot-access";
@@ -17,8 +17,8 @@ export const GET = defineRoute({
   response: { description: "The ledger", schema: LedgerOut },
   handler: async ({ db, caller, params }) => {
     const r = await authorizeReservation(db, caller, params.id, { operatorRole: "manager" });
-    const [rows, net] = await Promise.all([ledgerFor(db, r.id), netPaid(db, r.id)]);
-    return { data: rows.map(ledgerEntryOut), net_paid: net, currency: r.currency };
+    const rows = await ledgerFor(db, r.id);
+    return { data: rows.map(ledgerEntryOut), net_paid: netPaidOf(rows), currency: r.currency };
   },
 });
 
