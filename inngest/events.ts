@@ -35,6 +35,8 @@ export const reservationCompleted = eventType("parking/reservation.completed", {
 export const reservationChanged = eventType("parking/reservation.changed", { schema: ReservationRef });
 export const vehicleEntered = eventType("parking/vehicle.entered", { schema: VehicleMovement });
 export const vehicleExited = eventType("parking/vehicle.exited", { schema: VehicleMovement });
+/** How their consumers take them: up to 100 per run, or what a second brings (inngest/functions/vehicle-*.ts). */
+export const movementBatch = { maxSize: 100, timeout: "1s" } as const;
 
 export const EVENT_TYPES = {
   [reservationCreated.name]: reservationCreated,

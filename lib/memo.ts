@@ -42,6 +42,7 @@ export function reuse<T>(memo: Memo<T>, key: string, opts: ReuseOptions<T>, load
   const entry = loadEntry(opts, load);
   memo.set(key, entry);
   const drop = () => memo.get(key) === entry && memo.delete(key);
+  // (Runs after loadEntry's own handler, registered first, has set `loaded`.)
   entry.value.then(() => entry.loaded || drop(), drop);
   return entry.value;
 }

@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { recordVehicleEntries } from "@/lib/workflows/vehicle-events";
 import { inngest } from "../client";
-import { vehicleEntered } from "../events";
+import { movementBatch, vehicleEntered } from "../events";
 
 /**
  * vehicle.entered → the reservation is checked_in (the spot occupied) in PostgreSQL. The gate has
@@ -12,7 +12,7 @@ import { vehicleEntered } from "../events";
  * to the app and a transaction each to find that out. Returns each event's outcome, in order.
  */
 export const vehicleEnteredFunction = inngest.createFunction(
-  { id: "vehicle-entered", triggers: [vehicleEntered], batchEvents: { maxSize: 100, timeout: "1s" } },
+  { id: "vehicle-entered", triggers: [vehicleEntered], batchEvents: movementBatch },
   async ({ events, step }) =>
     step.run("check-in", async () =>
       recordVehicleEntries(

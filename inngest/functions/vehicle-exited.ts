@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { recordVehicleExits } from "@/lib/workflows/vehicle-events";
 import { inngest } from "../client";
-import { vehicleExited } from "../events";
+import { movementBatch, vehicleExited } from "../events";
 
 /**
  * vehicle.exited → completed at the time the car left: the unused time of an early departure is
@@ -13,7 +13,7 @@ import { vehicleExited } from "../events";
  * competing with the gates' answers on the same processes. Returns each event's outcome, in order.
  */
 export const vehicleExitedFunction = inngest.createFunction(
-  { id: "vehicle-exited", triggers: [vehicleExited], batchEvents: { maxSize: 100, timeout: "1s" } },
+  { id: "vehicle-exited", triggers: [vehicleExited], batchEvents: movementBatch },
   async ({ events, step }) =>
     step.run("check-out-and-settle", async () =>
       recordVehicleExits(
